@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: '.',
+  testMatch: ['<rootDir>/test/**/*.spec.ts'],
+  transform: {
+    // Type checking is done once by `tsc --noEmit` in `npm test`; jest only transpiles.
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testEnvironment: 'node',
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,47 @@
+import { ResultMeta } from '../protocol';
+
+/**
+ * Stores task states and results in Celery's result format, and lets a producer wait
+ * for one. Memory, Redis (`celery-task-meta-<id>`) and AMQP `rpc://` keep this contract.
+ */
+export interface ResultBackend {
+  /** 'memory' | 'redis' | 'rpc': for logs and errors. */
+  readonly kind: string;
+
+  /**
+   * Where workers must send results for tasks this process sends (`reply_to`),
+   * for backends that route results to the sender (`rpc://`); undefined otherwise.
+   */
+  readonly replyTo?: string;
+
+  /**
+   * Stores a state. A stored SUCCESS is never overwritten (a late redelivery's
+   * state loses). `context.replyTo` is the message's reply_to (used by `rpc://`).
+   */
+  store(meta: ResultMeta, context?: StoreContext): Promise<void>;
+
+  /** The latest stored meta, or undefined (reads as PENDING). */
+  get(taskId: string): Promise<ResultMeta | undefined>;
+
+  /**
+   * Resolves with the meta once the task is ready (SUCCESS, FAILURE, REVOKED), or with
+   * undefined when `timeoutMs` runs out first. Waits on a notification, not by polling.
+   * `onUpdate` sees every state stored meanwhile (RETRY, PROGRESS...).
+   */
+  waitForReady(
+    taskId: string,
+    timeoutMs: number,
+    onUpdate?: (meta: ResultMeta) => void,
+  ): Promise<ResultMeta | undefined>;
+
+  /** Deletes what is stored for the task. */
+  forget(taskId: string): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+export interface StoreContext {
+  replyTo?: string | null;
+  /** Seconds to keep the result; the backend's default when absent. */
+  expiresIn?: number;
+}

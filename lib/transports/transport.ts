@@ -1,0 +1,77 @@
+import { TaskMessage } from '../protocol';
+
+/**
+ * Moves task messages to queues and hands deliveries to a consumer. Every broker
+ * (memory, Redis, AMQP) keeps this contract, so the client and the worker never
+ * know which one they have (kombu's "channel" idea).
+ *
+ * Delivery is at least once: a delivery that is neither acked, requeued, deferred
+ * nor dead-lettered (its consumer died) comes back, to this or another consumer.
+ */
+export interface Transport {
+  /** 'memory' | 'redis' | 'amqp': for logs and errors. */
+  readonly kind: string;
+
+  /**
+   * Resolves once the broker holds the message (AMQP: confirmed; Redis: written).
+   * A message whose `eta` header is in the future goes to the broker's delay store
+   * and becomes visible on `queue` when due, even if every process restarts meanwhile.
+   * Rejects with a clear error when the broker cannot take it; never drops silently.
+   */
+  publish(queue: string, message: TaskMessage): Promise<void>;
+
+  /**
+   * Starts delivering messages from `queues` to `onDelivery`, fairly across queues
+   * (round-robin) and by priority within a queue. Never more than `options.prefetch`
+   * deliveries are outstanding (delivered, not yet settled) at once.
+   */
+  consume(
+    queues: readonly string[],
+    onDelivery: (delivery: Delivery) => void,
+    options: ConsumeOptions,
+  ): Promise<Consumer>;
+
+  /** Closes connections. Outstanding deliveries are left to the broker to redeliver. */
+  close(): Promise<void>;
+}
+
+export interface ConsumeOptions {
+  /** How many unsettled deliveries may be outstanding; at least 1. */
+  prefetch: number;
+}
+
+export interface Consumer {
+  /** Stops fetching. Deliveries already handed over can still be settled. */
+  stop(): Promise<void>;
+}
+
+/**
+ * One message handed to a consumer. Settle it exactly once with one of the methods.
+ */
+export interface Delivery {
+  /** The queue it was taken from. */
+  readonly queue: string;
+  /**
+   * The message, or undefined when the broker's envelope could not be decoded
+   * (then `decodeError` says why, and the only sensible settlement is `deadLetter`).
+   */
+  readonly message: TaskMessage | undefined;
+  readonly decodeError?: Error;
+  /** True when the broker handed this message out before (after a crash or a requeue). */
+  readonly redelivered: boolean;
+
+  /** Done with it: the broker forgets it. */
+  ack(): Promise<void>;
+  /** Give it back untouched, to be delivered again (to any consumer). */
+  requeue(): Promise<void>;
+  /**
+   * Take it out of the queue and keep it, with the reason, where it can be looked at
+   * and replayed (never into a requeue loop).
+   */
+  deadLetter(reason: string): Promise<void>;
+  /**
+   * Move it to the delay store until `until` (an eta message from a peer that does
+   * not use the delay store, such as Python Celery) and settle this delivery.
+   */
+  defer(until: Date): Promise<void>;
+}

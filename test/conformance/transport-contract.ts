@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { TaskMessage, buildTaskMessage, toCeleryIso } from '../../lib/protocol';
+import { Delivery, Transport } from '../../lib/transports/transport';
+import { sleep, uniqueName, waitUntil } from '../support/wait';
+
+/**
+ * What every transport must do, written once and run against each broker
+ * (kombu's shared transport suites). A broker file calls this with a factory.
+ */
+export interface TransportHarness {
+  /** A new, connected transport (a test may make several: producer, consumers). */
+  create(): Promise<Transport>;
+  /** Deletes everything the broker keeps for these queues. */
+  cleanup(queues: string[]): Promise<void>;
+  /** How long a dead consumer's deliveries take to come back (lease), in ms. */
+  redeliveryAfterMs: number;
+}
+
+export function message(name = 'tests.noop', args: unknown[] = [], priority?: number): TaskMessage {
+  return buildTaskMessage({ name, id: randomUUID(), args, kwargs: {}, origin: 'tests', priority });
+}
+
+export function describeTransportContract(label: string, harness: TransportHarness): void {
+  describe(`${label} transport contract`, () => {
+    const transports: Transport[] = [];
+    const queues: string[] = [];
+    const open = async () => {
+      const transport = await harness.create();
+      transports.push(transport);
+      return transport;
+    };
+    const queue = () => {
+      const name = uniqueName('contract');
+      queues.push(name);
+      return name;
+    };
+    const collect = (into: Delivery[]) => (delivery: Delivery) => into.push(delivery);
+
+    afterEach(async () => {
+      await Promise.all(transports.splice(0).map((transport) => transport.close()));
+      await harness.cleanup(queues.splice(0));
+    });
+
+    it('delivers a published message intact', async () => {
+      const transport = await open();
+      const q = queue();
+      const sent = message('tests.add', [2, 3]);
+      await transport.publish(q, sent);
+      const got: Delivery[] = [];
+      await transport.consume([q], collect(got), { prefetch: 1 });
+      await waitUntil(() => got.length === 1, 5000, 'the delivery');
+      expect(got[0].queue).toBe(q);
+      expect(got[0].redelivered).toBe(false);
+      expect(got[0].message?.headers).toEqual(sent.headers);
+      expect(got[0].message?.properties).toMatchObject(sent.properties);
+      expect(got[0].message?.body).toBe(sent.body);
+      await got[0].ack();
+    });
+
+    it('keeps order within a queue and runs higher priority (0) first', async () => {
+      const transport = await open();
+      const q = queue();
+      for (const [n, priority] of [[1, 9], [2, 9], [3, 0], [4, 6]] as const) {
+        await transport.publish(q, message('tests.n', [n], priority));
+      }
+      const got: Delivery[] = [];
+      await transport.consume([q], collect(got), { prefetch: 1 });
+      const order: unknown[] = [];
+      while (order.length < 4) {
+        await waitUntil(() => got.length > order.length, 5000, 'the next delivery');
+        const delivery = got[order.length];
+        order.push((JSON.parse(delivery.message!.body) as unknown[][])[0][0]);
+        await delivery.ack();
+      }
+      expect(order).toEqual([3, 4, 1, 2]);
+    });
+
+    it('never has more than prefetch deliveries outstanding', async () => {
+      const transport = await open();
+      const q = queue();
+      for (let i = 0; i < 10; i++) await transport.publish(q, message('tests.n', [i]));
+      const got: Delivery[] = [];
+      await transport.consume([q], collect(got), { prefetch: 3 });
+      await waitUntil(() => got.length === 3, 5000, 'three deliveries');
+      await sleep(200);
+      expect(got.length).toBe(3);
+      await got[0].ack();
+      await waitUntil(() => got.length === 4, 5000, 'a fourth delivery after an ack');
+      await sleep(100);
+      expect(got.length).toBe(4);
+      for (let acked = 1; acked < 10; acked++) {
+        await waitUntil(() => got.length > acked, 5000, `delivery ${acked + 1}`);
+        expect(got.length - acked).toBeLessThanOrEqual(3);
+        await got[acked].ack();
+      }
+    });
+
+    it('takes several queues in turn (round-robin)', async () => {
+      const transport = await open();
+      const a = queue();
+      const b = queue();
+      for (let i = 0; i < 100; i++) await transport.publish(a, message('tests.a', [i]));
+      for (let i = 0; i < 100; i++) await transport.publish(b, message('tests.b', [i]));
+      const got: Delivery[] = [];
+      await transport.consume([a, b], collect(got), { prefetch: 1 });
+      const first: string[] = [];
+      while (first.length < 20) {
+        await waitUntil(() => got.length > first.length, 5000, 'the next delivery');
+        const delivery = got[first.length];
+        first.push(delivery.queue);
+        await delivery.ack();
+      }
+      const fromA = first.filter((name) => name === a).length;
+      expect(fromA).toBeGreaterThanOrEqual(8);
+      expect(fromA).toBeLessThanOrEqual(12);
+    });
+
+    it('redelivers a requeued message, marked redelivered', async () => {
+      const transport = await open();
+      const q = queue();
+      const sent = message('tests.requeue');
+      await transport.publish(q, sent);
+      const got: Delivery[] = [];
+      await transport.consume([q], collect(got), { prefetch: 1 });
+      await waitUntil(() => got.length === 1, 5000, 'the delivery');
+      await got[0].requeue();
+      await waitUntil(() => got.length === 2, 5000, 'the redelivery');
+      expect(got[1].message?.headers.id).toBe(sent.headers.id);
+      expect(got[1].redelivered).toBe(true);
+      await got[1].ack();
+    });
+
+    it('gives a dead consumer’s unsettled deliveries to another consumer', async () => {
+      const producer = await open();
+      const dying = await open();
+      const q = queue();
+      const sent = message('tests.orphan');
+      await producer.publish(q, sent);
+      const got: Delivery[] = [];
+      await dying.consume([q], collect(got), { prefetch: 1 });
+      await waitUntil(() => got.length === 1, 5000, 'the first delivery');
+      await dying.close();
+      const survivor = await open();
+      const again: Delivery[] = [];
+      await survivor.consume([q], collect(again), { prefetch: 1 });
+      await waitUntil(() => again.length === 1, harness.redeliveryAfterMs + 10000, 'redelivery');
+      expect(again[0].message?.headers.id).toBe(sent.headers.id);
+      expect(again[0].redelivered).toBe(true);
+      await again[0].ack();
+    });
+
+    it('holds a message with a future eta until it is due', async () => {
+      const transport = await open();
+      const q = queue();
+      const sent = message('tests.later');
+      const due = new Date(Date.now() + 600);
+      sent.headers.eta = toCeleryIso(due);
+      await transport.publish(q, sent);
+      const got: Delivery[] = [];
+      await transport.consume([q], collect(got), { prefetch: 1 });
+      await sleep(300);
+      expect(got.length).toBe(0);
+      await waitUntil(() => got.length === 1, 5000, 'the due message');
+      expect(Date.now()).toBeGreaterThanOrEqual(due.getTime() - 5);
+      await got[0].ack();
+    });
+
+    it('defers a delivery to the delay store', async () => {
+      const transport = await open();
+      const q = queue();
+      await transport.publish(q, message('tests.defer'));
+      const got: Delivery[] = [];
+      await transport.consume([q], collect(got), { prefetch: 1 });
+      await waitUntil(() => got.length === 1, 5000, 'the delivery');
+      const until = new Date(Date.now() + 500);
+      await got[0].defer(until);
+      await waitUntil(() => got.length === 2, 5000, 'the deferred message');
+      expect(Date.now()).toBeGreaterThanOrEqual(until.getTime() - 5);
+      await got[1].ack();
+    });
+
+    it('dead-letters a delivery so it is not delivered again', async () => {
+      const transport = await open();
+      const q = queue();
+      await transport.publish(q, message('tests.bad'));
+      await transport.publish(q, message('tests.good'));
+      const got: Delivery[] = [];
+      await transport.consume([q], collect(got), { prefetch: 1 });
+      await waitUntil(() => got.length === 1, 5000, 'the first delivery');
+      await got[0].deadLetter('cannot be decoded (test)');
+      await waitUntil(() => got.length === 2, 5000, 'the next delivery');
+      expect(got[1].message?.headers.task).toBe('tests.good');
+      await got[1].ack();
+      await sleep(200);
+      expect(got.length).toBe(2);
+    });
+
+    it('stops delivering after stop()', async () => {
+      const transport = await open();
+      const q = queue();
+      const got: Delivery[] = [];
+      const consumer = await transport.consume([q], collect(got), { prefetch: 5 });
+      await consumer.stop();
+      await transport.publish(q, message('tests.after-stop'));
+      await sleep(300);
+      expect(got.length).toBe(0);
+    });
+  });
+}
