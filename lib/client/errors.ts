@@ -1,0 +1,59 @@
+import { ExceptionInfo, exceptionMessage } from '../protocol';
+
+/** `get()` of a task that failed: carries the task's error type and message. */
+export class TaskFailedError extends Error {
+  override readonly name = 'TaskFailedError';
+  /** The task's error type, e.g. `ValueError`, `NotRegistered`, `TypeError`. */
+  readonly excType: string;
+  readonly excMessage: string;
+  readonly excModule: string;
+  constructor(
+    readonly taskId: string,
+    info: ExceptionInfo,
+    readonly traceback: string | null,
+  ) {
+    const text = exceptionMessage(info);
+    super(`Task ${taskId} failed: ${info.exc_type}: ${text}`);
+    this.excType = info.exc_type;
+    this.excMessage = text;
+    this.excModule = info.exc_module;
+  }
+}
+
+/** `get()` of a task that was revoked or expired before it ran. */
+export class TaskRevokedError extends Error {
+  override readonly name = 'TaskRevokedError';
+  constructor(
+    readonly taskId: string,
+    readonly reason: string,
+  ) {
+    super(`Task ${taskId} was revoked: ${reason}`);
+  }
+}
+
+/** `get()` ran out of time before the task was ready. */
+export class TaskTimeoutError extends Error {
+  override readonly name = 'TaskTimeoutError';
+  constructor(
+    readonly taskId: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`Task ${taskId} was not ready within ${timeoutMs / 1000} s`);
+  }
+}
+
+/** `get()` of a task sent with ignoreResult: nothing will ever be stored. */
+export class ResultIgnoredError extends Error {
+  override readonly name = 'ResultIgnoredError';
+  constructor(readonly taskId: string) {
+    super(`Task ${taskId} was sent with ignoreResult: its result is not stored, so get() cannot wait for it`);
+  }
+}
+
+/** A task reference or a name that names no registered task (eager mode, typed handles). */
+export class NotRegisteredError extends Error {
+  override readonly name = 'NotRegistered';
+  constructor(readonly taskName: string, detail = '') {
+    super(`Task "${taskName}" is not registered${detail}`);
+  }
+}

@@ -1,0 +1,44 @@
+import { MemoryResultBackend } from '../results/memory-result-backend';
+import { ResultBackend } from '../results/result-backend';
+import { MemoryTransport } from '../transports/memory';
+import { Transport } from '../transports/transport';
+import { ResolvedOptions } from './resolve-options';
+
+/** The one place where a URL scheme picks a concrete broker. */
+export function createTransport(options: ResolvedOptions): Transport {
+  const scheme = schemeOf(options.broker, 'broker');
+  switch (scheme) {
+    case 'memory':
+      return MemoryTransport.fromUrl(options.broker);
+    default:
+      throw new Error(
+        `broker ${redact(options.broker)}: the scheme "${scheme}:" is not supported ` +
+          `(use memory://, redis://, rediss://, amqp:// or amqps://)`,
+      );
+  }
+}
+
+/** The one place where a URL scheme picks a concrete result backend. */
+export function createResultBackend(options: ResolvedOptions, _transport: Transport): ResultBackend {
+  const scheme = schemeOf(options.backend, 'backend');
+  switch (scheme) {
+    case 'memory':
+      return MemoryResultBackend.fromUrl(options.backend, options.resultExpiresSeconds);
+    default:
+      throw new Error(
+        `result backend ${redact(options.backend)}: the scheme "${scheme}:" is not supported ` +
+          `(use memory://, redis://, rediss:// or rpc://)`,
+      );
+  }
+}
+
+function schemeOf(url: string, what: string): string {
+  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
+  if (!match) throw new Error(`${what} URL ${JSON.stringify(redact(url))} has no scheme (like redis://)`);
+  return match[1].toLowerCase();
+}
+
+/** The URL without its password, for error messages. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+}

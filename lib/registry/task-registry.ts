@@ -1,0 +1,38 @@
+import { RegisteredTask } from './registered-task';
+
+export class DuplicateTaskError extends Error {
+  override readonly name = 'DuplicateTaskError';
+  constructor(taskName: string, first: RegisteredTask, second: RegisteredTask) {
+    super(
+      `Task name "${taskName}" is registered twice: by ${first.className}.${first.methodName} ` +
+        `and by ${second.className}.${second.methodName}. Give one of them another name.`,
+    );
+  }
+}
+
+/** Task name -> handler. Filled at bootstrap by the TaskExplorer. */
+export class TaskRegistry {
+  private readonly tasks = new Map<string, RegisteredTask>();
+
+  register(task: RegisteredTask): void {
+    const existing = this.tasks.get(task.name);
+    if (existing) throw new DuplicateTaskError(task.name, existing, task);
+    this.tasks.set(task.name, task);
+  }
+
+  get(name: string): RegisteredTask | undefined {
+    return this.tasks.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.tasks.has(name);
+  }
+
+  names(): string[] {
+    return [...this.tasks.keys()].sort();
+  }
+
+  all(): RegisteredTask[] {
+    return [...this.tasks.values()];
+  }
+}

@@ -1,0 +1,27 @@
+import { INestApplicationContext, LoggerService, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { WorkerOptions } from '../module/task-queue-options';
+import { TaskWorkerService } from './task-worker.service';
+
+export interface BootstrapWorkerOptions extends WorkerOptions {
+  /** Nest's logger option for the application context. */
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+/**
+ * Boots `module` as a worker: the same DI container as the web app, without HTTP
+ * (`NestFactory.createApplicationContext`), consuming `queues` with at most
+ * `concurrency` tasks at once. SIGTERM/SIGINT: stop fetching, finish running tasks up
+ * to `shutdownTimeout`, give back the rest, close connections. A second signal exits at
+ * once; what was running is redelivered by the broker.
+ */
+export async function bootstrapWorker(
+  module: Parameters<typeof NestFactory.createApplicationContext>[0],
+  options: BootstrapWorkerOptions = {},
+): Promise<INestApplicationContext> {
+  const { logger, ...workerOptions } = options;
+  const app = await NestFactory.createApplicationContext(module, logger === undefined ? {} : { logger });
+  app.enableShutdownHooks();
+  await app.get(TaskWorkerService).start(workerOptions);
+  return app;
+}
