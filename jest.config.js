@@ -8,6 +8,7 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
+  setupFilesAfterEnv: ['<rootDir>/test/support/jest-setup.ts'],
   testTimeout: 30000,
   maxWorkers: 2,
 };

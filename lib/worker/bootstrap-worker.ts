@@ -22,6 +22,6 @@ export async function bootstrapWorker(
   const { logger, ...workerOptions } = options;
   const app = await NestFactory.createApplicationContext(module, logger === undefined ? {} : { logger });
   app.enableShutdownHooks();
-  await app.get(TaskWorkerService).start(workerOptions);
+  await app.get(TaskWorkerService).start(workerOptions, true);
   return app;
 }

@@ -38,15 +38,18 @@ export class TaskWorkerService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /** Starts consuming. A process runs one worker; starting a second one is an error. */
-  async start(options: WorkerOptions = {}): Promise<TaskWorker> {
-    return this.startWith(resolveWorkerOptions(options, this.options.defaultQueue));
+  async start(options: WorkerOptions = {}, keepProcessAlive = false): Promise<TaskWorker> {
+    return this.startWith(resolveWorkerOptions(options, this.options.defaultQueue), keepProcessAlive);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.stop();
   }
 
-  private async startWith(options: ReturnType<typeof resolveWorkerOptions>): Promise<TaskWorker> {
+  private async startWith(
+    options: ReturnType<typeof resolveWorkerOptions>,
+    keepProcessAlive = false,
+  ): Promise<TaskWorker> {
     if (this.worker) {
       throw new Error(
         'a worker already runs in this process (the module option `worker` starts one in-process; ' +
@@ -60,6 +63,7 @@ export class TaskWorkerService implements OnApplicationBootstrap, BeforeApplicat
         executor: this.executor,
         resultExpiresSeconds: this.options.resultExpiresSeconds,
         acksLateByDefault: this.options.taskDefaults.acksLate ?? true,
+        keepProcessAlive,
       },
       options,
     );

@@ -19,6 +19,8 @@ export interface TaskWorkerDeps {
   executor: TaskExecutor;
   resultExpiresSeconds: number;
   acksLateByDefault: boolean;
+  /** Hold the process open while consuming (a standalone worker), whatever the broker keeps open. */
+  keepProcessAlive?: boolean;
   logger?: Logger;
 }
 
@@ -53,8 +55,7 @@ export class TaskWorker {
     this.consumer = await this.deps.transport.consume(queues, (delivery) => this.accept(delivery), {
       prefetch: concurrency * prefetchMultiplier,
     });
-    // A worker runs until it is told to stop, whatever its broker keeps open.
-    this.keepAlive = setInterval(() => undefined, 1 << 30);
+    if (this.deps.keepProcessAlive) this.keepAlive = setInterval(() => undefined, 1 << 30);
     this.logger.log(
       `Consuming ${queues.join(', ')} on ${this.deps.transport.kind} with concurrency ${concurrency}`,
     );
