@@ -63,7 +63,7 @@ export function messageFromRedisEnvelope(envelope: RedisEnvelope): TaskMessage {
       delivery_mode: properties.delivery_mode,
       priority: properties.priority,
       expiration: properties.expiration,
-    }) as TaskProperties,
+    }) as unknown as TaskProperties,
     body,
   };
 }
@@ -73,7 +73,7 @@ export function messageFromAmqp(capture: AmqpCapture): TaskMessage {
   const { application_headers, ...properties } = capture.properties;
   return {
     headers: application_headers as TaskHeaders,
-    properties: definedOnly(properties) as TaskProperties,
+    properties: definedOnly(properties) as unknown as TaskProperties,
     body: capture.body,
   };
 }
