@@ -32,7 +32,10 @@ function visit(value: unknown, path: string, seen: Set<object>): unknown {
       return null;
     case 'number':
       if (!Number.isFinite(value)) {
-        throw new ArgumentNotDataError(path, `is ${value}, which JSON cannot carry`);
+        throw new ArgumentNotDataError(
+          path,
+          `is ${value}, which JSON cannot carry`,
+        );
       }
       return value;
     case 'bigint':
@@ -54,16 +57,22 @@ function visit(value: unknown, path: string, seen: Set<object>): unknown {
     return object.toISOString();
   }
   if (seen.has(object)) {
-    throw new ArgumentNotDataError(path, 'refers back to an object that contains it (a cycle)');
+    throw new ArgumentNotDataError(
+      path,
+      'refers back to an object that contains it (a cycle)',
+    );
   }
   seen.add(object);
   try {
     if (Array.isArray(object)) {
-      return object.map((item, index) => visit(item, `${path}[${index}]`, seen));
+      return object.map((item, index) =>
+        visit(item, `${path}[${index}]`, seen),
+      );
     }
     const prototype = Object.getPrototypeOf(object) as object | null;
     if (prototype !== Object.prototype && prototype !== null) {
-      const className = (object.constructor as { name?: string } | undefined)?.name;
+      const className = (object.constructor as { name?: string } | undefined)
+        ?.name;
       throw new ArgumentNotDataError(
         path,
         `is an instance of ${className ? `class ${className}` : 'a class'}, not plain data`,
@@ -87,11 +96,16 @@ function visitObject(
     copy[key] = visit(item, `${path}${propertyPath(key)}`, seen);
   }
   for (const symbol of Object.getOwnPropertySymbols(object)) {
-    throw new ArgumentNotDataError(`${path}[${String(symbol)}]`, 'is keyed by a symbol');
+    throw new ArgumentNotDataError(
+      `${path}[${String(symbol)}]`,
+      'is keyed by a symbol',
+    );
   }
   return copy;
 }
 
 function propertyPath(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key)
+    ? `.${key}`
+    : `[${JSON.stringify(key)}]`;
 }

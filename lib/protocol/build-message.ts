@@ -76,7 +76,11 @@ export function buildTaskMessage(input: TaskMessageInput): TaskMessage {
       delivery_mode: 2,
       priority: input.priority ?? 0,
     },
-    body: JSON.stringify([input.args, input.kwargs, input.embed ?? EMPTY_EMBED]),
+    body: JSON.stringify([
+      input.args,
+      input.kwargs,
+      input.embed ?? EMPTY_EMBED,
+    ]),
   };
   if (input.expires) {
     const now = input.now ?? new Date();

@@ -41,18 +41,30 @@ export function errorToExceptionInfo(error: unknown): ExceptionInfo {
             : JS_ERROR_MODULE,
     };
   }
-  return { exc_type: 'Error', exc_message: [String(error)], exc_module: JS_ERROR_MODULE };
+  return {
+    exc_type: 'Error',
+    exc_message: [String(error)],
+    exc_module: JS_ERROR_MODULE,
+  };
 }
 
 /** The text of an exception's message, from Celery's list of arguments. */
 export function exceptionMessage(info: ExceptionInfo): string {
-  const parts = Array.isArray(info.exc_message) ? info.exc_message : [info.exc_message];
+  const parts = Array.isArray(info.exc_message)
+    ? info.exc_message
+    : [info.exc_message];
   if (parts.length === 1 && typeof parts[0] === 'string') return parts[0];
-  return parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(', ');
+  return parts
+    .map((part) => (typeof part === 'string' ? part : JSON.stringify(part)))
+    .join(', ');
 }
 
 /** Reads exception info from a stored result, whatever Celery version wrote it. */
 export function readExceptionInfo(result: unknown): ExceptionInfo {
   if (isExceptionInfo(result)) return result;
-  return { exc_type: 'Exception', exc_message: [JSON.stringify(result)], exc_module: 'builtins' };
+  return {
+    exc_type: 'Exception',
+    exc_message: [JSON.stringify(result)],
+    exc_module: 'builtins',
+  };
 }

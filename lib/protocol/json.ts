@@ -7,7 +7,15 @@ export function parseJson(text: string): unknown {
   return JSON.parse(text, untagKombuTypes);
 }
 
-const KOMBU_TAGGED = new Set(['datetime', 'date', 'time', 'decimal', 'uuid', 'bytes', 'base64']);
+const KOMBU_TAGGED = new Set([
+  'datetime',
+  'date',
+  'time',
+  'decimal',
+  'uuid',
+  'bytes',
+  'base64',
+]);
 
 function untagKombuTypes(_key: string, value: unknown): unknown {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {

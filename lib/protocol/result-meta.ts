@@ -26,7 +26,12 @@ export function resultMeta(
   taskId: string,
   status: TaskState,
   result: unknown,
-  options: { traceback?: string | null; now?: Date; parentId?: string | null; groupId?: string | null } = {},
+  options: {
+    traceback?: string | null;
+    now?: Date;
+    parentId?: string | null;
+    groupId?: string | null;
+  } = {},
 ): ResultMeta {
   const meta: ResultMeta = {
     status,
