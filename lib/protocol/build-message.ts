@@ -6,7 +6,7 @@ import {
   TaskHeaders,
   TaskMessage,
 } from './message';
-import { pythonRepr } from './python-repr';
+import { ARGSREPR_MAX_LENGTH, pythonRepr } from './python-repr';
 
 /** Everything a v2 task message says; arguments must already be plain data. */
 export interface TaskMessageInput {
@@ -58,8 +58,8 @@ export function buildTaskMessage(input: TaskMessageInput): TaskMessage {
     timelimit: input.timeLimit ?? [null, null],
     root_id: input.rootId ?? input.id,
     parent_id: input.parentId ?? null,
-    argsrepr: pythonRepr(input.args),
-    kwargsrepr: pythonRepr(input.kwargs),
+    argsrepr: pythonRepr(input.args, { maxLength: ARGSREPR_MAX_LENGTH }),
+    kwargsrepr: pythonRepr(input.kwargs, { maxLength: ARGSREPR_MAX_LENGTH }),
     origin: input.origin,
     ignore_result: input.ignoreResult ?? false,
   };
