@@ -6,14 +6,24 @@ import { TaskRequest } from './task-request';
 
 /**
  * Decodes a task message into a TaskRequest. Accepts protocol v2 (the `task` header)
- * and v1 (everything in the body), Celery's full headers or only `{lang, task, id}`.
- * Throws MalformedMessageError with the reason when the message cannot be run.
+ * and v1 (everything in the body), Celery's full headers or only `{lang, task, id}`,
+ * and the headers Celery >= 5.3 adds. Times without an offset are UTC; kombu >= 5.3
+ * tagged values arrive as strings (see parseJson).
+ * Throws MalformedMessageError with a reason naming the field when the message
+ * cannot be run.
  */
 export function parseTaskMessage(message: TaskMessage): TaskRequest {
   const contentType = message.properties?.content_type ?? CONTENT_TYPE_JSON;
   if (contentType !== CONTENT_TYPE_JSON) {
     throw new MalformedMessageError(
       `content type ${JSON.stringify(contentType)} is not supported (only ${CONTENT_TYPE_JSON})`,
+    );
+  }
+  const compression = (message.headers as { compression?: unknown } | undefined)
+    ?.compression;
+  if (compression !== undefined && compression !== null) {
+    throw new MalformedMessageError(
+      `compression header ${JSON.stringify(compression)}: compressed bodies are not supported (send without task_compression)`,
     );
   }
   let body: unknown;
@@ -111,8 +121,9 @@ function optionalString(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
+/** Celery's `maybe_iso8601`: null, undefined and '' mean "no time". */
 function optionalTime(value: unknown, what: string): Date | null {
-  if (value === null || value === undefined) return null;
+  if (value === null || value === undefined || value === '') return null;
   const date = typeof value === 'string' ? parseCeleryIso(value) : null;
   if (!date)
     throw new MalformedMessageError(
