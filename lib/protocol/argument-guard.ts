@@ -1,11 +1,13 @@
 import { ArgumentNotDataError } from './errors';
 
 /**
- * Checks that a value is plain JSON data and returns it ready to serialize:
- * Dates become ISO strings, everything else is kept as it is.
+ * Checks that a value is plain JSON data and returns a copy ready to serialize:
+ * Dates become ISO strings, `undefined` becomes null in a list and disappears from
+ * an object (as with JSON.stringify), holes of sparse arrays become null.
  *
  * Refused, with the path of the offending value: class instances (entities, Maps,
- * Buffers...), functions, symbols, BigInt, non-finite numbers and cycles.
+ * Buffers...), functions, symbols (as values or keys), BigInt, non-finite numbers
+ * and cycles. The same object may appear twice when it does not contain itself.
  */
 export function toPlainData(value: unknown, path: string): unknown {
   return visit(value, path, new Set<object>());
@@ -18,8 +20,8 @@ export function guardArguments(
 ): { args: unknown[]; kwargs: Record<string, unknown> } {
   const seen = new Set<object>();
   return {
-    args: args.map((arg, index) => visit(arg, `args[${index}]`, seen)),
-    kwargs: visitObject(kwargs, 'kwargs', seen),
+    args: visit(args, 'args', seen) as unknown[],
+    kwargs: visitRecord(kwargs, 'kwargs', seen),
   };
 }
 
@@ -32,66 +34,140 @@ function visit(value: unknown, path: string, seen: Set<object>): unknown {
       return null;
     case 'number':
       if (!Number.isFinite(value)) {
-        throw new ArgumentNotDataError(path, `is ${value}, which JSON cannot carry`);
+        throw new ArgumentNotDataError(
+          path,
+          `is ${value}, which JSON cannot carry`,
+          'Send a number, null or a string instead.',
+        );
       }
       return value;
     case 'bigint':
       throw new ArgumentNotDataError(
         path,
-        'is a BigInt, which JSON cannot carry (send it as a string)',
+        'is a BigInt, which JSON cannot carry',
+        'Send it as a string (`value.toString()`).',
       );
     case 'symbol':
-      throw new ArgumentNotDataError(path, 'is a symbol');
+      throw new ArgumentNotDataError(
+        path,
+        'is a symbol',
+        'Send a string instead.',
+      );
     case 'function':
-      throw new ArgumentNotDataError(path, 'is a function');
+      throw new ArgumentNotDataError(
+        path,
+        'is a function',
+        'The task runs in another process: send data, not code.',
+      );
   }
   if (value === null) return null;
-  const object = value as object;
-  if (object instanceof Date) {
-    if (Number.isNaN(object.getTime())) {
-      throw new ArgumentNotDataError(path, 'is an invalid Date');
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) {
+      throw new ArgumentNotDataError(
+        path,
+        'is an invalid Date',
+        'Send a valid Date or an ISO-8601 string.',
+      );
     }
-    return object.toISOString();
+    return value.toISOString();
   }
+  if (Array.isArray(value)) {
+    return within(value, path, seen, () =>
+      // Array.from visits holes (as undefined), map would keep them as holes.
+      Array.from(value as unknown[], (item, index) =>
+        visit(item, `${path}[${index}]`, seen),
+      ),
+    );
+  }
+  return visitRecord(value as Record<string, unknown>, path, seen);
+}
+
+function visitRecord(
+  object: Record<string, unknown>,
+  path: string,
+  seen: Set<object>,
+): Record<string, unknown> {
+  if (!isPlainObject(object)) {
+    const className = (object.constructor as { name?: string } | undefined)
+      ?.name;
+    throw new ArgumentNotDataError(
+      path,
+      `is an instance of ${className ? `class ${className}` : 'a class'}, not plain data`,
+      idAdvice(className),
+    );
+  }
+  return within(object, path, seen, () => {
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(object)) {
+      const item = object[key];
+      if (item === undefined) continue; // as JSON.stringify does
+      // Defined, not assigned: `copy['__proto__'] = x` would set the prototype.
+      Object.defineProperty(copy, key, {
+        value: visit(item, `${path}${propertyPath(key)}`, seen),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    for (const symbol of Object.getOwnPropertySymbols(object)) {
+      throw new ArgumentNotDataError(
+        `${path}[${String(symbol)}]`,
+        'is keyed by a symbol',
+        'Use string keys.',
+      );
+    }
+    return copy;
+  });
+}
+
+/** Runs `copy` with `object` marked as being visited, to detect cycles. */
+function within<T>(
+  object: object,
+  path: string,
+  seen: Set<object>,
+  copy: () => T,
+): T {
   if (seen.has(object)) {
-    throw new ArgumentNotDataError(path, 'refers back to an object that contains it (a cycle)');
+    throw new ArgumentNotDataError(
+      path,
+      'refers back to an object that contains it (a cycle)',
+    );
   }
   seen.add(object);
   try {
-    if (Array.isArray(object)) {
-      return object.map((item, index) => visit(item, `${path}[${index}]`, seen));
-    }
-    const prototype = Object.getPrototypeOf(object) as object | null;
-    if (prototype !== Object.prototype && prototype !== null) {
-      const className = (object.constructor as { name?: string } | undefined)?.name;
-      throw new ArgumentNotDataError(
-        path,
-        `is an instance of ${className ? `class ${className}` : 'a class'}, not plain data`,
-      );
-    }
-    return visitObject(object as Record<string, unknown>, path, seen);
+    return copy();
   } finally {
     seen.delete(object);
   }
 }
 
-function visitObject(
-  object: Record<string, unknown>,
-  path: string,
-  seen: Set<object>,
-): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(object)) {
-    const item = object[key];
-    if (item === undefined) continue; // as JSON.stringify does
-    copy[key] = visit(item, `${path}${propertyPath(key)}`, seen);
-  }
-  for (const symbol of Object.getOwnPropertySymbols(object)) {
-    throw new ArgumentNotDataError(`${path}[${String(symbol)}]`, 'is keyed by a symbol');
-  }
-  return copy;
+/**
+ * A plain object: no prototype, or Object.prototype, also the Object.prototype of
+ * another realm (vm contexts, some test runners).
+ */
+function isPlainObject(object: object): boolean {
+  const prototype = Object.getPrototypeOf(object) as object | null;
+  if (prototype === null || prototype === Object.prototype) return true;
+  return (
+    Object.getPrototypeOf(prototype) === null &&
+    Object.prototype.toString.call(object) === '[object Object]' &&
+    (prototype as { constructor?: { name?: string } }).constructor?.name ===
+      'Object'
+  );
+}
+
+function idAdvice(className: string | undefined): string {
+  const variable = className
+    ? className[0].toLowerCase() + className.slice(1)
+    : 'record';
+  return (
+    `Pass the record's id instead (for instance \`${variable}.id\`) ` +
+    'and let the task load it fresh.'
+  );
 }
 
 function propertyPath(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key)
+    ? `.${key}`
+    : `[${JSON.stringify(key)}]`;
 }

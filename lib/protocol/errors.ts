@@ -10,12 +10,13 @@ export class MalformedMessageError extends Error {
 export class ArgumentNotDataError extends TypeError {
   override readonly name = 'ArgumentNotDataError';
   constructor(
+    /** Where the value is: `args[0]`, `kwargs.user.address`. */
     readonly path: string,
+    /** What is wrong with it: `is an instance of class Event, not plain data`. */
     readonly reason: string,
+    /** What to do instead; by default, pass the record's id. */
+    advice = "Pass the record's id instead (for instance `event.id`) and let the task load it fresh.",
   ) {
-    super(
-      `${path} ${reason}. Task arguments are data (JSON): pass the record's id ` +
-        `(for instance \`event.id\`) and let the task load it fresh.`,
-    );
+    super(`${path} ${reason}. Task arguments are data (JSON). ${advice}`);
   }
 }

@@ -6,8 +6,11 @@ import { TaskRequest } from './task-request';
 
 /**
  * Decodes a task message into a TaskRequest. Accepts protocol v2 (the `task` header)
- * and v1 (everything in the body), Celery's full headers or only `{lang, task, id}`.
- * Throws MalformedMessageError with the reason when the message cannot be run.
+ * and v1 (everything in the body), Celery's full headers or only `{lang, task, id}`,
+ * and the headers Celery >= 5.3 adds. Times without an offset are UTC; kombu >= 5.3
+ * tagged values arrive as strings (see parseJson).
+ * Throws MalformedMessageError with a reason naming the field when the message
+ * cannot be run.
  */
 export function parseTaskMessage(message: TaskMessage): TaskRequest {
   const contentType = message.properties?.content_type ?? CONTENT_TYPE_JSON;
@@ -16,11 +19,20 @@ export function parseTaskMessage(message: TaskMessage): TaskRequest {
       `content type ${JSON.stringify(contentType)} is not supported (only ${CONTENT_TYPE_JSON})`,
     );
   }
+  const compression = (message.headers as { compression?: unknown } | undefined)
+    ?.compression;
+  if (compression !== undefined && compression !== null) {
+    throw new MalformedMessageError(
+      `compression header ${JSON.stringify(compression)}: compressed bodies are not supported (send without task_compression)`,
+    );
+  }
   let body: unknown;
   try {
     body = parseJson(message.body);
   } catch (error) {
-    throw new MalformedMessageError(`body is not JSON: ${(error as Error).message}`);
+    throw new MalformedMessageError(
+      `body is not JSON: ${(error as Error).message}`,
+    );
   }
   const headers = (message.headers ?? {}) as Record<string, unknown>;
   return typeof headers.task === 'string'
@@ -28,7 +40,11 @@ export function parseTaskMessage(message: TaskMessage): TaskRequest {
     : fromV1(message, body);
 }
 
-function fromV2(message: TaskMessage, headers: Record<string, unknown>, body: unknown): TaskRequest {
+function fromV2(
+  message: TaskMessage,
+  headers: Record<string, unknown>,
+  body: unknown,
+): TaskRequest {
   if (!Array.isArray(body) || body.length < 2) {
     throw new MalformedMessageError('body is not [args, kwargs, embed]');
   }
@@ -43,10 +59,13 @@ function fromV2(message: TaskMessage, headers: Record<string, unknown>, body: un
     expires: optionalTime(headers.expires, 'expires'),
     retries: typeof headers.retries === 'number' ? headers.retries : 0,
     timeLimit: timeLimitOf(headers.timelimit),
-    rootId: optionalString(headers.root_id) ?? requiredString(headers.id, 'id header'),
+    rootId:
+      optionalString(headers.root_id) ??
+      requiredString(headers.id, 'id header'),
     parentId: optionalString(headers.parent_id),
     group: optionalString(headers.group),
-    groupIndex: typeof headers.group_index === 'number' ? headers.group_index : null,
+    groupIndex:
+      typeof headers.group_index === 'number' ? headers.group_index : null,
     ignoreResult: headers.ignore_result === true,
     replyTo: optionalString(message.properties?.reply_to),
     priority: message.properties?.priority ?? 0,
@@ -58,7 +77,9 @@ function fromV2(message: TaskMessage, headers: Record<string, unknown>, body: un
 /** Protocol v1: `{task, id, args, kwargs, eta, expires, retries, ...}` in the body. */
 function fromV1(message: TaskMessage, body: unknown): TaskRequest {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new MalformedMessageError('no task header and the body is not a v1 task');
+    throw new MalformedMessageError(
+      'no task header and the body is not a v1 task',
+    );
   }
   const v1 = body as Record<string, unknown>;
   const id = requiredString(v1.id, 'v1 body id');
@@ -100,15 +121,20 @@ function optionalString(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
+/** Celery's `maybe_iso8601`: null, undefined and '' mean "no time". */
 function optionalTime(value: unknown, what: string): Date | null {
-  if (value === null || value === undefined) return null;
+  if (value === null || value === undefined || value === '') return null;
   const date = typeof value === 'string' ? parseCeleryIso(value) : null;
-  if (!date) throw new MalformedMessageError(`${what} ${JSON.stringify(value)} is not an ISO-8601 time`);
+  if (!date)
+    throw new MalformedMessageError(
+      `${what} ${JSON.stringify(value)} is not an ISO-8601 time`,
+    );
   return date;
 }
 
 function argsList(value: unknown): unknown[] {
-  if (!Array.isArray(value)) throw new MalformedMessageError('args is not a list');
+  if (!Array.isArray(value))
+    throw new MalformedMessageError('args is not a list');
   return value;
 }
 
@@ -123,12 +149,17 @@ function kwargsObject(value: unknown): Record<string, unknown> {
 function embedOf(value: unknown): TaskEmbed | null {
   if (value === null || value === undefined) return null;
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new MalformedMessageError('embed (the third body element) is not a mapping');
+    throw new MalformedMessageError(
+      'embed (the third body element) is not a mapping',
+    );
   }
   return value as TaskEmbed;
 }
 
-function timeLimitOf(value: unknown): { hard: number | null; soft: number | null } {
+function timeLimitOf(value: unknown): {
+  hard: number | null;
+  soft: number | null;
+} {
   if (!Array.isArray(value)) return { hard: null, soft: null };
   const [hard, soft] = value as unknown[];
   return {

@@ -1,30 +1,142 @@
-/**
- * Python's repr of JSON data, for the display-only `argsrepr` / `kwargsrepr` headers
- * (Flower and `celery inspect` show them). Close to Python's output, not exact for
- * every string escape, which is fine for display.
- */
-export function pythonRepr(value: unknown): string {
-  if (value === null || value === undefined) return 'None';
-  if (value === true) return 'True';
-  if (value === false) return 'False';
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return pythonString(value);
-  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).map(
-      ([key, item]) => `${pythonString(key)}: ${pythonRepr(item)}`,
-    );
-    return `{${entries.join(', ')}}`;
-  }
-  return pythonString(String(value));
+/** Options of `pythonRepr`, named after Celery's `saferepr(o, maxlen, maxlevels)`. */
+export interface PythonReprOptions {
+  /**
+   * Stop after about this many characters and write `, ...` plus the closing
+   * brackets. Default: no limit. Celery uses 1024 for `argsrepr` / `kwargsrepr`.
+   */
+  maxLength?: number;
+  /** Containers nested deeper than this are written `[...]` / `{...}`. Default 3, as Celery; 0 = no limit. */
+  maxLevels?: number;
 }
 
-function pythonString(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  const escaped = text
-    .replace(/\\/g, '\\\\')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\t/g, '\\t');
-  return quote === "'" ? `'${escaped.replace(/'/g, "\\'")}'` : `"${escaped}"`;
+/** Celery's `argsrepr_maxsize` / `kwargsrepr_maxsize`. */
+export const ARGSREPR_MAX_LENGTH = 1024;
+
+/**
+ * Python's repr of JSON data as Celery's `saferepr` writes it into the display-only
+ * `argsrepr` / `kwargsrepr` headers (Flower and `celery inspect` show them):
+ * `[2, 3]`, `{'z': 1}`, `True`, `None`, strings in single quotes with only `'`
+ * escaped (saferepr does not escape anything else, unlike `repr`). Lists are lists:
+ * empty args are `[]` (Python shows `()` only because its args are a tuple).
+ */
+export function pythonRepr(
+  value: unknown,
+  options: PythonReprOptions = {},
+): string {
+  const maxLevels = options.maxLevels ?? 3;
+  let remaining = options.maxLength ?? Infinity;
+  const out: string[] = [];
+  const closers: string[] = [];
+  for (const token of tokens(value, 0, maxLevels || Infinity)) {
+    if (remaining <= 0) {
+      out.push(', ...', ...closers.reverse());
+      return out.join('');
+    }
+    let text: string;
+    switch (token.kind) {
+      case 'open':
+        closers.push(token.closer);
+        text = token.text;
+        break;
+      case 'close':
+        closers.pop();
+        text = token.text;
+        break;
+      case 'separator':
+        text = token.text;
+        break;
+      case 'string':
+        text = `'${truncate(token.text, remaining).replace(/'/g, "\\'")}'`;
+        break;
+      case 'key':
+        text = pythonRepr(token.text, { maxLength: remaining, maxLevels });
+        break;
+      case 'atom':
+        text = truncate(token.text, remaining);
+        break;
+    }
+    out.push(text);
+    remaining -= text.length;
+  }
+  return out.join('');
+}
+
+type Token =
+  | { kind: 'open'; text: string; closer: string }
+  | { kind: 'close' | 'separator' | 'string' | 'key' | 'atom'; text: string };
+
+function* tokens(
+  value: unknown,
+  level: number,
+  maxLevels: number,
+): Generator<Token> {
+  if (value === null || value === undefined) {
+    yield { kind: 'atom', text: 'None' };
+  } else if (typeof value === 'boolean') {
+    yield { kind: 'atom', text: value ? 'True' : 'False' };
+  } else if (typeof value === 'number') {
+    yield { kind: 'atom', text: pythonNumber(value) };
+  } else if (typeof value === 'bigint') {
+    yield { kind: 'atom', text: value.toString() };
+  } else if (typeof value === 'string') {
+    yield { kind: 'string', text: value };
+  } else if (Array.isArray(value)) {
+    yield* container('[', ']', level, maxLevels, value, (item) =>
+      tokens(item, level + 1, maxLevels),
+    );
+  } else if (typeof value === 'object') {
+    yield* container(
+      '{',
+      '}',
+      level,
+      maxLevels,
+      Object.entries(value),
+      function* ([key, item]) {
+        yield { kind: 'key', text: key };
+        yield { kind: 'separator', text: ': ' };
+        yield* tokens(item, level + 1, maxLevels);
+      },
+    );
+  } else if (typeof value === 'function') {
+    // Not data (the argument guard refuses it); shown rather than failing.
+    yield { kind: 'atom', text: `<function ${value.name || '<anonymous>'}>` };
+  } else {
+    yield { kind: 'atom', text: (value as symbol).toString() };
+  }
+}
+
+function* container<T>(
+  open: string,
+  close: string,
+  level: number,
+  maxLevels: number,
+  items: T[],
+  itemTokens: (item: T) => Iterable<Token>,
+): Generator<Token> {
+  if (level >= maxLevels) {
+    yield { kind: 'atom', text: `${open}...${close}` };
+    return;
+  }
+  yield { kind: 'open', text: open, closer: close };
+  // Array.from visits holes of sparse arrays (as undefined: None), map would skip them.
+  for (const [index, item] of Array.from(items).entries()) {
+    if (index > 0) yield { kind: 'separator', text: ', ' };
+    yield* itemTokens(item);
+  }
+  yield { kind: 'close', text: close };
+}
+
+function pythonNumber(value: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (value === Infinity) return 'inf';
+  if (value === -Infinity) return '-inf';
+  return String(value);
+}
+
+/** Celery's `truncate`: cut at the last space before `maxLength`, then `...`. */
+function truncate(text: string, maxLength: number): string {
+  if (text.length < maxLength) return text;
+  const head = text.slice(0, maxLength);
+  const lastSpace = head.lastIndexOf(' ');
+  return `${lastSpace === -1 ? head : head.slice(0, lastSpace)}...`;
 }

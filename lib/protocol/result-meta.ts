@@ -1,5 +1,5 @@
 import { toCeleryIso } from './iso-time';
-import { TaskState } from './states';
+import { TaskState, isReady } from './states';
 
 /** A task's stored result, in Celery's format (`celery-task-meta-<id>`). */
 export interface ResultMeta {
@@ -22,22 +22,36 @@ export interface ExceptionInfo {
   exc_module: string;
 }
 
+/**
+ * A result meta as Celery's `_get_result_meta` + `_store_result` write it, keys in
+ * the same order: status, result, traceback, children, date_done, [group_id],
+ * [parent_id], task_id. `date_done` is set only for ready states (SUCCESS, FAILURE,
+ * REVOKED) and null otherwise (STARTED, RETRY, PROGRESS...), as Celery does; it is
+ * written with `+00:00`, as Celery >= 5.5 does (5.2 clients parse both).
+ */
 export function resultMeta(
   taskId: string,
   status: TaskState,
   result: unknown,
-  options: { traceback?: string | null; now?: Date; parentId?: string | null; groupId?: string | null } = {},
+  options: {
+    traceback?: string | null;
+    now?: Date;
+    parentId?: string | null;
+    groupId?: string | null;
+    /** Result tuples of the tasks this one sent, e.g. `[[["<id>", null], null]]`. */
+    children?: unknown[];
+  } = {},
 ): ResultMeta {
-  const meta: ResultMeta = {
+  const meta = {
     status,
     result,
     traceback: options.traceback ?? null,
-    children: [],
-    date_done: toCeleryIso(options.now ?? new Date()),
-    task_id: taskId,
-  };
-  if (options.parentId) meta.parent_id = options.parentId;
+    children: options.children ?? [],
+    date_done: isReady(status) ? toCeleryIso(options.now ?? new Date()) : null,
+  } as ResultMeta;
   if (options.groupId) meta.group_id = options.groupId;
+  if (options.parentId) meta.parent_id = options.parentId;
+  meta.task_id = taskId;
   return meta;
 }
 

@@ -12,10 +12,17 @@ export type TaskState =
   | 'IGNORED';
 
 /** States after which nothing more happens to a task. */
-export const READY_STATES: ReadonlySet<string> = new Set(['SUCCESS', 'FAILURE', 'REVOKED']);
+export const READY_STATES: ReadonlySet<string> = new Set([
+  'SUCCESS',
+  'FAILURE',
+  'REVOKED',
+]);
 
 /** Ready states whose `get()` rejects. */
-export const PROPAGATE_STATES: ReadonlySet<string> = new Set(['FAILURE', 'REVOKED']);
+export const PROPAGATE_STATES: ReadonlySet<string> = new Set([
+  'FAILURE',
+  'REVOKED',
+]);
 
 export function isReady(state: string): boolean {
   return READY_STATES.has(state);
