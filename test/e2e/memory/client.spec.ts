@@ -32,7 +32,7 @@ describe('the client', () => {
     const event = new Event(42, 'launch');
     const refused = client.send('events.updateParticipants', [event, 23]);
     await expect(refused).rejects.toBeInstanceOf(ArgumentNotDataError);
-    await expect(refused).rejects.toThrow(/args\[0\] is an instance of class Event.*pass the record's id/s);
+    await expect(refused).rejects.toThrow(/args\[0\] is an instance of class Event.*Pass the record's id/s);
     const nested = client.send('events.echo', [{ title: 'x' }, { owner: event }]);
     await expect(nested).rejects.toThrow(/args\[1\]\.owner is an instance of class Event/);
     await expect(client.send('events.echo', [() => 1])).rejects.toThrow(/args\[0\] is a function/);
