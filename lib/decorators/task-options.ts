@@ -1,7 +1,42 @@
 import { Duration } from '../common/duration';
 
-/** Options of one task, set in `@Task({...})`; per-call options override them. */
-export interface TaskOptions {
+/** An error class, for `autoretryFor` / `dontAutoretryFor`. */
+export type ErrorClass = abstract new (...args: any[]) => Error;
+
+/**
+ * A rate: `'10/s'`, `'100/m'`, `'1000/h'`, or a number of tasks per second (Celery's
+ * `rate_limit`). 0 means no limit.
+ */
+export type RateLimit = string | number;
+
+/**
+ * How a task is retried. Every field can be set in `@Task`, in the module's
+ * `taskDefaults`, and per call (except the error lists). See docs/tasks.md.
+ */
+export interface RetryOptions {
+  /**
+   * Most retries after the first run. Setting it (here, in taskDefaults or per call)
+   * turns automatic retries on for every error except `dontAutoretryFor`,
+   * `UnrecoverableError` and a hard time limit; without it only `autoretryFor` errors
+   * and `ctx.retry()` retry, up to Celery's default of 3.
+   */
+  maxRetries?: number;
+  /**
+   * Exponential backoff (Celery's retry_backoff): `true` is a factor of 1 s, a number
+   * is the factor in seconds; retry n waits `min(retryBackoffMax, factor * 2^n)`.
+   * Default false: every retry waits `retryDelay`.
+   */
+  retryBackoff?: boolean | number;
+  /** The longest backoff (seconds or '10m'). Default 600 s, as Celery. */
+  retryBackoffMax?: Duration;
+  /** Full jitter: a random wait between 0 and the backoff. Default true, as Celery. */
+  retryJitter?: boolean;
+  /** The wait before a retry without backoff (seconds or '30s'). Default 180 s, as Celery. */
+  retryDelay?: Duration;
+}
+
+/** Options of one task, set in `@Task({...})`; per-call options override some of them. */
+export interface TaskOptions extends RetryOptions {
   /** The name other processes and languages call it by. Default `<ClassName>.<methodName>`. */
   name?: string;
   /** The queue it is sent to when the call does not say. Default: the module's default queue. */
@@ -14,6 +49,33 @@ export interface TaskOptions {
   ignoreResult?: boolean;
   /** Default expiry of a call: seconds (or '10m'...) after sending, past which it is not run. */
   expires?: Duration;
+
+  /** Errors retried automatically (with their subclasses). */
+  autoretryFor?: ErrorClass[];
+  /** Errors never retried automatically, even when they match `autoretryFor`. */
+  dontAutoretryFor?: ErrorClass[];
+
+  /**
+   * Hard time limit (seconds or '5m'): past it the task is failed with
+   * TimeLimitExceeded, its signal aborted and its slot freed, whatever its promise does.
+   */
+  timeLimit?: Duration;
+  /** Soft time limit: past it the task's AbortSignal fires (SoftTimeLimitExceeded). */
+  softTimeLimit?: Duration;
+
+  /** Most runs of this task per worker process (Celery's rate_limit), e.g. '10/s'. */
+  rateLimit?: RateLimit;
+  /**
+   * Most runs of this task across every worker, counted in the module's
+   * `rateLimitStore` (Redis for a fleet; memory within one process).
+   */
+  fleetRateLimit?: RateLimit;
+
+  /**
+   * Route a final failure (retries exhausted, not retryable, hard time limit) to the
+   * broker's dead letters, to be looked at and replayed (`DeadLetters`). Needs acksLate.
+   */
+  deadLetter?: boolean;
 }
 
 /** What `@Task` stores on the method. */
