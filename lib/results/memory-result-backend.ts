@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { ResultMeta, isReady } from '../protocol';
 import { ResultBackend, StoreContext } from './result-backend';
+import { RevocationStore, RevokedTask } from './revocation-store';
 
 interface Entry {
   meta: ResultMeta;
@@ -11,6 +12,8 @@ interface Entry {
 class MemoryResultStore {
   private static readonly stores = new Map<string, MemoryResultStore>();
   readonly entries = new Map<string, Entry>();
+  /** Revoked task id -> when it stops being kept (ms). */
+  readonly revoked = new Map<string, number>();
   readonly updates = new EventEmitter().setMaxListeners(0);
 
   static named(name: string): MemoryResultStore {
@@ -24,7 +27,7 @@ class MemoryResultStore {
 }
 
 /** `memory://[name]`: results in this process, for the embedded default and tests. */
-export class MemoryResultBackend implements ResultBackend {
+export class MemoryResultBackend implements ResultBackend, RevocationStore {
   readonly kind = 'memory';
   private readonly store_: MemoryResultStore;
 
@@ -85,6 +88,27 @@ export class MemoryResultBackend implements ResultBackend {
   }
 
   async close(): Promise<void> {}
+
+  async addRevoked(
+    taskIds: readonly string[],
+    ttlSeconds: number,
+  ): Promise<void> {
+    const expiresAt = Date.now() + ttlSeconds * 1000;
+    for (const id of taskIds) {
+      const kept = this.store_.revoked.get(id) ?? 0;
+      this.store_.revoked.set(id, Math.max(kept, expiresAt));
+    }
+  }
+
+  async listRevoked(): Promise<RevokedTask[]> {
+    const now = Date.now();
+    const live: RevokedTask[] = [];
+    for (const [taskId, expiresAt] of this.store_.revoked) {
+      if (expiresAt <= now) this.store_.revoked.delete(taskId);
+      else live.push({ taskId, expiresAt: new Date(expiresAt) });
+    }
+    return live;
+  }
 
   private live(taskId: string): ResultMeta | undefined {
     const entry = this.store_.entries.get(taskId);

@@ -75,3 +75,40 @@ export interface Delivery {
    */
   defer(until: Date): Promise<void>;
 }
+
+/** A dead letter as `listDeadLetters` reads it. */
+export interface DeadLetter {
+  /** The queue it was taken from (and goes back to on replay). */
+  queue: string;
+  /** Why it was dead-lettered: malformed, NotRegistered, or a task's final failure. */
+  reason: string;
+  /** When, if the broker kept it. */
+  at: Date | null;
+  /** The task message, unless its envelope did not decode (then `decodeError`). */
+  message?: TaskMessage;
+  decodeError?: Error;
+}
+
+/**
+ * Optional on a Transport: reading and replaying what `Delivery.deadLetter` kept.
+ * The `DeadLetters` service uses it when the transport has both methods.
+ * memory, Redis (`_celeriac.dead.<queue>`) and AMQP (`<queue>.dead`) keep their dead
+ * letters in their own place; each lists them oldest first, without taking them.
+ */
+export interface DeadLetterAccess {
+  /** Up to `limit` dead letters of `queue`, oldest first, left where they are. */
+  listDeadLetters(queue: string, limit?: number): Promise<DeadLetter[]>;
+  /**
+   * Moves up to `limit` dead letters (oldest first) back onto the queue they came from,
+   * unchanged (same id, same headers); resolves with how many moved.
+   */
+  replayDeadLetters(queue: string, limit?: number): Promise<number>;
+}
+
+export function hasDeadLetterAccess(value: unknown): value is DeadLetterAccess {
+  const candidate = value as Partial<DeadLetterAccess> | null;
+  return (
+    typeof candidate?.listDeadLetters === 'function' &&
+    typeof candidate.replayDeadLetters === 'function'
+  );
+}

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { TaskMessage } from '../../protocol';
 
 /** A message kept by the memory broker, serialized as a real broker would keep it. */
@@ -9,7 +10,7 @@ export interface StoredMessage {
   redelivered: boolean;
 }
 
-export interface DeadLetter {
+export interface MemoryDeadLetter {
   queue: string;
   reason: string;
   /** The message as the broker kept it (JSON of the TaskMessage). */
@@ -28,7 +29,9 @@ const PRIORITY_LEVELS = 10;
 export class MemoryBroker {
   private static readonly brokers = new Map<string, MemoryBroker>();
   private readonly queues = new Map<string, StoredMessage[][]>();
-  private readonly dead: DeadLetter[] = [];
+  private readonly dead: MemoryDeadLetter[] = [];
+  /** Control messages (Celery's pidbox broadcast), as JSON text. */
+  readonly control = new EventEmitter().setMaxListeners(0);
   private readonly delayTimers = new Set<NodeJS.Timeout>();
   private readonly listeners = new Set<() => void>();
   private nextTag = 1;
@@ -49,6 +52,23 @@ export class MemoryBroker {
       priority: clampPriority(message.properties?.priority),
       serialized: JSON.stringify(message),
       redelivered,
+    });
+  }
+
+  /** Enqueues a message kept as JSON text (a replayed dead letter, as it was). */
+  enqueueRaw(queue: string, serialized: string): void {
+    let priority: unknown;
+    try {
+      priority = (JSON.parse(serialized) as TaskMessage).properties?.priority;
+    } catch {
+      priority = 0;
+    }
+    this.push({
+      tag: this.nextTag++,
+      queue,
+      priority: clampPriority(priority),
+      serialized,
+      redelivered: false,
     });
   }
 
@@ -96,10 +116,19 @@ export class MemoryBroker {
   }
 
   /** Dead letters kept so far, oldest first. */
-  deadLetters(queue?: string): DeadLetter[] {
+  deadLetters(queue?: string): MemoryDeadLetter[] {
     return this.dead.filter(
       (letter) => queue === undefined || letter.queue === queue,
     );
+  }
+  /** Removes and returns up to `limit` dead letters of `queue`, oldest first. */
+  takeDeadLetters(queue: string, limit: number): MemoryDeadLetter[] {
+    const taken: MemoryDeadLetter[] = [];
+    for (let i = 0; i < this.dead.length && taken.length < limit;) {
+      if (this.dead[i].queue === queue) taken.push(...this.dead.splice(i, 1));
+      else i++;
+    }
+    return taken;
   }
 
   /** Called whenever a message becomes available. */

@@ -1,5 +1,17 @@
 import { TaskMessage, parseCeleryIso } from '../../protocol';
-import { ConsumeOptions, Consumer, Delivery, Transport } from '../transport';
+import {
+  ControlBus,
+  ControlMessage,
+  ControlSubscription,
+} from '../control-bus';
+import {
+  ConsumeOptions,
+  Consumer,
+  DeadLetter,
+  DeadLetterAccess,
+  Delivery,
+  Transport,
+} from '../transport';
 import { MemoryBroker, StoredMessage } from './memory-broker';
 
 /**
@@ -8,9 +20,12 @@ import { MemoryBroker, StoredMessage } from './memory-broker';
  * delays, dead letters), so code that works on it works on Redis and AMQP.
  * Closing the transport gives its unsettled deliveries back, as a lost connection would.
  */
-export class MemoryTransport implements Transport {
+export class MemoryTransport
+  implements Transport, ControlBus, DeadLetterAccess
+{
   readonly kind = 'memory';
   private readonly consumers = new Set<MemoryConsumer>();
+  private readonly subscriptions = new Set<() => void>();
   private closed = false;
 
   constructor(readonly broker: MemoryBroker = MemoryBroker.named('default')) {}
@@ -59,6 +74,61 @@ export class MemoryTransport implements Transport {
     this.closed = true;
     for (const consumer of this.consumers) consumer.abandon();
     this.consumers.clear();
+    for (const unsubscribe of this.subscriptions) unsubscribe();
+    this.subscriptions.clear();
+  }
+
+  /** Every transport on this broker hears it, asynchronously, as JSON (like a real one). */
+  async broadcastControl(message: ControlMessage): Promise<void> {
+    if (this.closed)
+      throw new Error('memory transport is closed: cannot broadcast');
+    this.broker.control.emit('message', JSON.stringify(message));
+  }
+
+  async subscribeControl(
+    handler: (message: ControlMessage) => void,
+  ): Promise<ControlSubscription> {
+    if (this.closed)
+      throw new Error('memory transport is closed: cannot subscribe');
+    const listener = (text: string) =>
+      setImmediate(() => handler(JSON.parse(text) as ControlMessage));
+    this.broker.control.on('message', listener);
+    const unsubscribe = () => {
+      this.broker.control.off('message', listener);
+      this.subscriptions.delete(unsubscribe);
+    };
+    this.subscriptions.add(unsubscribe);
+    return { close: async () => unsubscribe() };
+  }
+
+  async listDeadLetters(queue: string, limit = 100): Promise<DeadLetter[]> {
+    return this.broker
+      .deadLetters(queue)
+      .slice(0, limit)
+      .map((letter) => {
+        const dead: DeadLetter = {
+          queue: letter.queue,
+          reason: letter.reason,
+          at: letter.at,
+        };
+        try {
+          dead.message = JSON.parse(letter.raw) as TaskMessage;
+        } catch (error) {
+          dead.decodeError = error as Error;
+        }
+        return dead;
+      });
+  }
+
+  async replayDeadLetters(
+    queue: string,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<number> {
+    if (this.closed)
+      throw new Error('memory transport is closed: cannot replay');
+    const letters = this.broker.takeDeadLetters(queue, limit);
+    for (const letter of letters) this.broker.enqueueRaw(queue, letter.raw);
+    return letters.length;
   }
 }
 
