@@ -13,7 +13,10 @@ import {
   TaskRevokedError,
   TaskTimeoutError,
 } from './errors';
-import { GetOptions } from './send-options';
+import { GetOptions, RevokeOptions } from './send-options';
+
+/** Revokes a task by id (TaskClient.revoke). */
+export type Revoker = (taskId: string, options: RevokeOptions) => Promise<void>;
 
 /** Node timers take at most 2^31-1 ms; longer waits are done in steps. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -24,6 +27,7 @@ export class AsyncResult<T = unknown> {
     readonly id: string,
     private readonly backend: ResultBackend,
     private readonly ignored = false,
+    private readonly revoker?: Revoker,
   ) {}
 
   /** PENDING until a worker stores something (unknown ids read as PENDING too). */
@@ -62,6 +66,28 @@ export class AsyncResult<T = unknown> {
     if (options.propagate !== false && PROPAGATE_STATES.has(meta.status))
       throw this.errorOf(meta);
     return meta.result as T;
+  }
+
+  /**
+   * The meta the task last reported with `ctx.progress(meta)`, while its state is
+   * PROGRESS; undefined in any other state.
+   */
+  async progress<P = unknown>(): Promise<P | undefined> {
+    const meta = await this.backend.get(this.id);
+    return meta?.status === 'PROGRESS' ? (meta.result as P) : undefined;
+  }
+
+  /**
+   * Revokes the task: no worker starts it; with `terminate`, a worker running it
+   * aborts its signal and stores REVOKED at once. See TaskClient.revoke.
+   */
+  async revoke(options: RevokeOptions = {}): Promise<void> {
+    if (!this.revoker) {
+      throw new Error(
+        'this AsyncResult was made without a client: use TaskClient.revoke',
+      );
+    }
+    await this.revoker(this.id, options);
   }
 
   /** Deletes the stored result. */

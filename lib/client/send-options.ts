@@ -1,7 +1,12 @@
 import { Duration } from '../common/duration';
+import { RetryOptions } from '../decorators/task-options';
 
-/** Options of one call, as Celery's apply_async has them. */
-export interface SendOptions {
+/**
+ * Options of one call, as Celery's apply_async has them. The retry options
+ * (maxRetries, retryBackoff...) override the task's for this call only: they travel in
+ * the message's `celeriac_retry` header.
+ */
+export interface SendOptions extends RetryOptions {
   /** Queue to send to. Default: the task's queue, else the module's default queue. */
   queue?: string;
   /** Run no sooner than this many seconds from now (or '500ms', '5m'...). Not negative. */
@@ -20,6 +25,21 @@ export interface SendOptions {
   kwargs?: Record<string, unknown>;
   /** Extra message headers. */
   headers?: Record<string, unknown>;
+  /** Hard time limit of this call (seconds or '5m'); sent in the `timelimit` header. */
+  timeLimit?: Duration;
+  /** Soft time limit of this call (seconds or '1m'); sent in the `timelimit` header. */
+  softTimeLimit?: Duration;
+}
+
+/** Options of `client.revoke` and `AsyncResult.revoke`. */
+export interface RevokeOptions {
+  /**
+   * Also stop it if it is running: its AbortSignal fires (TaskRevokedError
+   * 'terminated'), the worker stores REVOKED and frees its slot at once.
+   */
+  terminate?: boolean;
+  /** Celery's signal name, sent for Python workers (default 'SIGTERM'). */
+  signal?: string;
 }
 
 /** Options of `AsyncResult.get`. */

@@ -3,16 +3,26 @@ import { randomUUID } from 'node:crypto';
 import { toMilliseconds } from '../common/duration';
 import { getTaskMetadata } from '../decorators/task.decorator';
 import { TaskOptions } from '../decorators/task-options';
-import { RESOLVED_OPTIONS, RESULT_BACKEND, TRANSPORT } from '../module/tokens';
+import {
+  CONTROL_BUS,
+  RESOLVED_OPTIONS,
+  RESULT_BACKEND,
+  REVOCATION_STORE,
+  TRANSPORT,
+} from '../module/tokens';
 import { ResolvedOptions } from '../module/resolve-options';
 import { buildTaskMessage, guardArguments, parseCeleryIso } from '../protocol';
 import { TaskRegistry } from '../registry/task-registry';
 import { ResultBackend } from '../results/result-backend';
+import { RevocationStore } from '../results/revocation-store';
+import { ControlBus } from '../transports/control-bus';
 import { Transport } from '../transports/transport';
 import { EagerRunner } from '../worker/eager-runner';
 import { AsyncResult } from './async-result';
+import { callOptionsOf } from './call-options';
 import { NotRegisteredError } from './errors';
-import { SendOptions } from './send-options';
+import { revokeTasks } from './revoke';
+import { RevokeOptions, SendOptions } from './send-options';
 import { MethodNames, TaskArgs, TaskHandle, TaskResult } from './task-handle';
 
 /**
@@ -22,11 +32,17 @@ import { MethodNames, TaskArgs, TaskHandle, TaskResult } from './task-handle';
  */
 @Injectable()
 export class TaskClient {
+  private readonly revoker = (taskId: string, options: RevokeOptions) =>
+    this.revoke(taskId, options);
+
   constructor(
     @Inject(TRANSPORT) private readonly transport: Transport,
     @Inject(RESULT_BACKEND) private readonly backend: ResultBackend,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
     private readonly registry: TaskRegistry,
+    @Inject(CONTROL_BUS) private readonly controlBus: ControlBus | null,
+    @Inject(REVOCATION_STORE)
+    private readonly revocations: RevocationStore | null,
     @Optional() private readonly eager?: EagerRunner,
   ) {}
 
@@ -43,6 +59,7 @@ export class TaskClient {
     const id = options.taskId ?? randomUUID();
     const ignoreResult = options.ignoreResult ?? defaults.ignoreResult ?? false;
     const now = new Date();
+    const call = callOptionsOf(name, options);
     const message = buildTaskMessage({
       name,
       id,
@@ -54,7 +71,8 @@ export class TaskClient {
       priority: options.priority ?? defaults.priority,
       ignoreResult,
       replyTo: this.backend.replyTo ?? this.options.clientId,
-      headers: options.headers,
+      timeLimit: call.timeLimit,
+      headers: call.headers,
       now,
     });
     if (this.options.eager) {
@@ -69,7 +87,7 @@ export class TaskClient {
         message,
       );
     }
-    return new AsyncResult<R>(id, this.backend, ignoreResult);
+    return new AsyncResult<R>(id, this.backend, ignoreResult, this.revoker);
   }
 
   /** A typed handle on the @Task method `method` of `type`. */
@@ -97,7 +115,27 @@ export class TaskClient {
 
   /** A handle on a task sent earlier, by its id. */
   result<R = unknown>(taskId: string): AsyncResult<R> {
-    return new AsyncResult<R>(taskId, this.backend);
+    return new AsyncResult<R>(taskId, this.backend, false, this.revoker);
+  }
+
+  /**
+   * Revokes tasks by id (Celery's `app.control.revoke`): every worker skips them when
+   * they come (storing REVOKED), including workers started later within the module's
+   * `revokeExpires`; with `terminate`, a worker running one aborts its signal and frees
+   * its slot. A task that already finished is not affected.
+   */
+  async revoke(
+    taskIds: string | readonly string[],
+    options: RevokeOptions = {},
+  ): Promise<void> {
+    await revokeTasks(
+      this.controlBus,
+      this.revocations,
+      this.transport.kind,
+      typeof taskIds === 'string' ? [taskIds] : taskIds,
+      options,
+      this.options.revokeExpiresSeconds,
+    );
   }
 
   /** Task options that apply to a call of `name`: the task's own over the module's. */

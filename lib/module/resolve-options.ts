@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { toMilliseconds } from '../common/duration';
+import { Duration, toMilliseconds } from '../common/duration';
 import { TaskOptions } from '../decorators/task-options';
 import { TaskQueueModuleOptions, WorkerOptions } from './task-queue-options';
 
@@ -27,6 +27,10 @@ export interface ResolvedOptions {
   origin: string;
   /** This process's client id, used as reply_to (Celery's oid). */
   clientId: string;
+  /** Where fleet-wide rate limits are counted; null when nowhere. */
+  rateLimitStore: string | null;
+  /** How long revokes are kept, in seconds. */
+  revokeExpiresSeconds: number;
 }
 
 export function resolveOptions(
@@ -53,6 +57,11 @@ export function resolveOptions(
     backendOptions: options.backendOptions ?? {},
     origin: `gen${process.pid}@${hostname()}`,
     clientId: randomUUID(),
+    rateLimitStore: options.rateLimitStore ?? defaultRateLimitStoreFor(broker),
+    revokeExpiresSeconds: positiveSeconds(
+      options.revokeExpires ?? 10_800,
+      'revokeExpires',
+    ),
   };
 }
 
@@ -85,6 +94,23 @@ export function resolveWorkerOptions(
       'shutdownTimeout',
     ),
   };
+}
+
+/** Fleet-wide limits live beside the broker when it can keep them. */
+function defaultRateLimitStoreFor(broker: string): string | null {
+  const scheme = broker.split(':', 1)[0];
+  if (scheme === 'memory' || scheme === 'redis' || scheme === 'rediss') {
+    return broker;
+  }
+  return null;
+}
+
+function positiveSeconds(value: Duration, what: string): number {
+  const seconds = toMilliseconds(value, 's', what) / 1000;
+  if (!(seconds > 0)) {
+    throw new RangeError(`${what} must be more than 0, got ${String(value)}`);
+  }
+  return seconds;
 }
 
 /** Celery's usual pairings: results beside the broker where it can keep them. */

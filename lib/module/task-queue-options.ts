@@ -42,4 +42,15 @@ export interface TaskQueueModuleOptions {
   brokerOptions?: Record<string, unknown>;
   /** Passed to the result backend's constructor. */
   backendOptions?: Record<string, unknown>;
+  /**
+   * Where fleet-wide rate limits (`fleetRateLimit`) are counted: `redis://...` (every
+   * worker process shares it) or `memory://[name]` (one process). Default: the broker
+   * when it is Redis or memory; none otherwise (then a fleetRateLimit fails the bootstrap).
+   */
+  rateLimitStore?: string;
+  /**
+   * How long a revoke is kept for workers that start later (seconds or '3h').
+   * Default 3 h, as Celery's REVOKE_EXPIRES.
+   */
+  revokeExpires?: Duration;
 }

@@ -3,3 +3,9 @@ export const TRANSPORT = Symbol('celeriac:transport');
 export const RESULT_BACKEND = Symbol('celeriac:result-backend');
 /** The options with every default filled in. */
 export const RESOLVED_OPTIONS = Symbol('celeriac:resolved-options');
+/** The transport's ControlBus (revoke broadcasts), or null when the broker has none. */
+export const CONTROL_BUS = Symbol('celeriac:control-bus');
+/** Where revokes are kept for workers that start later, or null. */
+export const REVOCATION_STORE = Symbol('celeriac:revocation-store');
+/** The RateLimiter of fleet-wide limits, or null without a rateLimitStore. */
+export const FLEET_RATE_LIMITER = Symbol('celeriac:fleet-rate-limiter');

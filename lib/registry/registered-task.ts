@@ -1,4 +1,5 @@
 import { TaskMetadata } from '../decorators/task-options';
+import { TaskPolicy } from '../worker/task-policy';
 
 /** A task found at bootstrap: its options and the bound method that runs it. */
 export interface RegisteredTask {
@@ -6,5 +7,10 @@ export interface RegisteredTask {
   options: TaskMetadata;
   className: string;
   methodName: string;
+  /** The method, bound to its provider. */
   run: (...args: unknown[]) => unknown;
+  /** The method through Nest's enhancers (guards, interceptors, filters): what a worker calls. */
+  invoke: (...args: unknown[]) => Promise<unknown>;
+  /** Retries, limits, dead-lettering: the task's options over the module's defaults. */
+  policy: TaskPolicy;
 }

@@ -1,7 +1,17 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import {
+  DiscoveryService,
+  ExternalContextCreator,
+  MetadataScanner,
+} from '@nestjs/core';
 import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
+import { getTaskHookMetadata } from '../decorators/task-hooks.decorator';
 import { getTaskMetadata } from '../decorators/task.decorator';
+import { ResolvedOptions } from '../module/resolve-options';
+import { RESOLVED_OPTIONS } from '../module/tokens';
+import { resolveTaskPolicy } from '../worker/task-policy';
+import { TaskEvent, TaskHooks } from './task-hooks';
+import { createTaskInvoker } from './task-invoker';
 import { TaskRegistry } from './task-registry';
 
 export class ScopedTaskProviderError extends Error {
@@ -28,6 +38,9 @@ export class TaskExplorer implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly registry: TaskRegistry,
+    private readonly hooks: TaskHooks,
+    private readonly contextCreator: ExternalContextCreator,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
   ) {}
 
   onModuleInit(): void {
@@ -50,9 +63,15 @@ export class TaskExplorer implements OnModuleInit {
     if (!prototype || prototype === Object.prototype) return;
     for (const methodName of this.scanner.getAllMethodNames(prototype)) {
       const method = (prototype as Record<string, unknown>)[methodName];
+      const className = prototype.constructor?.name ?? String(wrapper.name);
+      this.registerHooks(
+        wrapper,
+        instance,
+        method,
+        `${className}.${methodName}`,
+      );
       const metadata = getTaskMetadata(method);
       if (!metadata) continue;
-      const className = prototype.constructor?.name ?? String(wrapper.name);
       if (!wrapper.isDependencyTreeStatic() || !instance) {
         throw new ScopedTaskProviderError(className, methodName);
       }
@@ -63,7 +82,33 @@ export class TaskExplorer implements OnModuleInit {
         className,
         methodName,
         run: bound,
+        invoke: createTaskInvoker(this.contextCreator, instance, methodName),
+        policy: resolveTaskPolicy(
+          metadata,
+          this.options.taskDefaults,
+          this.options.rateLimitStore !== null,
+        ),
       });
     }
+  }
+
+  /** @OnTaskSuccess / @OnTaskFailure / @OnTaskRetry methods (singletons only). */
+  private registerHooks(
+    wrapper: InstanceWrapper,
+    instance: Record<string, unknown> | undefined,
+    method: unknown,
+    label: string,
+  ): void {
+    const hooks = getTaskHookMetadata(method);
+    if (hooks.length === 0 || wrapper.isAlias) return;
+    if (!wrapper.isDependencyTreeStatic() || !instance) {
+      this.logger.warn(
+        `Task hook ${label} is on a request- or transient-scoped provider: ignored (hooks need a singleton)`,
+      );
+      return;
+    }
+    const call = (method as (event: TaskEvent) => unknown).bind(instance);
+    for (const hook of hooks)
+      this.hooks.register(hook.kind, hook.tasks, label, call);
   }
 }

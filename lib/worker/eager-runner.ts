@@ -1,21 +1,19 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { NotRegisteredError } from '../client/errors';
-import { RESOLVED_OPTIONS, RESULT_BACKEND } from '../module/tokens';
-import { ResolvedOptions } from '../module/resolve-options';
 import { TaskMessage, parseTaskMessage } from '../protocol';
-import { ResultBackend } from '../results/result-backend';
 import { TaskExecutor } from './task-executor';
+import { TaskFinisher } from './task-finisher';
 
 /**
  * Eager mode (Celery's task_always_eager): a sent task runs inline, its result stored
- * in the backend, so `get()` works as usual. For users' own unit tests.
+ * in the backend, so `get()` works as usual. A retry runs again at once (no wait), as
+ * Celery's eager retry does; hooks run; nothing is dead-lettered. For users' unit tests.
  */
 @Injectable()
 export class EagerRunner {
   constructor(
     private readonly executor: TaskExecutor,
-    @Inject(RESULT_BACKEND) private readonly backend: ResultBackend,
-    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
+    private readonly finisher: TaskFinisher,
   ) {}
 
   async run(message: TaskMessage): Promise<void> {
@@ -28,11 +26,16 @@ export class EagerRunner {
         request.name,
         ' in this process (eager mode runs tasks inline)',
       );
-    const meta = await this.executor.execute(task, request);
-    if (!request.ignoreResult) {
-      await this.backend.store(meta, {
-        expiresIn: this.options.resultExpiresSeconds,
-      });
-    }
+    const outcome = await this.executor.run(task, request, {
+      queue: null,
+      eager: true,
+    });
+    await this.finisher.finish(outcome, {
+      request,
+      task,
+      queue: null,
+      canDeadLetter: false,
+      publishRetry: (_queue, retry) => this.run(retry),
+    });
   }
 }

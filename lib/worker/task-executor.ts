@@ -1,13 +1,30 @@
-import { Injectable } from '@nestjs/common';
-import {
-  ResultMeta,
-  TaskRequest,
-  errorToExceptionInfo,
-  resultMeta,
-  toPlainData,
-} from '../protocol';
+import { Inject, Injectable } from '@nestjs/common';
+import { TaskRevokedError } from '../client/errors';
+import { RESOLVED_OPTIONS, RESULT_BACKEND } from '../module/tokens';
+import { ResolvedOptions } from '../module/resolve-options';
+import { ResultMeta, TaskRequest, resultMeta, toPlainData } from '../protocol';
 import { RegisteredTask } from '../registry/registered-task';
 import { TaskRegistry } from '../registry/task-registry';
+import { ResultBackend } from '../results/result-backend';
+import { Retry } from './errors';
+import {
+  RETRY_HEADER,
+  RetryPolicy,
+  isAutoretried,
+  retryDelayMs,
+  withRetryHeader,
+} from './retry-policy';
+import { RunControl } from './run-control';
+import { RunningTask } from './running-task';
+import { runInTaskContext } from './task-context';
+import { armTimeLimits, timeLimitsFor } from './time-limits';
+
+/** How one run ended. */
+export type TaskOutcome =
+  | { kind: 'success'; value: unknown }
+  | { kind: 'retry'; error: unknown; eta: Date }
+  | { kind: 'failure'; error: unknown }
+  | { kind: 'revoked'; reason: string };
 
 /** Celery's shape for a task name no worker knows. */
 export function notRegisteredMeta(request: TaskRequest): ResultMeta {
@@ -24,38 +41,116 @@ export function notRegisteredMeta(request: TaskRequest): ResultMeta {
 }
 
 /**
- * Runs one task request against the registry and says how it ended, as Celery's
- * result meta. Shared by workers and eager mode.
+ * Runs one task request and says how it ended: in its task context, through Nest's
+ * enhancers, within its time limits, deciding retry or failure from its policy.
+ * Never throws. Shared by workers and eager mode.
  */
 @Injectable()
 export class TaskExecutor {
-  constructor(private readonly registry: TaskRegistry) {}
+  constructor(
+    private readonly registry: TaskRegistry,
+    @Inject(RESULT_BACKEND) private readonly backend: ResultBackend,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
+  ) {}
 
   find(name: string): RegisteredTask | undefined {
     return this.registry.get(name);
   }
 
-  /** Runs the task; a throw becomes FAILURE, never an exception out of here. */
-  async execute(
+  async run(
     task: RegisteredTask,
     request: TaskRequest,
-  ): Promise<ResultMeta> {
-    const ids = { parentId: request.parentId, groupId: request.group };
+    where: { queue: string | null; eager: boolean; control?: RunControl },
+  ): Promise<TaskOutcome> {
+    const control = where.control ?? new RunControl();
+    const header = (
+      request.message.headers as Record<string, unknown> | undefined
+    )?.[RETRY_HEADER];
+    const policy =
+      header === undefined
+        ? task.policy.retry
+        : withRetryHeader(task.policy.retry, header);
+    const current = new RunningTask(request, {
+      queue: where.queue,
+      eager: where.eager,
+      signal: control.signal,
+      policy,
+      storeProgress: (meta) => this.storeProgress(request, meta),
+    });
+    const disarm = armTimeLimits(control, timeLimitsFor(task.policy, request));
+    const running = runInTaskContext(
+      current,
+      () =>
+        new Promise<unknown>((resolve) =>
+          resolve(task.invoke(...argumentsFor(request))),
+        ),
+    );
+    let outcome: TaskOutcome;
     try {
-      const value: unknown = await task.run(...argumentsFor(request));
-      return resultMeta(
-        request.id,
-        'SUCCESS',
-        toPlainData(value, 'the result'),
-        ids,
-      );
-    } catch (error) {
-      return resultMeta(request.id, 'FAILURE', errorToExceptionInfo(error), {
-        ...ids,
-        traceback: error instanceof Error ? (error.stack ?? null) : null,
-      });
+      outcome = await Promise.race([
+        running.then(
+          (value) => succeeded(value),
+          (error: unknown) => failed(error, policy, request),
+        ),
+        control.abandoned.then(abandonedOutcome),
+      ]);
+    } finally {
+      disarm();
     }
+    await current.close();
+    return outcome;
   }
+
+  private async storeProgress(
+    request: TaskRequest,
+    meta: unknown,
+  ): Promise<void> {
+    if (request.ignoreResult) return;
+    const plain = toPlainData(meta, 'the progress meta');
+    await this.backend.store(
+      resultMeta(request.id, 'PROGRESS', plain, {
+        parentId: request.parentId,
+        groupId: request.group,
+      }),
+      {
+        replyTo: request.replyTo,
+        expiresIn: this.options.resultExpiresSeconds,
+      },
+    );
+  }
+}
+
+function succeeded(value: unknown): TaskOutcome {
+  try {
+    return { kind: 'success', value: toPlainData(value, 'the result') };
+  } catch (error) {
+    return { kind: 'failure', error };
+  }
+}
+
+/** A Retry asked for by the task, an automatic retry, or the end. */
+function failed(
+  error: unknown,
+  policy: RetryPolicy,
+  request: TaskRequest,
+): TaskOutcome {
+  if (error instanceof Retry)
+    return { kind: 'retry', error: error.error ?? error, eta: error.eta };
+  if (isAutoretried(policy, error) && request.retries < policy.maxRetries) {
+    return {
+      kind: 'retry',
+      error,
+      eta: new Date(Date.now() + retryDelayMs(policy, request.retries)),
+    };
+  }
+  return { kind: 'failure', error };
+}
+
+/** Terminated: REVOKED. Hard time limit: a failure (TimeLimitExceeded), never retried. */
+function abandonedOutcome(reason: Error): TaskOutcome {
+  if (reason instanceof TaskRevokedError)
+    return { kind: 'revoked', reason: reason.reason };
+  return { kind: 'failure', error: reason };
 }
 
 /**

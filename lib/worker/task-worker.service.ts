@@ -4,15 +4,24 @@ import {
   Injectable,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { RESOLVED_OPTIONS, RESULT_BACKEND, TRANSPORT } from '../module/tokens';
+import {
+  CONTROL_BUS,
+  FLEET_RATE_LIMITER,
+  RESOLVED_OPTIONS,
+  REVOCATION_STORE,
+  TRANSPORT,
+} from '../module/tokens';
 import {
   ResolvedOptions,
   resolveWorkerOptions,
 } from '../module/resolve-options';
 import { WorkerOptions } from '../module/task-queue-options';
-import { ResultBackend } from '../results/result-backend';
+import { RateLimiter } from '../rate-limit/rate-limiter';
+import { RevocationStore } from '../results/revocation-store';
+import { ControlBus } from '../transports/control-bus';
 import { Transport } from '../transports/transport';
 import { TaskExecutor } from './task-executor';
+import { TaskFinisher } from './task-finisher';
 import { TaskWorker } from './task-worker';
 
 /**
@@ -28,9 +37,14 @@ export class TaskWorkerService
 
   constructor(
     @Inject(TRANSPORT) private readonly transport: Transport,
-    @Inject(RESULT_BACKEND) private readonly backend: ResultBackend,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
     private readonly executor: TaskExecutor,
+    private readonly finisher: TaskFinisher,
+    @Inject(CONTROL_BUS) private readonly controlBus: ControlBus | null,
+    @Inject(REVOCATION_STORE)
+    private readonly revocations: RevocationStore | null,
+    @Inject(FLEET_RATE_LIMITER)
+    private readonly fleetRateLimiter: RateLimiter | null,
   ) {}
 
   /** The running worker, if any. */
@@ -70,10 +84,12 @@ export class TaskWorkerService
     this.worker = new TaskWorker(
       {
         transport: this.transport,
-        backend: this.backend,
         executor: this.executor,
-        resultExpiresSeconds: this.options.resultExpiresSeconds,
-        acksLateByDefault: this.options.taskDefaults.acksLate ?? true,
+        finisher: this.finisher,
+        controlBus: this.controlBus,
+        revocations: this.revocations,
+        revokeExpiresSeconds: this.options.revokeExpiresSeconds,
+        fleetRateLimiter: this.fleetRateLimiter,
         keepProcessAlive,
       },
       options,

@@ -1,24 +1,45 @@
 import { Logger } from '@nestjs/common';
+import { TaskRevokedError } from '../client/errors';
 import { ResolvedWorkerOptions } from '../module/resolve-options';
 import {
   MalformedMessageError,
   TaskRequest,
   parseTaskMessage,
-  resultMeta,
 } from '../protocol';
-import { ResultBackend } from '../results/result-backend';
+import { RegisteredTask } from '../registry/registered-task';
+import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter';
+import { RateLimiter } from '../rate-limit/rate-limiter';
+import { RevocationStore } from '../results/revocation-store';
+import {
+  ControlBus,
+  ControlMessage,
+  ControlSubscription,
+  readRevoke,
+} from '../transports/control-bus';
 import { Consumer, Delivery, Transport } from '../transports/transport';
+import { RateGate } from './rate-gate';
+import { RevokedTasks } from './revoked-tasks';
+import { RunControl } from './run-control';
 import { TaskExecutor, notRegisteredMeta } from './task-executor';
+import { Settlement, TaskFinisher } from './task-finisher';
 
 /** An eta this close is run now rather than sent back to the delay store. */
 const ETA_SLACK_MS = 10;
+/** A rate-limited task due within this is held in memory; a later one goes to the delay store. */
+const RATE_HOLD_MAX_MS = 1000;
 
 export interface TaskWorkerDeps {
   transport: Transport;
-  backend: ResultBackend;
   executor: TaskExecutor;
-  resultExpiresSeconds: number;
-  acksLateByDefault: boolean;
+  finisher: TaskFinisher;
+  /** Revokes broadcast live; null when the broker has no control bus. */
+  controlBus?: ControlBus | null;
+  /** Revokes kept for workers that start later; null when nowhere. */
+  revocations?: RevocationStore | null;
+  /** How long a revoke heard live is kept, in seconds. */
+  revokeExpiresSeconds?: number;
+  /** The fleet-wide rate limiter; null without a rateLimitStore. */
+  fleetRateLimiter?: RateLimiter | null;
   /** Hold the process open while consuming (a standalone worker), whatever the broker keeps open. */
   keepProcessAlive?: boolean;
   logger?: Logger;
@@ -28,12 +49,23 @@ export interface TaskWorkerDeps {
  * Consumes queues and runs their tasks, never more than `concurrency` at once.
  * Acks after the task finished (acks late) unless the task says otherwise; bad input
  * (undecodable, unknown task) is logged, recorded and dead-lettered, and the worker goes on.
+ * Skips expired and revoked tasks (REVOKED), holds rate-limited ones without taking a
+ * slot, and terminates a running task on a revoke with terminate.
  */
 export class TaskWorker {
   private readonly logger: Logger;
   private readonly waiting: Delivery[] = [];
   private readonly running = new Set<Promise<void>>();
+  /** Running tasks by id, for revoke with terminate. */
+  private readonly active = new Map<string, RunControl>();
+  /** Rate-limited deliveries waiting in memory for their slot. */
+  private readonly held = new Map<Delivery, NodeJS.Timeout>();
+  /** Deliveries whose rate-limit slot has come. */
+  private readonly admitted = new WeakSet<Delivery>();
+  private readonly revoked = new RevokedTasks();
+  private readonly rateGate: RateGate;
   private consumer: Consumer | null = null;
+  private control: ControlSubscription | null = null;
   private stopping = false;
   private keepAlive: NodeJS.Timeout | null = null;
   /** Tasks finished since start: for logs and tests. */
@@ -44,13 +76,19 @@ export class TaskWorker {
     readonly options: ResolvedWorkerOptions,
   ) {
     this.logger = deps.logger ?? new Logger('TaskWorker');
+    this.rateGate = new RateGate(
+      new MemoryRateLimiter(),
+      deps.fleetRateLimiter ?? null,
+    );
   }
 
   get inFlight(): number {
     return this.running.size;
   }
 
+  /** Listens for revokes (live, then those kept), then starts consuming. */
   async start(): Promise<void> {
+    await this.listenForRevokes();
     const { queues, concurrency, prefetchMultiplier } = this.options;
     this.consumer = await this.deps.transport.consume(
       queues,
@@ -75,7 +113,9 @@ export class TaskWorker {
     if (this.stopping) return;
     this.stopping = true;
     await this.consumer?.stop();
-    const unstarted = this.waiting.splice(0);
+    for (const timer of this.held.values()) clearTimeout(timer);
+    const unstarted = [...this.waiting.splice(0), ...this.held.keys()];
+    this.held.clear();
     await Promise.all(
       unstarted.map((delivery) => this.settle(() => delivery.requeue())),
     );
@@ -94,6 +134,7 @@ export class TaskWorker {
         );
       }
     }
+    await this.control?.close().catch(() => undefined);
     if (this.keepAlive) clearInterval(this.keepAlive);
   }
 
@@ -134,14 +175,15 @@ export class TaskWorker {
       this.logger.warn(
         `Task ${request.name}[${request.id}] expired at ${request.expires.toISOString()}: not run`,
       );
-      await this.store(
-        request,
-        resultMeta(request.id, 'REVOKED', {
-          exc_type: 'TaskRevokedError',
-          exc_message: ['expired'],
-          exc_module: 'celery.exceptions',
-        }),
+      await this.deps.finisher.storeRevoked(request, 'expired');
+      await this.settle(() => delivery.ack());
+      return;
+    }
+    if (this.revoked.has(request.id)) {
+      this.logger.log(
+        `Task ${request.name}[${request.id}] was revoked: not run`,
       );
+      await this.deps.finisher.storeRevoked(request, 'revoked');
       await this.settle(() => delivery.ack());
       return;
     }
@@ -155,24 +197,118 @@ export class TaskWorker {
       this.logger.error(
         `Received unregistered task "${request.name}" [${request.id}]: stored as FAILURE NotRegistered, dead-lettered`,
       );
-      await this.store(request, notRegisteredMeta(request));
+      await this.deps.finisher.store(request, notRegisteredMeta(request));
       await this.settle(() =>
         delivery.deadLetter(`NotRegistered: ${request.name}`),
       );
       return;
     }
+    if (await this.waitsForRate(delivery, task, request)) return;
+    await this.run(delivery, task, request);
+  }
 
-    const acksLate = task.options.acksLate ?? this.deps.acksLateByDefault;
+  private async run(
+    delivery: Delivery,
+    task: RegisteredTask,
+    request: TaskRequest,
+  ): Promise<void> {
+    const { acksLate } = task.policy;
     if (!acksLate) await this.settle(() => delivery.ack());
-    const meta = await this.deps.executor.execute(task, request);
-    if (meta.status === 'FAILURE') {
+    const control = new RunControl();
+    this.active.set(request.id, control);
+    let outcome;
+    try {
+      outcome = await this.deps.executor.run(task, request, {
+        queue: delivery.queue,
+        eager: false,
+        control,
+      });
+    } finally {
+      if (this.active.get(request.id) === control)
+        this.active.delete(request.id);
+    }
+    const settlement = await this.deps.finisher.finish(outcome, {
+      request,
+      task,
+      queue: delivery.queue,
+      canDeadLetter: acksLate,
+      publishRetry: (queue, message) =>
+        this.deps.transport.publish(queue ?? delivery.queue, message),
+    });
+    if (acksLate) await this.settleAs(delivery, settlement);
+  }
+
+  /**
+   * True when the task must wait for its rate-limit slot: then it waits without a
+   * concurrency slot, in memory when its turn is near (and the prefetch beyond the
+   * running slots has room), else in the broker's delay store.
+   */
+  private async waitsForRate(
+    delivery: Delivery,
+    task: RegisteredTask,
+    request: TaskRequest,
+  ): Promise<boolean> {
+    if (!task.policy.rateLimit && !task.policy.fleetRateLimit) return false;
+    if (this.admitted.has(delivery)) return false;
+    const waitMs = await this.rateGate.wait(task, request);
+    if (waitMs <= 0) return false;
+    const { concurrency, prefetchMultiplier } = this.options;
+    const holdRoom = Math.max(
+      1,
+      concurrency * prefetchMultiplier - concurrency,
+    );
+    if (
+      waitMs <= RATE_HOLD_MAX_MS &&
+      this.held.size < holdRoom &&
+      !this.stopping
+    ) {
+      const timer = setTimeout(() => {
+        this.held.delete(delivery);
+        this.admitted.add(delivery);
+        this.waiting.unshift(delivery);
+        this.drain();
+      }, waitMs);
+      this.held.set(delivery, timer);
+      return true;
+    }
+    const at = Date.now() + waitMs;
+    this.rateGate.remember(request.id, at);
+    await this.settle(() => delivery.defer(new Date(at)));
+    return true;
+  }
+
+  /** Subscribes to revokes broadcast from now on, then loads those kept. */
+  private async listenForRevokes(): Promise<void> {
+    const { controlBus, revocations } = this.deps;
+    if (controlBus)
+      this.control = await controlBus.subscribeControl((message) =>
+        this.onControl(message),
+      );
+    if (!revocations) return;
+    try {
+      for (const { taskId, expiresAt } of await revocations.listRevoked()) {
+        this.revoked.add(taskId, expiresAt.getTime());
+      }
+    } catch (error) {
       this.logger.warn(
-        `Task ${request.name}[${request.id}] failed: ${describe(meta.result)}`,
+        `Could not load the revoked task ids: ${String(error)}; only new revokes are honoured`,
       );
     }
-    const stored = await this.store(request, meta);
-    if (!acksLate) return;
-    await this.settle(() => (stored ? delivery.ack() : delivery.requeue()));
+  }
+
+  private onControl(message: ControlMessage): void {
+    const revoke = readRevoke(message);
+    if (!revoke) return;
+    const expiresAt =
+      Date.now() + (this.deps.revokeExpiresSeconds ?? 10_800) * 1000;
+    for (const taskId of revoke.taskIds) {
+      this.revoked.add(taskId, expiresAt);
+      const running = this.active.get(taskId);
+      if (running && revoke.terminate) {
+        this.logger.warn(`Terminating task ${taskId} (revoked with terminate)`);
+        running.abandon(new TaskRevokedError(taskId, 'terminated'));
+      }
+    }
   }
 
   /** The task request, or undefined after dead-lettering what cannot be run. */
@@ -197,24 +333,14 @@ export class TaskWorker {
     return undefined;
   }
 
-  /** Stores a state; false when the backend failed (the delivery then goes back). */
-  private async store(
-    request: TaskRequest,
-    meta: Parameters<ResultBackend['store']>[0],
-  ): Promise<boolean> {
-    if (request.ignoreResult && meta.status === 'SUCCESS') return true;
-    try {
-      await this.deps.backend.store(meta, {
-        replyTo: request.replyTo,
-        expiresIn: this.deps.resultExpiresSeconds,
-      });
-      return true;
-    } catch (error) {
-      this.logger.error(
-        `Could not store ${meta.status} of ${request.name}[${request.id}] on ${this.deps.backend.kind}: ` +
-          `${String(error)}; the message goes back to the queue`,
-      );
-      return false;
+  private settleAs(delivery: Delivery, settlement: Settlement): Promise<void> {
+    switch (settlement.kind) {
+      case 'ack':
+        return this.settle(() => delivery.ack());
+      case 'requeue':
+        return this.settle(() => delivery.requeue());
+      case 'dead-letter':
+        return this.settle(() => delivery.deadLetter(settlement.reason));
     }
   }
 
@@ -226,13 +352,6 @@ export class TaskWorker {
       this.logger.error(`Could not settle a delivery: ${String(error)}`);
     }
   }
-}
-
-function describe(result: unknown): string {
-  const info = result as { exc_type?: string; exc_message?: unknown[] } | null;
-  return info?.exc_type
-    ? `${info.exc_type}: ${(info.exc_message ?? []).join(', ')}`
-    : JSON.stringify(result);
 }
 
 /** True when every promise settled within `ms`. */

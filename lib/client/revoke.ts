@@ -1,0 +1,38 @@
+import { RevocationStore } from '../results/revocation-store';
+import { ControlBus, revokeMessage } from '../transports/control-bus';
+import { RevokeOptions } from './send-options';
+
+/** Revoke needs the broker's control bus, which this broker does not have (yet). */
+export class RevokeNotSupportedError extends Error {
+  override readonly name = 'RevokeNotSupportedError';
+  constructor(brokerKind: string) {
+    super(
+      `revoke needs a control bus to reach the workers, and the ${brokerKind} transport has none ` +
+        `(see ControlBus in lib/transports/control-bus.ts)`,
+    );
+  }
+}
+
+/**
+ * Revokes tasks as Celery's `app.control.revoke` does: keeps the ids for
+ * `ttlSeconds` (so a worker that starts later skips them too), then broadcasts the
+ * revoke command to every worker. Workers store REVOKED when they meet the task.
+ */
+export async function revokeTasks(
+  bus: ControlBus | null,
+  store: RevocationStore | null,
+  brokerKind: string,
+  taskIds: readonly string[],
+  options: RevokeOptions,
+  ttlSeconds: number,
+): Promise<void> {
+  if (taskIds.length === 0) return;
+  if (taskIds.some((id) => typeof id !== 'string' || id === '')) {
+    throw new TypeError('revoke: task ids must be non-empty strings');
+  }
+  if (!bus) throw new RevokeNotSupportedError(brokerKind);
+  if (store) await store.addRevoked(taskIds, ttlSeconds);
+  await bus.broadcastControl(
+    revokeMessage(taskIds, options.terminate ?? false, options.signal),
+  );
+}

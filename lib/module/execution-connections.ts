@@ -1,0 +1,45 @@
+import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter';
+import { RateLimiter } from '../rate-limit/rate-limiter';
+import { RedisRateLimiter } from '../rate-limit/redis-rate-limiter';
+import { ResultBackend } from '../results/result-backend';
+import {
+  RevocationStore,
+  isRevocationStore,
+} from '../results/revocation-store';
+import { ControlBus, isControlBus } from '../transports/control-bus';
+import { Transport } from '../transports/transport';
+import { redact } from './connections';
+import { ResolvedOptions } from './resolve-options';
+
+/** The transport's control bus (Celery's pidbox broadcast), when its broker has one. */
+export function createControlBus(transport: Transport): ControlBus | null {
+  return isControlBus(transport) ? transport : null;
+}
+
+/** Where revokes are kept: the result backend if it can, else the transport, else nowhere. */
+export function createRevocationStore(
+  backend: ResultBackend,
+  transport: Transport,
+): RevocationStore | null {
+  if (isRevocationStore(backend)) return backend;
+  if (isRevocationStore(transport)) return transport;
+  return null;
+}
+
+/** The fleet-wide rate limiter named by `rateLimitStore` (Redis only when a redis URL is set). */
+export function createFleetRateLimiter(
+  options: ResolvedOptions,
+): RateLimiter | null {
+  const url = options.rateLimitStore;
+  if (url === null) return null;
+  const scheme = url.split(':', 1)[0].toLowerCase();
+  if (scheme === 'memory')
+    return MemoryRateLimiter.named(
+      url.replace(/^memory:\/\//, '') || 'default',
+    );
+  if (scheme === 'redis' || scheme === 'rediss')
+    return new RedisRateLimiter(url);
+  throw new Error(
+    `rateLimitStore ${redact(url)}: the scheme "${scheme}:" is not supported (use redis://, rediss:// or memory://)`,
+  );
+}

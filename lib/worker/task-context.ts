@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Duration } from '../common/duration';
+
+/** What `retry()` takes: when to run again, and why. */
+export interface RetryRequest {
+  /** Seconds (or '30s') from now. Default: the task's backoff or retryDelay. */
+  countdown?: Duration;
+  /** When to run again (a time in the past runs at once). */
+  eta?: Date;
+  /** The error that made the task retry: stored as RETRY's result, thrown when retries ran out. */
+  error?: unknown;
+  /** This retry's own limit instead of the task's maxRetries. */
+  maxRetries?: number;
+}
+
+/**
+ * The task running in this async context (Celery's `self.request`, plus a signal and
+ * progress). Read it with the injectable `TaskContext`: `this.taskContext.current`.
+ */
+export interface CurrentTask {
+  readonly id: string;
+  readonly name: string;
+  /** How many times it was retried before this run (0 on the first run). */
+  readonly retries: number;
+  /** The most retries this run may ask for. */
+  readonly maxRetries: number;
+  /** The queue it was taken from; null in eager mode. */
+  readonly queue: string | null;
+  /** The message headers, as they came (Celery's and custom ones). */
+  readonly headers: Readonly<Record<string, unknown>>;
+  readonly rootId: string;
+  readonly parentId: string | null;
+  readonly eta: Date | null;
+  readonly expires: Date | null;
+  /** True when run inline by eager mode. */
+  readonly eager: boolean;
+  /**
+   * Aborted when the task should stop: its soft or hard time limit passed
+   * (SoftTimeLimitExceeded, TimeLimitExceeded) or it was revoked with terminate
+   * (TaskRevokedError). Pass it on to fetch(), timers and child processes.
+   */
+  readonly signal: AbortSignal;
+  /**
+   * Stores state PROGRESS with `meta` as its result; `AsyncResult.progress()` reads
+   * it. Writes are kept in order and done before the final state is stored.
+   */
+  progress(meta: unknown): Promise<void>;
+  /**
+   * Asks to run again later: throws the Retry the worker catches (so write
+   * `throw ctx.retry(...)` or just call it). When retries ran out it throws `error`
+   * (or MaxRetriesExceededError) instead, and the task fails with it.
+   */
+  retry(request?: RetryRequest): never;
+}
+
+const storage = new AsyncLocalStorage<CurrentTask>();
+
+/** Runs `fn` with `task` as the current task of everything it calls. */
+export function runInTaskContext<T>(task: CurrentTask, fn: () => T): T {
+  return storage.run(task, fn);
+}
+
+/**
+ * The running task's context, injectable anywhere (AsyncLocalStorage underneath), so
+ * task methods keep plain typed parameters:
+ *
+ * ```ts
+ * constructor(private readonly taskContext: TaskContext) {}
+ * @Task('videos.transcode')
+ * async transcode(videoId: string) {
+ *   const ctx = this.taskContext.current;
+ *   await ctx.progress({ done: 10 });
+ * }
+ * ```
+ */
+@Injectable()
+export class TaskContext {
+  /** The running task; throws outside a task. */
+  get current(): CurrentTask {
+    const task = storage.getStore();
+    if (!task) {
+      throw new Error(
+        'TaskContext.current is only available while a task runs (in a @Task method or code it calls)',
+      );
+    }
+    return task;
+  }
+
+  /** The running task, or undefined outside a task. */
+  get active(): CurrentTask | undefined {
+    return storage.getStore();
+  }
+}
