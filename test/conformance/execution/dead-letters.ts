@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DeadLetters,
+  InvalidTaskOptionError,
+  Task,
+  TaskContext,
+} from '../../../lib';
+import { waitUntil } from '../../support/wait';
+import { ExecutionHarness, useExecutionFixture } from './harness';
+
+/** A task that fails until its dependency is fixed. */
+@Injectable()
+class ImportTasks {
+  fixed = false;
+  runs: number[] = [];
+
+  constructor(private readonly taskContext: TaskContext) {}
+
+  @Task({
+    name: 'imports.run',
+    deadLetter: true,
+    maxRetries: 1,
+    retryDelay: '10ms',
+  })
+  run(file: string): string {
+    this.runs.push(this.taskContext.current.retries);
+    if (!this.fixed) throw new Error(`cannot parse ${file}`);
+    return `imported ${file}`;
+  }
+
+  @Task({ name: 'imports.plain' })
+  plain(): never {
+    throw new Error('not dead-lettered');
+  }
+
+  @Task({ name: 'imports.ok' })
+  ok(): string {
+    return 'fine';
+  }
+}
+
+export function describeDeadLetters(harness: ExecutionHarness): void {
+  describe('dead letters', () => {
+    const fixture = useExecutionFixture(harness);
+
+    it('routes a final failure to the dead letters when the task opts in, and replays it', async () => {
+      const app = await fixture().app([ImportTasks]);
+      const client = fixture().client(app);
+      const deadLetters = app.get(DeadLetters);
+      const queue = fixture().queue;
+      const result = await client.send('imports.run', ['a.csv']);
+      await expect(result.get({ timeout: 10 })).rejects.toMatchObject({
+        excMessage: 'cannot parse a.csv',
+      });
+      await expect(
+        (await client.send('imports.plain')).get({ timeout: 10 }),
+      ).rejects.toThrow();
+      await waitUntil(
+        async () => (await deadLetters.list(queue)).length === 1,
+        10_000,
+        'the dead letter',
+      );
+      const [letter] = await deadLetters.list(queue);
+      expect(letter.queue).toBe(queue);
+      expect(letter.reason).toBe(
+        'failed after 1 retries: Error: cannot parse a.csv',
+      );
+      expect(letter.message?.headers).toMatchObject({
+        id: result.id,
+        task: 'imports.run',
+        retries: 1,
+      });
+
+      app.get(ImportTasks).fixed = true;
+      expect(await deadLetters.replay(queue)).toBe(1);
+      await waitUntil(
+        async () => (await result.state()) === 'SUCCESS',
+        10_000,
+        'the replayed task',
+      );
+      expect(await result.get()).toBe('imported a.csv');
+      expect(await deadLetters.list(queue)).toEqual([]);
+      expect(app.get(ImportTasks).runs).toEqual([0, 1, 1]);
+    });
+
+    it('dead-letters module-wide with taskDefaults, and acks what succeeds', async () => {
+      const app = await fixture().app([ImportTasks], {
+        taskDefaults: { deadLetter: true },
+      });
+      const client = fixture().client(app);
+      expect(await (await client.send('imports.ok')).get({ timeout: 10 })).toBe(
+        'fine',
+      );
+      await expect(
+        (await client.send('imports.plain')).get({ timeout: 10 }),
+      ).rejects.toThrow();
+      const deadLetters = app.get(DeadLetters);
+      await waitUntil(
+        async () => (await deadLetters.list(fixture().queue)).length === 1,
+        10_000,
+        'the dead letter',
+      );
+      expect((await deadLetters.list(fixture().queue))[0].reason).toBe(
+        'failed: Error: not dead-lettered',
+      );
+    });
+  });
+
+  describe('bad input', () => {
+    const fixture = useExecutionFixture(harness);
+
+    it('fails the bootstrap on an option that does not parse, naming the task and the value', async () => {
+      @Injectable()
+      class BadRate {
+        @Task({ name: 'bad.rate', rateLimit: '10/fortnight' })
+        run(): void {}
+      }
+      @Injectable()
+      class BadRetry {
+        @Task({ name: 'bad.retry', maxRetries: -2 })
+        run(): void {}
+      }
+      await expect(fixture().app([BadRate])).rejects.toThrow(
+        /task "bad.rate": rateLimit "10\/fortnight" is not valid/,
+      );
+      await expect(fixture().app([BadRetry])).rejects.toThrow(
+        InvalidTaskOptionError,
+      );
+      await expect(
+        fixture().app([ImportTasks], { taskDefaults: { retryBackoff: -1 } }),
+      ).rejects.toThrow(/task "imports\.\w+": retryBackoff -1 is not valid/);
+    });
+
+    it('refuses a call option that does not parse before sending anything', async () => {
+      const app = await fixture().app([ImportTasks], { worker: false });
+      const client = fixture().client(app);
+      await expect(
+        client.send('imports.ok', [], { timeLimit: -1 }),
+      ).rejects.toThrow(/call of task "imports.ok": timeLimit -1 is not valid/);
+      await expect(
+        client.send('imports.ok', [], { maxRetries: 'many' as never }),
+      ).rejects.toThrow(/maxRetries "many"/);
+    });
+  });
+}

@@ -1,0 +1,105 @@
+import { ModuleMetadata, Provider } from '@nestjs/common';
+import { Test, TestingModule } from '@nestjs/testing';
+import {
+  TaskClient,
+  TaskQueueModule,
+  TaskQueueModuleOptions,
+  WorkerOptions,
+} from '../../../lib';
+import { uniqueName } from '../../support/wait';
+
+/**
+ * What a broker gives the execution suite: where to connect, and how to clean up.
+ * A broker's spec is five lines: `describeExecutionContract('redis', { connection:
+ * () => ({ broker: REDIS_URL }), cleanup: (queues) => ... })`.
+ */
+export interface ExecutionHarness {
+  /**
+   * The connection options of one test (broker, backend, rateLimitStore...); every app
+   * of that test (producer, workers) shares them.
+   */
+  connection(): TaskQueueModuleOptions;
+  /** Deletes what the broker and backend keep for these queues, after each test. */
+  cleanup(queues: string[]): Promise<void>;
+}
+
+export interface AppOptions extends Omit<TaskQueueModuleOptions, 'worker'> {
+  /** The app's worker (on the test's queue unless it says); false for a producer only. */
+  worker?: WorkerOptions | false;
+  imports?: ModuleMetadata['imports'];
+}
+
+/** One test's world: its own queue, and the apps it opened (closed after it). */
+export class ExecutionFixture {
+  readonly queue = uniqueName('exec');
+  private readonly queues = [this.queue];
+  private readonly apps: TestingModule[] = [];
+  private readonly connection: TaskQueueModuleOptions;
+
+  constructor(private readonly harness: ExecutionHarness) {
+    this.connection = harness.connection();
+  }
+
+  /** Another queue of this test (cleaned up with it). */
+  otherQueue(): string {
+    const name = uniqueName('exec');
+    this.queues.push(name);
+    return name;
+  }
+
+  /** A Nest app with these providers on the test's broker, consuming the test's queue. */
+  async app(
+    providers: Provider[],
+    options: AppOptions = {},
+  ): Promise<TestingModule> {
+    const { worker, imports, ...rest } = options;
+    const app = await Test.createTestingModule({
+      imports: [
+        TaskQueueModule.forRoot({
+          ...this.connection,
+          defaultQueue: this.queue,
+          worker:
+            worker === false
+              ? false
+              : {
+                  queues: [this.queue],
+                  concurrency: 4,
+                  shutdownTimeout: 0.3,
+                  ...worker,
+                },
+          ...rest,
+        }),
+        ...(imports ?? []),
+      ],
+      providers,
+    }).compile();
+    this.apps.push(app);
+    await app.init();
+    return app;
+  }
+
+  /** The client of an app. */
+  client(app: TestingModule): TaskClient {
+    return app.get(TaskClient);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.apps.splice(0).map((app) => app.close()));
+    await this.harness.cleanup(this.queues);
+  }
+}
+
+/** A fresh fixture per test, closed after it (even when the test failed). */
+export function useExecutionFixture(
+  harness: ExecutionHarness,
+): () => ExecutionFixture {
+  let fixture: ExecutionFixture | undefined;
+  beforeEach(() => {
+    fixture = new ExecutionFixture(harness);
+  });
+  afterEach(async () => {
+    await fixture?.close();
+    fixture = undefined;
+  });
+  return () => fixture!;
+}

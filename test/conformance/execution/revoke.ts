@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { Task, TaskContext, TaskRevokedError } from '../../../lib';
+import { waitUntil } from '../../support/wait';
+import { ExecutionHarness, useExecutionFixture } from './harness';
+
+@Injectable()
+class RevokeTasks {
+  ran: string[] = [];
+  abortReasons: string[] = [];
+
+  constructor(private readonly taskContext: TaskContext) {}
+
+  @Task('revoke.quick')
+  quick(n: number): number {
+    this.ran.push(this.taskContext.current.id);
+    return n;
+  }
+
+  /** Runs until aborted, and even then never settles: terminate must free its slot. */
+  @Task('revoke.endless')
+  endless(): Promise<never> {
+    const ctx = this.taskContext.current;
+    this.ran.push(ctx.id);
+    ctx.signal.addEventListener('abort', () => {
+      const reason = ctx.signal.reason as TaskRevokedError;
+      this.abortReasons.push(`${reason.name}: ${reason.reason}`);
+    });
+    return new Promise<never>(() => undefined);
+  }
+}
+
+export function describeRevoke(harness: ExecutionHarness): void {
+  describe('revoke', () => {
+    const fixture = useExecutionFixture(harness);
+
+    it('skips a revoked task that comes later (eta): REVOKED, never run', async () => {
+      const app = await fixture().app([RevokeTasks]);
+      const client = fixture().client(app);
+      const later = await client.send('revoke.quick', [1], { countdown: 0.3 });
+      await later.revoke();
+      const error = (await later
+        .get({ timeout: 10 })
+        .catch((e: unknown) => e)) as TaskRevokedError;
+      expect(error).toBeInstanceOf(TaskRevokedError);
+      expect(error.reason).toBe('revoked');
+      expect(app.get(RevokeTasks).ran).toEqual([]);
+      expect(
+        await (await client.send('revoke.quick', [2])).get({ timeout: 10 }),
+      ).toBe(2);
+    });
+
+    it('keeps revokes, so a worker that starts later honours them too', async () => {
+      const producer = await fixture().app([RevokeTasks], { worker: false });
+      const client = fixture().client(producer);
+      const sent = await Promise.all(
+        [1, 2, 3].map((n) => client.send('revoke.quick', [n])),
+      );
+      await client.revoke([sent[0].id, sent[2].id]);
+      const worker = await fixture().app([RevokeTasks]);
+      expect(await sent[1].get({ timeout: 10 })).toBe(2);
+      await expect(sent[0].get({ timeout: 10 })).rejects.toBeInstanceOf(
+        TaskRevokedError,
+      );
+      await expect(sent[2].get({ timeout: 10 })).rejects.toBeInstanceOf(
+        TaskRevokedError,
+      );
+      expect(worker.get(RevokeTasks).ran).toEqual([sent[1].id]);
+    });
+
+    it('terminates a running task through its signal, stores REVOKED and frees its slot', async () => {
+      const app = await fixture().app([RevokeTasks], {
+        worker: { concurrency: 1 },
+      });
+      const client = fixture().client(app);
+      const tasks = app.get(RevokeTasks);
+      const endless = await client.send('revoke.endless');
+      await waitUntil(
+        () => tasks.ran.length === 1,
+        10_000,
+        'the task to start',
+      );
+      const quick = await client.send('revoke.quick', [7]);
+      await client.revoke(endless.id, { terminate: true });
+      await expect(endless.get({ timeout: 10 })).rejects.toMatchObject({
+        reason: 'terminated',
+      });
+      expect(tasks.abortReasons).toEqual(['TaskRevokedError: terminated']);
+      expect(await quick.get({ timeout: 10 })).toBe(7);
+    });
+
+    it('does not touch a running task without terminate', async () => {
+      const app = await fixture().app([RevokeTasks], {
+        worker: { concurrency: 1 },
+      });
+      const client = fixture().client(app);
+      const tasks = app.get(RevokeTasks);
+      const endless = await client.send('revoke.endless');
+      await waitUntil(
+        () => tasks.ran.length === 1,
+        10_000,
+        'the task to start',
+      );
+      await endless.revoke();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(tasks.abortReasons).toEqual([]);
+      expect(await endless.state()).toBe('PENDING');
+    });
+  });
+}
