@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import Redis from 'ioredis';
+import { Task, TaskClient } from '../../../lib';
+import { parseRate } from '../../../lib/rate-limit/rate';
+import { RedisRateLimiter } from '../../../lib/rate-limit/redis-rate-limiter';
+import { memoryApp } from '../../support/memory-app';
+import { uniqueName } from '../../support/wait';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A task name no other run uses: the limiter's key is made from it. */
+const FLEET_TASK = uniqueName('fleet.task');
+
+@Injectable()
+class FleetTasks {
+  starts: number[] = [];
+
+  @Task({ name: FLEET_TASK, fleetRateLimit: '5/s' })
+  run(n: number): number {
+    this.starts.push(Date.now());
+    return n;
+  }
+}
+
+describe('the Redis fleet rate limiter (real Redis)', () => {
+  const redis = new Redis(REDIS_URL);
+  const prefix = `${uniqueName('rate-test')}:`;
+
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    await redis.del(`celeriac:rate:${FLEET_TASK}`, ...keys);
+    await redis.quit();
+  });
+
+  it('shares one schedule of slots between limiters (workers)', async () => {
+    const [a, b] = [
+      new RedisRateLimiter(REDIS_URL, { keyPrefix: prefix }),
+      new RedisRateLimiter(REDIS_URL, { keyPrefix: prefix }),
+    ];
+    const rate = parseRate('10/s')!;
+    const waits = [
+      await a.reserve('emails.send', rate),
+      await b.reserve('emails.send', rate),
+      await a.reserve('emails.send', rate),
+      await b.reserve('other.task', rate),
+    ];
+    expect(waits[0]).toBe(0);
+    expect(waits[1]).toBeGreaterThan(50);
+    expect(waits[1]).toBeLessThanOrEqual(100);
+    expect(waits[2]).toBeGreaterThan(150);
+    expect(waits[2]).toBeLessThanOrEqual(200);
+    expect(waits[3]).toBe(0);
+    // The key expires on its own once its slots are past.
+    const ttl = await redis.pttl(`${prefix}emails.send`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(1300);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('keeps fractional intervals exact over many reservations', async () => {
+    const limiter = new RedisRateLimiter(REDIS_URL, { keyPrefix: prefix });
+    const rate = parseRate('3/s')!; // 333.333 ms
+    let last = 0;
+    for (let i = 0; i < 7; i++) last = await limiter.reserve('thirds', rate);
+    // Six intervals after the first slot: 2000 ms, minus the little time the calls took.
+    expect(last).toBeGreaterThan(1900);
+    expect(last).toBeLessThanOrEqual(2000);
+    await limiter.close();
+  });
+
+  it('is wired by the module from rateLimitStore, and limits tasks across workers', async () => {
+    const first = await memoryApp(
+      { providers: [FleetTasks] },
+      { rateLimitStore: REDIS_URL, worker: true },
+    );
+    const second = await memoryApp(
+      { providers: [FleetTasks] },
+      {
+        broker: `memory://${first.brokerName}`,
+        rateLimitStore: REDIS_URL,
+        worker: true,
+      },
+    );
+    const client = first.app.get(TaskClient);
+    const results = await Promise.all(
+      [0, 1, 2, 3].map((n) => client.send(FLEET_TASK, [n])),
+    );
+    for (const result of results) await result.get({ timeout: 10 });
+    const starts = [
+      ...first.app.get(FleetTasks).starts,
+      ...second.app.get(FleetTasks).starts,
+    ].sort((x, y) => x - y);
+    expect(starts).toHaveLength(4);
+    expect(starts[3] - starts[0]).toBeGreaterThanOrEqual(560); // 5/s: three intervals of 200 ms
+    await Promise.all([first.app.close(), second.app.close()]);
+  });
+
+  it('does not connect when no task needs it', async () => {
+    const limiter = new RedisRateLimiter('redis://127.0.0.1:1');
+    await limiter.close(); // never connected: nothing to wait for
+  });
+});
