@@ -1,15 +1,18 @@
 /**
- * The worker's hold on one running task: the AbortSignal the task sees, and a promise
- * that settles when the worker stops waiting for it (hard time limit, terminate).
+ * The worker's hold on one running task: the AbortSignal the task sees (made only when
+ * someone asks for it), and the means to stop waiting for the task (hard time limit,
+ * terminate) even if its promise never settles.
  */
 export class RunControl {
-  private readonly controller = new AbortController();
-  private giveUp!: (reason: Error) => void;
-  /** Resolves with the reason once the worker gives up on the task. */
-  readonly abandoned = new Promise<Error>((resolve) => (this.giveUp = resolve));
+  private controller: AbortController | null = null;
   private reason: Error | null = null;
+  private interruption: Error | null = null;
+  private onAbandon: ((reason: Error) => void) | null = null;
 
   get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.interruption && !this.controller.signal.aborted)
+      this.controller.abort(this.interruption);
     return this.controller.signal;
   }
 
@@ -20,14 +23,22 @@ export class RunControl {
 
   /** Tells the task to stop (its signal aborts); the worker keeps waiting for it. */
   interrupt(reason: Error): void {
-    if (!this.controller.signal.aborted) this.controller.abort(reason);
+    if (this.interruption) return;
+    this.interruption = reason;
+    if (this.controller) this.controller.abort(reason);
   }
 
   /** Stops waiting for the task, and tells it to stop. */
   abandon(reason: Error): void {
     if (this.reason) return;
     this.reason = reason;
-    this.giveUp(reason);
+    this.onAbandon?.(reason);
     this.interrupt(reason);
+  }
+
+  /** Calls `listener` once if (or as soon as) the worker gives up on the task. */
+  whenAbandoned(listener: (reason: Error) => void): void {
+    if (this.reason) listener(this.reason);
+    else this.onAbandon = listener;
   }
 }

@@ -2,20 +2,22 @@ import { toMilliseconds } from '../common/duration';
 import { TaskRequest } from '../protocol';
 import { MaxRetriesExceededError, Retry } from './errors';
 import { RetryPolicy, isNeverRetried, retryDelayMs } from './retry-policy';
+import { RunControl } from './run-control';
 import { CurrentTask, RetryRequest } from './task-context';
 
 /** Where a run happens: its queue (null when eager) and how progress is stored. */
 export interface RunEnvironment {
   queue: string | null;
   eager: boolean;
-  signal: AbortSignal;
+  control: RunControl;
   policy: RetryPolicy;
   storeProgress(meta: unknown): Promise<void>;
 }
 
 /** The CurrentTask of one run. */
 export class RunningTask implements CurrentTask {
-  private pending: Promise<void> = Promise.resolve();
+  /** The last progress write under way; null when progress was never reported. */
+  private pending: Promise<void> | null = null;
   private closed = false;
 
   constructor(
@@ -57,12 +59,12 @@ export class RunningTask implements CurrentTask {
     return this.env.eager;
   }
   get signal(): AbortSignal {
-    return this.env.signal;
+    return this.env.control.signal;
   }
 
   progress(meta: unknown): Promise<void> {
     if (this.closed) return Promise.resolve();
-    const write = this.pending.then(() =>
+    const write = (this.pending ?? Promise.resolve()).then(() =>
       this.closed ? undefined : this.env.storeProgress(meta),
     );
     this.pending = write.catch(() => undefined);
@@ -83,9 +85,20 @@ export class RunningTask implements CurrentTask {
     throw new Retry(error, this.retryAt(request));
   }
 
-  /** Waits for progress writes under way; later ones are dropped (the run is over). */
-  async close(): Promise<void> {
-    let current: Promise<void>;
+  /**
+   * Ends the run: later progress is dropped. Returns a promise of the progress writes
+   * still under way, or undefined when there are none (no await on the hot path).
+   */
+  close(): Promise<void> | undefined {
+    if (!this.pending) {
+      this.closed = true;
+      return undefined;
+    }
+    return this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    let current: Promise<void> | null;
     do {
       current = this.pending;
       await current;

@@ -73,7 +73,7 @@ export class TaskExecutor {
     const current = new RunningTask(request, {
       queue: where.queue,
       eager: where.eager,
-      signal: control.signal,
+      control,
       policy,
       storeProgress: (meta) => this.storeProgress(request, meta),
     });
@@ -87,17 +87,18 @@ export class TaskExecutor {
     );
     let outcome: TaskOutcome;
     try {
-      outcome = await Promise.race([
+      outcome = await new Promise<TaskOutcome>((resolve) => {
+        control.whenAbandoned((reason) => resolve(abandonedOutcome(reason)));
         running.then(
-          (value) => succeeded(value),
-          (error: unknown) => failed(error, policy, request),
-        ),
-        control.abandoned.then(abandonedOutcome),
-      ]);
+          (value) => resolve(succeeded(value)),
+          (error: unknown) => resolve(failed(error, policy, request)),
+        );
+      });
     } finally {
       disarm();
     }
-    await current.close();
+    const closing = current.close();
+    if (closing) await closing;
     return outcome;
   }
 

@@ -203,7 +203,12 @@ export class TaskWorker {
       );
       return;
     }
-    if (await this.waitsForRate(delivery, task, request)) return;
+    const { rateLimit, fleetRateLimit } = task.policy;
+    if (
+      (rateLimit || fleetRateLimit) &&
+      (await this.waitsForRate(delivery, task, request))
+    )
+      return;
     await this.run(delivery, task, request);
   }
 
@@ -248,7 +253,6 @@ export class TaskWorker {
     task: RegisteredTask,
     request: TaskRequest,
   ): Promise<boolean> {
-    if (!task.policy.rateLimit && !task.policy.fleetRateLimit) return false;
     if (this.admitted.has(delivery)) return false;
     const waitMs = await this.rateGate.wait(task, request);
     if (waitMs <= 0) return false;
