@@ -23,12 +23,19 @@ export class RateGate {
     private readonly fleet: RateLimiter | null,
   ) {}
 
-  /** Milliseconds until `request` may run (0: now); takes its slot. */
-  async wait(task: RegisteredTask, request: TaskRequest): Promise<number> {
-    const reserved = this.reservations.get(request.id);
-    if (reserved !== undefined) {
+  /**
+   * Milliseconds until `request` may run (0: now), having taken its slot; or, when
+   * the fleet store did not answer, how long to wait before asking again
+   * (`reserved: false`).
+   */
+  async wait(
+    task: RegisteredTask,
+    request: TaskRequest,
+  ): Promise<{ waitMs: number; reserved: boolean }> {
+    const slot = this.reservations.get(request.id);
+    if (slot !== undefined) {
       this.reservations.delete(request.id);
-      return Math.max(0, reserved - Date.now());
+      return { waitMs: Math.max(0, slot - Date.now()), reserved: true };
     }
     const { rateLimit, fleetRateLimit } = task.policy;
     const [local, fleet] = await Promise.all([
@@ -37,7 +44,8 @@ export class RateGate {
         ? this.reserveFleet(task, fleetRateLimit)
         : 0,
     ]);
-    return Math.max(local, fleet);
+    if (fleet === null) return { waitMs: STORE_DOWN_WAIT_MS, reserved: false };
+    return { waitMs: Math.max(local, fleet), reserved: true };
   }
 
   /** Remembers that `taskId` was deferred to its slot at `at` (ms). */
@@ -53,14 +61,14 @@ export class RateGate {
   private async reserveFleet(
     task: RegisteredTask,
     rate: NonNullable<RegisteredTask['policy']['fleetRateLimit']>,
-  ): Promise<number> {
+  ): Promise<number | null> {
     try {
       return await this.fleet!.reserve(task.name, rate);
     } catch (error) {
       this.logger.warn(
-        `Fleet rate limit of ${task.name} could not be checked (${String(error)}): waiting ${STORE_DOWN_WAIT_MS} ms`,
+        `Fleet rate limit of ${task.name} could not be checked (${String(error)}): asking again in ${STORE_DOWN_WAIT_MS} ms`,
       );
-      return STORE_DOWN_WAIT_MS;
+      return null;
     }
   }
 }

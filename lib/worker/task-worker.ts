@@ -254,7 +254,7 @@ export class TaskWorker {
     request: TaskRequest,
   ): Promise<boolean> {
     if (this.admitted.has(delivery)) return false;
-    const waitMs = await this.rateGate.wait(task, request);
+    const { waitMs, reserved } = await this.rateGate.wait(task, request);
     if (waitMs <= 0) return false;
     const { concurrency, prefetchMultiplier } = this.options;
     const holdRoom = Math.max(
@@ -268,7 +268,7 @@ export class TaskWorker {
     ) {
       const timer = setTimeout(() => {
         this.held.delete(delivery);
-        this.admitted.add(delivery);
+        if (reserved) this.admitted.add(delivery);
         this.waiting.unshift(delivery);
         this.drain();
       }, waitMs);
@@ -276,7 +276,7 @@ export class TaskWorker {
       return true;
     }
     const at = Date.now() + waitMs;
-    this.rateGate.remember(request.id, at);
+    if (reserved) this.rateGate.remember(request.id, at);
     await this.settle(() => delivery.defer(new Date(at)));
     return true;
   }

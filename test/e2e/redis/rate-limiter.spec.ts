@@ -95,6 +95,19 @@ describe('the Redis fleet rate limiter (real Redis)', () => {
     await Promise.all([first.app.close(), second.app.close()]);
   });
 
+  it('makes a task wait, not fail, while the fleet store does not answer', async () => {
+    const { app, broker } = await memoryApp(
+      { providers: [FleetTasks] },
+      { rateLimitStore: 'redis://127.0.0.1:1', worker: true },
+    );
+    const result = await app.get(TaskClient).send(FLEET_TASK, [1]);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(await result.state()).toBe('PENDING');
+    expect(app.get(FleetTasks).starts).toEqual([]);
+    await app.close();
+    expect(broker.size('celery')).toBe(1); // given back on shutdown, not lost
+  });
+
   it('does not connect when no task needs it', async () => {
     const limiter = new RedisRateLimiter('redis://127.0.0.1:1');
     await limiter.close(); // never connected: nothing to wait for
