@@ -9,6 +9,7 @@ import {
   UseFilters,
   UseInterceptors,
 } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Observable, map } from 'rxjs';
 import {
   OnTaskFailure,
@@ -176,6 +177,18 @@ export function describeNestIdioms(harness: ExecutionHarness): void {
         },
         expect.objectContaining({ handler: 'wrapped', args: ['v'] }),
       ]);
+    });
+
+    it('applies global interceptors (APP_INTERCEPTOR) to tasks too', async () => {
+      const app = await fixture().app([
+        ...providers,
+        { provide: APP_INTERCEPTOR, useClass: WrapInterceptor },
+      ]);
+      const sum = await fixture()
+        .client(app)
+        .task(EnhancedTasks, 'add')
+        .delay(1, 1);
+      expect(await sum.get({ timeout: 10 })).toEqual({ wrapped: 2 });
     });
 
     it('applies exception filters declared on the task', async () => {
