@@ -1,6 +1,9 @@
 // Celeriac's public API. Everything a user imports comes from here.
 export { TaskQueueModule } from './module/task-queue.module';
-export type { TaskQueueModuleOptions, WorkerOptions } from './module/task-queue-options';
+export type {
+  TaskQueueModuleOptions,
+  WorkerOptions,
+} from './module/task-queue-options';
 export { TASK_QUEUE_OPTIONS } from './module/task-queue.module-definition';
 
 export { Task, getTaskMetadata } from './decorators/task.decorator';
@@ -13,7 +16,12 @@ export type { RegisteredTask } from './registry/registered-task';
 export { TaskClient } from './client/task-client';
 export { AsyncResult } from './client/async-result';
 export type { SendOptions, GetOptions } from './client/send-options';
-export type { TaskHandle, TaskArgs, TaskResult, MethodNames } from './client/task-handle';
+export type {
+  TaskHandle,
+  TaskArgs,
+  TaskResult,
+  MethodNames,
+} from './client/task-handle';
 export {
   TaskFailedError,
   TaskRevokedError,

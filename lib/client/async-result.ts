@@ -1,7 +1,18 @@
 import { toMilliseconds } from '../common/duration';
-import { PROPAGATE_STATES, ResultMeta, TaskState, isReady, readExceptionInfo } from '../protocol';
+import {
+  PROPAGATE_STATES,
+  ResultMeta,
+  TaskState,
+  isReady,
+  readExceptionInfo,
+} from '../protocol';
 import { ResultBackend } from '../results/result-backend';
-import { ResultIgnoredError, TaskFailedError, TaskRevokedError, TaskTimeoutError } from './errors';
+import {
+  ResultIgnoredError,
+  TaskFailedError,
+  TaskRevokedError,
+  TaskTimeoutError,
+} from './errors';
 import { GetOptions } from './send-options';
 
 /** Node timers take at most 2^31-1 ms; longer waits are done in steps. */
@@ -38,7 +49,9 @@ export class AsyncResult<T = unknown> {
   async get(options: GetOptions = {}): Promise<T> {
     if (this.ignored) throw new ResultIgnoredError(this.id);
     const timeoutMs =
-      options.timeout === undefined ? Infinity : toMilliseconds(options.timeout, 's', 'timeout');
+      options.timeout === undefined
+        ? Infinity
+        : toMilliseconds(options.timeout, 's', 'timeout');
     const deadline = Date.now() + timeoutMs;
     let meta: ResultMeta | undefined;
     do {
@@ -46,7 +59,8 @@ export class AsyncResult<T = unknown> {
       meta = await this.backend.waitForReady(this.id, left);
     } while (!meta && Date.now() < deadline);
     if (!meta) throw new TaskTimeoutError(this.id, timeoutMs);
-    if (options.propagate !== false && PROPAGATE_STATES.has(meta.status)) throw this.errorOf(meta);
+    if (options.propagate !== false && PROPAGATE_STATES.has(meta.status))
+      throw this.errorOf(meta);
     return meta.result as T;
   }
 
@@ -57,7 +71,8 @@ export class AsyncResult<T = unknown> {
 
   private errorOf(meta: ResultMeta): Error {
     const info = readExceptionInfo(meta.result);
-    if (meta.status === 'REVOKED') return new TaskRevokedError(this.id, info.exc_message.join(', '));
+    if (meta.status === 'REVOKED')
+      return new TaskRevokedError(this.id, info.exc_message.join(', '));
     return new TaskFailedError(this.id, info, meta.traceback);
   }
 }

@@ -46,14 +46,19 @@ export class TaskTimeoutError extends Error {
 export class ResultIgnoredError extends Error {
   override readonly name = 'ResultIgnoredError';
   constructor(readonly taskId: string) {
-    super(`Task ${taskId} was sent with ignoreResult: its result is not stored, so get() cannot wait for it`);
+    super(
+      `Task ${taskId} was sent with ignoreResult: its result is not stored, so get() cannot wait for it`,
+    );
   }
 }
 
 /** A task reference or a name that names no registered task (eager mode, typed handles). */
 export class NotRegisteredError extends Error {
   override readonly name = 'NotRegistered';
-  constructor(readonly taskName: string, detail = '') {
+  constructor(
+    readonly taskName: string,
+    detail = '',
+  ) {
     super(`Task "${taskName}" is not registered${detail}`);
   }
 }

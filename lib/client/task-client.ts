@@ -36,7 +36,8 @@ export class TaskClient {
     args: readonly unknown[] = [],
     options: SendOptions = {},
   ): Promise<AsyncResult<R>> {
-    if (typeof name !== 'string' || name === '') throw new TypeError('task name must be a non-empty string');
+    if (typeof name !== 'string' || name === '')
+      throw new TypeError('task name must be a non-empty string');
     const plain = guardArguments(args, options.kwargs ?? {});
     const defaults = this.defaultsFor(name);
     const id = options.taskId ?? randomUUID();
@@ -57,25 +58,40 @@ export class TaskClient {
       now,
     });
     if (this.options.eager) {
-      if (!this.eager) throw new Error('eager mode needs the worker executor, which is not provided');
+      if (!this.eager)
+        throw new Error(
+          'eager mode needs the worker executor, which is not provided',
+        );
       await this.eager.run(message);
     } else {
-      await this.transport.publish(options.queue ?? defaults.queue ?? this.options.defaultQueue, message);
+      await this.transport.publish(
+        options.queue ?? defaults.queue ?? this.options.defaultQueue,
+        message,
+      );
     }
     return new AsyncResult<R>(id, this.backend, ignoreResult);
   }
 
   /** A typed handle on the @Task method `method` of `type`. */
-  task<T, K extends MethodNames<T>>(type: Type<T>, method: K): TaskHandle<TaskArgs<T, K>, TaskResult<T, K>> {
-    const metadata = getTaskMetadata((type.prototype as Record<string, unknown>)[method]);
+  task<T, K extends MethodNames<T>>(
+    type: Type<T>,
+    method: K,
+  ): TaskHandle<TaskArgs<T, K>, TaskResult<T, K>> {
+    const metadata = getTaskMetadata(
+      (type.prototype as Record<string, unknown>)[method],
+    );
     if (!metadata) {
-      throw new NotRegisteredError(`${type.name}.${method}`, `: the method has no @Task() decorator`);
+      throw new NotRegisteredError(
+        `${type.name}.${method}`,
+        `: the method has no @Task() decorator`,
+      );
     }
     const name = metadata.name;
     return {
       name,
       delay: (...args) => this.send<TaskResult<T, K>>(name, args),
-      applyAsync: (args, options) => this.send<TaskResult<T, K>>(name, args, options),
+      applyAsync: (args, options) =>
+        this.send<TaskResult<T, K>>(name, args, options),
     };
   }
 
@@ -86,7 +102,10 @@ export class TaskClient {
 
   /** Task options that apply to a call of `name`: the task's own over the module's. */
   private defaultsFor(name: string): Omit<TaskOptions, 'name'> {
-    return { ...this.options.taskDefaults, ...this.registry.get(name)?.options };
+    return {
+      ...this.options.taskDefaults,
+      ...this.registry.get(name)?.options,
+    };
   }
 }
 
@@ -96,12 +115,17 @@ function etaOf(options: SendOptions, now: Date): Date | null {
   }
   if (options.countdown !== undefined) {
     const ms = toMilliseconds(options.countdown, 's', 'countdown');
-    if (ms < 0) throw new RangeError(`countdown must not be negative, got ${String(options.countdown)}`);
+    if (ms < 0)
+      throw new RangeError(
+        `countdown must not be negative, got ${String(options.countdown)}`,
+      );
     return ms === 0 ? null : new Date(now.getTime() + ms);
   }
   if (options.eta === undefined) return null;
-  const eta = options.eta instanceof Date ? options.eta : parseCeleryIso(options.eta);
-  if (!eta || Number.isNaN(eta.getTime())) throw new RangeError(`eta ${String(options.eta)} is not a valid time`);
+  const eta =
+    options.eta instanceof Date ? options.eta : parseCeleryIso(options.eta);
+  if (!eta || Number.isNaN(eta.getTime()))
+    throw new RangeError(`eta ${String(options.eta)} is not a valid time`);
   return eta;
 }
 

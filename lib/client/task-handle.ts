@@ -8,10 +8,16 @@ export type MethodNames<T> = {
   string;
 
 /** The parameters of method K of T. */
-export type TaskArgs<T, K extends keyof T> = T[K] extends (...args: infer A) => unknown ? A : never;
+export type TaskArgs<T, K extends keyof T> = T[K] extends (
+  ...args: infer A
+) => unknown
+  ? A
+  : never;
 
 /** What method K of T resolves to. */
-export type TaskResult<T, K extends keyof T> = T[K] extends (...args: never[]) => infer R
+export type TaskResult<T, K extends keyof T> = T[K] extends (
+  ...args: never[]
+) => infer R
   ? Awaited<R>
   : never;
 

@@ -7,7 +7,9 @@ import { TASK_METADATA, TaskMetadata, TaskOptions } from './task-options';
  */
 export function Task(nameOrOptions?: string | TaskOptions): MethodDecorator {
   const options: TaskOptions =
-    typeof nameOrOptions === 'string' ? { name: nameOrOptions } : { ...nameOrOptions };
+    typeof nameOrOptions === 'string'
+      ? { name: nameOrOptions }
+      : { ...nameOrOptions };
   return (target, propertyKey, descriptor) => {
     const metadata: TaskMetadata = {
       ...options,

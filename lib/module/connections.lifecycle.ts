@@ -1,4 +1,9 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { ResultBackend } from '../results/result-backend';
 import { Transport } from '../transports/transport';
 import { RESULT_BACKEND, TRANSPORT } from './tokens';
@@ -14,9 +19,15 @@ export class ConnectionsLifecycle implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    const results = await Promise.allSettled([this.transport.close(), this.backend.close()]);
+    const results = await Promise.allSettled([
+      this.transport.close(),
+      this.backend.close(),
+    ]);
     for (const result of results) {
-      if (result.status === 'rejected') this.logger.warn(`Closing a connection failed: ${String(result.reason)}`);
+      if (result.status === 'rejected')
+        this.logger.warn(
+          `Closing a connection failed: ${String(result.reason)}`,
+        );
     }
   }
 }

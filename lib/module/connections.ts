@@ -19,11 +19,17 @@ export function createTransport(options: ResolvedOptions): Transport {
 }
 
 /** The one place where a URL scheme picks a concrete result backend. */
-export function createResultBackend(options: ResolvedOptions, _transport: Transport): ResultBackend {
+export function createResultBackend(
+  options: ResolvedOptions,
+  _transport: Transport,
+): ResultBackend {
   const scheme = schemeOf(options.backend, 'backend');
   switch (scheme) {
     case 'memory':
-      return MemoryResultBackend.fromUrl(options.backend, options.resultExpiresSeconds);
+      return MemoryResultBackend.fromUrl(
+        options.backend,
+        options.resultExpiresSeconds,
+      );
     default:
       throw new Error(
         `result backend ${redact(options.backend)}: the scheme "${scheme}:" is not supported ` +
@@ -34,7 +40,10 @@ export function createResultBackend(options: ResolvedOptions, _transport: Transp
 
 function schemeOf(url: string, what: string): string {
   const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
-  if (!match) throw new Error(`${what} URL ${JSON.stringify(redact(url))} has no scheme (like redis://)`);
+  if (!match)
+    throw new Error(
+      `${what} URL ${JSON.stringify(redact(url))} has no scheme (like redis://)`,
+    );
   return match[1].toLowerCase();
 }
 

@@ -29,7 +29,9 @@ export interface ResolvedOptions {
   clientId: string;
 }
 
-export function resolveOptions(options: TaskQueueModuleOptions = {}): ResolvedOptions {
+export function resolveOptions(
+  options: TaskQueueModuleOptions = {},
+): ResolvedOptions {
   const broker = options.broker ?? 'memory://';
   const defaultQueue = options.defaultQueue ?? 'celery';
   return {
@@ -37,8 +39,15 @@ export function resolveOptions(options: TaskQueueModuleOptions = {}): ResolvedOp
     backend: options.backend ?? defaultBackendFor(broker),
     defaultQueue,
     taskDefaults: options.taskDefaults ?? {},
-    resultExpiresSeconds: toMilliseconds(options.resultExpires ?? 86_400, 's', 'resultExpires') / 1000,
-    worker: options.worker ? resolveWorkerOptions(options.worker === true ? {} : options.worker, defaultQueue) : null,
+    resultExpiresSeconds:
+      toMilliseconds(options.resultExpires ?? 86_400, 's', 'resultExpires') /
+      1000,
+    worker: options.worker
+      ? resolveWorkerOptions(
+          options.worker === true ? {} : options.worker,
+          defaultQueue,
+        )
+      : null,
     eager: options.eager ?? false,
     brokerOptions: options.brokerOptions ?? {},
     backendOptions: options.backendOptions ?? {},
@@ -47,21 +56,34 @@ export function resolveOptions(options: TaskQueueModuleOptions = {}): ResolvedOp
   };
 }
 
-export function resolveWorkerOptions(options: WorkerOptions, defaultQueue: string): ResolvedWorkerOptions {
+export function resolveWorkerOptions(
+  options: WorkerOptions,
+  defaultQueue: string,
+): ResolvedWorkerOptions {
   const concurrency = options.concurrency ?? 10;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new RangeError(`worker concurrency must be a whole number of at least 1, got ${concurrency}`);
+    throw new RangeError(
+      `worker concurrency must be a whole number of at least 1, got ${concurrency}`,
+    );
   }
   const prefetchMultiplier = options.prefetchMultiplier ?? 2;
   if (!Number.isInteger(prefetchMultiplier) || prefetchMultiplier < 1) {
-    throw new RangeError(`worker prefetchMultiplier must be a whole number of at least 1, got ${prefetchMultiplier}`);
+    throw new RangeError(
+      `worker prefetchMultiplier must be a whole number of at least 1, got ${prefetchMultiplier}`,
+    );
   }
-  const queues = options.queues?.length ? [...new Set(options.queues)] : [defaultQueue];
+  const queues = options.queues?.length
+    ? [...new Set(options.queues)]
+    : [defaultQueue];
   return {
     queues,
     concurrency,
     prefetchMultiplier,
-    shutdownTimeoutMs: toMilliseconds(options.shutdownTimeout ?? 30, 's', 'shutdownTimeout'),
+    shutdownTimeoutMs: toMilliseconds(
+      options.shutdownTimeout ?? 30,
+      's',
+      'shutdownTimeout',
+    ),
   };
 }
 

@@ -9,7 +9,10 @@ import { TaskWorkerService } from '../worker/task-worker.service';
 import { ConnectionsLifecycle } from './connections.lifecycle';
 import { createResultBackend, createTransport } from './connections';
 import { ResolvedOptions, resolveOptions } from './resolve-options';
-import { ConfigurableTaskQueueModule, TASK_QUEUE_OPTIONS } from './task-queue.module-definition';
+import {
+  ConfigurableTaskQueueModule,
+  TASK_QUEUE_OPTIONS,
+} from './task-queue.module-definition';
 import { TaskQueueModuleOptions } from './task-queue-options';
 import { RESOLVED_OPTIONS, RESULT_BACKEND, TRANSPORT } from './tokens';
 

@@ -37,10 +37,16 @@ export class TaskExplorer implements OnModuleInit {
 
   private explore(wrapper: InstanceWrapper): void {
     const instance = wrapper.instance as Record<string, unknown> | undefined;
-    if (instance !== undefined && instance !== null && typeof instance !== 'object') return;
+    if (
+      instance !== undefined &&
+      instance !== null &&
+      typeof instance !== 'object'
+    )
+      return;
     const prototype = instance
       ? (Object.getPrototypeOf(instance) as object | null)
-      : ((wrapper.metatype as { prototype?: object } | null)?.prototype ?? null);
+      : ((wrapper.metatype as { prototype?: object } | null)?.prototype ??
+        null);
     if (!prototype || prototype === Object.prototype) return;
     for (const methodName of this.scanner.getAllMethodNames(prototype)) {
       const method = (prototype as Record<string, unknown>)[methodName];

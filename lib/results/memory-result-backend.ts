@@ -36,7 +36,10 @@ export class MemoryResultBackend implements ResultBackend {
   }
 
   static fromUrl(url: string, defaultExpiresIn?: number): MemoryResultBackend {
-    return new MemoryResultBackend(url.replace(/^memory:\/\//, '') || 'default', defaultExpiresIn);
+    return new MemoryResultBackend(
+      url.replace(/^memory:\/\//, '') || 'default',
+      defaultExpiresIn,
+    );
   }
 
   async store(meta: ResultMeta, context: StoreContext = {}): Promise<void> {
@@ -44,7 +47,10 @@ export class MemoryResultBackend implements ResultBackend {
     if (current?.status === 'SUCCESS') return;
     const expiresIn = context.expiresIn ?? this.defaultExpiresIn;
     const copy = JSON.parse(JSON.stringify(meta)) as ResultMeta;
-    this.store_.entries.set(meta.task_id, { meta: copy, expiresAt: Date.now() + expiresIn * 1000 });
+    this.store_.entries.set(meta.task_id, {
+      meta: copy,
+      expiresAt: Date.now() + expiresIn * 1000,
+    });
     this.store_.updates.emit(meta.task_id, copy);
   }
 

@@ -1,4 +1,8 @@
-import { INestApplicationContext, LoggerService, LogLevel } from '@nestjs/common';
+import {
+  INestApplicationContext,
+  LoggerService,
+  LogLevel,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WorkerOptions } from '../module/task-queue-options';
 import { TaskWorkerService } from './task-worker.service';
@@ -20,7 +24,10 @@ export async function bootstrapWorker(
   options: BootstrapWorkerOptions = {},
 ): Promise<INestApplicationContext> {
   const { logger, ...workerOptions } = options;
-  const app = await NestFactory.createApplicationContext(module, logger === undefined ? {} : { logger });
+  const app = await NestFactory.createApplicationContext(
+    module,
+    logger === undefined ? {} : { logger },
+  );
   app.enableShutdownHooks();
   await app.get(TaskWorkerService).start(workerOptions, true);
   return app;

@@ -19,12 +19,20 @@ export class EagerRunner {
   ) {}
 
   async run(message: TaskMessage): Promise<void> {
-    const request = parseTaskMessage(JSON.parse(JSON.stringify(message)) as TaskMessage);
+    const request = parseTaskMessage(
+      JSON.parse(JSON.stringify(message)) as TaskMessage,
+    );
     const task = this.executor.find(request.name);
-    if (!task) throw new NotRegisteredError(request.name, ' in this process (eager mode runs tasks inline)');
+    if (!task)
+      throw new NotRegisteredError(
+        request.name,
+        ' in this process (eager mode runs tasks inline)',
+      );
     const meta = await this.executor.execute(task, request);
     if (!request.ignoreResult) {
-      await this.backend.store(meta, { expiresIn: this.options.resultExpiresSeconds });
+      await this.backend.store(meta, {
+        expiresIn: this.options.resultExpiresSeconds,
+      });
     }
   }
 }

@@ -14,7 +14,11 @@ export function notRegisteredMeta(request: TaskRequest): ResultMeta {
   return resultMeta(
     request.id,
     'FAILURE',
-    { exc_type: 'NotRegistered', exc_message: [request.name], exc_module: 'celery.exceptions' },
+    {
+      exc_type: 'NotRegistered',
+      exc_message: [request.name],
+      exc_module: 'celery.exceptions',
+    },
     { parentId: request.parentId, groupId: request.group },
   );
 }
@@ -32,11 +36,19 @@ export class TaskExecutor {
   }
 
   /** Runs the task; a throw becomes FAILURE, never an exception out of here. */
-  async execute(task: RegisteredTask, request: TaskRequest): Promise<ResultMeta> {
+  async execute(
+    task: RegisteredTask,
+    request: TaskRequest,
+  ): Promise<ResultMeta> {
     const ids = { parentId: request.parentId, groupId: request.group };
     try {
       const value: unknown = await task.run(...argumentsFor(request));
-      return resultMeta(request.id, 'SUCCESS', toPlainData(value, 'the result'), ids);
+      return resultMeta(
+        request.id,
+        'SUCCESS',
+        toPlainData(value, 'the result'),
+        ids,
+      );
     } catch (error) {
       return resultMeta(request.id, 'FAILURE', errorToExceptionInfo(error), {
         ...ids,
@@ -51,5 +63,7 @@ export class TaskExecutor {
  * (Python, usually) sent some. See docs/interop.md.
  */
 function argumentsFor(request: TaskRequest): unknown[] {
-  return Object.keys(request.kwargs).length > 0 ? [...request.args, request.kwargs] : request.args;
+  return Object.keys(request.kwargs).length > 0
+    ? [...request.args, request.kwargs]
+    : request.args;
 }

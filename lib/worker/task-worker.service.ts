@@ -5,7 +5,10 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { RESOLVED_OPTIONS, RESULT_BACKEND, TRANSPORT } from '../module/tokens';
-import { ResolvedOptions, resolveWorkerOptions } from '../module/resolve-options';
+import {
+  ResolvedOptions,
+  resolveWorkerOptions,
+} from '../module/resolve-options';
 import { WorkerOptions } from '../module/task-queue-options';
 import { ResultBackend } from '../results/result-backend';
 import { Transport } from '../transports/transport';
@@ -18,7 +21,9 @@ import { TaskWorker } from './task-worker';
  * beforeApplicationShutdown, before connections close.
  */
 @Injectable()
-export class TaskWorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class TaskWorkerService
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
   private worker: TaskWorker | null = null;
 
   constructor(
@@ -38,8 +43,14 @@ export class TaskWorkerService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /** Starts consuming. A process runs one worker; starting a second one is an error. */
-  async start(options: WorkerOptions = {}, keepProcessAlive = false): Promise<TaskWorker> {
-    return this.startWith(resolveWorkerOptions(options, this.options.defaultQueue), keepProcessAlive);
+  async start(
+    options: WorkerOptions = {},
+    keepProcessAlive = false,
+  ): Promise<TaskWorker> {
+    return this.startWith(
+      resolveWorkerOptions(options, this.options.defaultQueue),
+      keepProcessAlive,
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {

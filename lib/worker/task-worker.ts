@@ -52,10 +52,15 @@ export class TaskWorker {
 
   async start(): Promise<void> {
     const { queues, concurrency, prefetchMultiplier } = this.options;
-    this.consumer = await this.deps.transport.consume(queues, (delivery) => this.accept(delivery), {
-      prefetch: concurrency * prefetchMultiplier,
-    });
-    if (this.deps.keepProcessAlive) this.keepAlive = setInterval(() => undefined, 1 << 30);
+    this.consumer = await this.deps.transport.consume(
+      queues,
+      (delivery) => this.accept(delivery),
+      {
+        prefetch: concurrency * prefetchMultiplier,
+      },
+    );
+    if (this.deps.keepProcessAlive)
+      this.keepAlive = setInterval(() => undefined, 1 << 30);
     this.logger.log(
       `Consuming ${queues.join(', ')} on ${this.deps.transport.kind} with concurrency ${concurrency}`,
     );
@@ -71,10 +76,17 @@ export class TaskWorker {
     this.stopping = true;
     await this.consumer?.stop();
     const unstarted = this.waiting.splice(0);
-    await Promise.all(unstarted.map((delivery) => this.settle(() => delivery.requeue())));
+    await Promise.all(
+      unstarted.map((delivery) => this.settle(() => delivery.requeue())),
+    );
     if (this.running.size > 0) {
-      this.logger.log(`Waiting for ${this.running.size} running task(s) to finish`);
-      const finished = await waitAll(this.running, this.options.shutdownTimeoutMs);
+      this.logger.log(
+        `Waiting for ${this.running.size} running task(s) to finish`,
+      );
+      const finished = await waitAll(
+        this.running,
+        this.options.shutdownTimeoutMs,
+      );
       if (!finished) {
         this.logger.warn(
           `${this.running.size} task(s) still running after ${this.options.shutdownTimeoutMs} ms: ` +
@@ -83,6 +95,7 @@ export class TaskWorker {
       }
     }
     if (this.keepAlive) clearInterval(this.keepAlive);
+    this.logger.log(`Stopped consuming ${this.options.queues.join(', ')}`);
   }
 
   private accept(delivery: Delivery): void {
@@ -95,10 +108,16 @@ export class TaskWorker {
   }
 
   private drain(): void {
-    while (!this.stopping && this.running.size < this.options.concurrency && this.waiting.length > 0) {
+    while (
+      !this.stopping &&
+      this.running.size < this.options.concurrency &&
+      this.waiting.length > 0
+    ) {
       const delivery = this.waiting.shift()!;
       const run = this.handle(delivery)
-        .catch((error: unknown) => this.logger.error(`Unexpected worker error: ${String(error)}`))
+        .catch((error: unknown) =>
+          this.logger.error(`Unexpected worker error: ${String(error)}`),
+        )
         .finally(() => {
           this.running.delete(run);
           this.processed++;
@@ -113,7 +132,9 @@ export class TaskWorker {
     if (!request) return;
 
     if (request.expires && request.expires.getTime() <= Date.now()) {
-      this.logger.warn(`Task ${request.name}[${request.id}] expired at ${request.expires.toISOString()}: not run`);
+      this.logger.warn(
+        `Task ${request.name}[${request.id}] expired at ${request.expires.toISOString()}: not run`,
+      );
       await this.store(
         request,
         resultMeta(request.id, 'REVOKED', {
@@ -136,7 +157,9 @@ export class TaskWorker {
         `Received unregistered task "${request.name}" [${request.id}]: stored as FAILURE NotRegistered, dead-lettered`,
       );
       await this.store(request, notRegisteredMeta(request));
-      await this.settle(() => delivery.deadLetter(`NotRegistered: ${request.name}`));
+      await this.settle(() =>
+        delivery.deadLetter(`NotRegistered: ${request.name}`),
+      );
       return;
     }
 
@@ -144,7 +167,9 @@ export class TaskWorker {
     if (!acksLate) await this.settle(() => delivery.ack());
     const meta = await this.deps.executor.execute(task, request);
     if (meta.status === 'FAILURE') {
-      this.logger.warn(`Task ${request.name}[${request.id}] failed: ${describe(meta.result)}`);
+      this.logger.warn(
+        `Task ${request.name}[${request.id}] failed: ${describe(meta.result)}`,
+      );
     }
     const stored = await this.store(request, meta);
     if (!acksLate) return;
@@ -164,13 +189,20 @@ export class TaskWorker {
         reason = error.message;
       }
     }
-    this.logger.error(`Malformed message on ${delivery.queue}: ${reason}; dead-lettered`);
-    await this.settle(() => delivery.deadLetter(`malformed message: ${reason}`));
+    this.logger.error(
+      `Malformed message on ${delivery.queue}: ${reason}; dead-lettered`,
+    );
+    await this.settle(() =>
+      delivery.deadLetter(`malformed message: ${reason}`),
+    );
     return undefined;
   }
 
   /** Stores a state; false when the backend failed (the delivery then goes back). */
-  private async store(request: TaskRequest, meta: Parameters<ResultBackend['store']>[0]): Promise<boolean> {
+  private async store(
+    request: TaskRequest,
+    meta: Parameters<ResultBackend['store']>[0],
+  ): Promise<boolean> {
     if (request.ignoreResult && meta.status === 'SUCCESS') return true;
     try {
       await this.deps.backend.store(meta, {
@@ -199,13 +231,20 @@ export class TaskWorker {
 
 function describe(result: unknown): string {
   const info = result as { exc_type?: string; exc_message?: unknown[] } | null;
-  return info?.exc_type ? `${info.exc_type}: ${(info.exc_message ?? []).join(', ')}` : JSON.stringify(result);
+  return info?.exc_type
+    ? `${info.exc_type}: ${(info.exc_message ?? []).join(', ')}`
+    : JSON.stringify(result);
 }
 
 /** True when every promise settled within `ms`. */
-async function waitAll(promises: Set<Promise<void>>, ms: number): Promise<boolean> {
+async function waitAll(
+  promises: Set<Promise<void>>,
+  ms: number,
+): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const timeout = new Promise<false>(
+    (resolve) => (timer = setTimeout(() => resolve(false), ms)),
+  );
   const all = (async () => {
     while (promises.size > 0) await Promise.allSettled([...promises]);
     return true as const;

@@ -21,9 +21,13 @@ export async function memoryApp(
   metadata: ModuleMetadata,
   options: TaskQueueModuleOptions = {},
 ): Promise<{ app: TestingModule; broker: MemoryBroker; brokerName: string }> {
-  const brokerName = options.broker?.replace('memory://', '') ?? uniqueName('mem');
+  const brokerName =
+    options.broker?.replace('memory://', '') ?? uniqueName('mem');
   const app = await Test.createTestingModule({
-    imports: [TaskQueueModule.forRoot({ broker: `memory://${brokerName}`, ...options }), ...(metadata.imports ?? [])],
+    imports: [
+      TaskQueueModule.forRoot({ broker: `memory://${brokerName}`, ...options }),
+      ...(metadata.imports ?? []),
+    ],
     providers: metadata.providers ?? [],
     controllers: metadata.controllers ?? [],
   }).compile();

@@ -54,7 +54,10 @@ export class MemoryBroker {
 
   /** Puts a stored message back where it came from, ahead of its priority level. */
   restore(stored: StoredMessage): void {
-    this.bucketsOf(stored.queue)[stored.priority].unshift({ ...stored, redelivered: true });
+    this.bucketsOf(stored.queue)[stored.priority].unshift({
+      ...stored,
+      redelivered: true,
+    });
     this.notify();
   }
 
@@ -82,7 +85,10 @@ export class MemoryBroker {
   }
 
   size(queue: string): number {
-    return (this.queues.get(queue) ?? []).reduce((sum, bucket) => sum + bucket.length, 0);
+    return (this.queues.get(queue) ?? []).reduce(
+      (sum, bucket) => sum + bucket.length,
+      0,
+    );
   }
 
   deadLetter(queue: string, raw: string, reason: string): void {
@@ -91,7 +97,9 @@ export class MemoryBroker {
 
   /** Dead letters kept so far, oldest first. */
   deadLetters(queue?: string): DeadLetter[] {
-    return this.dead.filter((letter) => queue === undefined || letter.queue === queue);
+    return this.dead.filter(
+      (letter) => queue === undefined || letter.queue === queue,
+    );
   }
 
   /** Called whenever a message becomes available. */

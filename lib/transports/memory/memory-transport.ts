@@ -21,8 +21,11 @@ export class MemoryTransport implements Transport {
   }
 
   async publish(queue: string, message: TaskMessage): Promise<void> {
-    if (this.closed) throw new Error('memory transport is closed: cannot publish');
-    const eta = message.headers?.eta ? parseCeleryIso(message.headers.eta) : null;
+    if (this.closed)
+      throw new Error('memory transport is closed: cannot publish');
+    const eta = message.headers?.eta
+      ? parseCeleryIso(message.headers.eta)
+      : null;
     if (eta && eta.getTime() > Date.now()) {
       this.broker.delay(queue, message, eta);
     } else {
@@ -35,8 +38,14 @@ export class MemoryTransport implements Transport {
     onDelivery: (delivery: Delivery) => void,
     options: ConsumeOptions,
   ): Promise<Consumer> {
-    if (this.closed) throw new Error('memory transport is closed: cannot consume');
-    const consumer = new MemoryConsumer(this.broker, [...queues], onDelivery, options.prefetch);
+    if (this.closed)
+      throw new Error('memory transport is closed: cannot consume');
+    const consumer = new MemoryConsumer(
+      this.broker,
+      [...queues],
+      onDelivery,
+      options.prefetch,
+    );
     this.consumers.add(consumer);
     consumer.start();
     return {
@@ -136,7 +145,9 @@ class MemoryConsumer {
       ack: settle(() => undefined),
       requeue: settle(() => this.broker.restore(stored)),
       deadLetter: (reason: string) =>
-        settle(() => this.broker.deadLetter(stored.queue, stored.serialized, reason))(),
+        settle(() =>
+          this.broker.deadLetter(stored.queue, stored.serialized, reason),
+        )(),
       defer: (until: Date) =>
         settle(() => {
           if (message) this.broker.delay(stored.queue, message, until);
