@@ -41,9 +41,21 @@ export class CronSchedule implements Schedule {
   previous(atOrBefore: number): number | undefined {
     // prev() is strictly before its start; cron-parser's resolution is one second.
     this.expression.reset(new Date(atOrBefore + 1));
-    return this.expression.hasPrev()
-      ? this.expression.prev().getTime()
-      : undefined;
+    let tick: number;
+    try {
+      tick = this.expression.prev().getTime();
+    } catch {
+      return undefined;
+    }
+    // prev() can miss a tick next() gives (02:30 on a spring-forward day, run at 03:30):
+    // next() is the reference, so walk forward to its latest tick at or before.
+    for (
+      let later = this.next(tick);
+      later <= atOrBefore;
+      later = this.next(later)
+    )
+      tick = later;
+    return tick;
   }
 }
 
