@@ -35,7 +35,7 @@ export function createSchedule(spec: ScheduleSpec): Schedule {
   }
   return new IntervalSchedule(
     intervalMs(every),
-    typeof every === 'number' ? `${every}ms` : String(every),
+    typeof every === 'number' ? `${every}ms` : (every as string),
   );
 }
 
