@@ -76,6 +76,9 @@ export class RedisTickLock implements TickLock {
   constructor(url: string, options: RedisTickLockOptions = {}) {
     this.prefix = options.keyPrefix ?? 'celeriac:beat:';
     this.redis = new Redis(url, { lazyConnect: true, ...options.redisOptions });
+    // While Redis is away, commands reject with the reason and beat logs it once per
+    // pass; ioredis would also print every reconnection error as unhandled.
+    this.redis.on('error', () => undefined);
     this.redis.defineCommand('celeriacBeatState', {
       numberOfKeys: 1,
       lua: STATE_1,
