@@ -8,6 +8,15 @@ export { TASK_QUEUE_OPTIONS } from './module/task-queue.module-definition';
 
 export { Task, getTaskMetadata } from './decorators/task.decorator';
 export type { TaskOptions } from './decorators/task-options';
+export { Periodic, getPeriodicMetadata } from './decorators/periodic.decorator';
+export type {
+  PeriodicOptions,
+  PeriodicRunOptions,
+  ScheduleSpec,
+  IntervalSpec,
+  CronSpec,
+  CatchUpPolicy,
+} from './decorators/periodic-options';
 
 export { TaskRegistry, DuplicateTaskError } from './registry/task-registry';
 export { ScopedTaskProviderError } from './registry/task-explorer';
@@ -34,6 +43,25 @@ export { bootstrapWorker } from './worker/bootstrap-worker';
 export type { BootstrapWorkerOptions } from './worker/bootstrap-worker';
 export { TaskWorkerService } from './worker/task-worker.service';
 export type { TaskWorker } from './worker/task-worker';
+
+export { bootstrapBeat } from './scheduler/bootstrap-beat';
+export type { BootstrapBeatOptions } from './scheduler/bootstrap-beat';
+export { BeatService, BEAT_HEADERS } from './scheduler/beat.service';
+export type { BeatOptions } from './scheduler/beat-options';
+export { ScheduleRegistry } from './scheduler/schedule-registry';
+export type { ScheduleInfo } from './scheduler/schedule-info';
+export type { AddScheduleOptions } from './scheduler/add-schedule-options';
+export type { Schedule } from './scheduler/schedule';
+export { IntervalSchedule } from './scheduler/interval-schedule';
+export { CronSchedule } from './scheduler/cron-schedule';
+export { createSchedule } from './scheduler/create-schedule';
+export {
+  InvalidScheduleError,
+  DuplicateScheduleError,
+  ScheduleNotFoundError,
+  BeatConfigurationError,
+} from './scheduler/errors';
+export type { TickLock, ScheduleState } from './scheduler/tick-lock';
 
 export type { Duration } from './common/duration';
 export { ArgumentNotDataError, MalformedMessageError } from './protocol/errors';

@@ -3,9 +3,16 @@ import { DiscoveryModule } from '@nestjs/core';
 import { TaskClient } from '../client/task-client';
 import { TaskExplorer } from '../registry/task-explorer';
 import { TaskRegistry } from '../registry/task-registry';
+import { BeatService } from '../scheduler/beat.service';
+import { PeriodicExplorer } from '../scheduler/periodic-explorer';
+import { resolveBeatOptions } from '../scheduler/resolve-beat-options';
+import { ScheduleRegistry } from '../scheduler/schedule-registry';
+import { BEAT_OPTIONS, TICK_LOCK_FACTORY } from '../scheduler/scheduler.tokens';
+import { TickLockHolder } from '../scheduler/tick-lock-holder';
 import { EagerRunner } from '../worker/eager-runner';
 import { TaskExecutor } from '../worker/task-executor';
 import { TaskWorkerService } from '../worker/task-worker.service';
+import { createTickLockFactory } from './beat-connections';
 import { ConnectionsLifecycle } from './connections.lifecycle';
 import { createResultBackend, createTransport } from './connections';
 import { ResolvedOptions, resolveOptions } from './resolve-options';
@@ -18,8 +25,8 @@ import { RESOLVED_OPTIONS, RESULT_BACKEND, TRANSPORT } from './tokens';
 
 /**
  * Celeriac's module: `TaskQueueModule.forRoot({ broker, backend, ... })` or
- * `forRootAsync({ imports, useFactory, inject })`. Global. Finds @Task methods,
- * provides TaskClient, and runs a worker when told to.
+ * `forRootAsync({ imports, useFactory, inject })`. Global. Finds @Task and @Periodic
+ * methods, provides TaskClient and ScheduleRegistry, and runs a worker and beat when told to.
  */
 @Module({
   imports: [DiscoveryModule],
@@ -39,6 +46,17 @@ import { RESOLVED_OPTIONS, RESULT_BACKEND, TRANSPORT } from './tokens';
       useFactory: createResultBackend,
       inject: [RESOLVED_OPTIONS, TRANSPORT],
     },
+    {
+      provide: BEAT_OPTIONS,
+      useFactory: (options: TaskQueueModuleOptions) =>
+        resolveBeatOptions(options.beat),
+      inject: [TASK_QUEUE_OPTIONS],
+    },
+    {
+      provide: TICK_LOCK_FACTORY,
+      useFactory: createTickLockFactory,
+      inject: [RESOLVED_OPTIONS],
+    },
     TaskRegistry,
     TaskExplorer,
     TaskExecutor,
@@ -46,7 +64,17 @@ import { RESOLVED_OPTIONS, RESULT_BACKEND, TRANSPORT } from './tokens';
     TaskClient,
     TaskWorkerService,
     ConnectionsLifecycle,
+    TickLockHolder,
+    ScheduleRegistry,
+    PeriodicExplorer,
+    BeatService,
   ],
-  exports: [TaskClient, TaskRegistry, TaskWorkerService],
+  exports: [
+    TaskClient,
+    TaskRegistry,
+    TaskWorkerService,
+    ScheduleRegistry,
+    BeatService,
+  ],
 })
 export class TaskQueueModule extends ConfigurableTaskQueueModule {}
