@@ -10,5 +10,8 @@ export function sampleTaskQueue(config: SampleConfig, worker: boolean) {
     broker: config.brokerUrl ?? 'memory://',
     backend: config.resultBackend,
     worker: worker ? { queues: SAMPLE_QUEUES, concurrency: 10 } : false,
+    // On the embedded memory broker a separate beat could not reach this process:
+    // the web app runs beat itself.
+    beat: config.embeddedWorker && worker,
   });
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Task } from '../../../lib';
+import { Periodic } from '../../../lib';
 import { JsonFileStore } from '../store/json-file-store';
 import { Report, User, Video } from '../store/records';
 import { REPORTS, USERS, VIDEOS } from '../store/store.module';
@@ -12,8 +12,8 @@ export class ReportsTasks {
     @Inject(REPORTS) private readonly reports: JsonFileStore<Report>,
   ) {}
 
-  /** The hourly report. It becomes @Periodic (once per hour, fleet-wide) with the beat. */
-  @Task('reports.hourly')
+  /** The hourly report: beat sends it once an hour, however many beats run. */
+  @Periodic({ cron: '0 * * * *', name: 'reports.hourly' })
   async hourly(): Promise<Report> {
     const [users, videos] = await Promise.all([
       this.users.list(),
