@@ -3,7 +3,14 @@ import Redis, { RedisOptions } from 'ioredis';
 import { ResultMeta, parseJson } from '../protocol';
 import { parseRedisUrl } from '../transports/redis/redis-url';
 import { ResultBackend, StoreContext } from './result-backend';
+import { TickBatcher } from '../transports/redis/tick-batcher';
 import { RedisResultWaiters } from './redis-result-waiters';
+
+interface PendingStore {
+  key: string;
+  value: string;
+  ttl: number;
+}
 
 export interface RedisResultBackendOptions {
   /** Prepended to every key, as Celery's `global_keyprefix`. Default ''. */
@@ -15,28 +22,33 @@ export interface RedisResultBackendOptions {
 }
 
 /**
- * Writes the meta with its expiry and PUBLISHes it on the key's name, in one atomic
- * step, unless a SUCCESS is stored already (Celery never overwrites one).
- * KEYS: the meta key. ARGV: meta JSON, seconds to keep (0: no expiry).
+ * Writes each meta with its expiry and PUBLISHes it on the key's name, in one atomic
+ * step, unless a SUCCESS is stored already (Celery never overwrites one). The stores
+ * made in one tick travel together.
+ * KEYS: meta keys. ARGV: per key, meta JSON and seconds to keep (0: no expiry).
  */
 const STORE_LUA = `
-local current = redis.call('GET', KEYS[1])
-if current then
-  local status = string.match(current, '^%s*{%s*"status"%s*:%s*"(%u+)"')
-  if not status then
-    local ok, meta = pcall(cjson.decode, current)
-    if ok and type(meta) == 'table' then status = meta.status end
+for i = 1, #KEYS do
+  local key, value, ttl = KEYS[i], ARGV[2 * i - 1], tonumber(ARGV[2 * i])
+  local status = nil
+  local current = redis.call('GET', key)
+  if current then
+    status = string.match(current, '^%s*{%s*"status"%s*:%s*"(%u+)"')
+    if not status then
+      local ok, meta = pcall(cjson.decode, current)
+      if ok and type(meta) == 'table' then status = meta.status end
+    end
   end
-  if status == 'SUCCESS' then return 0 end
+  if status ~= 'SUCCESS' then
+    if ttl > 0 then
+      redis.call('SETEX', key, ttl, value)
+    else
+      redis.call('SET', key, value)
+    end
+    redis.call('PUBLISH', key, value)
+  end
 end
-local ttl = tonumber(ARGV[2])
-if ttl > 0 then
-  redis.call('SETEX', KEYS[1], ttl, ARGV[1])
-else
-  redis.call('SET', KEYS[1], ARGV[1])
-end
-redis.call('PUBLISH', KEYS[1], ARGV[1])
-return 1
+return #KEYS
 `;
 const STORE_SHA = createHash('sha1').update(STORE_LUA).digest('hex');
 
@@ -49,6 +61,7 @@ export class RedisResultBackend implements ResultBackend {
   readonly kind = 'redis';
   private readonly client: Redis;
   private readonly waiters: RedisResultWaiters;
+  private readonly stores: TickBatcher<PendingStore>;
   private readonly keyPrefix: string;
   private readonly expiresIn: number;
 
@@ -67,6 +80,7 @@ export class RedisResultBackend implements ResultBackend {
       connectionName,
     });
     this.client.on('error', () => undefined); // ioredis reconnects; commands wait
+    this.stores = new TickBatcher((batch) => this.storeMany(batch), 500);
     this.waiters = new RedisResultWaiters(
       () => {
         const subscriber = this.client.duplicate({
@@ -92,18 +106,13 @@ export class RedisResultBackend implements ResultBackend {
     return `${this.keyPrefix}celery-task-meta-${taskId}`;
   }
 
-  async store(meta: ResultMeta, context: StoreContext = {}): Promise<void> {
+  store(meta: ResultMeta, context: StoreContext = {}): Promise<void> {
     const seconds = context.expiresIn ?? this.expiresIn;
-    const ttl = seconds > 0 ? Math.max(1, Math.ceil(seconds)) : 0;
-    const key = this.key(meta.task_id);
-    const value = JSON.stringify(meta);
-    try {
-      await this.client.evalsha(STORE_SHA, 1, key, value, ttl);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT'))
-        throw error;
-      await this.client.eval(STORE_LUA, 1, key, value, ttl);
-    }
+    return this.stores.add({
+      key: this.key(meta.task_id),
+      value: JSON.stringify(meta),
+      ttl: seconds > 0 ? Math.max(1, Math.ceil(seconds)) : 0,
+    });
   }
 
   get(taskId: string): Promise<ResultMeta | undefined> {
@@ -123,8 +132,21 @@ export class RedisResultBackend implements ResultBackend {
   }
 
   async close(): Promise<void> {
+    await this.stores.drain();
     this.waiters.close();
     await this.client.quit().catch(() => this.client.disconnect());
+  }
+
+  private async storeMany(batch: PendingStore[]): Promise<void> {
+    const keys = batch.map((entry) => entry.key);
+    const args = batch.flatMap((entry) => [entry.value, entry.ttl]);
+    try {
+      await this.client.evalsha(STORE_SHA, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT'))
+        throw error;
+      await this.client.eval(STORE_LUA, keys.length, ...keys, ...args);
+    }
   }
 
   private async read(key: string): Promise<ResultMeta | undefined> {

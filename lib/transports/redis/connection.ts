@@ -31,36 +31,50 @@ export function watchConnection(
   });
 }
 
-/** Resolves when the connection is ready; rejects after `waitMs` (nothing was sent). */
-export function whenReady(
-  client: Redis,
-  waitMs: number,
-  what: string,
-  where: string,
-): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  if (client.status === 'end') {
-    return Promise.reject(
-      new RedisUnavailableError(
-        `${what}: the connection to Redis at ${where} is closed`,
-      ),
-    );
-  }
-  return new Promise<void>((resolve, reject) => {
-    const onReady = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      client.off('ready', onReady);
-      reject(
+/**
+ * Lets any number of callers wait for the connection to be ready, with one
+ * listener on the client however many wait.
+ */
+export class ReadyGate {
+  private next: Promise<void> | undefined;
+
+  constructor(
+    private readonly client: Redis,
+    private readonly where: string,
+  ) {}
+
+  /** Resolves when the connection is ready; rejects after `waitMs` (nothing was sent). */
+  wait(waitMs: number, what: string): Promise<void> {
+    const { client } = this;
+    if (client.status === 'ready') return Promise.resolve();
+    if (client.status === 'end') {
+      return Promise.reject(
         new RedisUnavailableError(
-          `${what}: Redis at ${where} is unavailable (${client.status}) and did not come back within ${waitMs} ms; the message was not stored`,
+          `${what}: the connection to Redis at ${this.where} is closed`,
         ),
       );
-    }, waitMs);
-    client.once('ready', onReady);
-  });
+    }
+    this.next ??= new Promise<void>((resolve) =>
+      client.once('ready', () => {
+        this.next = undefined;
+        resolve();
+      }),
+    );
+    const next = this.next;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new RedisUnavailableError(
+            `${what}: Redis at ${this.where} is unavailable (${client.status}) and did not come back within ${waitMs} ms; the message was not stored`,
+          ),
+        );
+      }, waitMs);
+      void next.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
 }
 
 /** Rejects when `operation` has no answer within `waitMs` (connection lost mid-command). */

@@ -1,5 +1,4 @@
 import type Redis from 'ioredis';
-import { AckBatcher } from './ack-batcher';
 import { RedisKeys } from './keys';
 import {
   ackScript,
@@ -10,6 +9,7 @@ import {
   requeueScript,
 } from './lua';
 import { DeliverySettler, RedisDelivery, Settlement } from './redis-delivery';
+import { TickBatcher } from './tick-batcher';
 
 /** A dead letter as stored in `_celeriac.dead.<queue>` (JSON). */
 export interface DeadLetterRecord {
@@ -27,14 +27,14 @@ export interface DeadLetterRecord {
  */
 export class RedisSettler implements DeliverySettler {
   private readonly held = new Map<string, RedisDelivery>();
-  private readonly acks: AckBatcher;
+  private readonly acks: TickBatcher<string>;
   private closed = false;
 
   constructor(
     private readonly client: Redis,
     private readonly keys: RedisKeys,
   ) {
-    this.acks = new AckBatcher((tags) =>
+    this.acks = new TickBatcher<string>((tags) =>
       ackScript.run(client, this.indexKeys(), tags),
     );
   }

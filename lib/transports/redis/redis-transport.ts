@@ -14,7 +14,7 @@ import {
 } from './redis-transport-options';
 import { describeRedis, parseRedisUrl } from './redis-url';
 import { Sweeper } from './sweeper';
-import { watchConnection, whenReady, withDeadline } from './connection';
+import { ReadyGate, watchConnection, withDeadline } from './connection';
 
 /** A dead letter as `deadLetters()` returns it. */
 export interface RedisDeadLetter {
@@ -44,6 +44,7 @@ export class RedisTransport implements Transport {
   private readonly blockers = new Set<Redis>();
   private readonly bound = new Set<string>();
   private readonly where: string;
+  private readonly ready: ReadyGate;
   private closed = false;
 
   constructor(
@@ -66,6 +67,7 @@ export class RedisTransport implements Transport {
       this.options.logger,
       () => void this.leaseKeeper.renewNow(),
     );
+    this.ready = new ReadyGate(this.client, this.where);
     this.settler = new RedisSettler(this.client, this.keys);
     this.leaseKeeper = new LeaseKeeper(
       () => this.settler.heldTags(),
@@ -100,7 +102,7 @@ export class RedisTransport implements Transport {
       ? parseCeleryIso(message.headers.eta)
       : null;
     const what = `publish to "${queue}"`;
-    await whenReady(this.client, this.options.publishWaitMs, what, this.where);
+    await this.ready.wait(this.options.publishWaitMs, what);
     const write =
       eta && eta.getTime() > Date.now()
         ? publishDelayedScript.run(

@@ -1,26 +1,27 @@
-interface PendingAck {
-  tag: string;
+interface Pending<T> {
+  item: T;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
 /**
- * Coalesces the acks made in one turn of the event loop into one Lua call, so a
+ * Coalesces the writes made in one turn of the event loop into one call, so a
  * worker finishing a hundred tasks at once costs one round trip, not a hundred.
+ * Each `add` resolves or rejects with the call that carried it.
  */
-export class AckBatcher {
-  private pending: PendingAck[] = [];
+export class TickBatcher<T> {
+  private pending: Pending<T>[] = [];
   private scheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly send: (tags: string[]) => Promise<unknown>,
+    private readonly send: (items: T[]) => Promise<unknown>,
     private readonly maxBatch = 1000,
   ) {}
 
-  add(tag: string): Promise<void> {
+  add(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ tag, resolve, reject });
+      this.pending.push({ item, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -28,7 +29,7 @@ export class AckBatcher {
     });
   }
 
-  /** Sends what is pending now and resolves when every ack sent so far is answered. */
+  /** Sends what is pending now and resolves when every call made so far is answered. */
   async drain(): Promise<void> {
     this.flush();
     await Promise.allSettled([...this.inFlight]);
@@ -38,9 +39,9 @@ export class AckBatcher {
     this.scheduled = false;
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatch);
-      const sent = this.send(batch.map((ack) => ack.tag)).then(
-        () => batch.forEach((ack) => ack.resolve()),
-        (error) => batch.forEach((ack) => ack.reject(error)),
+      const sent = this.send(batch.map((entry) => entry.item)).then(
+        () => batch.forEach((entry) => entry.resolve()),
+        (error) => batch.forEach((entry) => entry.reject(error)),
       );
       this.inFlight.add(sent);
       void sent.finally(() => this.inFlight.delete(sent));
