@@ -22,6 +22,14 @@ export interface RedisTransportOptions {
   visibilityTimeout?: number;
   /** How often a consuming transport looks for deliveries to restore (ms). Default leaseMs / 5, 50..5000. */
   sweepIntervalMs?: number;
+  /**
+   * Where a published message with a future `eta` waits. true: in the delay store,
+   * moved to its list when due by any Celeriac consumer. false: straight onto the
+   * list, Celery's way (the consumer holds it until due); use it, or a predicate, for
+   * queues that only Python workers consume, since they never look at the delay store.
+   * Default true.
+   */
+  delayStore?: boolean | ((queue: string) => boolean);
   /** Most messages taken per fetch (one Lua call). Default 200. */
   fetchBatchSize?: number;
   /**
@@ -65,6 +73,7 @@ export function resolveRedisTransportOptions(
       Math.min(5000, Math.max(50, Math.floor(leaseMs / 5))),
       'sweepIntervalMs',
     ),
+    delayStore: options.delayStore ?? true,
     fetchBatchSize: positive(options.fetchBatchSize, 200, 'fetchBatchSize'),
     idlePollMs: positive(options.idlePollMs, 200, 'idlePollMs'),
     publishWaitMs: positive(options.publishWaitMs, 10_000, 'publishWaitMs'),

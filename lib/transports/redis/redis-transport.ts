@@ -104,7 +104,7 @@ export class RedisTransport implements Transport {
     const what = `publish to "${queue}"`;
     await this.ready.wait(this.options.publishWaitMs, what);
     const write =
-      eta && eta.getTime() > Date.now()
+      eta && eta.getTime() > Date.now() && this.usesDelayStore(queue)
         ? publishDelayedScript.run(
             this.client,
             [
@@ -235,6 +235,11 @@ export class RedisTransport implements Transport {
       if (moved < page) break;
     }
     return replayed;
+  }
+
+  private usesDelayStore(queue: string): boolean {
+    const { delayStore } = this.options;
+    return typeof delayStore === 'function' ? delayStore(queue) : delayStore;
   }
 
   private createBlocker(): Redis {

@@ -88,6 +88,27 @@ describe('redis transport: delay store and dead letters', () => {
     await got[0].ack();
   });
 
+  it('can publish eta messages straight to the list for queues only Python consumes', async () => {
+    const transport = RedisTransport.fromUrl(REDIS_URL, {
+      keyPrefix: prefix,
+      logger: quietLogger(),
+      delayStore: (queue) => queue !== 'python-only',
+    });
+    transports.push(transport);
+    await transport.publish(
+      'python-only',
+      task({ eta: new Date(Date.now() + 60_000) }),
+    );
+    await transport.publish(
+      'ours',
+      task({ eta: new Date(Date.now() + 60_000) }),
+    );
+    expect(await transport.size('python-only')).toBe(1);
+    expect(await admin.zcard(keys.delayed('python-only'))).toBe(0);
+    expect(await transport.size('ours')).toBe(0);
+    expect(await admin.zcard(keys.delayed('ours'))).toBe(1);
+  });
+
   it('delivers a message that fell due while no process was running', async () => {
     const producer = open();
     const sent = task({ eta: new Date(Date.now() + 300) });
