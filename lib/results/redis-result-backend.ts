@@ -3,6 +3,7 @@ import Redis, { RedisOptions } from 'ioredis';
 import { ResultMeta, parseJson } from '../protocol';
 import { parseRedisUrl } from '../transports/redis/redis-url';
 import { ResultBackend, StoreContext } from './result-backend';
+import { closeConnection } from '../transports/redis/connection';
 import { TickBatcher } from '../transports/redis/tick-batcher';
 import { RedisResultWaiters } from './redis-result-waiters';
 
@@ -131,10 +132,16 @@ export class RedisResultBackend implements ResultBackend {
     await this.client.del(this.key(taskId));
   }
 
+  /** Waits (up to 5 s) for stores already made, then closes the connections. */
   async close(): Promise<void> {
-    await this.stores.drain();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.stores.drain(),
+      new Promise((resolve) => (timer = setTimeout(resolve, 5000))),
+    ]);
+    clearTimeout(timer);
     this.waiters.close();
-    await this.client.quit().catch(() => this.client.disconnect());
+    await closeConnection(this.client);
   }
 
   private async storeMany(batch: PendingStore[]): Promise<void> {

@@ -14,7 +14,12 @@ import {
 } from './redis-transport-options';
 import { describeRedis, parseRedisUrl } from './redis-url';
 import { Sweeper } from './sweeper';
-import { ReadyGate, watchConnection, withDeadline } from './connection';
+import {
+  ReadyGate,
+  closeConnection,
+  watchConnection,
+  withDeadline,
+} from './connection';
 
 /** A dead letter as `deadLetters()` returns it. */
 export interface RedisDeadLetter {
@@ -187,7 +192,7 @@ export class RedisTransport implements Transport {
     }
     for (const blocker of this.blockers) blocker.disconnect();
     this.blockers.clear();
-    await this.client.quit().catch(() => this.client.disconnect());
+    await closeConnection(this.client);
   }
 
   /** Messages waiting in the queue's lists (not the delay store). */

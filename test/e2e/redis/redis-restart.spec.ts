@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { buildTaskMessage } from '../../../lib/protocol';
+import { RedisResultBackend } from '../../../lib/results/redis-result-backend';
 import {
   RedisTransport,
   RedisUnavailableError,
 } from '../../../lib/transports/redis';
+import { Delivery } from '../../../lib/transports/transport';
 import { sleep, waitUntil } from '../../support/wait';
 import { PrivateRedisServer } from './private-redis-server';
 import { quietLogger } from './redis-test-support';
@@ -129,6 +131,37 @@ describe('redis transport: Redis restarted under load', () => {
     } finally {
       await server.restart();
       await transport.close();
+    }
+  });
+
+  it('closes promptly while Redis is down, leaving held deliveries to their lease', async () => {
+    const transport = RedisTransport.fromUrl(server.url, {
+      publishWaitMs: 300,
+      logger: quietLogger(),
+    });
+    const backend = RedisResultBackend.fromUrl(server.url);
+    await transport.publish(
+      'q',
+      buildTaskMessage({
+        name: 't',
+        id: randomUUID(),
+        args: [],
+        kwargs: {},
+        origin: 't',
+      }),
+    );
+    const got: Delivery[] = [];
+    await transport.consume(['q'], (delivery) => got.push(delivery), {
+      prefetch: 5,
+    });
+    await waitUntil(() => got.length >= 1, 5000, 'a delivery');
+    await server.kill();
+    try {
+      const started = Date.now();
+      await Promise.all([transport.close(), backend.close()]);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await server.restart();
     }
   });
 });
