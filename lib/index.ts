@@ -18,6 +18,15 @@ export {
   OnTaskFailure,
   OnTaskRetry,
 } from './decorators/task-hooks.decorator';
+export { Periodic, getPeriodicMetadata } from './decorators/periodic.decorator';
+export type {
+  PeriodicOptions,
+  PeriodicRunOptions,
+  ScheduleSpec,
+  IntervalSpec,
+  CronSpec,
+  CatchUpPolicy,
+} from './decorators/periodic-options';
 
 export { TaskRegistry, DuplicateTaskError } from './registry/task-registry';
 export { ScopedTaskProviderError } from './registry/task-explorer';
@@ -67,6 +76,25 @@ export {
   Retry,
   InvalidTaskOptionError,
 } from './worker/errors';
+
+export { bootstrapBeat } from './scheduler/bootstrap-beat';
+export type { BootstrapBeatOptions } from './scheduler/bootstrap-beat';
+export { BeatService, BEAT_HEADERS } from './scheduler/beat.service';
+export type { BeatOptions } from './scheduler/beat-options';
+export { ScheduleRegistry } from './scheduler/schedule-registry';
+export type { ScheduleInfo } from './scheduler/schedule-info';
+export type { AddScheduleOptions } from './scheduler/add-schedule-options';
+export type { Schedule } from './scheduler/schedule';
+export { IntervalSchedule } from './scheduler/interval-schedule';
+export { CronSchedule } from './scheduler/cron-schedule';
+export { createSchedule } from './scheduler/create-schedule';
+export {
+  InvalidScheduleError,
+  DuplicateScheduleError,
+  ScheduleNotFoundError,
+  BeatConfigurationError,
+} from './scheduler/errors';
+export type { TickLock, ScheduleState } from './scheduler/tick-lock';
 
 export type { Duration } from './common/duration';
 export { ArgumentNotDataError, MalformedMessageError } from './protocol/errors';

@@ -1,6 +1,9 @@
+import { Logger } from '@nestjs/common';
 import { MemoryResultBackend } from '../results/memory-result-backend';
+import { RedisResultBackend } from '../results/redis-result-backend';
 import { ResultBackend } from '../results/result-backend';
 import { MemoryTransport } from '../transports/memory';
+import { RedisTransport } from '../transports/redis';
 import { Transport } from '../transports/transport';
 import { ResolvedOptions } from './resolve-options';
 
@@ -10,6 +13,12 @@ export function createTransport(options: ResolvedOptions): Transport {
   switch (scheme) {
     case 'memory':
       return MemoryTransport.fromUrl(options.broker);
+    case 'redis':
+    case 'rediss':
+      return RedisTransport.fromUrl(options.broker, {
+        logger: new Logger('RedisTransport'),
+        ...options.brokerOptions,
+      });
     default:
       throw new Error(
         `broker ${redact(options.broker)}: the scheme "${scheme}:" is not supported ` +
@@ -30,6 +39,12 @@ export function createResultBackend(
         options.backend,
         options.resultExpiresSeconds,
       );
+    case 'redis':
+    case 'rediss':
+      return RedisResultBackend.fromUrl(options.backend, {
+        expiresIn: options.resultExpiresSeconds,
+        ...options.backendOptions,
+      });
     default:
       throw new Error(
         `result backend ${redact(options.backend)}: the scheme "${scheme}:" is not supported ` +

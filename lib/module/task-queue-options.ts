@@ -1,5 +1,6 @@
 import { Duration } from '../common/duration';
 import { TaskOptions } from '../decorators/task-options';
+import { BeatOptions } from '../scheduler/beat-options';
 
 /** A worker: which queues it consumes and how many tasks it runs at once. */
 export interface WorkerOptions {
@@ -36,6 +37,12 @@ export interface TaskQueueModuleOptions {
    * process is started with `bootstrapWorker` instead.
    */
   worker?: boolean | WorkerOptions;
+  /**
+   * Run beat (the scheduler of @Periodic tasks) in this process too: `true` or options.
+   * Any number of processes may: each tick is enqueued once across them. A beat process
+   * of its own is started with `bootstrapBeat` instead. See docs/periodic.md.
+   */
+  beat?: boolean | BeatOptions;
   /** Run tasks inline when they are sent (Celery's task_always_eager), for unit tests. */
   eager?: boolean;
   /** Passed to the transport's constructor (see docs/redis.md, docs/rabbitmq.md). */

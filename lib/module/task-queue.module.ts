@@ -5,11 +5,18 @@ import { TaskClient } from '../client/task-client';
 import { TaskExplorer } from '../registry/task-explorer';
 import { TaskHooks } from '../registry/task-hooks';
 import { TaskRegistry } from '../registry/task-registry';
+import { BeatService } from '../scheduler/beat.service';
+import { PeriodicExplorer } from '../scheduler/periodic-explorer';
+import { resolveBeatOptions } from '../scheduler/resolve-beat-options';
+import { ScheduleRegistry } from '../scheduler/schedule-registry';
+import { BEAT_OPTIONS, TICK_LOCK_FACTORY } from '../scheduler/scheduler.tokens';
+import { TickLockHolder } from '../scheduler/tick-lock-holder';
 import { EagerRunner } from '../worker/eager-runner';
 import { TaskContext } from '../worker/task-context';
 import { TaskExecutor } from '../worker/task-executor';
 import { TaskFinisher } from '../worker/task-finisher';
 import { TaskWorkerService } from '../worker/task-worker.service';
+import { createTickLockFactory } from './beat-connections';
 import { ConnectionsLifecycle } from './connections.lifecycle';
 import { createResultBackend, createTransport } from './connections';
 import {
@@ -34,8 +41,8 @@ import {
 
 /**
  * Celeriac's module: `TaskQueueModule.forRoot({ broker, backend, ... })` or
- * `forRootAsync({ imports, useFactory, inject })`. Global. Finds @Task methods,
- * provides TaskClient, and runs a worker when told to.
+ * `forRootAsync({ imports, useFactory, inject })`. Global. Finds @Task and @Periodic
+ * methods, provides TaskClient and ScheduleRegistry, and runs a worker and beat when told to.
  */
 @Module({
   imports: [DiscoveryModule],
@@ -70,6 +77,17 @@ import {
       useFactory: createFleetRateLimiter,
       inject: [RESOLVED_OPTIONS],
     },
+    {
+      provide: BEAT_OPTIONS,
+      useFactory: (options: TaskQueueModuleOptions) =>
+        resolveBeatOptions(options.beat),
+      inject: [TASK_QUEUE_OPTIONS],
+    },
+    {
+      provide: TICK_LOCK_FACTORY,
+      useFactory: createTickLockFactory,
+      inject: [RESOLVED_OPTIONS],
+    },
     TaskRegistry,
     TaskHooks,
     TaskExplorer,
@@ -81,6 +99,10 @@ import {
     DeadLetters,
     TaskWorkerService,
     ConnectionsLifecycle,
+    TickLockHolder,
+    ScheduleRegistry,
+    PeriodicExplorer,
+    BeatService,
   ],
   exports: [
     TaskClient,
@@ -88,6 +110,8 @@ import {
     TaskWorkerService,
     TaskContext,
     DeadLetters,
+    ScheduleRegistry,
+    BeatService,
   ],
 })
 export class TaskQueueModule extends ConfigurableTaskQueueModule {}

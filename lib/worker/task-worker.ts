@@ -136,6 +136,7 @@ export class TaskWorker {
     }
     await this.control?.close().catch(() => undefined);
     if (this.keepAlive) clearInterval(this.keepAlive);
+    this.logger.log(`Stopped consuming ${this.options.queues.join(', ')}`);
   }
 
   private accept(delivery: Delivery): void {

@@ -16,11 +16,25 @@ export interface TransportHarness {
   redeliveryAfterMs: number;
 }
 
-export function message(name = 'tests.noop', args: unknown[] = [], priority?: number): TaskMessage {
-  return buildTaskMessage({ name, id: randomUUID(), args, kwargs: {}, origin: 'tests', priority });
+export function message(
+  name = 'tests.noop',
+  args: unknown[] = [],
+  priority?: number,
+): TaskMessage {
+  return buildTaskMessage({
+    name,
+    id: randomUUID(),
+    args,
+    kwargs: {},
+    origin: 'tests',
+    priority,
+  });
 }
 
-export function describeTransportContract(label: string, harness: TransportHarness): void {
+export function describeTransportContract(
+  label: string,
+  harness: TransportHarness,
+): void {
   describe(`${label} transport contract`, () => {
     const transports: Transport[] = [];
     const queues: string[] = [];
@@ -34,10 +48,13 @@ export function describeTransportContract(label: string, harness: TransportHarne
       queues.push(name);
       return name;
     };
-    const collect = (into: Delivery[]) => (delivery: Delivery) => into.push(delivery);
+    const collect = (into: Delivery[]) => (delivery: Delivery) =>
+      into.push(delivery);
 
     afterEach(async () => {
-      await Promise.all(transports.splice(0).map((transport) => transport.close()));
+      await Promise.all(
+        transports.splice(0).map((transport) => transport.close()),
+      );
       await harness.cleanup(queues.splice(0));
     });
 
@@ -60,14 +77,23 @@ export function describeTransportContract(label: string, harness: TransportHarne
     it('keeps order within a queue and runs higher priority (0) first', async () => {
       const transport = await open();
       const q = queue();
-      for (const [n, priority] of [[1, 9], [2, 9], [3, 0], [4, 6]] as const) {
+      for (const [n, priority] of [
+        [1, 9],
+        [2, 9],
+        [3, 0],
+        [4, 6],
+      ] as const) {
         await transport.publish(q, message('tests.n', [n], priority));
       }
       const got: Delivery[] = [];
       await transport.consume([q], collect(got), { prefetch: 1 });
       const order: unknown[] = [];
       while (order.length < 4) {
-        await waitUntil(() => got.length > order.length, 5000, 'the next delivery');
+        await waitUntil(
+          () => got.length > order.length,
+          5000,
+          'the next delivery',
+        );
         const delivery = got[order.length];
         order.push((JSON.parse(delivery.message!.body) as unknown[][])[0][0]);
         await delivery.ack();
@@ -78,18 +104,27 @@ export function describeTransportContract(label: string, harness: TransportHarne
     it('never has more than prefetch deliveries outstanding', async () => {
       const transport = await open();
       const q = queue();
-      for (let i = 0; i < 10; i++) await transport.publish(q, message('tests.n', [i]));
+      for (let i = 0; i < 10; i++)
+        await transport.publish(q, message('tests.n', [i]));
       const got: Delivery[] = [];
       await transport.consume([q], collect(got), { prefetch: 3 });
       await waitUntil(() => got.length === 3, 5000, 'three deliveries');
       await sleep(200);
       expect(got.length).toBe(3);
       await got[0].ack();
-      await waitUntil(() => got.length === 4, 5000, 'a fourth delivery after an ack');
+      await waitUntil(
+        () => got.length === 4,
+        5000,
+        'a fourth delivery after an ack',
+      );
       await sleep(100);
       expect(got.length).toBe(4);
       for (let acked = 1; acked < 10; acked++) {
-        await waitUntil(() => got.length > acked, 5000, `delivery ${acked + 1}`);
+        await waitUntil(
+          () => got.length > acked,
+          5000,
+          `delivery ${acked + 1}`,
+        );
         expect(got.length - acked).toBeLessThanOrEqual(3);
         await got[acked].ack();
       }
@@ -99,13 +134,19 @@ export function describeTransportContract(label: string, harness: TransportHarne
       const transport = await open();
       const a = queue();
       const b = queue();
-      for (let i = 0; i < 100; i++) await transport.publish(a, message('tests.a', [i]));
-      for (let i = 0; i < 100; i++) await transport.publish(b, message('tests.b', [i]));
+      for (let i = 0; i < 100; i++)
+        await transport.publish(a, message('tests.a', [i]));
+      for (let i = 0; i < 100; i++)
+        await transport.publish(b, message('tests.b', [i]));
       const got: Delivery[] = [];
       await transport.consume([a, b], collect(got), { prefetch: 1 });
       const first: string[] = [];
       while (first.length < 20) {
-        await waitUntil(() => got.length > first.length, 5000, 'the next delivery');
+        await waitUntil(
+          () => got.length > first.length,
+          5000,
+          'the next delivery',
+        );
         const delivery = got[first.length];
         first.push(delivery.queue);
         await delivery.ack();
@@ -143,7 +184,11 @@ export function describeTransportContract(label: string, harness: TransportHarne
       const survivor = await open();
       const again: Delivery[] = [];
       await survivor.consume([q], collect(again), { prefetch: 1 });
-      await waitUntil(() => again.length === 1, harness.redeliveryAfterMs + 10000, 'redelivery');
+      await waitUntil(
+        () => again.length === 1,
+        harness.redeliveryAfterMs + 10000,
+        'redelivery',
+      );
       expect(again[0].message?.headers.id).toBe(sent.headers.id);
       expect(again[0].redelivered).toBe(true);
       await again[0].ack();
@@ -199,7 +244,9 @@ export function describeTransportContract(label: string, harness: TransportHarne
       const transport = await open();
       const q = queue();
       const got: Delivery[] = [];
-      const consumer = await transport.consume([q], collect(got), { prefetch: 5 });
+      const consumer = await transport.consume([q], collect(got), {
+        prefetch: 5,
+      });
       await consumer.stop();
       await transport.publish(q, message('tests.after-stop'));
       await sleep(300);

@@ -16,6 +16,9 @@ const compilerOptions = {
 
 require.extensions['.ts'] = function compileTypeScript(module, filename) {
   const source = fs.readFileSync(filename, 'utf8');
-  const { outputText } = ts.transpileModule(source, { compilerOptions, fileName: filename });
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions,
+    fileName: filename,
+  });
   module._compile(outputText, filename);
 };

@@ -23,7 +23,9 @@ export async function typedClientChecks(client: TaskClient): Promise<void> {
   const add = client.task(MathTasks, 'add');
   const sum: AsyncResult<number> = await add.delay(2, 3);
   const value: number = await sum.get({ timeout: 5 });
-  const greeting: string = await (await client.task(MathTasks, 'greet').applyAsync(['Ada'], { countdown: 1 })).get();
+  const greeting: string = await (
+    await client.task(MathTasks, 'greet').applyAsync(['Ada'], { countdown: 1 })
+  ).get();
 
   // @ts-expect-error wrong argument type
   await add.delay('2', 3);
@@ -43,6 +45,9 @@ export async function typedClientChecks(client: TaskClient): Promise<void> {
   await client.task(MathTasks, 'greet').applyAsync([42]);
 
   // By name the result type is whatever the caller says; arguments are unchecked data.
-  const byName: AsyncResult<number> = await client.send<number>('math.add', [1, 2]);
+  const byName: AsyncResult<number> = await client.send<number>(
+    'math.add',
+    [1, 2],
+  );
   void [value, greeting, wrong, wrongValue, byName];
 }

@@ -61,13 +61,30 @@ class ReportsModule {}
 
 describe('task discovery', () => {
   it('finds @Task methods in every module and provider kind', async () => {
-    const { app } = await memoryApp({ imports: [MailModule, ReportsModule] }, { worker: true });
+    const { app } = await memoryApp(
+      { imports: [MailModule, ReportsModule] },
+      { worker: true },
+    );
     const registry = app.get(TaskRegistry);
-    expect(registry.names()).toEqual(['MailTasks.sendWelcome', 'ping', 'reports.build', 'sms.notify']);
-    expect(registry.get('reports.build')).toMatchObject({ className: 'ReportTasks', methodName: 'build' });
+    expect(registry.names()).toEqual([
+      'MailTasks.sendWelcome',
+      'ping',
+      'reports.build',
+      'sms.notify',
+    ]);
+    expect(registry.get('reports.build')).toMatchObject({
+      className: 'ReportTasks',
+      methodName: 'build',
+    });
     const client = app.get(TaskClient);
-    expect(await (await client.send('MailTasks.sendWelcome', ['u1'])).get({ timeout: 5 })).toBe('welcome u1');
-    expect(await (await client.send('sms.notify', ['hi'])).get({ timeout: 5 })).toBe('sms:hi');
+    expect(
+      await (
+        await client.send('MailTasks.sendWelcome', ['u1'])
+      ).get({ timeout: 5 }),
+    ).toBe('welcome u1');
+    expect(
+      await (await client.send('sms.notify', ['hi'])).get({ timeout: 5 }),
+    ).toBe('sms:hi');
     expect(await (await client.send('ping')).get({ timeout: 5 })).toBe('pong');
     // The factory-made instance is the one that runs: its state is there.
     const report = await client.send('reports.build', [7], { queue: 'celery' });
@@ -86,7 +103,9 @@ describe('task discovery', () => {
       @Task('dup.name')
       go(): void {}
     }
-    const error = await memoryApp({ providers: [First, Second] }).catch((e: unknown) => e);
+    const error = await memoryApp({ providers: [First, Second] }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(Error);
     expect(error).toBeInstanceOf(DuplicateTaskError);
     expect((error as Error).message).toContain('First.run');
@@ -100,7 +119,9 @@ describe('task discovery', () => {
       run(): void {}
     }
     const module = await Test.createTestingModule({
-      imports: [TaskQueueModule.forRoot({ broker: `memory://${uniqueName('m')}` })],
+      imports: [
+        TaskQueueModule.forRoot({ broker: `memory://${uniqueName('m')}` }),
+      ],
       providers: [PerRequest],
     }).compile();
     const error = await module.init().catch((e: unknown) => e);
@@ -112,20 +133,31 @@ describe('task discovery', () => {
 
   it('is configured through forRootAsync with injected config', async () => {
     const brokerName = uniqueName('async');
-    @Module({ providers: [{ provide: 'CONFIG', useValue: { broker: `memory://${brokerName}` } }], exports: ['CONFIG'] })
+    @Module({
+      providers: [
+        { provide: 'CONFIG', useValue: { broker: `memory://${brokerName}` } },
+      ],
+      exports: ['CONFIG'],
+    })
     class ConfigModule {}
     const module = await Test.createTestingModule({
       imports: [
         TaskQueueModule.forRootAsync({
           imports: [ConfigModule],
-          useFactory: (config: { broker: string }) => ({ broker: config.broker, worker: true }),
+          useFactory: (config: { broker: string }) => ({
+            broker: config.broker,
+            worker: true,
+          }),
           inject: ['CONFIG'],
         }),
         MailModule,
       ],
     }).compile();
     await module.init();
-    const result = await module.get(TaskClient).task(MailTasks, 'sendWelcome').delay('u2');
+    const result = await module
+      .get(TaskClient)
+      .task(MailTasks, 'sendWelcome')
+      .delay('u2');
     expect(await result.get({ timeout: 5 })).toBe('welcome u2');
     await module.close();
   });

@@ -38,7 +38,10 @@ class MathTasks {
 
 describe('results on the memory broker', () => {
   it('resolves get() with the value, by name and by reference', async () => {
-    const { app } = await memoryApp({ providers: [MathTasks] }, { worker: true });
+    const { app } = await memoryApp(
+      { providers: [MathTasks] },
+      { worker: true },
+    );
     const client = app.get(TaskClient);
     const byName = await client.send<number>('math.add', [2, 3]);
     expect(await byName.get({ timeout: 5 })).toBe(5);
@@ -50,10 +53,15 @@ describe('results on the memory broker', () => {
   });
 
   it('rejects get() with the task’s error type and message on FAILURE', async () => {
-    const { app } = await memoryApp({ providers: [MathTasks] }, { worker: true });
+    const { app } = await memoryApp(
+      { providers: [MathTasks] },
+      { worker: true },
+    );
     const client = app.get(TaskClient);
     const result = await client.task(MathTasks, 'charge').delay();
-    const error = (await result.get({ timeout: 5 }).catch((e: unknown) => e)) as TaskFailedError;
+    const error = (await result
+      .get({ timeout: 5 })
+      .catch((e: unknown) => e)) as TaskFailedError;
     expect(error).toBeInstanceOf(TaskFailedError);
     expect(error.excType).toBe('PaymentDeclined');
     expect(error.excMessage).toBe('card 4242 declined');
@@ -70,16 +78,24 @@ describe('results on the memory broker', () => {
   });
 
   it('rejects get() with a timeout error naming the task id', async () => {
-    const { app } = await memoryApp({ providers: [MathTasks] }, { worker: { shutdownTimeout: 0.05 } });
+    const { app } = await memoryApp(
+      { providers: [MathTasks] },
+      { worker: { shutdownTimeout: 0.05 } },
+    );
     const result = await app.get(TaskClient).send('slow.never');
-    const error = (await result.get({ timeout: '200ms' }).catch((e: unknown) => e)) as Error;
+    const error = (await result
+      .get({ timeout: '200ms' })
+      .catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(TaskTimeoutError);
     expect(error.message).toContain(result.id);
     await app.close();
   });
 
   it('reads PENDING for an unknown id, and forget() removes a stored result', async () => {
-    const { app } = await memoryApp({ providers: [MathTasks] }, { worker: true });
+    const { app } = await memoryApp(
+      { providers: [MathTasks] },
+      { worker: true },
+    );
     const client = app.get(TaskClient);
     expect(await client.result('no-such-task').state()).toBe('PENDING');
     const result = await client.send('math.add', [1, 1]);

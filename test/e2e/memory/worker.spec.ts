@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Task, TaskClient, TaskRevokedError, TaskWorkerService } from '../../../lib';
+import {
+  Task,
+  TaskClient,
+  TaskRevokedError,
+  TaskWorkerService,
+} from '../../../lib';
 import { buildTaskMessage } from '../../../lib/protocol';
 import { TRANSPORT } from '../../../lib/module/tokens';
 import { Transport } from '../../../lib/transports/transport';
@@ -41,10 +46,15 @@ class GateTasks {
 
 describe('the worker', () => {
   it('never runs more than `concurrency` tasks at once', async () => {
-    const { app } = await memoryApp({ providers: [GateTasks] }, { worker: { concurrency: 3, prefetchMultiplier: 2 } });
+    const { app } = await memoryApp(
+      { providers: [GateTasks] },
+      { worker: { concurrency: 3, prefetchMultiplier: 2 } },
+    );
     const gate = app.get(GateTasks);
     const client = app.get(TaskClient);
-    const results = await Promise.all(Array.from({ length: 12 }, (_, n) => client.send('gate.hold', [n])));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, n) => client.send('gate.hold', [n])),
+    );
     await waitUntil(() => gate.waiting() === 3, 5000, 'three running tasks');
     await sleep(100);
     expect(gate.running).toBe(3);
@@ -53,7 +63,9 @@ describe('the worker', () => {
       await sleep(5);
     }
     expect(gate.maxRunning).toBe(3);
-    expect(await Promise.all(results.map((result) => result.get({ timeout: 5 })))).toHaveLength(12);
+    expect(
+      await Promise.all(results.map((result) => result.get({ timeout: 5 }))),
+    ).toHaveLength(12);
     await app.close();
   });
 
@@ -64,7 +76,9 @@ describe('the worker', () => {
     );
     const gate = app.get(GateTasks);
     const client = app.get(TaskClient);
-    const sent = await Promise.all(Array.from({ length: 6 }, (_, n) => client.send('gate.hold', [n])));
+    const sent = await Promise.all(
+      Array.from({ length: 6 }, (_, n) => client.send('gate.hold', [n])),
+    );
     await waitUntil(() => gate.waiting() === 2, 5000, 'two running tasks');
     const closing = app.close();
     await sleep(100);
@@ -78,7 +92,10 @@ describe('the worker', () => {
   });
 
   it('stores FAILURE NotRegistered for an unknown task, dead-letters it, and goes on', async () => {
-    const { app, broker } = await memoryApp({ providers: [GateTasks] }, { worker: true });
+    const { app, broker } = await memoryApp(
+      { providers: [GateTasks] },
+      { worker: true },
+    );
     const client = app.get(TaskClient);
     const unknown = await client.send('no.such.task', [1]);
     await expect(unknown.get({ timeout: 5 })).rejects.toMatchObject({
@@ -89,61 +106,101 @@ describe('the worker', () => {
     expect(broker.deadLetters('celery')).toEqual([
       expect.objectContaining({ reason: 'NotRegistered: no.such.task' }),
     ]);
-    expect(await (await client.send('gate.quick', [7])).get({ timeout: 5 })).toBe(7);
+    expect(
+      await (await client.send('gate.quick', [7])).get({ timeout: 5 }),
+    ).toBe(7);
     await app.close();
   });
 
   it('dead-letters a malformed message with the reason and goes on', async () => {
-    const { app, broker } = await memoryApp({ providers: [GateTasks] }, { worker: true });
-    const bad = buildTaskMessage({ name: 'gate.quick', id: 'bad-1', args: [], kwargs: {}, origin: 't' });
+    const { app, broker } = await memoryApp(
+      { providers: [GateTasks] },
+      { worker: true },
+    );
+    const bad = buildTaskMessage({
+      name: 'gate.quick',
+      id: 'bad-1',
+      args: [],
+      kwargs: {},
+      origin: 't',
+    });
     bad.body = '[[1], {}, ';
     broker.enqueue('celery', bad);
-    const wrongType = buildTaskMessage({ name: 'gate.quick', id: 'bad-2', args: [], kwargs: {}, origin: 't' });
+    const wrongType = buildTaskMessage({
+      name: 'gate.quick',
+      id: 'bad-2',
+      args: [],
+      kwargs: {},
+      origin: 't',
+    });
     wrongType.properties.content_type = 'application/x-python-serialize';
     broker.enqueue('celery', wrongType);
     const good = await app.get(TaskClient).send('gate.quick', [1]);
     expect(await good.get({ timeout: 5 })).toBe(1);
-    await waitUntil(() => broker.deadLetters('celery').length === 2, 5000, 'two dead letters');
+    await waitUntil(
+      () => broker.deadLetters('celery').length === 2,
+      5000,
+      'two dead letters',
+    );
     const reasons = broker.deadLetters('celery').map((letter) => letter.reason);
     expect(reasons[0]).toMatch(/malformed message: body is not JSON/);
-    expect(reasons[1]).toMatch(/content type "application\/x-python-serialize" is not supported/);
+    expect(reasons[1]).toMatch(
+      /content type "application\/x-python-serialize" is not supported/,
+    );
     await app.close();
   });
 
   it('does not run an expired task and stores REVOKED', async () => {
     const { app } = await memoryApp({ providers: [GateTasks] });
     const client = app.get(TaskClient);
-    const expired = await client.send('gate.quick', [1], { expires: new Date(Date.now() - 1000) });
+    const expired = await client.send('gate.quick', [1], {
+      expires: new Date(Date.now() - 1000),
+    });
     await app.get(TaskWorkerService).start();
-    await expect(expired.get({ timeout: 5 })).rejects.toBeInstanceOf(TaskRevokedError);
+    await expect(expired.get({ timeout: 5 })).rejects.toBeInstanceOf(
+      TaskRevokedError,
+    );
     expect(await expired.state()).toBe('REVOKED');
     expect(app.get(GateTasks).done).toEqual([]);
     await app.close();
   });
 
   it('runs a countdown task no sooner than asked, and an eta in the past at once', async () => {
-    const { app } = await memoryApp({ providers: [GateTasks] }, { worker: true });
+    const { app } = await memoryApp(
+      { providers: [GateTasks] },
+      { worker: true },
+    );
     const client = app.get(TaskClient);
     const sentAt = Date.now();
     const later = await client.send('gate.quick', [1], { countdown: 0.4 });
-    const past = await client.send('gate.quick', [2], { eta: new Date(Date.now() - 60_000) });
+    const past = await client.send('gate.quick', [2], {
+      eta: new Date(Date.now() - 60_000),
+    });
     expect(await past.get({ timeout: 5 })).toBe(2);
     expect(await later.state()).toBe('PENDING');
     expect(await later.get({ timeout: 5 })).toBe(1);
     expect(Date.now() - sentAt).toBeGreaterThanOrEqual(400);
-    await expect(client.send('gate.quick', [3], { countdown: -1 })).rejects.toThrow(/countdown must not be negative/);
+    await expect(
+      client.send('gate.quick', [3], { countdown: -1 }),
+    ).rejects.toThrow(/countdown must not be negative/);
     await app.close();
   });
 
   it('acks after the task finished by default: a worker that dies mid-task loses nothing', async () => {
-    const dying = await memoryApp({ providers: [GateTasks] }, { worker: { concurrency: 1, shutdownTimeout: 0.05 } });
+    const dying = await memoryApp(
+      { providers: [GateTasks] },
+      { worker: { concurrency: 1, shutdownTimeout: 0.05 } },
+    );
     const gate = dying.app.get(GateTasks);
     const sent = await dying.app.get(TaskClient).send('gate.hold', [1]);
     await waitUntil(() => gate.waiting() === 1, 5000, 'the task to start');
     // Its connection goes away mid-task, as a SIGKILLed worker's does.
     await dying.app.get<Transport>(TRANSPORT).close();
     expect(dying.broker.size('celery')).toBe(1);
-    const survivor = await memoryApp({ providers: [GateTasks] }, { broker: `memory://${dying.brokerName}`, worker: true });
+    const survivor = await memoryApp(
+      { providers: [GateTasks] },
+      { broker: `memory://${dying.brokerName}`, worker: true },
+    );
     const other = survivor.app.get(GateTasks);
     await waitUntil(() => other.waiting() === 1, 5000, 'the redelivered task');
     other.releaseAll();

@@ -1,0 +1,48 @@
+import { MemoryTickLock } from '../locks/memory-tick-lock';
+import { RedisTickLock } from '../locks/redis-tick-lock';
+import { BeatConfigurationError } from '../scheduler/errors';
+import { TickLockConfig, TickLockFactory } from '../scheduler/scheduler.tokens';
+import { TickLock } from '../scheduler/tick-lock';
+import { redact } from './connections';
+import { ResolvedOptions } from './resolve-options';
+
+/**
+ * The one place where a URL scheme picks beat's tick lock store: `lockUrl` when given,
+ * else the broker's own server (Redis) or store (memory). RabbitMQ has no place for it:
+ * beat then needs `lockUrl`, and says so.
+ */
+export function createTickLockFactory(
+  options: Pick<ResolvedOptions, 'broker'>,
+): TickLockFactory {
+  return (config: TickLockConfig) =>
+    createTickLock(config.lockUrl ?? defaultLockUrl(options.broker), config);
+}
+
+function createTickLock(url: string, config: TickLockConfig): TickLock {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  switch (scheme) {
+    case 'memory':
+      return MemoryTickLock.named(
+        `${url.replace(/^memory:\/\//i, '') || 'default'}|${config.keyPrefix}`,
+      );
+    case 'redis':
+    case 'rediss':
+      return new RedisTickLock(url, { keyPrefix: config.keyPrefix });
+    default:
+      throw new BeatConfigurationError(
+        `beat lockUrl ${JSON.stringify(redact(url))}: beat keeps its tick lock in Redis ` +
+          `(redis:// or rediss://) or, in a single process, in memory (memory://)`,
+      );
+  }
+}
+
+function defaultLockUrl(broker: string): string {
+  const scheme = broker.split(':', 1)[0].toLowerCase();
+  if (scheme === 'memory' || scheme === 'redis' || scheme === 'rediss')
+    return broker;
+  throw new BeatConfigurationError(
+    `beat needs a Redis for its fleet-wide tick lock, and the broker ${redact(broker)} is not Redis. ` +
+      `Give one, the same for every beat of the fleet: TaskQueueModule.forRoot({ ..., ` +
+      `beat: { lockUrl: 'redis://...' } }) or bootstrapBeat(AppModule, { lockUrl: 'redis://...' })`,
+  );
+}

@@ -1,0 +1,120 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { TaskClient } from '../client/task-client';
+import { BeatLoop } from './beat-loop';
+import { BeatOptions, ResolvedBeatOptions } from './beat-options';
+import { BeatRunner } from './beat-runner';
+import { systemClock } from './clock';
+import { resolveBeatOptions } from './resolve-beat-options';
+import { ScheduleDefinition } from './schedule-definition';
+import { ScheduleRegistry } from './schedule-registry';
+import { BEAT_OPTIONS } from './scheduler.tokens';
+import { TickLockHolder } from './tick-lock-holder';
+
+/** Headers beat adds to each run it sends: which schedule, and which tick. */
+export const BEAT_HEADERS = {
+  schedule: 'celeriac_schedule',
+  tick: 'celeriac_tick',
+} as const;
+
+/**
+ * Beat in this process: started in onApplicationBootstrap when the module's `beat`
+ * option says so, or by `bootstrapBeat`; stopped in beforeApplicationShutdown. Any
+ * number of processes may run it: the tick lock lets one of them enqueue each tick.
+ */
+@Injectable()
+export class BeatService
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
+  private readonly logger = new Logger('Beat');
+  private loop: BeatLoop | null = null;
+  private unsubscribe: () => void = () => undefined;
+  /** This beat's id in tick claims. */
+  readonly id = `beat-${process.pid}@${hostname()}-${randomUUID().slice(0, 8)}`;
+
+  constructor(
+    private readonly registry: ScheduleRegistry,
+    private readonly store: TickLockHolder,
+    private readonly client: TaskClient,
+    @Inject(BEAT_OPTIONS) private readonly options: ResolvedBeatOptions,
+  ) {}
+
+  get running(): boolean {
+    return this.loop !== null;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.options.run) await this.start();
+  }
+
+  /** Starts beat, with `overrides` over the module's `beat` options. One per process. */
+  async start(overrides: BeatOptions = {}): Promise<void> {
+    if (this.loop) {
+      throw new Error(
+        'beat already runs in this process (the module option `beat` starts it; do not also call bootstrapBeat / start)',
+      );
+    }
+    const options = resolveBeatOptions(overrides, this.options);
+    const lock = this.store.get({
+      lockUrl: options.lockUrl,
+      keyPrefix: options.keyPrefix,
+    });
+    const runner = new BeatRunner({
+      lock,
+      publish: (definition, tick) => this.publish(definition, tick),
+      definitions: () => this.registry.definitions(),
+      clock: systemClock,
+      owner: this.id,
+      options,
+      logger: this.logger,
+    });
+    const loop = new BeatLoop(() => runner.pass(), systemClock);
+    this.unsubscribe = this.registry.onChange((name) => {
+      runner.forget(name);
+      loop.wake();
+    });
+    this.loop = loop;
+    loop.start();
+    this.logger.log(
+      `Beat ${this.id} runs ${this.registry.getScheduleNames().length} schedule(s); ` +
+        `tick lock on ${lock.kind}, catch-up '${options.catchUp}'`,
+    );
+  }
+
+  async stop(): Promise<void> {
+    const loop = this.loop;
+    this.loop = null;
+    this.unsubscribe();
+    await loop?.stop();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  private async publish(
+    definition: ScheduleDefinition,
+    tick: number,
+  ): Promise<void> {
+    await this.client.send(definition.task, definition.args, {
+      kwargs: definition.kwargs,
+      queue: definition.queue,
+      priority: definition.priority,
+      expires: definition.expires,
+      headers: {
+        [BEAT_HEADERS.schedule]: definition.name,
+        [BEAT_HEADERS.tick]: new Date(tick).toISOString(),
+      },
+    });
+    this.logger.debug(
+      `Sent ${definition.task} for ${definition.name} at ${new Date(tick).toISOString()}`,
+    );
+  }
+}

@@ -1,0 +1,122 @@
+import type Redis from 'ioredis';
+import { RedisTransportLogger } from './redis-transport-options';
+
+/** Rejections of publish when Redis is unavailable: the message says whether it was stored. */
+export class RedisUnavailableError extends Error {
+  override readonly name = 'RedisUnavailableError';
+}
+
+/**
+ * Logs an outage once (ioredis reports every failed reconnect) and its end, and calls
+ * `onReconnect` each time the connection is ready again.
+ */
+export function watchConnection(
+  client: Redis,
+  label: string,
+  logger: RedisTransportLogger,
+  onReconnect?: () => void,
+): void {
+  let down = false;
+  let everReady = false;
+  client.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn(`${label}: ${error.message}; reconnecting`);
+  });
+  client.on('ready', () => {
+    if (down) logger.warn(`${label}: reconnected`);
+    if (everReady) onReconnect?.();
+    down = false;
+    everReady = true;
+  });
+}
+
+/**
+ * Lets any number of callers wait for the connection to be ready, with one
+ * listener on the client however many wait.
+ */
+export class ReadyGate {
+  private next: Promise<void> | undefined;
+
+  constructor(
+    private readonly client: Redis,
+    private readonly where: string,
+  ) {}
+
+  /** Resolves when the connection is ready; rejects after `waitMs` (nothing was sent). */
+  wait(waitMs: number, what: string): Promise<void> {
+    const { client } = this;
+    if (client.status === 'ready') return Promise.resolve();
+    if (client.status === 'end') {
+      return Promise.reject(
+        new RedisUnavailableError(
+          `${what}: the connection to Redis at ${this.where} is closed`,
+        ),
+      );
+    }
+    this.next ??= new Promise<void>((resolve) =>
+      client.once('ready', () => {
+        this.next = undefined;
+        resolve();
+      }),
+    );
+    const next = this.next;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new RedisUnavailableError(
+            `${what}: Redis at ${this.where} is unavailable (${client.status}) and did not come back within ${waitMs} ms; the message was not stored`,
+          ),
+        );
+      }, waitMs);
+      void next.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+/** Rejects when `operation` has no answer within `waitMs` (connection lost mid-command). */
+export function withDeadline<T>(
+  operation: Promise<T>,
+  waitMs: number,
+  what: string,
+  where: string,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(
+        new RedisUnavailableError(
+          `${what}: no reply from Redis at ${where} within ${waitMs} ms (connection lost mid-command); it may or may not have been stored`,
+        ),
+      );
+    }, waitMs);
+    operation.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/** QUIT when connected (bounded), else drop the connection: never waits for an outage. */
+export async function closeConnection(
+  client: Redis,
+  waitMs = 1000,
+): Promise<void> {
+  if (client.status === 'ready') {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      client.quit().catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, waitMs))),
+    ]);
+    clearTimeout(timer);
+  }
+  client.disconnect();
+}

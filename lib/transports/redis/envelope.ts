@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CONTENT_ENCODING_UTF8,
+  CONTENT_TYPE_JSON,
+  TaskHeaders,
+  TaskMessage,
+  TaskProperties,
+} from '../../protocol';
+import { PriorityBucket, priorityBucket } from './keys';
+
+/**
+ * kombu's Redis envelope (celery.md section 3): the message with a base64 body and
+ * its AMQP-style properties, plus kombu's own `body_encoding`, `delivery_tag` and
+ * `delivery_info`. Celery 5 publishes to the default exchange '' with the queue as
+ * routing key; keys are written in the order kombu writes them.
+ */
+export function encodeEnvelope(
+  queue: string,
+  message: TaskMessage,
+  deliveryTag: string = randomUUID(),
+): string {
+  const source = message.properties;
+  const properties: Record<string, unknown> = {
+    correlation_id: source.correlation_id,
+  };
+  if (source.reply_to !== undefined) properties.reply_to = source.reply_to;
+  properties.delivery_mode = source.delivery_mode ?? 2;
+  if (source.expiration !== undefined)
+    properties.expiration = source.expiration;
+  properties.delivery_info = { exchange: '', routing_key: queue };
+  properties.priority = source.priority ?? 0;
+  properties.body_encoding = 'base64';
+  properties.delivery_tag = deliveryTag;
+  return JSON.stringify({
+    body: Buffer.from(message.body, 'utf8').toString('base64'),
+    'content-encoding': source.content_encoding ?? CONTENT_ENCODING_UTF8,
+    'content-type': source.content_type ?? CONTENT_TYPE_JSON,
+    headers: message.headers,
+    properties,
+  });
+}
+
+export interface DecodedEnvelope {
+  /** Undefined when the envelope does not decode; `decodeError` says why. */
+  message: TaskMessage | undefined;
+  decodeError?: Error;
+  /** Set by a restore (kombu sets `delivery_info.redelivered`, newer kombu also a header). */
+  redelivered: boolean;
+  /** Where a requeue or replay puts it back. */
+  bucket: PriorityBucket;
+}
+
+interface RawEnvelope {
+  body?: unknown;
+  'content-type'?: unknown;
+  'content-encoding'?: unknown;
+  headers?: unknown;
+  properties?: unknown;
+}
+
+/**
+ * Reads an envelope written by kombu or by `encodeEnvelope`. A body without
+ * `body_encoding` is taken as is (the minimal messages Celery also accepts).
+ */
+export function decodeEnvelope(raw: string): DecodedEnvelope {
+  let envelope: RawEnvelope;
+  try {
+    envelope = JSON.parse(raw) as RawEnvelope;
+  } catch (error) {
+    return failure(`envelope is not JSON: ${(error as Error).message}`);
+  }
+  if (!isRecord(envelope)) return failure('envelope is not a JSON object');
+  const properties = isRecord(envelope.properties) ? envelope.properties : {};
+  const headers = isRecord(envelope.headers) ? envelope.headers : {};
+  const deliveryInfo = isRecord(properties.delivery_info)
+    ? properties.delivery_info
+    : {};
+  const redelivered =
+    deliveryInfo.redelivered === true || headers.redelivered === true;
+  const bucket = priorityBucket(properties.priority);
+  if (typeof envelope.body !== 'string') {
+    return failure('envelope has no string body', redelivered, bucket);
+  }
+  const encoding = properties.body_encoding;
+  let body: string;
+  if (encoding === 'base64') {
+    body = Buffer.from(envelope.body, 'base64').toString('utf8');
+  } else if (encoding === undefined || encoding === null) {
+    body = envelope.body;
+  } else {
+    return failure(
+      `unsupported body_encoding ${JSON.stringify(encoding)}`,
+      redelivered,
+      bucket,
+    );
+  }
+  const message: TaskMessage = {
+    headers: headers as TaskHeaders,
+    properties: taskProperties(envelope, properties, headers),
+    body,
+  };
+  return { message, redelivered, bucket };
+}
+
+function taskProperties(
+  envelope: RawEnvelope,
+  properties: Record<string, unknown>,
+  headers: Record<string, unknown>,
+): TaskProperties {
+  const result: TaskProperties = {
+    correlation_id: stringOr(
+      properties.correlation_id,
+      stringOr(headers.id, ''),
+    ),
+    content_type: stringOr(envelope['content-type'], CONTENT_TYPE_JSON),
+    content_encoding: stringOr(
+      envelope['content-encoding'],
+      CONTENT_ENCODING_UTF8,
+    ),
+    delivery_mode:
+      typeof properties.delivery_mode === 'number'
+        ? properties.delivery_mode
+        : 2,
+    priority: typeof properties.priority === 'number' ? properties.priority : 0,
+  };
+  if (typeof properties.reply_to === 'string')
+    result.reply_to = properties.reply_to;
+  if (typeof properties.expiration === 'string')
+    result.expiration = properties.expiration;
+  return result;
+}
+
+function failure(
+  reason: string,
+  redelivered = false,
+  bucket: PriorityBucket = 0,
+): DecodedEnvelope {
+  return {
+    message: undefined,
+    decodeError: new Error(reason),
+    redelivered,
+    bucket,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}

@@ -1,0 +1,6 @@
+export * from './script';
+export * from './fetch';
+export * from './publish';
+export * from './settle';
+export * from './restore';
+export * from './dead-letters';

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import type Redis from 'ioredis';
+import { Delivery } from '../transport';
+import { decodeEnvelope } from './envelope';
+import { RedisKeys } from './keys';
+import { fetchScript } from './lua';
+import { RedisDelivery } from './redis-delivery';
+import { RedisSettler } from './redis-settler';
+import { ResolvedRedisTransportOptions } from './redis-transport-options';
+
+/** Due messages moved from a delay store per fetch and queue. */
+const MOVE_LIMIT = 1000;
+/** setTimeout's ceiling is ~24.8 days; the idle poll re-arms long before anyway. */
+const MAX_TIMER_MS = 3_600_000;
+
+export interface ConsumerContext {
+  client: Redis;
+  keys: RedisKeys;
+  options: ResolvedRedisTransportOptions;
+  settler: RedisSettler;
+  /** A dedicated connection for the blocking wait. */
+  createBlocker(): Redis;
+}
+
+/**
+ * The fetch loop of one `consume()` call. It takes up to the free prefetch in one
+ * Lua call and fetches again as deliveries settle. When the lists are empty it
+ * blocks (BZPOPMIN) on the queues' wake markers, which publishers set, with
+ * `idlePollMs` as timeout for messages pushed by others, and sets a timer for the
+ * next delayed message. Redis errors are logged and retried with backoff.
+ */
+export class RedisConsumer {
+  private outstanding = 0;
+  private cursor = 0;
+  private stopped = false;
+  private fetching: Promise<void> | undefined;
+  /** Set while backing off after a Redis error. */
+  private retrying = false;
+  private maybeMore = true;
+  /** Bumped by every wake-up, so a fetch that raced one does not go idle. */
+  private signals = 0;
+  private waiting = false;
+  private blocker: Redis | undefined;
+  private dueTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private readonly keysByRotation: string[][];
+  private readonly namesByRotation: string[][];
+  private readonly wakeKeys: string[];
+
+  constructor(
+    private readonly context: ConsumerContext,
+    private readonly queues: readonly string[],
+    private readonly onDelivery: (delivery: Delivery) => void,
+    private readonly prefetch: number,
+  ) {
+    const { keys } = context;
+    const rotations = queues.map((_, start) =>
+      queues.map((__, i) => queues[(start + i) % queues.length]),
+    );
+    this.keysByRotation = rotations.map((order) => [
+      keys.unacked,
+      keys.unackedIndex,
+      keys.leases,
+      ...order.flatMap((queue) => [
+        ...keys.lists(queue),
+        keys.delayed(queue),
+        keys.wake(queue),
+      ]),
+    ]);
+    this.namesByRotation = rotations.map((order) =>
+      order.map((queue) => JSON.stringify(queue)),
+    );
+    this.wakeKeys = queues.map((queue) => keys.wake(queue));
+  }
+
+  start(): void {
+    this.pump();
+  }
+
+  /** Stops fetching; what a fetch in flight brings back is given back at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.dueTimer);
+    clearTimeout(this.retryTimer);
+    this.blocker?.disconnect();
+    await this.fetching;
+  }
+
+  private signal(): void {
+    this.signals++;
+    this.maybeMore = true;
+    this.pump();
+  }
+
+  private release(): void {
+    this.outstanding--;
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.stopped || this.fetching || this.retrying) return;
+    const free = this.prefetch - this.outstanding;
+    if (free <= 0) return;
+    if (!this.maybeMore) {
+      this.waitForWork();
+      return;
+    }
+    this.fetching = this.fetch(
+      Math.min(free, this.context.options.fetchBatchSize),
+    ).finally(() => {
+      this.fetching = undefined;
+      this.pump();
+    });
+  }
+
+  private async fetch(count: number): Promise<void> {
+    const { client, options, settler } = this.context;
+    const seen = this.signals;
+    const rotation = this.cursor;
+    const tags = Array.from({ length: count }, () => randomUUID());
+    let reply: unknown[];
+    try {
+      reply = (await fetchScript.run(client, this.keysByRotation[rotation], [
+        count,
+        options.leaseMs,
+        MOVE_LIMIT,
+        ...this.namesByRotation[rotation],
+        ...tags,
+      ])) as unknown[];
+    } catch (error) {
+      this.retryLater(error);
+      return;
+    }
+    if (this.failures > 0) {
+      options.logger.warn(
+        `redis transport: consumer of ${this.describe()} resumed`,
+      );
+      this.failures = 0;
+    }
+    const n = this.queues.length;
+    const last = Number(reply[0]);
+    if (last >= 0) this.cursor = (rotation + last + 1) % n;
+    if (this.stopped) {
+      const taken: string[] = [];
+      for (let i = 3; i < reply.length; i += 3)
+        taken.push(String(reply[i + 1]));
+      await settler
+        .giveBack(taken)
+        .catch((error: unknown) =>
+          options.logger.warn(
+            `redis transport: could not give back ${taken.length} deliveries after stop (${String(error)}); they return after the lease`,
+          ),
+        );
+      return;
+    }
+    for (let i = 3; i < reply.length; i += 3) {
+      const queue = this.queues[(rotation + Number(reply[i])) % n];
+      const raw = String(reply[i + 2]);
+      const delivery = new RedisDelivery(
+        queue,
+        String(reply[i + 1]),
+        raw,
+        decodeEnvelope(raw),
+        settler,
+        () => this.release(),
+      );
+      settler.hold(delivery);
+      this.outstanding++;
+      try {
+        this.onDelivery(delivery);
+      } catch (error) {
+        options.logger.error(
+          `redis transport: onDelivery threw: ${String(error)}`,
+        );
+      }
+    }
+    this.scheduleDue(Number(reply[2]), Number(reply[1]));
+    const got = (reply.length - 3) / 3;
+    if (got < count && this.signals === seen) this.maybeMore = false;
+  }
+
+  /** Wakes the loop when the earliest delayed message is due (server clock). */
+  private scheduleDue(nextDue: number, serverNow: number): void {
+    clearTimeout(this.dueTimer);
+    this.dueTimer = undefined;
+    if (nextDue < 0 || this.stopped) return;
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, nextDue - serverNow));
+    this.dueTimer = setTimeout(() => {
+      this.dueTimer = undefined;
+      this.signal();
+    }, delay);
+    this.dueTimer.unref();
+  }
+
+  private waitForWork(): void {
+    if (this.waiting || this.stopped) return;
+    this.waiting = true;
+    this.blocker ??= this.context.createBlocker();
+    this.blocker
+      .bzpopmin(...this.wakeKeys, this.context.options.idlePollMs / 1000)
+      .then(
+        () => {
+          this.waiting = false;
+          this.signal();
+        },
+        (error: unknown) => {
+          this.waiting = false;
+          if (!this.stopped) this.retryLater(error);
+        },
+      );
+  }
+
+  private retryLater(error: unknown): void {
+    if (this.stopped) return;
+    this.failures++;
+    const delay = Math.min(2000, 25 * 2 ** Math.min(this.failures, 7));
+    if (this.failures === 1 || this.failures % 20 === 0) {
+      this.context.options.logger.warn(
+        `redis transport: consumer of ${this.describe()} failed (${String(error)}); retrying`,
+      );
+    }
+    this.retrying = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retrying = false;
+      this.signal();
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  private describe(): string {
+    return this.queues.map((queue) => JSON.stringify(queue)).join(', ');
+  }
+}

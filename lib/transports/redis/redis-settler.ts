@@ -1,0 +1,138 @@
+import type Redis from 'ioredis';
+import { RedisKeys } from './keys';
+import {
+  ackScript,
+  deadLetterScript,
+  deferScript,
+  giveBackScript,
+  renewScript,
+  requeueScript,
+} from './lua';
+import { DeliverySettler, RedisDelivery, Settlement } from './redis-delivery';
+import { TickBatcher } from './tick-batcher';
+
+/** A dead letter as stored in `_celeriac.dead.<queue>` (JSON). */
+export interface DeadLetterRecord {
+  queue: string;
+  reason: string;
+  /** ms since the epoch. */
+  at: number;
+  /** The envelope exactly as it was on the list. */
+  envelope: string;
+}
+
+/**
+ * Knows every delivery this transport holds and settles them in Redis. Settling
+ * frees the consumer's slot at once; the Redis write follows (acks batched).
+ */
+export class RedisSettler implements DeliverySettler {
+  private readonly held = new Map<string, RedisDelivery>();
+  private readonly acks: TickBatcher<string>;
+  private closed = false;
+
+  constructor(
+    private readonly client: Redis,
+    private readonly keys: RedisKeys,
+  ) {
+    this.acks = new TickBatcher<string>((tags) =>
+      ackScript.run(client, this.indexKeys(), tags),
+    );
+  }
+
+  hold(delivery: RedisDelivery): void {
+    this.held.set(delivery.tag, delivery);
+  }
+
+  heldTags(): string[] {
+    return [...this.held.keys()];
+  }
+
+  /** A renewal found the delivery gone: someone else holds it now. */
+  lost(tag: string): RedisDelivery | undefined {
+    const delivery = this.held.get(tag);
+    this.held.delete(tag);
+    return delivery;
+  }
+
+  async settle(delivery: RedisDelivery, settlement: Settlement): Promise<void> {
+    if (delivery.settled) return;
+    delivery.settled = true;
+    const wasHeld = this.held.delete(delivery.tag);
+    delivery.release();
+    // After close() the delivery was given back (or left to its lease): nothing to do.
+    if (this.closed || !wasHeld) return;
+    const { queue, tag, raw } = delivery;
+    switch (settlement.kind) {
+      case 'ack':
+        return this.acks.add(tag);
+      case 'requeue':
+        await requeueScript.run(
+          this.client,
+          [
+            ...this.indexKeys(),
+            this.keys.list(queue, delivery.bucket),
+            this.keys.wake(queue),
+          ],
+          [tag, raw],
+        );
+        return;
+      case 'defer':
+        await deferScript.run(
+          this.client,
+          [
+            ...this.indexKeys(),
+            this.keys.delayed(queue),
+            this.keys.wake(queue),
+          ],
+          [tag, settlement.until.getTime(), `${delivery.bucket}${raw}`],
+        );
+        return;
+      case 'deadLetter': {
+        const record: DeadLetterRecord = {
+          queue,
+          reason: settlement.reason,
+          at: Date.now(),
+          envelope: raw,
+        };
+        await deadLetterScript.run(
+          this.client,
+          [...this.indexKeys(), this.keys.dead(queue)],
+          [tag, JSON.stringify(record)],
+        );
+        return;
+      }
+    }
+  }
+
+  /** Renews the leases of the given tags; returns those that are gone. */
+  async renew(tags: string[], leaseMs: number): Promise<string[]> {
+    const lost = await renewScript.run(this.client, this.indexKeys(), [
+      leaseMs,
+      ...tags,
+    ]);
+    return Array.isArray(lost) ? (lost as string[]) : [];
+  }
+
+  /** Puts deliveries back at the front of their queues now. */
+  async giveBack(tags: string[]): Promise<void> {
+    for (let i = 0; i < tags.length; i += 1000) {
+      await giveBackScript.run(this.client, this.indexKeys(), [
+        this.keys.prefix,
+        ...tags.slice(i, i + 1000),
+      ]);
+    }
+  }
+
+  /** Flushes pending acks, then gives back everything still held. */
+  async close(): Promise<void> {
+    await this.acks.drain();
+    this.closed = true;
+    const tags = this.heldTags();
+    this.held.clear();
+    await this.giveBack(tags);
+  }
+
+  private indexKeys(): string[] {
+    return [this.keys.unacked, this.keys.unackedIndex, this.keys.leases];
+  }
+}

@@ -1,0 +1,97 @@
+/** Where the transport reports trouble it recovers from (a Nest Logger fits). */
+export interface RedisTransportLogger {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Options of `RedisTransport`; every one has a default. */
+export interface RedisTransportOptions {
+  /** Prepended to every key, as kombu's `global_keyprefix`. Default ''. */
+  keyPrefix?: string;
+  /**
+   * How long a delivery stays ours without renewal (ms). Live consumers renew every
+   * `renewIntervalMs`; a dead process's deliveries come back after this. Default 30 000.
+   */
+  leaseMs?: number;
+  /** How often held deliveries are renewed (ms). Default leaseMs / 3. */
+  renewIntervalMs?: number;
+  /**
+   * kombu's `visibility_timeout` (seconds): deliveries without a lease of ours (taken
+   * by Python workers) are restored after this, as kombu does. Default 3600.
+   */
+  visibilityTimeout?: number;
+  /** How often a consuming transport looks for deliveries to restore (ms). Default leaseMs / 5, 50..5000. */
+  sweepIntervalMs?: number;
+  /**
+   * Where a published message with a future `eta` waits. true: in the delay store,
+   * moved to its list when due by any Celeriac consumer. false: straight onto the
+   * list, Celery's way (the consumer holds it until due); use it, or a predicate, for
+   * queues that only Python workers consume, since they never look at the delay store.
+   * Default true.
+   */
+  delayStore?: boolean | ((queue: string) => boolean);
+  /** Most messages taken per fetch (one Lua call). Default 200. */
+  fetchBatchSize?: number;
+  /**
+   * An idle consumer wakes at once for messages Celeriac publishes; this is how often
+   * it also looks for messages pushed by others (Python), which do not wake it (ms).
+   * Default 200.
+   */
+  idlePollMs?: number;
+  /**
+   * How long `publish` waits for Redis when the connection is down, or for a reply
+   * when it drops mid-command, before rejecting (ms). Default 10 000.
+   */
+  publishWaitMs?: number;
+  /** CLIENT SETNAME of the connections (a suffix tells them apart). Default 'celeriac'. */
+  connectionName?: string;
+  /** Default: console. */
+  logger?: RedisTransportLogger;
+}
+
+export type ResolvedRedisTransportOptions = Required<RedisTransportOptions>;
+
+export function resolveRedisTransportOptions(
+  options: RedisTransportOptions = {},
+): ResolvedRedisTransportOptions {
+  const leaseMs = positive(options.leaseMs, 30_000, 'leaseMs');
+  return {
+    keyPrefix: options.keyPrefix ?? '',
+    leaseMs,
+    renewIntervalMs: positive(
+      options.renewIntervalMs,
+      Math.max(10, Math.floor(leaseMs / 3)),
+      'renewIntervalMs',
+    ),
+    visibilityTimeout: positive(
+      options.visibilityTimeout,
+      3600,
+      'visibilityTimeout',
+    ),
+    sweepIntervalMs: positive(
+      options.sweepIntervalMs,
+      Math.min(5000, Math.max(50, Math.floor(leaseMs / 5))),
+      'sweepIntervalMs',
+    ),
+    delayStore: options.delayStore ?? true,
+    fetchBatchSize: positive(options.fetchBatchSize, 200, 'fetchBatchSize'),
+    idlePollMs: positive(options.idlePollMs, 200, 'idlePollMs'),
+    publishWaitMs: positive(options.publishWaitMs, 10_000, 'publishWaitMs'),
+    connectionName: options.connectionName ?? 'celeriac',
+    logger: options.logger ?? console,
+  };
+}
+
+function positive(
+  value: number | undefined,
+  fallback: number,
+  name: string,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(
+      `RedisTransport option ${name} must be a positive number, got ${value}`,
+    );
+  }
+  return value;
+}

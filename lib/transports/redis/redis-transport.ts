@@ -1,0 +1,271 @@
+import Redis, { RedisOptions } from 'ioredis';
+import { TaskMessage, parseCeleryIso } from '../../protocol';
+import { ConsumeOptions, Consumer, Delivery, Transport } from '../transport';
+import { decodeEnvelope, encodeEnvelope } from './envelope';
+import { RedisKeys, priorityBucket } from './keys';
+import { LeaseKeeper } from './lease-keeper';
+import { publishDelayedScript, publishScript, replayDeadScript } from './lua';
+import { RedisConsumer } from './redis-consumer';
+import { DeadLetterRecord, RedisSettler } from './redis-settler';
+import {
+  RedisTransportOptions,
+  ResolvedRedisTransportOptions,
+  resolveRedisTransportOptions,
+} from './redis-transport-options';
+import { describeRedis, parseRedisUrl } from './redis-url';
+import { Sweeper } from './sweeper';
+import {
+  ReadyGate,
+  closeConnection,
+  watchConnection,
+  withDeadline,
+} from './connection';
+
+/** A dead letter as `deadLetters()` returns it. */
+export interface RedisDeadLetter {
+  queue: string;
+  reason: string;
+  at: Date;
+  /** The envelope exactly as it was on the list. */
+  envelope: string;
+  message: TaskMessage | undefined;
+  decodeError?: Error;
+}
+
+/**
+ * The Redis transport (`redis://`, `rediss://`), in kombu's layout so Python Celery
+ * workers and producers share its queues. See docs/redis.md for the keys, the lease
+ * and visibility design, the delay store and dead letters.
+ */
+export class RedisTransport implements Transport {
+  readonly kind = 'redis';
+  readonly keys: RedisKeys;
+  private readonly options: ResolvedRedisTransportOptions;
+  private readonly client: Redis;
+  private readonly settler: RedisSettler;
+  private readonly leaseKeeper: LeaseKeeper;
+  private readonly sweeper: Sweeper;
+  private readonly consumers = new Set<RedisConsumer>();
+  private readonly blockers = new Set<Redis>();
+  private readonly bound = new Set<string>();
+  private readonly where: string;
+  private readonly ready: ReadyGate;
+  private closed = false;
+
+  constructor(
+    connection: RedisOptions = {},
+    options: RedisTransportOptions = {},
+  ) {
+    this.options = resolveRedisTransportOptions(options);
+    this.keys = new RedisKeys(this.options.keyPrefix);
+    this.where = describeRedis(connection);
+    this.client = new Redis({
+      // Commands wait through an outage and are resent on reconnect; publish bounds the wait.
+      maxRetriesPerRequest: null,
+      retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
+      ...connection,
+      connectionName: this.options.connectionName,
+    });
+    watchConnection(
+      this.client,
+      `redis transport (${this.where})`,
+      this.options.logger,
+      () => void this.leaseKeeper.renewNow(),
+    );
+    this.ready = new ReadyGate(this.client, this.where);
+    this.settler = new RedisSettler(this.client, this.keys);
+    this.leaseKeeper = new LeaseKeeper(
+      () => this.settler.heldTags(),
+      (tags) => this.settler.renew(tags, this.options.leaseMs),
+      (tag) => this.onLeaseLost(tag),
+      this.options.renewIntervalMs,
+      this.options.logger,
+    );
+    this.sweeper = new Sweeper(
+      this.client,
+      this.keys,
+      this.options.visibilityTimeout,
+      this.options.sweepIntervalMs,
+      this.options.logger,
+    );
+  }
+
+  /** `redis://[[user]:password@]host[:port][/db]` or `rediss://...` (TLS). */
+  static fromUrl(url: string, options?: RedisTransportOptions): RedisTransport {
+    return new RedisTransport(parseRedisUrl(url), options);
+  }
+
+  async publish(queue: string, message: TaskMessage): Promise<void> {
+    if (this.closed)
+      throw new Error(
+        `redis transport is closed: cannot publish to "${queue}"`,
+      );
+    const binding = this.bound.has(queue) ? '' : this.keys.bindingMember(queue);
+    const envelope = encodeEnvelope(queue, message);
+    const bucket = priorityBucket(message.properties?.priority);
+    const eta = message.headers?.eta
+      ? parseCeleryIso(message.headers.eta)
+      : null;
+    const what = `publish to "${queue}"`;
+    await this.ready.wait(this.options.publishWaitMs, what);
+    const write =
+      eta && eta.getTime() > Date.now() && this.usesDelayStore(queue)
+        ? publishDelayedScript.run(
+            this.client,
+            [
+              this.keys.delayed(queue),
+              this.keys.wake(queue),
+              this.keys.binding(queue),
+            ],
+            [eta.getTime(), `${bucket}${envelope}`, binding],
+          )
+        : publishScript.run(
+            this.client,
+            [
+              this.keys.list(queue, bucket),
+              this.keys.wake(queue),
+              this.keys.binding(queue),
+            ],
+            [envelope, binding],
+          );
+    await withDeadline(write, this.options.publishWaitMs, what, this.where);
+    if (binding) this.bound.add(queue);
+  }
+
+  async consume(
+    queues: readonly string[],
+    onDelivery: (delivery: Delivery) => void,
+    options: ConsumeOptions,
+  ): Promise<Consumer> {
+    if (this.closed)
+      throw new Error('redis transport is closed: cannot consume');
+    if (queues.length === 0)
+      throw new Error('redis transport: consume() needs at least one queue');
+    const consumer = new RedisConsumer(
+      {
+        client: this.client,
+        keys: this.keys,
+        options: this.options,
+        settler: this.settler,
+        createBlocker: () => this.createBlocker(),
+      },
+      [...new Set(queues)],
+      onDelivery,
+      Math.max(1, Math.floor(options.prefetch)),
+    );
+    this.consumers.add(consumer);
+    this.leaseKeeper.start();
+    this.sweeper.start();
+    consumer.start();
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        if (this.consumers.size === 0) this.sweeper.stop();
+        await consumer.stop();
+      },
+    };
+  }
+
+  /**
+   * Stops the consumers, flushes pending acks, gives every unsettled delivery back
+   * to the front of its queue (as kombu does at shutdown; if Redis is unreachable
+   * they come back after the lease), and closes the connections.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    this.consumers.clear();
+    this.sweeper.stop();
+    this.leaseKeeper.stop();
+    try {
+      await withDeadline(
+        this.settler.close(),
+        Math.min(this.options.publishWaitMs, 5000),
+        'give back unsettled deliveries',
+        this.where,
+      );
+    } catch (error) {
+      this.options.logger.warn(
+        `redis transport: ${String(error)}; they come back when their lease runs out`,
+      );
+    }
+    for (const blocker of this.blockers) blocker.disconnect();
+    this.blockers.clear();
+    await closeConnection(this.client);
+  }
+
+  /** Messages waiting in the queue's lists (not the delay store). */
+  async size(queue: string): Promise<number> {
+    const lengths = await Promise.all(
+      this.keys.lists(queue).map((key) => this.client.llen(key)),
+    );
+    return lengths.reduce((sum, length) => sum + length, 0);
+  }
+
+  /** The queue's oldest dead letters, oldest first. */
+  async deadLetters(queue: string, limit = 100): Promise<RedisDeadLetter[]> {
+    const raw = await this.client.lrange(this.keys.dead(queue), -limit, -1);
+    return raw.reverse().map((text) => {
+      const record = JSON.parse(text) as DeadLetterRecord;
+      const decoded = decodeEnvelope(record.envelope);
+      const letter: RedisDeadLetter = {
+        queue: record.queue,
+        reason: record.reason,
+        at: new Date(record.at),
+        envelope: record.envelope,
+        message: decoded.message,
+      };
+      if (decoded.decodeError) letter.decodeError = decoded.decodeError;
+      return letter;
+    });
+  }
+
+  /** Moves up to `count` dead letters, oldest first, back onto their queue; returns how many. */
+  async replayDeadLetters(
+    queue: string,
+    count = Number.MAX_SAFE_INTEGER,
+  ): Promise<number> {
+    let replayed = 0;
+    while (replayed < count) {
+      const page = Math.min(1000, count - replayed);
+      const moved = Number(
+        await replayDeadScript.run(
+          this.client,
+          [this.keys.dead(queue), this.keys.wake(queue)],
+          [this.keys.list(queue), page],
+        ),
+      );
+      replayed += moved;
+      if (moved < page) break;
+    }
+    return replayed;
+  }
+
+  private usesDelayStore(queue: string): boolean {
+    const { delayStore } = this.options;
+    return typeof delayStore === 'function' ? delayStore(queue) : delayStore;
+  }
+
+  private createBlocker(): Redis {
+    const blocker = this.client.duplicate({
+      connectionName: `${this.options.connectionName}:wait`,
+    });
+    watchConnection(
+      blocker,
+      `redis transport wait (${this.where})`,
+      this.options.logger,
+    );
+    this.blockers.add(blocker);
+    blocker.once('end', () => this.blockers.delete(blocker));
+    return blocker;
+  }
+
+  private onLeaseLost(tag: string): void {
+    const delivery = this.settler.lost(tag);
+    const id = delivery?.message?.headers?.id ?? 'unknown';
+    this.options.logger.warn(
+      `redis transport: the lease of a delivery (task ${id}) ran out before renewal; it was restored and may run twice`,
+    );
+  }
+}

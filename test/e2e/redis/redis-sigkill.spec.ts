@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { buildTaskMessage } from '../../../lib/protocol';
+import { RedisKeys, RedisTransport } from '../../../lib/transports/redis';
+import { Delivery } from '../../../lib/transports/transport';
+import { spawnTs, waitForLine } from '../../support/spawn-ts';
+import { waitUntil } from '../../support/wait';
+import {
+  REDIS_URL,
+  deletePrefix,
+  quietLogger,
+  uniquePrefix,
+} from './redis-test-support';
+
+describe('redis transport: a consumer killed with SIGKILL', () => {
+  const admin = new Redis(REDIS_URL);
+  const prefix = uniquePrefix('sigkill');
+  const keys = new RedisKeys(prefix);
+  const leaseMs = 1500;
+
+  afterAll(async () => {
+    await deletePrefix(admin, prefix);
+    await admin.quit();
+  });
+
+  it('gets its deliveries back to another consumer within the lease', async () => {
+    const transport = RedisTransport.fromUrl(REDIS_URL, {
+      keyPrefix: prefix,
+      leaseMs,
+      logger: quietLogger(),
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const message = buildTaskMessage({
+        name: 'tests.orphan',
+        id: randomUUID(),
+        args: [i],
+        kwargs: {},
+        origin: 't',
+      });
+      ids.push(message.headers.id);
+      await transport.publish('work', message);
+    }
+    const child = spawnTs(join(__dirname, 'fixtures', 'hold-deliveries.ts'), {
+      REDIS_URL,
+      KEY_PREFIX: prefix,
+      QUEUE: 'work',
+      LEASE_MS: String(leaseMs),
+    });
+    try {
+      await waitForLine(child, /^held 5$/, 15_000);
+      expect(await admin.hlen(keys.unacked)).toBe(5);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await new Promise((resolve) => child.once('exit', resolve));
+    const killedAt = Date.now();
+
+    const got: Delivery[] = [];
+    await transport.consume(['work'], (delivery) => got.push(delivery), {
+      prefetch: 10,
+    });
+    await waitUntil(
+      () => got.length === 5,
+      leaseMs + 5000,
+      'the five deliveries',
+    );
+    const elapsed = Date.now() - killedAt;
+    expect(got.map((delivery) => delivery.message?.headers.id).sort()).toEqual(
+      [...ids].sort(),
+    );
+    expect(got.every((delivery) => delivery.redelivered)).toBe(true);
+    expect(elapsed).toBeLessThan(leaseMs + 5000);
+    await Promise.all(got.map((delivery) => delivery.ack()));
+    expect(await admin.hlen(keys.unacked)).toBe(0);
+    await transport.close();
+  });
+});

@@ -1,0 +1,103 @@
+import { BeatConfigurationError } from '../../../lib';
+import { MemoryTickLock } from '../../../lib/locks/memory-tick-lock';
+import { RedisTickLock } from '../../../lib/locks/redis-tick-lock';
+import { createTickLockFactory } from '../../../lib/module/beat-connections';
+import { resolveBeatOptions } from '../../../lib/scheduler/resolve-beat-options';
+
+const keyPrefix = 'celeriac:beat:';
+
+describe("beat's tick lock store, chosen by URL", () => {
+  it('is the memory broker’s own store on the memory broker, and Redis’s on Redis', async () => {
+    expect(
+      createTickLockFactory({ broker: 'memory://x' })({
+        lockUrl: undefined,
+        keyPrefix,
+      }),
+    ).toBeInstanceOf(MemoryTickLock);
+    const redis = createTickLockFactory({ broker: 'redis://127.0.0.1:6379/0' })(
+      { lockUrl: undefined, keyPrefix },
+    );
+    expect(redis).toBeInstanceOf(RedisTickLock);
+    await redis.close();
+  });
+
+  it('must be given on RabbitMQ, and the error says what beat needs, without the password', () => {
+    const make = () =>
+      createTickLockFactory({ broker: 'amqp://guest:secret@rabbit:5672//' })({
+        lockUrl: undefined,
+        keyPrefix,
+      });
+    expect(make).toThrow(BeatConfigurationError);
+    expect(make).toThrow(
+      /beat needs a Redis for its fleet-wide tick lock.*beat: \{ lockUrl: 'redis:\/\/\.\.\.' \}/,
+    );
+    expect(make).toThrow(/amqp:\/\/guest:\*\*\*@rabbit/);
+    expect(make).not.toThrow(/secret/);
+  });
+
+  it('is the Redis given as lockUrl on RabbitMQ, and refuses a store beat cannot use', async () => {
+    const lock = createTickLockFactory({ broker: 'amqp://rabbit' })({
+      lockUrl: 'redis://127.0.0.1:6379',
+      keyPrefix,
+    });
+    expect(lock).toBeInstanceOf(RedisTickLock);
+    await lock.close();
+    expect(() =>
+      createTickLockFactory({ broker: 'amqp://rabbit' })({
+        lockUrl: 'amqp://rabbit',
+        keyPrefix,
+      }),
+    ).toThrow(
+      /beat lockUrl "amqp:\/\/rabbit": beat keeps its tick lock in Redis/,
+    );
+  });
+});
+
+describe("beat's options", () => {
+  it('run beat when given, with Celery-like defaults', () => {
+    expect(resolveBeatOptions(undefined).run).toBe(false);
+    expect(resolveBeatOptions(true)).toEqual({
+      run: true,
+      lockUrl: undefined,
+      keyPrefix: 'celeriac:beat:',
+      catchUp: 'one',
+      maxCatchUp: 100,
+      missedAfterMs: 10_000,
+      lockTtlMs: 60_000,
+      maxSleepMs: 5_000,
+    });
+    expect(
+      resolveBeatOptions({ run: false, lockUrl: 'redis://r' }),
+    ).toMatchObject({ run: false, lockUrl: 'redis://r' });
+  });
+
+  it('layer bootstrapBeat’s options over the module’s', () => {
+    const module = resolveBeatOptions({
+      run: false,
+      lockUrl: 'redis://r',
+      catchUp: 'all',
+      lockTtl: '2m',
+    });
+    expect(resolveBeatOptions({ catchUp: 'none' }, module)).toMatchObject({
+      run: true,
+      lockUrl: 'redis://r',
+      catchUp: 'none',
+      lockTtlMs: 120_000,
+    });
+  });
+
+  it('refuse what makes no sense', () => {
+    expect(() => resolveBeatOptions({ catchUp: 'twice' as never })).toThrow(
+      /catchUp must be 'none', 'one' or 'all'/,
+    );
+    expect(() => resolveBeatOptions({ maxCatchUp: 0 })).toThrow(
+      /maxCatchUp must be a whole number of at least 1/,
+    );
+    expect(() => resolveBeatOptions({ lockTtl: 0 })).toThrow(
+      /lockTtl must be more than 0/,
+    );
+    expect(() => resolveBeatOptions({ missedAfter: 'late' as never })).toThrow(
+      /is not a duration/,
+    );
+  });
+});
