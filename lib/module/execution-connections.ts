@@ -1,6 +1,9 @@
 import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter';
 import { RateLimiter } from '../rate-limit/rate-limiter';
-import { RedisRateLimiter } from '../rate-limit/redis-rate-limiter';
+import {
+  DEFAULT_KEY_PREFIX,
+  RedisRateLimiter,
+} from '../rate-limit/redis-rate-limiter';
 import { ResultBackend } from '../results/result-backend';
 import {
   RevocationStore,
@@ -37,8 +40,14 @@ export function createFleetRateLimiter(
     return MemoryRateLimiter.named(
       url.replace(/^memory:\/\//, '') || 'default',
     );
-  if (scheme === 'redis' || scheme === 'rediss')
-    return new RedisRateLimiter(url);
+  if (scheme === 'redis' || scheme === 'rediss') {
+    // On the broker's own Redis, behind its key prefix (kombu's global_keyprefix).
+    const brokerPrefix =
+      url === options.broker ? options.brokerOptions.keyPrefix : undefined;
+    return new RedisRateLimiter(url, {
+      keyPrefix: `${typeof brokerPrefix === 'string' ? brokerPrefix : ''}${DEFAULT_KEY_PREFIX}`,
+    });
+  }
   throw new Error(
     `rateLimitStore ${redact(url)}: the scheme "${scheme}:" is not supported (use redis://, rediss:// or memory://)`,
   );

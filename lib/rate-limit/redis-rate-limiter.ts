@@ -21,12 +21,15 @@ redis.call('SET', KEYS[1], string.format('%.0f', nextFree), 'PX', string.format(
 return string.format('%.0f', slot - now)
 `;
 
+/** Beside the Redis transport's own keys (`_celeriac.leases`, `_celeriac.delayed.<queue>`). */
+export const DEFAULT_KEY_PREFIX = '_celeriac.rate.';
+
 interface ReserveCommand {
   celeriacRateReserve(key: string, intervalUs: string): Promise<string>;
 }
 
 export interface RedisRateLimiterOptions {
-  /** Prepended to every key. Default `celeriac:rate:`. */
+  /** Prepended to the task name to make its key. Default `_celeriac.rate.`. */
   keyPrefix?: string;
 }
 
@@ -40,7 +43,7 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly prefix: string;
 
   constructor(url: string, options: RedisRateLimiterOptions = {}) {
-    this.prefix = options.keyPrefix ?? 'celeriac:rate:';
+    this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     const client = new Redis(url, {
       lazyConnect: true,
       connectionName: 'celeriac:rate-limit',

@@ -28,7 +28,7 @@ describe('the Redis fleet rate limiter (real Redis)', () => {
 
   afterAll(async () => {
     const keys = await redis.keys(`${prefix}*`);
-    await redis.del(`celeriac:rate:${FLEET_TASK}`, ...keys);
+    await redis.del(`_celeriac.rate.${FLEET_TASK}`, ...keys);
     await redis.quit();
   });
 
