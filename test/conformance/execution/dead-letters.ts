@@ -6,7 +6,7 @@ import {
   TaskContext,
 } from '../../../lib';
 import { waitUntil } from '../../support/wait';
-import { ExecutionHarness, useExecutionFixture } from './harness';
+import { ExecutionHarness, describeIf, useExecutionFixture } from './harness';
 
 /** A task that fails until its dependency is fixed. */
 @Injectable()
@@ -40,7 +40,7 @@ class ImportTasks {
 }
 
 export function describeDeadLetters(harness: ExecutionHarness): void {
-  describe('dead letters', () => {
+  describeIf(harness, 'dead-letters', 'dead letters', () => {
     const fixture = useExecutionFixture(harness);
 
     it('routes a final failure to the dead letters when the task opts in, and replays it', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Task, TaskContext, TaskRevokedError } from '../../../lib';
 import { waitUntil } from '../../support/wait';
-import { ExecutionHarness, useExecutionFixture } from './harness';
+import { ExecutionHarness, describeIf, useExecutionFixture } from './harness';
 
 @Injectable()
 class RevokeTasks {
@@ -30,7 +30,7 @@ class RevokeTasks {
 }
 
 export function describeRevoke(harness: ExecutionHarness): void {
-  describe('revoke', () => {
+  describeIf(harness, 'revoke', 'revoke', () => {
     const fixture = useExecutionFixture(harness);
 
     it('skips a revoked task that comes later (eta): REVOKED, never run', async () => {
