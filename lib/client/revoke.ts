@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { RevocationStore } from '../results/revocation-store';
 import { ControlBus, revokeMessage } from '../transports/control-bus';
 import { RevokeOptions } from './send-options';
@@ -32,7 +33,20 @@ export async function revokeTasks(
   }
   if (!bus) throw new RevokeNotSupportedError(brokerKind);
   if (store) await store.addRevoked(taskIds, ttlSeconds);
+  else warnNotKept(bus, brokerKind);
   await bus.broadcastControl(
     revokeMessage(taskIds, options.terminate ?? false, options.signal),
+  );
+}
+
+const warned = new WeakSet<ControlBus>();
+
+/** Once per bus: without a RevocationStore a revoke reaches running workers only. */
+function warnNotKept(bus: ControlBus, brokerKind: string): void {
+  if (warned.has(bus)) return;
+  warned.add(bus);
+  new Logger('TaskClient').warn(
+    `Revokes are not kept on the ${brokerKind} broker with this result backend: ` +
+      `only workers running now hear them (keeping them needs a RevocationStore)`,
   );
 }

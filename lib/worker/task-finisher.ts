@@ -177,7 +177,10 @@ export class TaskFinisher {
       );
     } catch (publishError) {
       this.logger.error(
-        `Could not publish the retry of ${request.name}[${request.id}]: ${String(publishError)}; the message goes back to the queue`,
+        `Could not publish the retry of ${request.name}[${request.id}]: ${String(publishError)}; ` +
+          (context.task.policy.acksLate
+            ? 'the message goes back to the queue'
+            : 'it was acked before it ran (acksLate: false), so it is lost'),
       );
       return REQUEUE;
     }
