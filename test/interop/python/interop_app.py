@@ -111,9 +111,9 @@ def _wake_event_loop(sender=None, **_):
     """Works around Celery #6941 (open): with `-P threads` a finished task does not wake
     the worker's event loop, so once the prefetch limit is reached the next message is
     only fetched when some timer fires (kombu's 10 s restore timer on Redis). A no-op
-    timer every 50 ms bounds that wait."""
+    timer every 10 ms bounds that wait."""
     if type(sender.pool).__module__.endswith('concurrency.thread'):
-        sender.timer.call_repeatedly(0.05, lambda: None)
+        sender.timer.call_repeatedly(0.01, lambda: None)
 
 
 def _exit_with_parent():
