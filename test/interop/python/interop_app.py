@@ -72,6 +72,14 @@ def decline(amount):
     raise PaymentDeclined(f'card declined for {amount}')
 
 
+@app.task(name='py.flaky', bind=True)
+def flaky(self):
+    """Fails its first run and retries (Celery's retry: same id, retries + 1, an eta)."""
+    if self.request.retries == 0:
+        raise self.retry(exc=RuntimeError('not yet'), countdown=0.2)
+    return f'ok after {self.request.retries} retry'
+
+
 @app.task(name='py.echo')
 def echo(*args, **kwargs):
     return {'args': list(args), 'kwargs': kwargs}

@@ -5,12 +5,14 @@ Reads one JSON object on stdin:
     {"calls": [{"name": "math.add", "args": [2, 3], "kwargs": {}, "options": {...},
                 "wait": 10}],
      "bulk": {"name": "interop.mark", "args": ["run"], "count": 1000, "options": {...}},
-     "results": [{"id": "<task id sent elsewhere>", "wait": 10}]}
+     "results": [{"id": "<task id sent elsewhere>", "wait": 10}],
+     "chain": [{"name": ..., "args": [...], "options": {"queue": ...}}, ...]}
 
 `options` are send_task's (queue, countdown, expires, priority, ignore_result, headers...);
 `eta` and `expires` may be ISO-8601 strings (datetimes in Python). With `wait` (seconds)
 the script waits for the result with AsyncResult.get(propagate=False) and reports it.
-`results` reads tasks sent elsewhere, as `AsyncResult(id).get()`. Prints one JSON object:
+`results` reads tasks sent elsewhere, as `AsyncResult(id).get()`. `chain` sends
+`chain(*signatures)` and reports each step's id and state (the first waited for). Prints one JSON object:
 {"calls": [{"id", "state", "result", "exc_type", "exc_module", "exc_message",
 "is_instance", "traceback", "date_done"}], "bulk": [ids], "results": [same as calls]}.
 """
@@ -18,6 +20,8 @@ import builtins
 import datetime
 import json
 import sys
+
+from celery import chain
 
 from interop_app import app
 
@@ -70,6 +74,20 @@ def main():
     out = {'calls': [report(result, wait) for result, wait in sent]}
     if 'results' in request:
         out['results'] = [report(app.AsyncResult(r['id']), r.get('wait', 10)) for r in request['results']]
+    if 'chain' in request:
+        steps = [
+            app.signature(step['name'], args=step.get('args', []), kwargs=step.get('kwargs', {}),
+                          options=options_of(step.get('options')))
+            for step in request['chain']
+        ]
+        last = chain(*steps).apply_async()
+        results = []
+        while last is not None:
+            results.insert(0, last)
+            last = last.parent
+        out['chain'] = [report(results[0], 10)] + [
+            {'id': result.id, 'state': result.state} for result in results[1:]
+        ]
     bulk = request.get('bulk')
     if bulk:
         options = options_of(bulk.get('options'))

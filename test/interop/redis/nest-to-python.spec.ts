@@ -101,6 +101,11 @@ describe('interop on Redis: Nest sends, a Celery worker runs', () => {
     expect(await declined.state()).toBe('FAILURE');
   });
 
+  it('a task Celery retries: get() waits through RETRY and returns its value', async () => {
+    const result = await send<string>('py.flaky');
+    expect(await result.get({ timeout: 20 })).toBe('ok after 1 retry');
+  });
+
   it('honours a countdown: the Celery worker does not run it before its eta', async () => {
     const before = Date.now();
     const result = await send<{ ran_at: number; eta: number }>('py.when', [], {

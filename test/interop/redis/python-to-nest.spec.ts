@@ -9,7 +9,7 @@ import {
   interopPrefix,
   redisCeleryConfig,
 } from '../support/interop-redis';
-import { closeNestApps, nestApp } from '../support/nest-app';
+import { CollectingLogger, closeNestApps, nestApp } from '../support/nest-app';
 import { InteropTasks } from '../support/nest-tasks';
 import {
   PythonCallReport,
@@ -25,6 +25,7 @@ describe('interop on Redis: Python sends, a Celeriac worker runs', () => {
   const config = redisCeleryConfig(prefix);
   const redis = new Redis(REDIS_URL);
   const sent = new Set<string>();
+  const logs = new CollectingLogger();
 
   const python = async (
     ...calls: Parameters<typeof sendFromPython>[1]['calls'] & object
@@ -51,6 +52,7 @@ describe('interop on Redis: Python sends, a Celeriac worker runs', () => {
         worker: { queues: [queue], concurrency: 4 },
       },
       [InteropTasks],
+      logs,
     );
   });
 
@@ -92,6 +94,14 @@ describe('interop on Redis: Python sends, a Celeriac worker runs', () => {
     });
   });
 
+  it("a task that retries: Python's get() waits through RETRY and returns its value", async () => {
+    const [report] = await python({ name: 'nest.flaky' });
+    expect(report).toMatchObject({
+      state: 'SUCCESS',
+      result: 'ok after 1 retry',
+    });
+  });
+
   it('passes kwargs to the Nest task as one last argument object', async () => {
     const reports = await python(
       { name: 'nest.greet', args: ['Ada'], kwargs: { punctuation: '!' } },
@@ -107,6 +117,24 @@ describe('interop on Redis: Python sends, a Celeriac worker runs', () => {
       [1, [2], { a: { b: null } }],
       [1],
     ]);
+  });
+
+  it('a Python chain through a Nest task: the task runs, and the worker warns that the rest does not', async () => {
+    const { chain } = await sendFromPython(config, {
+      chain: [
+        { name: 'math.add', args: [1, 2], options: { queue } },
+        { name: 'math.add', args: [10], options: { queue } },
+      ],
+    });
+    const [first, second] = chain!;
+    for (const step of chain!) sent.add(step.id);
+    expect(first).toMatchObject({ state: 'SUCCESS', result: 3 });
+    expect(second.state).toBe('PENDING');
+    expect(logs.lines).toContainEqual(
+      expect.stringContaining(
+        `math.add[${first.id}] carries the rest of a chain (1 more task(s)): Celeriac does not run Celery canvas yet`,
+      ),
+    );
   });
 
   it("honours Python's countdown: deferred into the delay store, run at its eta", async () => {

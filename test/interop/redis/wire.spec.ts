@@ -15,6 +15,7 @@ import {
 import { closeNestApps, nestApp } from '../support/nest-app';
 import { InteropTasks } from '../support/nest-tasks';
 import {
+  CeleryWorker,
   PythonCall,
   sendFromPython,
   stopPythonProcesses,
@@ -266,5 +267,106 @@ describe('interop on Redis: newer Celery messages run on a Celeriac worker', () 
       results: [{ id, wait: 10 }],
     });
     expect(results?.[0]).toMatchObject({ state: 'SUCCESS' });
+  });
+});
+
+/** Results: what a Celery worker and a Celeriac worker store for the same outcome. */
+describe('interop on Redis: results, field by field', () => {
+  const prefix = interopPrefix('wire-results');
+  const pyQueue = uniqueName('results-py');
+  const nestQueue = uniqueName('results-nest');
+  const config = redisCeleryConfig(prefix);
+  const redis = new Redis(REDIS_URL);
+  const results = new Redis(RESULTS_URL);
+  const sent = new Set<string>();
+  let client: TaskClient;
+
+  /** Runs the task on its worker and returns the stored meta as Redis holds it (JSON text). */
+  const storedMeta = async (
+    name: string,
+    args: unknown[],
+    queue: string,
+  ): Promise<Record<string, unknown>> => {
+    const result = await client.send(name, args, { queue });
+    sent.add(result.id);
+    await result.get({ timeout: 20, propagate: false });
+    const text = await results.get(`celery-task-meta-${result.id}`);
+    return JSON.parse(text!) as Record<string, unknown>;
+  };
+
+  beforeAll(async () => {
+    const [, app] = await Promise.all([
+      CeleryWorker.start({
+        name: uniqueName('results'),
+        queues: [pyQueue],
+        config,
+      }),
+      nestApp(
+        {
+          broker: REDIS_URL,
+          backend: RESULTS_URL,
+          brokerOptions: { keyPrefix: prefix },
+          worker: { queues: [nestQueue], concurrency: 2 },
+        },
+        [InteropTasks],
+      ),
+    ]);
+    client = app.get(TaskClient);
+  });
+
+  afterAll(async () => {
+    await stopPythonProcesses();
+    await closeNestApps();
+    await deletePrefix(redis, prefix);
+    await deleteResults(sent);
+    await Promise.all([redis.quit(), results.quit()]);
+  });
+
+  /** The same keys in the same order, the same values but the sender's own. */
+  const expectSameMeta = (
+    celery: Record<string, unknown>,
+    celeriac: Record<string, unknown>,
+  ) => {
+    expect(Object.keys(celeriac)).toEqual(Object.keys(celery));
+    const {
+      task_id: _a,
+      date_done: celeryDone,
+      traceback: _b,
+      ...rest
+    } = celery;
+    const {
+      task_id: _c,
+      date_done: ourDone,
+      traceback: _d,
+      ...ours
+    } = celeriac;
+    expect(ours).toEqual(rest);
+    // Celery 5.2 writes date_done naive (UTC); Celeriac with +00:00, as Celery 5.5 does.
+    expect(celeryDone).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
+    expect(ourDone).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
+  };
+
+  it('SUCCESS', async () => {
+    const [celery, celeriac] = await Promise.all([
+      storedMeta('py.add', [2, 3], pyQueue),
+      storedMeta('math.add', [2, 3], nestQueue),
+    ]);
+    expectSameMeta(celery, celeriac);
+    expect(celeriac).toMatchObject({ status: 'SUCCESS', result: 5 });
+    expect(celeriac.traceback).toBeNull();
+  });
+
+  it('FAILURE of a ValueError', async () => {
+    const [celery, celeriac] = await Promise.all([
+      storedMeta('py.fail', ['boom'], pyQueue),
+      storedMeta('nest.fail', ['boom'], nestQueue),
+    ]);
+    expectSameMeta(celery, celeriac);
+    expect(celeriac.result).toEqual({
+      exc_type: 'ValueError',
+      exc_message: ['boom'],
+      exc_module: 'builtins',
+    });
+    expect(typeof celeriac.traceback).toBe('string');
   });
 });

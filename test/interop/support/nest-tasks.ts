@@ -4,6 +4,11 @@ import { Task, TaskContext } from '../../../lib';
 /** A card was declined: an error class only JavaScript knows. */
 export class PaymentDeclined extends Error {}
 
+/** Named like Python's builtin, so Python sees a ValueError. */
+class ValueError extends Error {
+  override readonly name = 'ValueError';
+}
+
 /** The Nest tasks Python calls in the interop tests. */
 @Injectable()
 export class InteropTasks {
@@ -17,6 +22,20 @@ export class InteropTasks {
   @Task('nest.type_error')
   typeError(value: unknown): never {
     throw new TypeError(`expected a number, got ${JSON.stringify(value)}`);
+  }
+
+  @Task('nest.fail')
+  fail(message: string): never {
+    throw new ValueError(message);
+  }
+
+  /** Fails its first run and asks for a retry (same id, `retries + 1`). */
+  @Task('nest.flaky')
+  flaky(): string {
+    const ctx = this.taskContext.current;
+    if (ctx.retries === 0)
+      ctx.retry({ countdown: 0.2, error: new Error('not yet') });
+    return `ok after ${ctx.retries} retry`;
   }
 
   @Task('nest.decline')

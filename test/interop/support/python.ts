@@ -207,6 +207,8 @@ export async function sendFromPython(
     bulk?: { name: string; args?: unknown[]; count: number; options?: object };
     /** Tasks sent elsewhere, read with `AsyncResult(id).get()`. */
     results?: { id: string; wait?: number }[];
+    /** One `chain(*signatures).apply_async()`. */
+    chain?: Omit<PythonCall, 'wait'>[];
   },
 ): Promise<PythonReports> {
   const output = await runPythonScript('send.py', config, request);
@@ -217,6 +219,8 @@ export interface PythonReports {
   calls: PythonCallReport[];
   bulk?: string[];
   results?: PythonCallReport[];
+  /** The chain's steps in order: the first waited for, the others' state only. */
+  chain?: PythonCallReport[];
 }
 
 /** Runs a script of test/interop/python with `input` as JSON on stdin; resolves with its stdout. */
