@@ -79,6 +79,24 @@ describe('interop on Redis: Nest sends, a Celery worker runs', () => {
     });
   });
 
+  it("Celeriac's own headers (per-call retry options, custom headers) do not disturb Celery", async () => {
+    const result = await send<number>('py.add', [2, 3], {
+      maxRetries: 2,
+      retryBackoff: true,
+      headers: { tenant: 'acme' },
+    });
+    expect(await result.get({ timeout: 20 })).toBe(5);
+  });
+
+  it('a name no Celery worker knows: FAILURE NotRegistered, as Celery stores it', async () => {
+    const result = await send('py.nope', [1]);
+    await expect(result.get({ timeout: 20 })).rejects.toMatchObject({
+      excType: 'NotRegistered',
+      excModule: 'celery.exceptions',
+      excMessage: 'py.nope',
+    });
+  });
+
   it('rejects get() with the Python exception type and message', async () => {
     const failed = await send('py.fail', ['boom from python']);
     const error = (await failed

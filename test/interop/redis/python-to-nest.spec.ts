@@ -102,6 +102,16 @@ describe('interop on Redis: Python sends, a Celeriac worker runs', () => {
     });
   });
 
+  it('a name no Celeriac worker knows: Python reads celery.exceptions.NotRegistered', async () => {
+    const [report] = await python({ name: 'nest.nope', args: [1] });
+    expect(report).toMatchObject({
+      state: 'FAILURE',
+      exc_type: 'NotRegistered',
+      exc_module: 'celery.exceptions',
+    });
+    expect(report.exc_message).toContain('nest.nope');
+  });
+
   it('passes kwargs to the Nest task as one last argument object', async () => {
     const reports = await python(
       { name: 'nest.greet', args: ['Ada'], kwargs: { punctuation: '!' } },
