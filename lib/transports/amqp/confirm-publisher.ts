@@ -1,0 +1,280 @@
+import type { ConfirmChannel, Message, Options } from 'amqplib';
+import { AmqpConnection, LiveConnection } from './amqp-connection';
+import { AmqpLogger } from './amqp-options';
+import {
+  AmqpRefusedError,
+  AmqpUnavailableError,
+  AmqpUnroutableError,
+} from './errors';
+
+export interface PublishRequest {
+  exchange: string;
+  routingKey: string;
+  content: Buffer;
+  options: Options.Publish;
+  /** Ask the broker to return the message if no queue takes it (then it rejects). */
+  mandatory?: boolean;
+}
+
+interface InFlight {
+  deadline: number;
+  fail: (error: Error) => void;
+}
+
+/** The channel died before confirming: the message may or may not be on the broker. */
+class ChannelLostError extends Error {}
+
+const SWEEP_INTERVAL_MS = 100;
+const RETRY_PAUSE_MS = 50;
+
+function isFinal(error: unknown): boolean {
+  return (
+    error instanceof AmqpRefusedError ||
+    error instanceof AmqpUnroutableError ||
+    error instanceof AmqpUnavailableError
+  );
+}
+
+/**
+ * Publishes on one confirm channel and resolves each publish when the broker confirms it.
+ * Every publish is written at once and waits only for its own confirm, so any number can
+ * be in flight and RabbitMQ confirms them in batches (`multiple`): no round trip per
+ * message. When the socket buffer is full (`publish()` returns false) later publishes wait
+ * for `drain`. A publish whose channel dies unconfirmed is sent again on the next channel
+ * (at least once), until its deadline; then it rejects. Nothing is dropped silently.
+ */
+export class ConfirmPublisher {
+  private channel: { channel: ConfirmChannel; generation: number } | undefined;
+  private opening: Promise<ConfirmChannel> | undefined;
+  private drained: Promise<void> | undefined;
+  private readonly returned = new Map<string, number>();
+  private readonly inFlight = new Set<InFlight>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly logger: AmqpLogger,
+    /** Told when the broker closed the channel on purpose (e.g. 404: an exchange is gone). */
+    private readonly onChannelError: (error: Error) => void = () => undefined,
+  ) {}
+
+  async publish(request: PublishRequest, deadline: number): Promise<void> {
+    for (;;) {
+      let channel: ConfirmChannel | undefined;
+      try {
+        const live =
+          this.connection.current ?? (await this.connection.get(deadline));
+        channel =
+          this.channel?.generation === live.generation
+            ? this.channel.channel
+            : await this.channelOf(live);
+        if (this.drained) await this.waitForDrain(deadline);
+        await this.send(channel, request, deadline);
+        return;
+      } catch (error) {
+        if (isFinal(error)) throw error;
+        if (channel && this.channel?.channel === channel)
+          this.channel = undefined;
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) {
+          throw new AmqpUnavailableError(
+            `RabbitMQ at ${this.connection.target.display} did not confirm a message to ` +
+              `${describe(request)} before the publish timeout: ${(error as Error).message}`,
+          );
+        }
+        this.logger.debug(
+          `publishing again after a lost channel: ${(error as Error).message}`,
+        );
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(RETRY_PAUSE_MS, remaining)),
+        );
+      }
+    }
+  }
+
+  /** Resolves when no publish waits for a confirm (or after `timeoutMs`). */
+  idle(timeoutMs: number): Promise<void> {
+    if (this.inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const current = this.channel;
+    this.channel = undefined;
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    if (current) await current.channel.close().catch(() => undefined);
+  }
+
+  private send(
+    channel: ConfirmChannel,
+    request: PublishRequest,
+    deadline: number,
+  ): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const key = request.mandatory
+        ? returnKey(
+            request.exchange,
+            request.routingKey,
+            request.options.correlationId,
+          )
+        : undefined;
+      const entry: InFlight = { deadline, fail: reject };
+      const settle = (error: Error | null) => {
+        if (!this.inFlight.delete(entry)) return; // timed out already
+        if (this.inFlight.size === 0) this.notifyIdle();
+        if (error) {
+          reject(
+            /nack/i.test(error.message)
+              ? new AmqpRefusedError(
+                  `RabbitMQ refused (basic.nack) a message to ${describe(request)}`,
+                )
+              : new ChannelLostError(error.message),
+          );
+        } else if (key !== undefined && this.takeReturned(key)) {
+          reject(
+            new AmqpUnroutableError(
+              `no queue took the message to ${describe(request)}`,
+            ),
+          );
+        } else {
+          resolve();
+        }
+      };
+      this.inFlight.add(entry);
+      this.startSweeper();
+      let written: boolean;
+      try {
+        written = channel.publish(
+          request.exchange,
+          request.routingKey,
+          request.content,
+          request.mandatory
+            ? { ...request.options, mandatory: true }
+            : request.options,
+          settle,
+        );
+      } catch (error) {
+        settle(new Error(`channel unusable: ${(error as Error).message}`));
+        return;
+      }
+      if (!written) this.blockUntilDrain(channel);
+    });
+  }
+
+  private async channelOf(live: LiveConnection): Promise<ConfirmChannel> {
+    if (!this.opening) {
+      this.opening = live.model
+        .createConfirmChannel()
+        .then((channel) => this.adopt(channel, live.generation))
+        .finally(() => {
+          this.opening = undefined;
+        });
+    }
+    return this.opening;
+  }
+
+  private adopt(channel: ConfirmChannel, generation: number): ConfirmChannel {
+    const current = { channel, generation };
+    this.channel = current;
+    channel.on('error', (error: Error) => {
+      this.logger.warn(
+        `publish channel closed by the broker: ${error.message}`,
+      );
+      this.onChannelError(error);
+    });
+    channel.on('close', () => {
+      if (this.channel === current) this.channel = undefined;
+    });
+    channel.on('return', (message: Message) => {
+      const key = returnKey(
+        message.fields.exchange,
+        message.fields.routingKey,
+        message.properties.correlationId as string | undefined,
+      );
+      this.returned.set(key, (this.returned.get(key) ?? 0) + 1);
+    });
+    return channel;
+  }
+
+  private takeReturned(key: string): boolean {
+    const count = this.returned.get(key);
+    if (count === undefined) return false;
+    if (count <= 1) this.returned.delete(key);
+    else this.returned.set(key, count - 1);
+    return true;
+  }
+
+  private blockUntilDrain(channel: ConfirmChannel): void {
+    if (this.drained) return;
+    this.drained = new Promise((resolve) => {
+      const done = () => {
+        channel.off('drain', done);
+        channel.off('close', done);
+        this.drained = undefined;
+        resolve();
+      };
+      channel.on('drain', done);
+      channel.on('close', done);
+    });
+  }
+
+  private async waitForDrain(deadline: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    });
+    await Promise.race([this.drained, timeout]);
+    clearTimeout(timer);
+  }
+
+  /** Fails publishes whose confirm did not come before their deadline. */
+  private startSweeper(): void {
+    if (this.sweeper) return;
+    this.sweeper = setInterval(() => {
+      const now = Date.now();
+      for (const entry of this.inFlight) {
+        if (entry.deadline > now) continue;
+        this.inFlight.delete(entry);
+        entry.fail(
+          new AmqpUnavailableError(
+            `RabbitMQ at ${this.connection.target.display} did not confirm a message in time`,
+          ),
+        );
+      }
+      if (this.inFlight.size === 0) {
+        clearInterval(this.sweeper);
+        this.sweeper = undefined;
+        this.notifyIdle();
+      }
+    }, SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const waiter of waiters) waiter();
+  }
+}
+
+function returnKey(
+  exchange: string,
+  routingKey: string,
+  correlationId: string | undefined,
+): string {
+  return `${exchange}\u0000${routingKey}\u0000${correlationId ?? ''}`;
+}
+
+function describe(request: PublishRequest): string {
+  return request.exchange === ''
+    ? `queue ${JSON.stringify(request.routingKey)}`
+    : `exchange ${JSON.stringify(request.exchange)}`;
+}
