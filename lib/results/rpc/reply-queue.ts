@@ -5,6 +5,7 @@ import {
 } from '../../transports/amqp/amqp-connection';
 import { AmqpLogger } from '../../transports/amqp/amqp-options';
 import { amqpInt } from '../../transports/amqp/celery-declarations';
+import { closeChannel } from '../../transports/amqp/safe-close';
 
 export interface ReplyQueueSettings {
   /** The client's oid: the queue's name and the `reply_to` of its tasks. */
@@ -60,7 +61,7 @@ export class ReplyQueue {
     this.unsubscribe?.();
     const current = this.channel;
     this.channel = undefined;
-    if (current) await current.channel.close().catch(() => undefined);
+    if (current) await closeChannel(current.channel);
   }
 
   private async open(live: LiveConnection): Promise<void> {
@@ -101,13 +102,13 @@ export class ReplyQueue {
         name,
         (message) => {
           if (message) this.onReply(message);
-          else void channel.close().catch(() => undefined); // cancelled by the broker
+          else void closeChannel(channel); // cancelled by the broker
         },
         { noAck: true },
       );
     } catch (error) {
       if (this.channel === current) this.channel = undefined;
-      await channel.close().catch(() => undefined);
+      await closeChannel(channel);
       throw error;
     }
   }

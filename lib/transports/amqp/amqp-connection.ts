@@ -8,6 +8,7 @@ import {
 import { AmqpTarget, parseAmqpUrl } from './amqp-url';
 import { backoffDelay } from './backoff';
 import { AmqpUnavailableError } from './errors';
+import { closeConnection } from './safe-close';
 
 /** A live connection and its number: channels of an older number are dead. */
 export interface LiveConnection {
@@ -96,13 +97,7 @@ export class AmqpConnection {
     this.notifyWaiters();
     const live = this.live;
     this.live = undefined;
-    if (live) {
-      try {
-        await live.model.close();
-      } catch {
-        // already gone: nothing to release
-      }
-    }
+    if (live) await closeConnection(live.model);
   }
 
   /** Starts the connect loop unless it runs already. */
@@ -118,7 +113,7 @@ export class AmqpConnection {
       try {
         const model = await connect(this.target.connect, this.socketOptions());
         if (this.closed) {
-          await model.close().catch(() => undefined);
+          await closeConnection(model);
           return;
         }
         this.adopt(model);

@@ -5,6 +5,7 @@ import { AmqpDeclarer } from './amqp-declarer';
 import { AmqpDelivery, DeliveryOwner } from './amqp-delivery';
 import { AmqpLogger } from './amqp-options';
 import { backoffDelay } from './backoff';
+import { closeChannel } from './safe-close';
 
 /** basic.qos prefetch_count is a 16-bit field. */
 const MAX_PREFETCH = 65_535;
@@ -20,10 +21,12 @@ export interface ConsumerDeps {
 
 /**
  * Consumes several queues on one channel: one `basic.consume` per queue, each limited to
- * `prefetch` unacked messages, and (global QoS) the channel to `prefetch + queues - 1`,
- * so RabbitMQ keeps at most one message per other queue beyond the prefetch.
- * Deliveries are handed out round-robin across queues, never more than `prefetch`
- * unsettled at once: fair even when one queue is full and the others trickle.
+ * `prefetch` unacked messages (per-consumer QoS). Deliveries are handed out round-robin
+ * across queues and never more than `prefetch` unsettled at once; the rest wait here,
+ * unacked, so RabbitMQ keeps them reserved (at most `prefetch` per queue) and takes them
+ * back if this process dies. Channel-wide (global) QoS would bound that reservation, but
+ * RabbitMQ then refills the queue that was just acked first, so one busy queue starves
+ * the others (Celery's behaviour); it is an option (`globalQos`), not the default.
  *
  * When the channel or connection dies, the broker takes back every unacked message
  * (redelivered=true) and the consumer opens a new channel, declares its queues again and
@@ -41,6 +44,8 @@ export class AmqpConsumer implements DeliveryOwner {
   private stopped = false;
   private closed = false;
   private reopening = false;
+  /** False while subscribing: dispatching then would favour the first queue. */
+  private subscribed = false;
   private readonly prefetch: number;
   private readonly consumerTags: string[] = [];
 
@@ -127,6 +132,7 @@ export class AmqpConsumer implements DeliveryOwner {
     const number = ++this.channelNumber;
     this.channel = channel;
     this.consumerTags.length = 0;
+    this.subscribed = false;
     channel.on('error', (error: Error) =>
       this.deps.logger.warn(
         `consumer channel closed by the broker: ${error.message}`,
@@ -144,9 +150,11 @@ export class AmqpConsumer implements DeliveryOwner {
       for (let index = 0; index < this.queues.length; index++) {
         await this.subscribe(channel, number, index);
       }
+      this.subscribed = true;
+      this.dispatch();
     } catch (error) {
       if (this.channel === channel) this.channel = undefined;
-      await channel.close().catch(() => undefined);
+      await closeChannel(channel);
       throw error;
     }
   }
@@ -204,12 +212,12 @@ export class AmqpConsumer implements DeliveryOwner {
       this.deps.logger.error(
         `cannot consume ${queue} again: ${(error as Error).message}`,
       );
-      await channel.close().catch(() => undefined); // reopen everything, with backoff
+      await closeChannel(channel); // reopen everything, with backoff
     }
   }
 
   private dispatch(): void {
-    if (this.dispatching) return;
+    if (this.dispatching || !this.subscribed) return;
     this.dispatching = true;
     try {
       while (!this.stopped && this.outstanding < this.prefetch) {
@@ -264,7 +272,7 @@ export class AmqpConsumer implements DeliveryOwner {
     if (this.outstanding > 0 || !this.channel) return;
     const channel = this.channel;
     this.channel = undefined;
-    channel.close().catch(() => undefined);
+    void closeChannel(channel);
   }
 
   private onChannelClosed(channel: Channel): void {
@@ -286,8 +294,9 @@ export class AmqpConsumer implements DeliveryOwner {
       for (let attempt = 0; !this.stopped && !this.closed; attempt++) {
         try {
           await this.open(Number.POSITIVE_INFINITY);
-          if (this.stopped || this.closed)
-            await this.channel?.close().catch(() => undefined);
+          const opened = this.channel;
+          if ((this.stopped || this.closed) && opened)
+            await closeChannel(opened);
           return;
         } catch (error) {
           if (this.deps.connection.isClosed) return;

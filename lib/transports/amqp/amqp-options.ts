@@ -46,8 +46,11 @@ export interface AmqpTransportOptions extends AmqpConnectionOptions {
   /** Where dead letters of `queue` go. Default `<queue>.dead`. */
   deadLetterQueue?: (queue: string) => string;
   /**
-   * Also bound the whole consumer channel (global QoS) to prefetch + queues - 1.
-   * Turn off only for quorum queues, which refuse global QoS. Default true.
+   * Also bound the consumer channel as a whole (global QoS) to `prefetch + queues - 1`
+   * unacked messages. Without it RabbitMQ reserves up to `prefetch` per queue for a consumer
+   * of several queues; with it, RabbitMQ refills the queue just acked first, so consumption
+   * is no longer fair across queues (Celery's behaviour). Quorum queues refuse global QoS.
+   * Default false.
    */
   globalQos?: boolean;
 }

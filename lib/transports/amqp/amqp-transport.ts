@@ -16,7 +16,12 @@ import { ConfirmPublisher } from './confirm-publisher';
 import { AmqpDeadLetter, DeadLetterBox } from './dead-letter-box';
 import { delayEntryExchange, delayRoutingKey } from './delay-scheme';
 import { AmqpUnroutableError, isServerRefusal } from './errors';
-import { bodyBytes, forwardOptions, publishOptions } from './message-codec';
+import {
+  assertHeadersFit,
+  bodyBytes,
+  forwardOptions,
+  publishOptions,
+} from './message-codec';
 
 /** How long `close()` lets publishes in flight get their confirms. */
 const CLOSE_GRACE_MS = 5_000;
@@ -89,6 +94,7 @@ export class AmqpTransport implements Transport {
   async publish(queue: string, message: TaskMessage): Promise<void> {
     if (this.closed)
       throw new Error('amqp transport is closed: cannot publish');
+    assertHeadersFit(message);
     const eta = message.headers?.eta
       ? parseCeleryIso(message.headers.eta)
       : null;
@@ -113,7 +119,7 @@ export class AmqpTransport implements Transport {
         connection: this.connection,
         declarer: this.declarer,
         logger: this.logger,
-        globalQos: this.options.globalQos ?? true,
+        globalQos: this.options.globalQos ?? false,
         forward: {
           deadLetter: (delivery, reason) =>
             this.deadLetters.put(

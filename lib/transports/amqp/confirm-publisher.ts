@@ -6,6 +6,7 @@ import {
   AmqpUnavailableError,
   AmqpUnroutableError,
 } from './errors';
+import { closeChannel } from './safe-close';
 
 export interface PublishRequest {
   exchange: string;
@@ -26,6 +27,8 @@ class ChannelLostError extends Error {}
 
 const SWEEP_INTERVAL_MS = 100;
 const RETRY_PAUSE_MS = 50;
+/** A message whose channel keeps dying under it is given up (it may be what kills it). */
+const MAX_SENDS = 5;
 
 function isFinal(error: unknown): boolean {
   return (
@@ -60,7 +63,7 @@ export class ConfirmPublisher {
   ) {}
 
   async publish(request: PublishRequest, deadline: number): Promise<void> {
-    for (;;) {
+    for (let lost = 0; ;) {
       let channel: ConfirmChannel | undefined;
       try {
         const live =
@@ -76,6 +79,12 @@ export class ConfirmPublisher {
         if (isFinal(error)) throw error;
         if (channel && this.channel?.channel === channel)
           this.channel = undefined;
+        if (error instanceof ChannelLostError && ++lost >= MAX_SENDS) {
+          throw new AmqpUnavailableError(
+            `the channel died ${lost} times with a message to ${describe(request)} in ` +
+              'flight; giving up on it (a message RabbitMQ cannot take?)',
+          );
+        }
         const remaining = deadline - Date.now();
         if (remaining <= 0) {
           throw new AmqpUnavailableError(
@@ -110,7 +119,7 @@ export class ConfirmPublisher {
     this.channel = undefined;
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = undefined;
-    if (current) await current.channel.close().catch(() => undefined);
+    if (current) await closeChannel(current.channel);
   }
 
   private send(
@@ -162,11 +171,29 @@ export class ConfirmPublisher {
           settle,
         );
       } catch (error) {
-        settle(new Error(`channel unusable: ${(error as Error).message}`));
+        const message = (error as Error).message;
+        if (/channel clos/i.test(message)) {
+          settle(new Error(`channel unusable: ${message}`));
+          return;
+        }
+        // amqplib could not encode it; its confirm bookkeeping now counts a message that
+        // was never sent, so the channel goes (publishes in flight are sent again).
+        this.discard(channel);
+        this.inFlight.delete(entry);
+        reject(
+          new AmqpRefusedError(
+            `cannot send a message to ${describe(request)}: ${message}`,
+          ),
+        );
         return;
       }
       if (!written) this.blockUntilDrain(channel);
     });
+  }
+
+  private discard(channel: ConfirmChannel): void {
+    if (this.channel?.channel === channel) this.channel = undefined;
+    void closeChannel(channel);
   }
 
   private async channelOf(live: LiveConnection): Promise<ConfirmChannel> {

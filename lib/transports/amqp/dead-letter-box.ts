@@ -4,6 +4,7 @@ import { AmqpConnection } from './amqp-connection';
 import { AmqpDeclarer } from './amqp-declarer';
 import { ConfirmPublisher } from './confirm-publisher';
 import { decodeMessage, forwardOptions } from './message-codec';
+import { closeChannel } from './safe-close';
 
 export const DEAD_REASON_HEADER = 'x-celeriac-dead-reason';
 export const DEAD_QUEUE_HEADER = 'x-celeriac-dead-queue';
@@ -114,7 +115,7 @@ export class DeadLetterBox {
     try {
       return await use(channel, name);
     } finally {
-      await channel.close().catch(() => undefined);
+      await closeChannel(channel);
     }
   }
 }

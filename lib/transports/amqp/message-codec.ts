@@ -6,6 +6,8 @@ import {
   TaskMessage,
   TaskProperties,
 } from '../../protocol';
+import { AmqpRefusedError } from './errors';
+import { fieldTableSize } from './field-table-size';
 
 /**
  * The AMQP properties of a task message, as Celery sets them: the v2 headers as a field
@@ -24,6 +26,23 @@ export function publishOptions(message: TaskMessage): Options.Publish {
     replyTo: properties.reply_to,
     expiration: properties.expiration,
   };
+}
+
+/**
+ * Room for the headers: amqplib encodes all properties into 64 KB (see field-table-size).
+ * Celery keeps headers small by cutting argsrepr/kwargsrepr at 1024 characters.
+ */
+export const MAX_HEADERS_BYTES = 60_000;
+
+export function assertHeadersFit(message: TaskMessage): void {
+  const size = fieldTableSize(message.headers ?? {});
+  if (size > MAX_HEADERS_BYTES) {
+    throw new AmqpRefusedError(
+      `task ${String(message.headers.task)}[${String(message.headers.id)}] has ${size} bytes ` +
+        `of headers; AMQP takes at most ${MAX_HEADERS_BYTES} here ` +
+        '(argsrepr/kwargsrepr too long? Celery cuts them at 1024 characters)',
+    );
+  }
 }
 
 export function bodyBytes(message: TaskMessage): Buffer {
