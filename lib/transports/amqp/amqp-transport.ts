@@ -214,10 +214,11 @@ export class AmqpTransport implements Transport {
   ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       await this.declarer.celeryQueue(queue, deadline);
-      const delayMs = dueAt ? dueAt.getTime() - Date.now() : 0;
       try {
-        if (delayMs > 0) {
+        if (dueAt && dueAt.getTime() > Date.now()) {
           await this.declarer.delayTopology(deadline);
+          // Measured after declaring: the first delay of a connection declares 32 levels.
+          const delayMs = Math.max(1, dueAt.getTime() - Date.now());
           const delayed = { ...options, expiration: undefined, BCC: queue };
           await this.publisher.publish(
             {

@@ -17,10 +17,12 @@ import { amqpInt } from './celery-declarations';
  * given as `BCC` at publish time: the message lands on its queue, whatever its name,
  * without any per-queue binding.
  *
- * Precision: the delay is rounded up to the millisecond, plus a fraction of a millisecond
- * per level the message waits in. RabbitMQ caps a queue TTL at 2^32 - 1 ms, so there are
- * 32 levels and the longest delay is 2^32 - 1 ms (49.7 days); a longer one waits that
- * long and arrives with its `eta` still ahead, and the worker defers it again.
+ * Precision: the delay is rounded up to the millisecond and never ends early; each hop
+ * between levels adds about a millisecond (measured on RabbitMQ 3.10: 1 s lands 10-15 ms
+ * late with classic levels, 15-25 ms with quorum ones). RabbitMQ caps a queue TTL at
+ * 2^32 - 1 ms, so there are 32 levels and the longest delay is 2^32 - 1 ms (49.7 days);
+ * a longer one waits that long and arrives with its `eta` still ahead, and the worker
+ * defers it again.
  */
 export const DELAY_LEVELS = 32;
 export const MAX_DELAY_MS = 2 ** DELAY_LEVELS - 1;
