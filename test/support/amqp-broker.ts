@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { connect } from 'amqplib';
-import type { Channel, ChannelModel } from 'amqplib';
+import type { Channel, ChannelModel, Options } from 'amqplib';
 import { AmqpLogger } from '../../lib/transports/amqp';
 import { delayObjectNames } from '../../lib/transports/amqp/delay-scheme';
 import { sleep } from './wait';
@@ -27,6 +27,26 @@ export async function rawChannel(): Promise<{
   const model = await connect(AMQP_URL);
   const channel = await model.createChannel();
   return { model, channel };
+}
+
+/** Publishes as another client (Celery) would, straight to a queue; resolves once confirmed. */
+export async function publishRaw(
+  queue: string,
+  body: Buffer | string,
+  options: Options.Publish,
+): Promise<void> {
+  const model = await connect(AMQP_URL);
+  try {
+    const channel = await model.createConfirmChannel();
+    channel.sendToQueue(
+      queue,
+      Buffer.isBuffer(body) ? body : Buffer.from(body),
+      options,
+    );
+    await channel.waitForConfirms();
+  } finally {
+    await model.close();
+  }
 }
 
 /** Deletes queues with their Celery exchange and dead-letter queue, ignoring absent ones. */
