@@ -19,6 +19,9 @@ export interface LiveConnection {
 /** Socket connect + AMQP handshake limit for one attempt (amqplib's `timeout`). */
 const CONNECT_TIMEOUT_MS = 10_000;
 
+/** setTimeout's limit (about 24.8 days); waiting "forever" re-checks that often. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 type ConnectListener = (live: LiveConnection) => void;
 
 /**
@@ -184,7 +187,7 @@ export class AmqpConnection {
         this.waiters.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, timeoutMs);
+      const timer = setTimeout(done, Math.min(timeoutMs, MAX_TIMER_MS));
       this.waiters.add(done);
     });
   }
