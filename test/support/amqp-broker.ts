@@ -98,27 +98,21 @@ export function recordingLogger(): AmqpLogger & { lines: string[] } {
   };
 }
 
-/** The name rabbitmqctl gives the connection with this `connection_name`, once it is up. */
-export async function connectionNamed(
+/** The pid rabbitmqctl knows the connection with this `connection_name` by, once it is up. */
+export async function connectionPid(
   connectionName: string,
 ): Promise<string | undefined> {
   const out = await rabbitmqctl(
     'list_connections',
-    'name',
+    'pid',
     'client_properties',
-    '--formatter',
-    'json',
     '-q',
+    '--no-table-headers',
   );
-  const rows = JSON.parse(out) as {
-    name: string;
-    client_properties: [string, string, unknown][];
-  }[];
-  return rows.find((row) =>
-    row.client_properties.some(
-      ([key, , value]) => key === 'connection_name' && value === connectionName,
-    ),
-  )?.name;
+  const line = out
+    .split('\n')
+    .find((row) => row.includes(`{"connection_name","${connectionName}"}`));
+  return line?.split('\t')[0];
 }
 
 /*
