@@ -126,7 +126,6 @@ export class RpcResultBackend implements ResultBackend {
           routingKey: replyTo,
           content: replyBody(meta),
           options: replyOptions(meta.task_id),
-          mandatory: true,
         },
         Date.now() + this.publishTimeoutMs,
       );

@@ -33,6 +33,7 @@ export function replyOptions(taskId: string): Options.Publish {
     priority: 0,
     correlationId: taskId,
     headers: {},
+    mandatory: true, // a client gone with its queue is reported, not silent
   };
 }
 

@@ -64,6 +64,16 @@ export class AmqpDeclarer {
     );
   }
 
+  /** True when the queue is declared on the current connection (no await needed). */
+  hasCeleryQueue(queue: string): boolean {
+    const known = this.declared.get(`queue:${queue}`);
+    return (
+      known !== undefined &&
+      !known.pending &&
+      known.generation === this.connection.current?.generation
+    );
+  }
+
   /** Forgets what was declared (one queue, or everything) so it is declared again. */
   forget(queue?: string): void {
     if (queue === undefined) this.declared.clear();

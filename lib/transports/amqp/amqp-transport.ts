@@ -17,7 +17,7 @@ import { AmqpDeadLetter, DeadLetterBox } from './dead-letter-box';
 import { delayEntryExchange, delayRoutingKey } from './delay-scheme';
 import { AmqpUnroutableError, isServerRefusal } from './errors';
 import {
-  assertHeadersFit,
+  oversizedHeaders,
   bodyBytes,
   forwardOptions,
   publishOptions,
@@ -96,20 +96,33 @@ export class AmqpTransport implements Transport {
     await this.declarer.delayTopology(deadline);
   }
 
-  async publish(queue: string, message: TaskMessage): Promise<void> {
-    if (this.closed)
-      throw new Error('amqp transport is closed: cannot publish');
-    assertHeadersFit(message);
+  publish(queue: string, message: TaskMessage): Promise<void> {
+    if (this.closed) {
+      return Promise.reject(
+        new Error('amqp transport is closed: cannot publish'),
+      );
+    }
+    const oversized = oversizedHeaders(message);
+    if (oversized) return Promise.reject(oversized);
     const eta = message.headers?.eta
       ? parseCeleryIso(message.headers.eta)
       : null;
-    await this.send(
-      queue,
-      bodyBytes(message),
-      publishOptions(message),
-      eta,
-      this.deadline(),
-    );
+    const options = publishOptions(message);
+    const content = bodyBytes(message);
+    if (!eta && this.declarer.hasCeleryQueue(queue)) {
+      // Hot path: declared already, no delay.
+      options.mandatory = true;
+      return this.publisher
+        .publish(
+          { exchange: '', routingKey: queue, content, options },
+          this.deadline(),
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof AmqpUnroutableError)) throw error;
+          return this.send(queue, content, options, null, this.deadline());
+        });
+    }
+    return this.send(queue, content, options, eta, this.deadline());
   }
 
   async consume(
@@ -217,6 +230,7 @@ export class AmqpTransport implements Transport {
     dueAt: Date | null,
     deadline: number,
   ): Promise<void> {
+    options.mandatory = true; // `options` is this send's own object
     for (let attempt = 0; ; attempt++) {
       await this.declarer.celeryQueue(queue, deadline);
       try {
@@ -231,7 +245,6 @@ export class AmqpTransport implements Transport {
               routingKey: delayRoutingKey(delayMs),
               content,
               options: delayed,
-              mandatory: true,
             },
             deadline,
           );
@@ -242,7 +255,6 @@ export class AmqpTransport implements Transport {
               routingKey: queue,
               content,
               options,
-              mandatory: true,
             },
             deadline,
           );

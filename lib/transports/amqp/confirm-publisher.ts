@@ -6,15 +6,22 @@ import {
   AmqpUnavailableError,
   AmqpUnroutableError,
 } from './errors';
+import { Backlog } from './backlog';
 import { closeChannel } from './safe-close';
 
 export interface PublishRequest {
   exchange: string;
   routingKey: string;
   content: Buffer;
+  /** With `mandatory`, a message no queue takes rejects with AmqpUnroutableError. */
   options: Options.Publish;
-  /** Ask the broker to return the message if no queue takes it (then it rejects). */
-  mandatory?: boolean;
+}
+
+interface Waiting {
+  request: PublishRequest;
+  deadline: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
 }
 
 interface InFlight {
@@ -49,7 +56,9 @@ function isFinal(error: unknown): boolean {
 export class ConfirmPublisher {
   private channel: { channel: ConfirmChannel; generation: number } | undefined;
   private opening: Promise<ConfirmChannel> | undefined;
-  private drained: Promise<void> | undefined;
+  /** The socket buffer is full: writes wait in `backlog`, in order, until `drain`. */
+  private blocked = false;
+  private readonly backlog = new Backlog<Waiting>();
   private readonly returned = new Map<string, number>();
   private readonly inFlight = new Set<InFlight>();
   private sweeper: NodeJS.Timeout | undefined;
@@ -62,44 +71,68 @@ export class ConfirmPublisher {
     private readonly onChannelError: (error: Error) => void = () => undefined,
   ) {}
 
-  async publish(request: PublishRequest, deadline: number): Promise<void> {
-    for (let lost = 0; ;) {
-      let channel: ConfirmChannel | undefined;
-      try {
-        const live =
-          this.connection.current ?? (await this.connection.get(deadline));
-        channel =
-          this.channel?.generation === live.generation
-            ? this.channel.channel
-            : await this.channelOf(live);
-        if (this.drained) await this.waitForDrain(deadline);
-        await this.send(channel, request, deadline);
-        return;
-      } catch (error) {
-        if (isFinal(error)) throw error;
-        if (channel && this.channel?.channel === channel)
-          this.channel = undefined;
-        if (error instanceof ChannelLostError && ++lost >= MAX_SENDS) {
-          throw new AmqpUnavailableError(
-            `the channel died ${lost} times with a message to ${describe(request)} in ` +
-              'flight; giving up on it (a message RabbitMQ cannot take?)',
-          );
-        }
-        const remaining = deadline - Date.now();
-        if (remaining <= 0) {
-          throw new AmqpUnavailableError(
-            `RabbitMQ at ${this.connection.target.display} did not confirm a message to ` +
-              `${describe(request)} before the publish timeout: ${(error as Error).message}`,
-          );
-        }
-        this.logger.debug(
-          `publishing again after a lost channel: ${(error as Error).message}`,
-        );
-        await new Promise((resolve) =>
-          setTimeout(resolve, Math.min(RETRY_PAUSE_MS, remaining)),
-        );
-      }
+  publish(request: PublishRequest, deadline: number): Promise<void> {
+    // Hot path: channel up, socket not full. Nothing awaited before writing.
+    const live = this.connection.current;
+    const current = this.channel;
+    if (live && current?.generation === live.generation && !this.blocked) {
+      return this.send(current.channel, request, deadline).catch((error) =>
+        this.recover(error, request, deadline, current.channel, 0),
+      );
     }
+    return this.publishWithRetries(request, deadline, 0);
+  }
+
+  private async publishWithRetries(
+    request: PublishRequest,
+    deadline: number,
+    lost: number,
+  ): Promise<void> {
+    let channel: ConfirmChannel | undefined;
+    try {
+      const live =
+        this.connection.current ?? (await this.connection.get(deadline));
+      channel =
+        this.channel?.generation === live.generation
+          ? this.channel.channel
+          : await this.channelOf(live);
+      if (this.blocked) await this.writeInTurn(request, deadline);
+      else await this.send(channel, request, deadline);
+    } catch (error) {
+      await this.recover(error, request, deadline, channel, lost);
+    }
+  }
+
+  /** After a failed attempt: rethrow what retrying cannot fix, else publish again. */
+  private async recover(
+    error: unknown,
+    request: PublishRequest,
+    deadline: number,
+    channel: ConfirmChannel | undefined,
+    lost: number,
+  ): Promise<void> {
+    if (isFinal(error)) throw error;
+    if (channel && this.channel?.channel === channel) this.channel = undefined;
+    if (error instanceof ChannelLostError && ++lost >= MAX_SENDS) {
+      throw new AmqpUnavailableError(
+        `the channel died ${lost} times with a message to ${describe(request)} in ` +
+          'flight; giving up on it (a message RabbitMQ cannot take?)',
+      );
+    }
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      throw new AmqpUnavailableError(
+        `RabbitMQ at ${this.connection.target.display} did not confirm a message to ` +
+          `${describe(request)} before the publish timeout: ${(error as Error).message}`,
+      );
+    }
+    this.logger.debug(
+      `publishing again after a lost channel: ${(error as Error).message}`,
+    );
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(RETRY_PAUSE_MS, remaining)),
+    );
+    await this.publishWithRetries(request, deadline, lost);
   }
 
   /** Resolves when no publish waits for a confirm (or after `timeoutMs`). */
@@ -128,13 +161,6 @@ export class ConfirmPublisher {
     deadline: number,
   ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const key = request.mandatory
-        ? returnKey(
-            request.exchange,
-            request.routingKey,
-            request.options.correlationId,
-          )
-        : undefined;
       const entry: InFlight = { deadline, fail: reject };
       const settle = (error: Error | null) => {
         if (!this.inFlight.delete(entry)) return; // timed out already
@@ -147,7 +173,7 @@ export class ConfirmPublisher {
                 )
               : new ChannelLostError(error.message),
           );
-        } else if (key !== undefined && this.takeReturned(key)) {
+        } else if (this.returned.size > 0 && this.wasReturned(request)) {
           reject(
             new AmqpUnroutableError(
               `no queue took the message to ${describe(request)}`,
@@ -165,9 +191,7 @@ export class ConfirmPublisher {
           request.exchange,
           request.routingKey,
           request.content,
-          request.mandatory
-            ? { ...request.options, mandatory: true }
-            : request.options,
+          request.options,
           settle,
         );
       } catch (error) {
@@ -231,7 +255,14 @@ export class ConfirmPublisher {
     return channel;
   }
 
-  private takeReturned(key: string): boolean {
+  /** Returns come before the confirm of the same message, so they are matched here. */
+  private wasReturned(request: PublishRequest): boolean {
+    if (!request.options.mandatory) return false;
+    const key = returnKey(
+      request.exchange,
+      request.routingKey,
+      request.options.correlationId,
+    );
     const count = this.returned.get(key);
     if (count === undefined) return false;
     if (count <= 1) this.returned.delete(key);
@@ -240,26 +271,45 @@ export class ConfirmPublisher {
   }
 
   private blockUntilDrain(channel: ConfirmChannel): void {
-    if (this.drained) return;
-    this.drained = new Promise((resolve) => {
-      const done = () => {
-        channel.off('drain', done);
-        channel.off('close', done);
-        this.drained = undefined;
-        resolve();
-      };
-      channel.on('drain', done);
-      channel.on('close', done);
-    });
+    if (this.blocked) return;
+    this.blocked = true;
+    const done = () => {
+      channel.off('drain', done);
+      channel.off('close', done);
+      this.blocked = false;
+      this.admitWaiting();
+    };
+    channel.on('drain', done);
+    channel.on('close', done);
   }
 
-  private async waitForDrain(deadline: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-    });
-    await Promise.race([this.drained, timeout]);
-    clearTimeout(timer);
+  /**
+   * Queues a write behind earlier ones until the socket drains. Writes leave the queue in
+   * order, each written before the next is considered, until the buffer is full again:
+   * a burst of thousands costs O(n), not a wake-up of everyone on every drain.
+   */
+  private writeInTurn(
+    request: PublishRequest,
+    deadline: number,
+  ): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.backlog.push({ request, deadline, resolve, reject }),
+    );
+  }
+
+  private admitWaiting(): void {
+    while (!this.blocked) {
+      const waiting = this.backlog.shift();
+      if (!waiting) return;
+      const { request, deadline, resolve, reject } = waiting;
+      const current = this.channel;
+      const written = current
+        ? this.send(current.channel, request, deadline).catch((error) =>
+            this.recover(error, request, deadline, current.channel, 0),
+          )
+        : this.publishWithRetries(request, deadline, 0);
+      written.then(resolve, reject);
+    }
   }
 
   /** Fails publishes whose confirm did not come before their deadline. */

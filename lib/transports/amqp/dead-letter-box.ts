@@ -55,8 +55,7 @@ export class DeadLetterBox {
         exchange: '',
         routingKey: name,
         content: amqp.content,
-        options: forwardOptions(amqp, headers),
-        mandatory: true,
+        options: { ...forwardOptions(amqp, headers), mandatory: true },
       },
       deadline,
     );

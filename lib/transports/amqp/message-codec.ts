@@ -34,15 +34,17 @@ export function publishOptions(message: TaskMessage): Options.Publish {
  */
 export const MAX_HEADERS_BYTES = 60_000;
 
-export function assertHeadersFit(message: TaskMessage): void {
+/** An error when the message's headers are too large to send, else undefined. */
+export function oversizedHeaders(
+  message: TaskMessage,
+): AmqpRefusedError | undefined {
   const size = fieldTableSize(message.headers ?? {});
-  if (size > MAX_HEADERS_BYTES) {
-    throw new AmqpRefusedError(
-      `task ${String(message.headers.task)}[${String(message.headers.id)}] has ${size} bytes ` +
-        `of headers; AMQP takes at most ${MAX_HEADERS_BYTES} here ` +
-        '(argsrepr/kwargsrepr too long? Celery cuts them at 1024 characters)',
-    );
-  }
+  if (size <= MAX_HEADERS_BYTES) return undefined;
+  return new AmqpRefusedError(
+    `task ${String(message.headers.task)}[${String(message.headers.id)}] has ${size} bytes ` +
+      `of headers; AMQP takes at most ${MAX_HEADERS_BYTES} here ` +
+      '(argsrepr/kwargsrepr too long? Celery cuts them at 1024 characters)',
+  );
 }
 
 export function bodyBytes(message: TaskMessage): Buffer {
