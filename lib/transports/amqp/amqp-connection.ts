@@ -147,6 +147,14 @@ export class AmqpConnection {
         `connection to ${this.target.display} failed: ${error.message}`,
       );
     });
+    model.on('blocked', (reason: string) =>
+      this.logger.warn(
+        `RabbitMQ blocks publishing (${reason}): sends wait or time out`,
+      ),
+    );
+    model.on('unblocked', () =>
+      this.logger.warn('RabbitMQ unblocked publishing'),
+    );
     model.on('close', () => {
       if (this.live !== live) return;
       this.live = undefined;

@@ -32,6 +32,9 @@ interface InFlight {
 /** The channel died before confirming: the message may or may not be on the broker. */
 class ChannelLostError extends Error {}
 
+/** The channel was closed already: nothing was written. */
+class NotSentError extends Error {}
+
 const SWEEP_INTERVAL_MS = 100;
 const RETRY_PAUSE_MS = 50;
 /** A message whose channel keeps dying under it is given up (it may be what kills it). */
@@ -197,7 +200,8 @@ export class ConfirmPublisher {
       } catch (error) {
         const message = (error as Error).message;
         if (/channel clos/i.test(message)) {
-          settle(new Error(`channel unusable: ${message}`));
+          this.inFlight.delete(entry);
+          reject(new NotSentError(`channel unusable: ${message}`));
           return;
         }
         // amqplib could not encode it; its confirm bookkeeping now counts a message that
@@ -243,6 +247,7 @@ export class ConfirmPublisher {
     });
     channel.on('close', () => {
       if (this.channel === current) this.channel = undefined;
+      this.returned.clear(); // returns belong to the channel's own messages
     });
     channel.on('return', (message: Message) => {
       const key = returnKey(
@@ -302,6 +307,14 @@ export class ConfirmPublisher {
       const waiting = this.backlog.shift();
       if (!waiting) return;
       const { request, deadline, resolve, reject } = waiting;
+      if (Date.now() >= deadline) {
+        reject(
+          new AmqpUnavailableError(
+            `RabbitMQ at ${this.connection.target.display} took no data before the publish timeout`,
+          ),
+        );
+        continue;
+      }
       const current = this.channel;
       const written = current
         ? this.send(current.channel, request, deadline).catch((error) =>
