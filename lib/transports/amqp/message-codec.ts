@@ -65,12 +65,22 @@ export function isBrokerHeader(name: string): boolean {
   );
 }
 
+/** The task's headers: amqplib's decoded table, copied only if the broker added some. */
 export function taskHeadersOf(
   headers: MessageProperties['headers'],
 ): TaskHeaders {
+  const table = (headers ?? {}) as Record<string, unknown>;
+  let clean = true;
+  for (const name in table) {
+    if (name.charCodeAt(0) === 120 /* x */ && isBrokerHeader(name)) {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return table as TaskHeaders;
   const result: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (!isBrokerHeader(name)) result[name] = value;
+  for (const name in table) {
+    if (!isBrokerHeader(name)) result[name] = table[name];
   }
   return result as TaskHeaders;
 }
