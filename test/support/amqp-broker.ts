@@ -54,15 +54,30 @@ export async function deleteQueues(
   queues: string[],
   extra: string[] = [],
 ): Promise<void> {
-  if (queues.length === 0 && extra.length === 0) return;
+  const names = [
+    ...queues,
+    ...queues.map((queue) => `${queue}.dead`),
+    ...extra,
+  ];
+  if (names.length === 0) return;
   const model = await connect(AMQP_URL);
+  let channel: Channel | undefined;
+  // A failed delete closes its channel: open another and go on.
+  const attempt = async (drop: (channel: Channel) => Promise<unknown>) => {
+    try {
+      if (!channel) {
+        channel = await model.createChannel();
+        channel.on('error', () => undefined);
+      }
+      await drop(channel);
+    } catch {
+      channel = undefined;
+    }
+  };
   try {
-    for (const name of [
-      ...queues,
-      ...queues.map((queue) => `${queue}.dead`),
-      ...extra,
-    ]) {
-      await dropBoth(model, name);
+    for (const name of names) {
+      await attempt((c) => c.deleteQueue(name));
+      await attempt((c) => c.deleteExchange(name));
     }
   } finally {
     await model.close();
@@ -72,19 +87,6 @@ export async function deleteQueues(
 /** Deletes the delay levels of a prefix (tests use their own prefix). */
 export async function deleteDelayLevels(prefix: string): Promise<void> {
   await deleteQueues([], delayObjectNames(prefix));
-}
-
-async function dropBoth(model: ChannelModel, name: string): Promise<void> {
-  // A failed delete closes the channel: one channel per attempt.
-  for (const drop of [
-    (channel: Channel) => channel.deleteQueue(name),
-    (channel: Channel) => channel.deleteExchange(name),
-  ]) {
-    const channel = await model.createChannel();
-    channel.on('error', () => undefined);
-    await drop(channel).catch(() => undefined);
-    await channel.close().catch(() => undefined);
-  }
 }
 
 /** A logger that keeps what it is told, for assertions and quiet test output. */

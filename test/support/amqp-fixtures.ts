@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { TaskMessage, buildTaskMessage } from '../../lib/protocol';
 import { AmqpTransport, AmqpTransportOptions } from '../../lib/transports/amqp';
 import { Delivery } from '../../lib/transports/transport';
-import { AMQP_URL, deleteQueues, recordingLogger } from './amqp-broker';
+import {
+  AMQP_URL,
+  deleteDelayLevels,
+  deleteQueues,
+  recordingLogger,
+} from './amqp-broker';
 import { uniqueName } from './wait';
 
 /**
@@ -13,7 +18,10 @@ export function amqpFixtures() {
   const transports: AmqpTransport[] = [];
   const queues: string[] = [];
   const extra: string[] = [];
+  // The delay levels are shared by every queue; tests keep their own set, removed after.
+  const delayPrefix = uniqueName('test-delay');
 
+  afterAll(() => deleteDelayLevels(delayPrefix));
   afterEach(async () => {
     await Promise.all(
       transports.splice(0).map((transport) => transport.close()),
@@ -26,6 +34,7 @@ export function amqpFixtures() {
     async open(options: AmqpTransportOptions = {}): Promise<AmqpTransport> {
       const transport = AmqpTransport.fromUrl(AMQP_URL, {
         logger: recordingLogger(),
+        delayPrefix,
         ...options,
       });
       transports.push(transport);
