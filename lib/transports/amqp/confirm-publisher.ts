@@ -7,6 +7,8 @@ import {
   AmqpUnroutableError,
 } from './errors';
 import { Backlog } from './backlog';
+import { InFlight, InFlightEntry } from './in-flight';
+import { ReturnedMessages } from './returned-messages';
 import { closeChannel } from './safe-close';
 
 export interface PublishRequest {
@@ -24,18 +26,12 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-interface InFlight {
-  deadline: number;
-  fail: (error: Error) => void;
-}
-
 /** The channel died before confirming: the message may or may not be on the broker. */
 class ChannelLostError extends Error {}
 
 /** The channel was closed already: nothing was written. */
 class NotSentError extends Error {}
 
-const SWEEP_INTERVAL_MS = 100;
 const RETRY_PAUSE_MS = 50;
 /** A message whose channel keeps dying under it is given up (it may be what kills it). */
 const MAX_SENDS = 5;
@@ -62,10 +58,13 @@ export class ConfirmPublisher {
   /** The socket buffer is full: writes wait in `backlog`, in order, until `drain`. */
   private blocked = false;
   private readonly backlog = new Backlog<Waiting>();
-  private readonly returned = new Map<string, number>();
-  private readonly inFlight = new Set<InFlight>();
-  private sweeper: NodeJS.Timeout | undefined;
-  private idleWaiters: (() => void)[] = [];
+  private readonly returned = new ReturnedMessages();
+  private readonly inFlight = new InFlight(
+    () =>
+      new AmqpUnavailableError(
+        `RabbitMQ at ${this.connection.target.display} did not confirm a message in time`,
+      ),
+  );
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -140,21 +139,13 @@ export class ConfirmPublisher {
 
   /** Resolves when no publish waits for a confirm (or after `timeoutMs`). */
   idle(timeoutMs: number): Promise<void> {
-    if (this.inFlight.size === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.idleWaiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    return this.inFlight.idle(timeoutMs);
   }
 
   async close(): Promise<void> {
     const current = this.channel;
     this.channel = undefined;
-    if (this.sweeper) clearInterval(this.sweeper);
-    this.sweeper = undefined;
+    this.inFlight.stop();
     if (current) await closeChannel(current.channel);
   }
 
@@ -164,10 +155,9 @@ export class ConfirmPublisher {
     deadline: number,
   ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const entry: InFlight = { deadline, fail: reject };
+      const entry: InFlightEntry = { deadline, fail: reject };
       const settle = (error: Error | null) => {
         if (!this.inFlight.delete(entry)) return; // timed out already
-        if (this.inFlight.size === 0) this.notifyIdle();
         if (error) {
           reject(
             /nack/i.test(error.message)
@@ -187,7 +177,6 @@ export class ConfirmPublisher {
         }
       };
       this.inFlight.add(entry);
-      this.startSweeper();
       let written: boolean;
       try {
         written = channel.publish(
@@ -249,30 +238,19 @@ export class ConfirmPublisher {
       if (this.channel === current) this.channel = undefined;
       this.returned.clear(); // returns belong to the channel's own messages
     });
-    channel.on('return', (message: Message) => {
-      const key = returnKey(
-        message.fields.exchange,
-        message.fields.routingKey,
-        message.properties.correlationId as string | undefined,
-      );
-      this.returned.set(key, (this.returned.get(key) ?? 0) + 1);
-    });
+    channel.on('return', (message: Message) => this.returned.record(message));
     return channel;
   }
 
-  /** Returns come before the confirm of the same message, so they are matched here. */
   private wasReturned(request: PublishRequest): boolean {
-    if (!request.options.mandatory) return false;
-    const key = returnKey(
-      request.exchange,
-      request.routingKey,
-      request.options.correlationId,
+    return (
+      request.options.mandatory === true &&
+      this.returned.take(
+        request.exchange,
+        request.routingKey,
+        request.options.correlationId,
+      )
     );
-    const count = this.returned.get(key);
-    if (count === undefined) return false;
-    if (count <= 1) this.returned.delete(key);
-    else this.returned.set(key, count - 1);
-    return true;
   }
 
   private blockUntilDrain(channel: ConfirmChannel): void {
@@ -324,43 +302,6 @@ export class ConfirmPublisher {
       written.then(resolve, reject);
     }
   }
-
-  /** Fails publishes whose confirm did not come before their deadline. */
-  private startSweeper(): void {
-    if (this.sweeper) return;
-    this.sweeper = setInterval(() => {
-      const now = Date.now();
-      for (const entry of this.inFlight) {
-        if (entry.deadline > now) continue;
-        this.inFlight.delete(entry);
-        entry.fail(
-          new AmqpUnavailableError(
-            `RabbitMQ at ${this.connection.target.display} did not confirm a message in time`,
-          ),
-        );
-      }
-      if (this.inFlight.size === 0) {
-        clearInterval(this.sweeper);
-        this.sweeper = undefined;
-        this.notifyIdle();
-      }
-    }, SWEEP_INTERVAL_MS);
-    this.sweeper.unref();
-  }
-
-  private notifyIdle(): void {
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const waiter of waiters) waiter();
-  }
-}
-
-function returnKey(
-  exchange: string,
-  routingKey: string,
-  correlationId: string | undefined,
-): string {
-  return `${exchange}\u0000${routingKey}\u0000${correlationId ?? ''}`;
 }
 
 function describe(request: PublishRequest): string {
