@@ -1,0 +1,217 @@
+import { connect } from 'amqplib';
+import type { ChannelModel } from 'amqplib';
+import {
+  AmqpConnectionOptions,
+  AmqpLogger,
+  consoleLogger,
+} from './amqp-options';
+import { AmqpTarget, parseAmqpUrl } from './amqp-url';
+import { backoffDelay } from './backoff';
+import { AmqpUnavailableError } from './errors';
+import { closeConnection } from './safe-close';
+
+/** A live connection and its number: channels of an older number are dead. */
+export interface LiveConnection {
+  model: ChannelModel;
+  generation: number;
+}
+
+/** Socket connect + AMQP handshake limit for one attempt (amqplib's `timeout`). */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** setTimeout's limit (about 24.8 days); waiting "forever" re-checks that often. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+type ConnectListener = (live: LiveConnection) => void;
+
+/**
+ * One AMQP connection that comes back by itself: when it is lost (broker restart,
+ * `rabbitmqctl close_connection`, network), it reconnects with exponential backoff
+ * until `close()`, and tells listeners so they re-declare and resume consuming.
+ */
+export class AmqpConnection {
+  readonly target: AmqpTarget;
+  readonly logger: AmqpLogger;
+  private live: LiveConnection | undefined;
+  private generation = 0;
+  private loop: Promise<void> | undefined;
+  private closed = false;
+  private lastError: Error | undefined;
+  private readonly listeners = new Set<ConnectListener>();
+  private readonly waiters = new Set<() => void>();
+  private wakeLoop: (() => void) | undefined;
+
+  constructor(
+    url: string,
+    private readonly options: AmqpConnectionOptions = {},
+  ) {
+    this.target = parseAmqpUrl(url, options.heartbeat);
+    this.logger = options.logger ?? consoleLogger;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** The connection if it is up now. */
+  get current(): LiveConnection | undefined {
+    return this.live;
+  }
+
+  /** The RabbitMQ version the server announced (`3.10.8`), once connected. */
+  get serverVersion(): string | undefined {
+    const version = this.live?.model.connection.serverProperties.version;
+    return typeof version === 'string' ? version : undefined;
+  }
+
+  /**
+   * The live connection, connecting first if needed. Rejects with AmqpUnavailableError
+   * at `deadline` (epoch ms) while the broker cannot be reached, or once closed.
+   */
+  async get(deadline = Number.POSITIVE_INFINITY): Promise<LiveConnection> {
+    for (;;) {
+      if (this.closed)
+        throw new AmqpUnavailableError(
+          `${this.target.display}: connection closed`,
+        );
+      if (this.live) return this.live;
+      this.start();
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        const reason = this.lastError ? `: ${this.lastError.message}` : '';
+        throw new AmqpUnavailableError(
+          `RabbitMQ at ${this.target.display} is unreachable${reason}`,
+        );
+      }
+      await this.waitForChange(remaining);
+    }
+  }
+
+  /** Called with every new connection (the first and each reconnection). */
+  onConnect(listener: ConnectListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.wakeLoop?.();
+    this.notifyWaiters();
+    const live = this.live;
+    this.live = undefined;
+    if (live) await closeConnection(live.model);
+  }
+
+  /** Starts the connect loop unless it runs already. */
+  private start(): void {
+    if (this.loop || this.closed) return;
+    this.loop = this.connectLoop().finally(() => {
+      this.loop = undefined;
+    });
+  }
+
+  private async connectLoop(): Promise<void> {
+    for (let attempt = 0; !this.closed; attempt++) {
+      try {
+        const model = await connect(this.target.connect, this.socketOptions());
+        if (this.closed) {
+          await closeConnection(model);
+          return;
+        }
+        this.adopt(model);
+        return;
+      } catch (error) {
+        this.lastError = error as Error;
+        const delay = backoffDelay(
+          attempt,
+          this.options.reconnectMinMs,
+          this.options.reconnectMaxMs,
+        );
+        this.logger.warn(
+          `cannot connect to ${this.target.display} (${this.lastError.message}); retrying in ${delay} ms`,
+        );
+        this.notifyWaiters();
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private adopt(model: ChannelModel): void {
+    const live = { model, generation: ++this.generation };
+    this.live = live;
+    this.lastError = undefined;
+    model.on('error', (error: Error) => {
+      this.lastError = error;
+      this.logger.warn(
+        `connection to ${this.target.display} failed: ${error.message}`,
+      );
+    });
+    model.on('blocked', (reason: string) =>
+      this.logger.warn(
+        `RabbitMQ blocks publishing (${reason}): sends wait or time out`,
+      ),
+    );
+    model.on('unblocked', () =>
+      this.logger.warn('RabbitMQ unblocked publishing'),
+    );
+    model.on('close', () => {
+      if (this.live !== live) return;
+      this.live = undefined;
+      if (this.closed) return;
+      this.logger.warn(
+        `connection to ${this.target.display} lost; reconnecting`,
+      );
+      this.start();
+    });
+    if (this.generation > 1)
+      this.logger.warn(`reconnected to ${this.target.display}`);
+    for (const listener of this.listeners) {
+      try {
+        listener(live);
+      } catch (error) {
+        this.logger.error(
+          `connect listener failed: ${(error as Error).message}`,
+        );
+      }
+    }
+    this.notifyWaiters();
+  }
+
+  private socketOptions(): Record<string, unknown> {
+    const name = this.options.connectionName;
+    return {
+      noDelay: true,
+      timeout: CONNECT_TIMEOUT_MS,
+      ...this.options.socketOptions,
+      clientProperties: { ...(name ? { connection_name: name } : {}) },
+    };
+  }
+
+  private waitForChange(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.min(timeoutMs, MAX_TIMER_MS));
+      this.waiters.add(done);
+    });
+  }
+
+  private notifyWaiters(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeLoop = done;
+    });
+  }
+}

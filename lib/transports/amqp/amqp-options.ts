@@ -1,0 +1,69 @@
+/** Where the AMQP classes report what they do; `console` by default. */
+export interface AmqpLogger {
+  debug(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** How to reach RabbitMQ and how to come back after losing it. */
+export interface AmqpConnectionOptions {
+  /** Heartbeat in seconds; `?heartbeat=30` in the URL does the same. Default: the server's (60). */
+  heartbeat?: number;
+  /** Shown by `rabbitmqctl list_connections client_properties` and the management UI. */
+  connectionName?: string;
+  /** Passed to net/tls `connect` (ca, cert, key, servername, rejectUnauthorized...). */
+  socketOptions?: Record<string, unknown>;
+  /** First wait before reconnecting, in ms; doubles on each failure. Default 100. */
+  reconnectMinMs?: number;
+  /** Longest wait between reconnection attempts, in ms. Default 5000. */
+  reconnectMaxMs?: number;
+  logger?: AmqpLogger;
+}
+
+/** Per-queue declaration settings, as Celery's `task_queues`. */
+export interface AmqpQueueOptions {
+  /** Declares the queue with `x-max-priority` (Celery's `Queue(..., max_priority=n)`). */
+  maxPriority?: number;
+}
+
+export interface AmqpTransportOptions extends AmqpConnectionOptions {
+  /**
+   * How long `publish` (and dead-lettering, deferring) waits for the broker during an
+   * outage before it rejects, in ms. Default 10000.
+   */
+  publishTimeoutMs?: number;
+  /** `x-max-priority` for every queue (Celery's `task_queue_max_priority`). Default none. */
+  queueMaxPriority?: number;
+  /** Settings of named queues; they win over `queueMaxPriority`. */
+  queues?: Record<string, AmqpQueueOptions>;
+  /** Name prefix of the delay exchanges and queues. Default `celeriac.delay`. */
+  delayPrefix?: string;
+  /**
+   * Queue type of the delay levels. `quorum` makes dead-lettering between levels
+   * at-least-once (RabbitMQ >= 3.10); `classic` is lighter. Default `classic`.
+   */
+  delayQueueType?: 'classic' | 'quorum';
+  /** Where dead letters of `queue` go. Default `<queue>.dead`. */
+  deadLetterQueue?: (queue: string) => string;
+  /**
+   * Also bound the consumer channel as a whole (global QoS) to `prefetch + queues - 1`
+   * unacked messages. Without it RabbitMQ reserves up to `prefetch` per queue for a consumer
+   * of several queues; with it, RabbitMQ refills the queue just acked first, so consumption
+   * is no longer fair across queues (Celery's behaviour). Quorum queues refuse global QoS.
+   * Default false.
+   */
+  globalQos?: boolean;
+}
+
+export const DEFAULT_PUBLISH_TIMEOUT_MS = 10_000;
+export const DEFAULT_DELAY_PREFIX = 'celeriac.delay';
+
+export function defaultDeadLetterQueue(queue: string): string {
+  return `${queue}.dead`;
+}
+
+export const consoleLogger: AmqpLogger = {
+  debug: () => undefined,
+  warn: (message) => console.warn(`[celeriac amqp] ${message}`),
+  error: (message) => console.error(`[celeriac amqp] ${message}`),
+};

@@ -1,0 +1,24 @@
+/** The broker could not be reached, or did not confirm, in the time allowed. */
+export class AmqpUnavailableError extends Error {
+  override readonly name = 'AmqpUnavailableError';
+}
+
+/** The broker refused a declaration or a message (PRECONDITION_FAILED, basic.nack...). */
+export class AmqpRefusedError extends Error {
+  override readonly name = 'AmqpRefusedError';
+}
+
+/** A message published with `mandatory` reached no queue. */
+export class AmqpUnroutableError extends Error {
+  override readonly name = 'AmqpUnroutableError';
+}
+
+/**
+ * True for errors the server raised by closing a channel on purpose (a soft error:
+ * 403 ACCESS_REFUSED, 404 NOT_FOUND, 405 RESOURCE_LOCKED, 406 PRECONDITION_FAILED):
+ * retrying the same operation cannot help.
+ */
+export function isServerRefusal(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number' && code >= 403 && code <= 406;
+}

@@ -1,0 +1,154 @@
+import type { Message, MessageProperties, Options } from 'amqplib';
+import {
+  CONTENT_ENCODING_UTF8,
+  CONTENT_TYPE_JSON,
+  TaskHeaders,
+  TaskMessage,
+  TaskProperties,
+} from '../../protocol';
+import { AmqpRefusedError } from './errors';
+import { fieldTableSize } from './field-table-size';
+
+/**
+ * The AMQP properties of a task message, as Celery sets them: the v2 headers as a field
+ * table (null as void, `timelimit` as an array), persistent unless told otherwise, and
+ * `reply_to` and `expiration` only when present. The body travels as raw JSON bytes.
+ */
+export function publishOptions(message: TaskMessage): Options.Publish {
+  const properties = message.properties;
+  return {
+    headers: message.headers,
+    contentType: properties.content_type ?? CONTENT_TYPE_JSON,
+    contentEncoding: properties.content_encoding ?? CONTENT_ENCODING_UTF8,
+    deliveryMode: properties.delivery_mode ?? 2,
+    priority: properties.priority ?? 0,
+    correlationId: properties.correlation_id,
+    replyTo: properties.reply_to,
+    expiration: properties.expiration,
+  };
+}
+
+/**
+ * Room for the headers: amqplib encodes all properties into 64 KB (see field-table-size).
+ * Celery keeps headers small by cutting argsrepr/kwargsrepr at 1024 characters.
+ */
+export const MAX_HEADERS_BYTES = 60_000;
+
+/** An error when the message's headers are too large to send, else undefined. */
+export function oversizedHeaders(
+  message: TaskMessage,
+): AmqpRefusedError | undefined {
+  const size = fieldTableSize(message.headers ?? {});
+  if (size <= MAX_HEADERS_BYTES) return undefined;
+  return new AmqpRefusedError(
+    `task ${String(message.headers.task)}[${String(message.headers.id)}] has ${size} bytes ` +
+      `of headers; AMQP takes at most ${MAX_HEADERS_BYTES} here ` +
+      '(argsrepr/kwargsrepr too long? Celery cuts them at 1024 characters)',
+  );
+}
+
+export function bodyBytes(message: TaskMessage): Buffer {
+  return Buffer.from(message.body, 'utf8');
+}
+
+/**
+ * Headers RabbitMQ adds when it dead-letters (our delay levels do, on every hop) and
+ * headers Celeriac adds to dead letters: not part of the task, dropped on the way in.
+ */
+export function isBrokerHeader(name: string): boolean {
+  return (
+    name === 'x-death' ||
+    name.startsWith('x-first-death-') ||
+    name.startsWith('x-last-death-') ||
+    name === 'x-delivery-count' ||
+    name.startsWith('x-celeriac-')
+  );
+}
+
+/** The task's headers: amqplib's decoded table, copied only if the broker added some. */
+export function taskHeadersOf(
+  headers: MessageProperties['headers'],
+): TaskHeaders {
+  const table = (headers ?? {}) as Record<string, unknown>;
+  let clean = true;
+  for (const name in table) {
+    if (name.charCodeAt(0) === 120 /* x */ && isBrokerHeader(name)) {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return table as TaskHeaders;
+  const result: Record<string, unknown> = {};
+  for (const name in table) {
+    if (!isBrokerHeader(name)) result[name] = table[name];
+  }
+  return result as TaskHeaders;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The task message inside a delivery, or why there is none. */
+export function decodeMessage(
+  amqp: Message,
+):
+  | { message: TaskMessage; decodeError?: undefined }
+  | { message?: undefined; decodeError: Error } {
+  let body = amqp.content.toString('utf8');
+  if (body.includes('\uFFFD')) {
+    try {
+      body = strictUtf8.decode(amqp.content);
+    } catch {
+      const contentType = amqp.properties.contentType as unknown;
+      const contentEncoding = amqp.properties.contentEncoding as unknown;
+      return {
+        decodeError: new Error(
+          `body is not UTF-8 text (content_type ${String(contentType)}, content_encoding ${String(contentEncoding)})`,
+        ),
+      };
+    }
+  }
+  const p = amqp.properties;
+  const headers = taskHeadersOf(p.headers);
+  const properties: TaskProperties = {
+    correlation_id: stringOr(
+      p.correlationId,
+      typeof headers.id === 'string' ? headers.id : '',
+    ),
+    content_type: stringOr(p.contentType, CONTENT_TYPE_JSON),
+    content_encoding: stringOr(p.contentEncoding, CONTENT_ENCODING_UTF8),
+    delivery_mode: typeof p.deliveryMode === 'number' ? p.deliveryMode : 1,
+    priority: typeof p.priority === 'number' ? p.priority : 0,
+  };
+  if (typeof p.replyTo === 'string') properties.reply_to = p.replyTo;
+  if (typeof p.expiration === 'string') properties.expiration = p.expiration;
+  return { message: { headers, properties, body } };
+}
+
+/**
+ * The properties to send a delivered message on with (to a delay level or a dead-letter
+ * queue): the same, minus broker headers and minus `expiration`, which would let RabbitMQ
+ * drop or dead-letter it early (the worker still honours the `expires` header).
+ */
+export function forwardOptions(
+  amqp: Message,
+  extraHeaders: Record<string, unknown> = {},
+): Options.Publish {
+  const p = amqp.properties;
+  return {
+    headers: { ...taskHeadersOf(p.headers), ...extraHeaders },
+    contentType: p.contentType as string | undefined,
+    contentEncoding: p.contentEncoding as string | undefined,
+    deliveryMode: 2,
+    priority: p.priority as number | undefined,
+    correlationId: p.correlationId as string | undefined,
+    replyTo: p.replyTo as string | undefined,
+    messageId: p.messageId as string | undefined,
+    timestamp: p.timestamp as number | undefined,
+    type: p.type as string | undefined,
+    appId: p.appId as string | undefined,
+  };
+}
+
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
