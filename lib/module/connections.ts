@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import { MemoryResultBackend } from '../results/memory-result-backend';
 import { RedisResultBackend } from '../results/redis-result-backend';
 import { ResultBackend } from '../results/result-backend';
+import { RpcResultBackend } from '../results/rpc-result-backend';
+import { AmqpTransport } from '../transports/amqp';
 import { MemoryTransport } from '../transports/memory';
 import { RedisTransport } from '../transports/redis';
 import { Transport } from '../transports/transport';
@@ -19,6 +21,12 @@ export function createTransport(options: ResolvedOptions): Transport {
         logger: new Logger('RedisTransport'),
         ...options.brokerOptions,
       });
+    case 'amqp':
+    case 'amqps':
+      return AmqpTransport.fromUrl(options.broker, {
+        logger: new Logger('AmqpTransport'),
+        ...options.brokerOptions,
+      });
     default:
       throw new Error(
         `broker ${redact(options.broker)}: the scheme "${scheme}:" is not supported ` +
@@ -30,7 +38,7 @@ export function createTransport(options: ResolvedOptions): Transport {
 /** The one place where a URL scheme picks a concrete result backend. */
 export function createResultBackend(
   options: ResolvedOptions,
-  _transport: Transport,
+  transport: Transport,
 ): ResultBackend {
   const scheme = schemeOf(options.backend, 'backend');
   switch (scheme) {
@@ -43,6 +51,18 @@ export function createResultBackend(
     case 'rediss':
       return RedisResultBackend.fromUrl(options.backend, {
         expiresIn: options.resultExpiresSeconds,
+        ...options.backendOptions,
+      });
+    case 'rpc':
+      // Replies travel through the broker: rpc:// shares the AMQP transport's connection.
+      if (!(transport instanceof AmqpTransport)) {
+        throw new Error(
+          `result backend rpc:// needs an amqp:// or amqps:// broker, not ${redact(options.broker)}`,
+        );
+      }
+      return new RpcResultBackend(transport.connection, {
+        expiresIn: options.resultExpiresSeconds,
+        logger: new Logger('RpcResultBackend'),
         ...options.backendOptions,
       });
     default:
