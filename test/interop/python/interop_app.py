@@ -4,10 +4,12 @@ A small Celery 5 app configured from the environment, so every test file uses it
 queues and key prefix:
 
 - CELERY_BROKER_URL, CELERY_RESULT_BACKEND: where it talks (Redis or RabbitMQ; Redis or rpc://).
-- INTEROP_KEY_PREFIX: kombu's `global_keyprefix` on a Redis broker (Celeriac's `keyPrefix`).
+- INTEROP_KEY_PREFIX: kombu's `global_keyprefix` on a Redis broker (Celeriac's `keyPrefix`),
+  and the prefix of the keys tasks record in (whatever the broker).
 - INTEROP_VISIBILITY_TIMEOUT: kombu's `visibility_timeout` (seconds) on a Redis broker.
 - INTEROP_ACKS_LATE=1: ack after the task ran (Celery acks before by default).
 - INTEROP_PREFETCH: `worker_prefetch_multiplier` (Celery's default is 4).
+- INTEROP_MAX_PRIORITY: `task_queue_max_priority` (RabbitMQ queues get `x-max-priority`).
 - INTEROP_STORE_URL: the Redis where tasks write what they did (behind INTEROP_KEY_PREFIX).
 - INTEROP_PARENT_PID: exit when that process is gone, so a crashed test run leaves no worker.
 """
@@ -20,14 +22,15 @@ from celery import Celery, signals
 
 app = Celery('interop')
 
+_broker_url = os.environ.get('CELERY_BROKER_URL', 'redis://127.0.0.1:6379/0')
 _transport_options = {}
-if os.environ.get('INTEROP_KEY_PREFIX'):
+if os.environ.get('INTEROP_KEY_PREFIX') and _broker_url.startswith('redis'):
     _transport_options['global_keyprefix'] = os.environ['INTEROP_KEY_PREFIX']
 if os.environ.get('INTEROP_VISIBILITY_TIMEOUT'):
     _transport_options['visibility_timeout'] = float(os.environ['INTEROP_VISIBILITY_TIMEOUT'])
 
 app.conf.update(
-    broker_url=os.environ.get('CELERY_BROKER_URL', 'redis://127.0.0.1:6379/0'),
+    broker_url=_broker_url,
     result_backend=os.environ.get('CELERY_RESULT_BACKEND', 'redis://127.0.0.1:6379/0'),
     broker_transport_options=_transport_options,
     task_acks_late=os.environ.get('INTEROP_ACKS_LATE') == '1',
@@ -35,8 +38,9 @@ app.conf.update(
     result_expires=3600,
     task_default_queue=os.environ.get('INTEROP_QUEUE', 'celery'),
     worker_hijack_root_logger=False,
-    broker_connection_retry_on_startup=True,
 )
+if os.environ.get('INTEROP_MAX_PRIORITY'):
+    app.conf.task_queue_max_priority = int(os.environ['INTEROP_MAX_PRIORITY'])
 
 _store = None
 
@@ -105,6 +109,7 @@ def record(list_name, label):
 @app.task(name='interop.mark', bind=True, acks_late=True)
 def mark(self, run, pause_ms=0):
     """The shared task of the one-queue test; Celeriac registers the same name."""
+    store().rpush(key(f'{run}:started'), f'{self.request.id} {self.request.hostname}')
     if pause_ms:
         time.sleep(pause_ms / 1000)
     pipe = store().pipeline()

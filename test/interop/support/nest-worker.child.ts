@@ -1,9 +1,11 @@
 /**
  * A Celeriac worker in its own process, for the one-queue test (the test SIGKILLs it).
  * It registers `interop.mark`, the task the Celery app registers too, which records
- * each run the same way: `RPUSH <prefix><run>:log "<task id> <worker name>"` and
- * `SADD <prefix><run>:done <task id>`. Configured from the environment; prints
- * `ready` once it consumes.
+ * each run the same way: `RPUSH <prefix><run>:started "<task id> <worker name>"` when
+ * it starts, then `RPUSH <prefix><run>:log "<task id> <worker name>"` and
+ * `SADD <prefix><run>:done <task id>` when it is done. Records go to the Redis at
+ * REDIS_URL; the broker is BROKER_URL (default REDIS_URL: Redis) or RabbitMQ.
+ * Configured from the environment; prints `ready` once it consumes.
  */
 import { Inject, Injectable, Module, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
@@ -30,6 +32,10 @@ class MarkTasks implements OnModuleDestroy {
     if (pauseMs > 0)
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     const { id } = this.taskContext.current;
+    await this.store.rpush(
+      `${prefix}${run}:started`,
+      `${id} ${env.WORKER_NAME}`,
+    );
     await this.store
       .multi()
       .rpush(`${prefix}${run}:log`, `${id} ${env.WORKER_NAME}`)
@@ -46,15 +52,17 @@ class MarkTasks implements OnModuleDestroy {
 @Module({
   imports: [
     TaskQueueModule.forRoot({
-      broker: env.REDIS_URL,
+      broker: env.BROKER_URL ?? env.REDIS_URL,
       backend: env.RESULTS_URL,
-      brokerOptions: {
-        keyPrefix: prefix,
-        leaseMs: Number(env.LEASE_MS ?? 30_000),
-        renewIntervalMs: Number(env.RENEW_INTERVAL_MS ?? 10_000),
-        sweepIntervalMs: Number(env.SWEEP_INTERVAL_MS ?? 1000),
-        visibilityTimeout: Number(env.VISIBILITY_TIMEOUT ?? 3600),
-      },
+      brokerOptions: /^amqps?:/.test(env.BROKER_URL ?? '')
+        ? { delayPrefix: env.DELAY_PREFIX }
+        : {
+            keyPrefix: prefix,
+            leaseMs: Number(env.LEASE_MS ?? 30_000),
+            renewIntervalMs: Number(env.RENEW_INTERVAL_MS ?? 10_000),
+            sweepIntervalMs: Number(env.SWEEP_INTERVAL_MS ?? 1000),
+            visibilityTimeout: Number(env.VISIBILITY_TIMEOUT ?? 3600),
+          },
     }),
   ],
   providers: [

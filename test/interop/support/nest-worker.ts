@@ -6,8 +6,13 @@ const running = new Set<ChildProcess>();
 
 /** Options of the worker process in nest-worker.child.ts (see there). */
 export interface NestWorkerEnv {
+  /** Where tasks record their runs; also the broker unless BROKER_URL is set. */
   REDIS_URL: string;
+  BROKER_URL?: string;
+  /** AMQP: the delay levels' name prefix. */
+  DELAY_PREFIX?: string;
   RESULTS_URL: string;
+  /** Redis: the transport's keyPrefix; also the prefix of the run's records. */
   KEY_PREFIX: string;
   QUEUE: string;
   WORKER_NAME: string;
@@ -48,6 +53,10 @@ export class NestWorkerProcess {
 
   get output(): string {
     return this.log;
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
   }
 
   /** SIGKILL, then waits until the process is gone. */

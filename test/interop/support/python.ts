@@ -26,6 +26,8 @@ export interface CeleryConfig {
   prefetch?: number;
   /** The Redis where tasks record what they did. */
   storeUrl?: string;
+  /** task_queue_max_priority: RabbitMQ queues are declared with x-max-priority. */
+  maxPriority?: number;
 }
 
 export function celeryEnv(config: CeleryConfig): Record<string, string> {
@@ -43,6 +45,8 @@ export function celeryEnv(config: CeleryConfig): Record<string, string> {
   if (config.prefetch !== undefined)
     env.INTEROP_PREFETCH = String(config.prefetch);
   if (config.storeUrl) env.INTEROP_STORE_URL = config.storeUrl;
+  if (config.maxPriority !== undefined)
+    env.INTEROP_MAX_PRIORITY = String(config.maxPriority);
   return env;
 }
 
