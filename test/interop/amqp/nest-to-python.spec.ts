@@ -111,6 +111,11 @@ describe.each(AMQP_BACKENDS)(
       expect(await result.get({ timeout: 20 })).toBe('ok after 1 retry');
     });
 
+    it('a countdown task Celery retries: the retry goes back to its queue, get() returns its value', async () => {
+      const result = await send<string>('py.flaky', [], { countdown: 0.5 });
+      expect(await result.get({ timeout: 20 })).toBe('ok after 1 retry');
+    });
+
     it('honours a countdown: held in RabbitMQ, run by Celery at its eta, not before', async () => {
       const before = Date.now();
       const result = await send<{ ran_at: number; eta: number }>(
