@@ -15,11 +15,8 @@ import {
   NestWorkerProcess,
   stopNestWorkers,
 } from '../support/nest-worker';
-import {
-  CeleryWorker,
-  sendFromPython,
-  stopPythonProcesses,
-} from '../support/python';
+import { CeleryWorker, stopPythonProcesses } from '../support/python';
+import { SharedRun, twiceWithoutKill } from '../support/shared-run';
 import {
   QueueSnapshot,
   queueSnapshot,
@@ -46,9 +43,8 @@ describe('interop on Redis: one queue, two languages', () => {
   const prefix = interopPrefix('shared');
   const keys = new RedisKeys(prefix);
   const queue = uniqueName('shared');
-  const run = uniqueName('run');
-  const doneKey = `${prefix}${run}:done`;
   const redis = new Redis(REDIS_URL);
+  const shared = new SharedRun(redis, prefix, uniqueName('run'));
   const config = redisCeleryConfig(prefix, {
     visibilityTimeout: PY_VISIBILITY,
     acksLate: true,
@@ -73,7 +69,7 @@ describe('interop on Redis: one queue, two languages', () => {
   const celeryWorker = (name: string): Promise<CeleryWorker> =>
     CeleryWorker.start({ name, queues: [queue], config });
   const snapshot = (): Promise<QueueSnapshot> =>
-    queueSnapshot(redis, keys, queue, doneKey);
+    queueSnapshot(redis, keys, queue, shared.doneKey);
 
   afterAll(async () => {
     await stopPythonProcesses();
@@ -123,38 +119,18 @@ describe('interop on Redis: one queue, two languages', () => {
       nestWorker(nest1),
     ]);
 
-    const sendFromNest = async (): Promise<string[]> => {
-      const ids: string[] = [];
-      for (let i = 0; i < PER_SIDE; i += 50) {
-        const batch = await Promise.all(
-          Array.from({ length: Math.min(50, PER_SIDE - i) }, () =>
-            client.send('interop.mark', [run, PAUSE_MS], {
-              queue,
-              ignoreResult: true,
-            }),
-          ),
-        );
-        ids.push(...batch.map((result) => result.id));
-      }
-      return ids;
-    };
-    const [fromPython, fromNest] = await Promise.all([
-      sendFromPython(config, {
-        bulk: {
-          name: 'interop.mark',
-          args: [run, PAUSE_MS],
-          count: PER_SIDE,
-          options: { queue, ignore_result: true },
-        },
-      }).then((reports) => reports.bulk ?? []),
-      sendFromNest(),
-    ]);
-    const ids = [...fromPython, ...fromNest];
+    const ids = await shared.send({
+      client,
+      config,
+      queue,
+      perSide: PER_SIDE,
+      pauseMs: PAUSE_MS,
+    });
     expect(new Set(ids).size).toBe(2 * PER_SIDE);
 
     // Mid-run: kill one Celery and one Celeriac worker.
     await waitUntil(
-      async () => (await redis.scard(doneKey)) >= 300,
+      async () => (await shared.doneCount()) >= 300,
       60_000,
       '300 tasks done',
     );
@@ -205,21 +181,12 @@ describe('interop on Redis: one queue, two languages', () => {
     );
 
     await waitUntil(
-      async () => (await redis.scard(doneKey)) === ids.length,
+      async () => (await shared.doneCount()) === ids.length,
       90_000,
       'every task done',
     );
-    const runs = new Map<string, string[]>();
-    for (const line of await redis.lrange(`${prefix}${run}:log`, 0, -1)) {
-      const [id, worker] = line.split(' ');
-      runs.set(id, [...(runs.get(id) ?? []), worker.split('@')[0]]);
-    }
-    const killed = new Set([py1, nest1]);
-    const twiceWithoutKill = [...runs].filter(
-      ([, workers]) =>
-        workers.length > 1 && !workers.some((worker) => killed.has(worker)),
-    );
-    expect(twiceWithoutKill).toEqual([]);
+    const runs = await shared.runs();
+    expect(twiceWithoutKill(runs, [py1, nest1])).toEqual([]);
     expect(ids.filter((id) => !runs.has(id))).toEqual([]);
     const ranOn = new Set([...runs.values()].flat());
     for (const worker of [py1, nest1, nest2, py2])
