@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { MemoryResultBackend } from '../results/memory-result-backend';
 import { RedisResultBackend } from '../results/redis-result-backend';
+import { RpcResultBackend } from '../results/rpc-result-backend';
 import { ResultBackend } from '../results/result-backend';
+import { AmqpTransport } from '../transports/amqp';
 import { MemoryTransport } from '../transports/memory';
 import { RedisTransport } from '../transports/redis';
 import { Transport } from '../transports/transport';
@@ -19,6 +21,12 @@ export function createTransport(options: ResolvedOptions): Transport {
         logger: new Logger('RedisTransport'),
         ...options.brokerOptions,
       });
+    case 'amqp':
+    case 'amqps':
+      return AmqpTransport.fromUrl(options.broker, {
+        logger: new Logger('AmqpTransport'),
+        ...options.brokerOptions,
+      });
     default:
       throw new Error(
         `broker ${redact(options.broker)}: the scheme "${scheme}:" is not supported ` +
@@ -28,10 +36,10 @@ export function createTransport(options: ResolvedOptions): Transport {
 }
 
 /** The one place where a URL scheme picks a concrete result backend. */
-export function createResultBackend(
+export async function createResultBackend(
   options: ResolvedOptions,
-  _transport: Transport,
-): ResultBackend {
+  transport: Transport,
+): Promise<ResultBackend> {
   const scheme = schemeOf(options.backend, 'backend');
   switch (scheme) {
     case 'memory':
@@ -45,12 +53,36 @@ export function createResultBackend(
         expiresIn: options.resultExpiresSeconds,
         ...options.backendOptions,
       });
+    case 'rpc':
+      return connectRpcBackend(options, transport);
     default:
       throw new Error(
         `result backend ${redact(options.backend)}: the scheme "${scheme}:" is not supported ` +
           `(use memory://, redis://, rediss:// or rpc://)`,
       );
   }
+}
+
+/**
+ * `rpc://` replies travel on the AMQP broker's own connection; the reply queue is
+ * declared now, before anything is sent, or an early reply would have nowhere to go.
+ */
+async function connectRpcBackend(
+  options: ResolvedOptions,
+  transport: Transport,
+): Promise<ResultBackend> {
+  if (!(transport instanceof AmqpTransport)) {
+    throw new Error(
+      `result backend rpc:// needs an AMQP broker (amqp:// or amqps://), not ${redact(options.broker)}`,
+    );
+  }
+  const backend = new RpcResultBackend(transport.connection, {
+    expiresIn: options.resultExpiresSeconds,
+    logger: new Logger('RpcResultBackend'),
+    ...options.backendOptions,
+  });
+  await backend.connect();
+  return backend;
 }
 
 function schemeOf(url: string, what: string): string {

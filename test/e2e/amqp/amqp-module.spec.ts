@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { Test, TestingModule } from '@nestjs/testing';
+import {
+  Task,
+  TaskClient,
+  TaskQueueModule,
+  TaskQueueModuleOptions,
+} from '../../../lib';
+import { REDIS_URL } from '../redis/redis-test-support';
+import {
+  AMQP_URL,
+  deleteDelayLevels,
+  deleteQueues,
+  useSharedBroker,
+} from '../../support/amqp-broker';
+import { uniqueName } from '../../support/wait';
+
+useSharedBroker();
+
+@Injectable()
+class AmqpTasks {
+  @Task('amqp.add')
+  add(a: number, b: number): number {
+    return a + b;
+  }
+
+  @Task('amqp.fail')
+  fail(): never {
+    throw new RangeError('out of range');
+  }
+}
+
+/** TaskQueueModule on amqp://, results over rpc:// (the default) or in Redis. */
+describe.each([
+  { backend: undefined, label: 'rpc:// results' },
+  { backend: `${REDIS_URL}/1`, label: 'Redis results' },
+])('TaskQueueModule on amqp:// with $label', ({ backend }) => {
+  const queue = uniqueName('amqp-module');
+  const delayPrefix = uniqueName('amqp-module-delay');
+  const apps: TestingModule[] = [];
+
+  const app = async (
+    options: TaskQueueModuleOptions,
+    providers: unknown[] = [],
+  ) => {
+    const module = await Test.createTestingModule({
+      imports: [
+        TaskQueueModule.forRoot({
+          broker: AMQP_URL,
+          backend,
+          defaultQueue: queue,
+          brokerOptions: { delayPrefix },
+          ...options,
+        }),
+      ],
+      providers: providers as never[],
+    }).compile();
+    apps.push(module);
+    await module.init();
+    return module;
+  };
+
+  afterAll(async () => {
+    await Promise.all(apps.map((module) => module.close()));
+    await deleteQueues([queue, `${queue}.dead`]);
+    await deleteDelayLevels(delayPrefix);
+  });
+
+  it('sends from a web app and runs on a worker app; get() returns values and errors', async () => {
+    const web = await app({});
+    await app({ worker: { queues: [queue], concurrency: 4 } }, [AmqpTasks]);
+    const client = web.get(TaskClient);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        client.send<number>('amqp.add', [n, 1]),
+      ),
+    );
+    const values = await Promise.all(
+      results.map((r) => r.get({ timeout: 10 })),
+    );
+    expect(values).toEqual(Array.from({ length: 20 }, (_, n) => n + 1));
+    await expect(
+      (await client.send('amqp.fail')).get({ timeout: 10 }),
+    ).rejects.toMatchObject({
+      excType: 'RangeError',
+      excMessage: 'out of range',
+    });
+    const later = await client.send<number>('amqp.add', [1, 1], {
+      countdown: 0.3,
+    });
+    expect(await later.get({ timeout: 10 })).toBe(2);
+  });
+});
