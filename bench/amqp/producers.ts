@@ -65,7 +65,10 @@ export async function bareProducer(url: string): Promise<BenchProducer> {
           queue,
           bodyBytes(message),
           publishOptions(message),
-          (error: unknown) => (error ? reject(error) : resolve()),
+          (error: unknown) =>
+            error
+              ? reject(new Error('the broker nacked a publish'))
+              : resolve(),
         );
       });
     },
