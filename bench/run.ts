@@ -4,9 +4,12 @@
  * under bench/results/. Sections register themselves in SECTIONS below.
  */
 import { cpus } from 'node:os';
+import { amqpSection } from './amqp';
 import { BenchSection, Measurement, formatTable, writeResults } from './report';
 
-const SECTIONS: Record<string, () => Promise<BenchSection>> = {};
+const SECTIONS: Record<string, () => Promise<BenchSection>> = {
+  amqp: () => Promise.resolve(amqpSection()),
+};
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
