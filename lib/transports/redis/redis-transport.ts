@@ -1,6 +1,13 @@
 import Redis, { RedisOptions } from 'ioredis';
 import { TaskMessage, parseCeleryIso } from '../../protocol';
+import {
+  ControlBus,
+  ControlMessage,
+  ControlSubscription,
+} from '../control-bus';
 import { ConsumeOptions, Consumer, Delivery, Transport } from '../transport';
+import { RedisControlChannel } from './control-channel';
+import { PIDBOX_EXCHANGE, fanoutChannel } from './control-envelope';
 import { decodeEnvelope, encodeEnvelope } from './envelope';
 import { RedisKeys, priorityBucket } from './keys';
 import { LeaseKeeper } from './lease-keeper';
@@ -37,7 +44,7 @@ export interface RedisDeadLetter {
  * workers and producers share its queues. See docs/redis.md for the keys, the lease
  * and visibility design, the delay store and dead letters.
  */
-export class RedisTransport implements Transport {
+export class RedisTransport implements Transport, ControlBus {
   readonly kind = 'redis';
   readonly keys: RedisKeys;
   private readonly options: ResolvedRedisTransportOptions;
@@ -50,6 +57,7 @@ export class RedisTransport implements Transport {
   private readonly bound = new Set<string>();
   private readonly where: string;
   private readonly ready: ReadyGate;
+  private readonly control: RedisControlChannel;
   private closed = false;
 
   constructor(
@@ -88,6 +96,22 @@ export class RedisTransport implements Transport {
       this.options.sweepIntervalMs,
       this.options.logger,
     );
+    this.control = new RedisControlChannel({
+      client: this.client,
+      ready: this.ready,
+      channel: fanoutChannel(
+        this.options.keyPrefix,
+        this.client.options.db ?? 0,
+        PIDBOX_EXCHANGE,
+      ),
+      createSubscriber: () =>
+        this.client.duplicate({
+          connectionName: `${this.options.connectionName}:control`,
+        }),
+      waitMs: this.options.publishWaitMs,
+      where: this.where,
+      logger: this.options.logger,
+    });
   }
 
   /** `redis://[[user]:password@]host[:port][/db]` or `rediss://...` (TLS). */
@@ -174,6 +198,7 @@ export class RedisTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.control.close();
     await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
     this.consumers.clear();
     this.sweeper.stop();
@@ -240,6 +265,22 @@ export class RedisTransport implements Transport {
       if (moved < page) break;
     }
     return replayed;
+  }
+
+  /** Celery's pidbox broadcast: `PUBLISH <keyPrefix>/<db>.celery.pidbox <kombu envelope>`. */
+  async broadcastControl(message: ControlMessage): Promise<void> {
+    if (this.closed)
+      throw new Error('redis transport is closed: cannot broadcast');
+    await this.control.broadcast(message);
+  }
+
+  /** Hears the pidbox broadcasts (Celeriac's and Python's) on a connection of its own. */
+  async subscribeControl(
+    handler: (message: ControlMessage) => void,
+  ): Promise<ControlSubscription> {
+    if (this.closed)
+      throw new Error('redis transport is closed: cannot subscribe');
+    return this.control.subscribe(handler);
   }
 
   private usesDelayStore(queue: string): boolean {
