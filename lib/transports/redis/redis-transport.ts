@@ -5,7 +5,14 @@ import {
   ControlMessage,
   ControlSubscription,
 } from '../control-bus';
-import { ConsumeOptions, Consumer, Delivery, Transport } from '../transport';
+import {
+  ConsumeOptions,
+  Consumer,
+  DeadLetter,
+  DeadLetterAccess,
+  Delivery,
+  Transport,
+} from '../transport';
 import { RedisControlChannel } from './control-channel';
 import { PIDBOX_EXCHANGE, fanoutChannel } from './control-envelope';
 import { decodeEnvelope, encodeEnvelope } from './envelope';
@@ -44,7 +51,7 @@ export interface RedisDeadLetter {
  * workers and producers share its queues. See docs/redis.md for the keys, the lease
  * and visibility design, the delay store and dead letters.
  */
-export class RedisTransport implements Transport, ControlBus {
+export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
   readonly kind = 'redis';
   readonly keys: RedisKeys;
   private readonly options: ResolvedRedisTransportOptions;
@@ -281,6 +288,22 @@ export class RedisTransport implements Transport, ControlBus {
     if (this.closed)
       throw new Error('redis transport is closed: cannot subscribe');
     return this.control.subscribe(handler);
+  }
+
+  /** DeadLetterAccess: `deadLetters()` in the shape the DeadLetters service reads. */
+  async listDeadLetters(queue: string, limit = 100): Promise<DeadLetter[]> {
+    const count = Math.min(Math.floor(limit), Number.MAX_SAFE_INTEGER);
+    if (!(count > 0)) return [];
+    return (await this.deadLetters(queue, count)).map((letter) => {
+      const dead: DeadLetter = {
+        queue: letter.queue,
+        reason: letter.reason,
+        at: letter.at,
+      };
+      if (letter.message) dead.message = letter.message;
+      if (letter.decodeError) dead.decodeError = letter.decodeError;
+      return dead;
+    });
   }
 
   private usesDelayStore(queue: string): boolean {
