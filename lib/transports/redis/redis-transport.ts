@@ -205,8 +205,11 @@ export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.control.close();
-    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    // The consumers stop in this same turn (before any callback runs), as before.
+    await Promise.all([
+      ...[...this.consumers].map((consumer) => consumer.stop()),
+      this.control.close(),
+    ]);
     this.consumers.clear();
     this.sweeper.stop();
     this.leaseKeeper.stop();
