@@ -6,6 +6,7 @@ import {
   TaskQueueModuleOptions,
   WorkerOptions,
 } from '../../../lib';
+import { ConnectionsLifecycle } from '../../../lib/module/connections.lifecycle';
 import { uniqueName } from '../../support/wait';
 
 /**
@@ -116,8 +117,15 @@ export class ExecutionFixture {
       ],
       providers,
     }).compile();
+    try {
+      await app.init();
+    } catch (error) {
+      // Nest's close() rethrows a failed init and runs no shutdown hook: close the
+      // broker and backend connections here, or they keep the test process alive.
+      await app.get(ConnectionsLifecycle).onApplicationShutdown();
+      throw error;
+    }
     this.apps.push(app);
-    await app.init();
     return app;
   }
 
