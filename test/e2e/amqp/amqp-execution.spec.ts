@@ -31,13 +31,6 @@ describeExecutionContract('amqp', {
     await deleteQueues(queues);
     await deleteKeys(keyPrefix);
   },
-  // Not an AMQP gap: the Redis result backend's RevocationStore (issue 5, the
-  // redis-control branch) is what keeps revokes here. Drop this once it is merged.
-  notYet: ['kept-revokes'],
-  because: {
-    'kept-revokes':
-      'the Redis result backend has no RevocationStore on this branch yet',
-  },
 });
 
 afterAll(() => deleteDelayLevels(delayPrefix));
