@@ -82,6 +82,8 @@ export class TaskClient {
         );
       await this.eager.run(message);
     } else {
+      // rpc://: the reply queue must exist before a worker can answer.
+      if (!ignoreResult && this.backend.connect) await this.backend.connect();
       await this.transport.publish(
         options.queue ?? defaults.queue ?? this.options.defaultQueue,
         message,

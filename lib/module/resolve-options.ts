@@ -38,9 +38,11 @@ export function resolveOptions(
 ): ResolvedOptions {
   const broker = options.broker ?? 'memory://';
   const defaultQueue = options.defaultQueue ?? 'celery';
+  const backend = options.backend ?? defaultBackendFor(broker);
+  checkBackendFitsBroker(backend, broker);
   return {
     broker,
-    backend: options.backend ?? defaultBackendFor(broker),
+    backend,
     defaultQueue,
     taskDefaults: options.taskDefaults ?? {},
     resultExpiresSeconds:
@@ -111,6 +113,16 @@ function positiveSeconds(value: Duration, what: string): number {
     throw new RangeError(`${what} must be more than 0, got ${String(value)}`);
   }
   return seconds;
+}
+
+/** rpc:// replies travel through the broker: refused before any connection is made. */
+function checkBackendFitsBroker(backend: string, broker: string): void {
+  const scheme = (url: string) => url.split(':', 1)[0].toLowerCase();
+  if (scheme(backend) === 'rpc' && !/^amqps?$/.test(scheme(broker))) {
+    throw new Error(
+      `result backend rpc:// needs an amqp:// or amqps:// broker, not ${scheme(broker)}://`,
+    );
+  }
 }
 
 /** Celery's usual pairings: results beside the broker where it can keep them. */

@@ -59,7 +59,7 @@ export const EMPTY_EMBED: TaskEmbed = Object.freeze({
 /**
  * Builds a protocol v2 message exactly as Celery 5.2 `as_task_v2` does: every header
  * in Celery's order, `argsrepr`/`kwargsrepr` as saferepr writes them (at most about
- * 1024 characters), the body as compact JSON (Python writes `", "` and `": "`, which
+ * 1024 characters; no arguments is `()`, as Celery writes it), the body as compact JSON (Python writes `", "` and `": "`, which
  * is the same JSON). Throws a TypeError when `eta`/`expires` is not a time.
  */
 export function buildTaskMessage(input: TaskMessageInput): TaskMessage {
@@ -76,7 +76,11 @@ export function buildTaskMessage(input: TaskMessageInput): TaskMessage {
     timelimit: input.timeLimit ?? [null, null],
     root_id: input.rootId || input.id,
     parent_id: input.parentId ?? null,
-    argsrepr: pythonRepr(input.args, { maxLength: ARGSREPR_MAX_LENGTH }),
+    // Celery's `args = args or ()`: a call without arguments shows an empty tuple.
+    argsrepr:
+      input.args.length === 0
+        ? '()'
+        : pythonRepr(input.args, { maxLength: ARGSREPR_MAX_LENGTH }),
     kwargsrepr: pythonRepr(input.kwargs, { maxLength: ARGSREPR_MAX_LENGTH }),
     origin: input.origin,
     ignore_result: input.ignoreResult ?? false,

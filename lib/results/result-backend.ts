@@ -15,6 +15,13 @@ export interface ResultBackend {
   readonly replyTo?: string;
 
   /**
+   * Optional: gets ready to receive the results of tasks this process sends. `rpc://`
+   * declares its reply queue here, since a reply sent before it exists is lost. The
+   * client awaits it before sending; it must be cheap once done.
+   */
+  connect?(): Promise<void>;
+
+  /**
    * Stores a state. A stored SUCCESS is never overwritten (a late redelivery's
    * state loses). `context.replyTo` is the message's reply_to (used by `rpc://`).
    */

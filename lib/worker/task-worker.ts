@@ -17,6 +17,7 @@ import {
   readRevoke,
 } from '../transports/control-bus';
 import { Consumer, Delivery, Transport } from '../transports/transport';
+import { unsupportedCanvas } from './canvas-notice';
 import { RateGate } from './rate-gate';
 import { RevokedTasks } from './revoked-tasks';
 import { RunControl } from './run-control';
@@ -203,6 +204,12 @@ export class TaskWorker {
         delivery.deadLetter(`NotRegistered: ${request.name}`),
       );
       return;
+    }
+    const canvas = unsupportedCanvas(request.embed);
+    if (canvas) {
+      this.logger.warn(
+        `Task ${request.name}[${request.id}] carries ${canvas}: Celeriac does not run Celery canvas yet, so only this task runs`,
+      );
     }
     const { rateLimit, fleetRateLimit } = task.policy;
     if (

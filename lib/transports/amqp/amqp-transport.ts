@@ -277,11 +277,18 @@ export class AmqpTransport implements Transport {
           await this.declarer.delayTopology(deadline);
           // Measured after declaring: the first delay of a connection declares 32 levels.
           const delayMs = Math.max(1, dueAt.getTime() - Date.now());
-          const delayed = { ...options, expiration: undefined, BCC: queue };
+          // The delay's bits route it through the levels (as BCC: never seen by the
+          // consumer); the queue is its routing key, which the consumer does see:
+          // Celery sends a retry to the queue named by the delivery's routing key.
+          const delayed = {
+            ...options,
+            expiration: undefined,
+            BCC: delayRoutingKey(delayMs),
+          };
           await this.publisher.publish(
             {
               exchange: delayEntryExchange(this.delayPrefix),
-              routingKey: delayRoutingKey(delayMs),
+              routingKey: queue,
               content,
               options: delayed,
             },

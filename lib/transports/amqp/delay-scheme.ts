@@ -8,14 +8,15 @@ import { amqpInt } from './celery-declarations';
  *
  * Level k is a topic exchange `<prefix>.k` and a queue `<prefix>.k` whose `x-message-ttl`
  * is 2^k ms and whose dead-letter exchange is level k-1 (level 0: `<prefix>.out`).
- * A delay of d ms is published to the top level with a routing key of d's bits, highest
- * first (`0.….0.1.1.1.1.1.0.1.0.0.0` for 1000 ms). Each level exchange sends the message
- * into its queue when its bit is 1 (it waits 2^k ms there: one TTL per queue, so the head
- * always expires first) and straight on to the next level when it is 0.
- * `<prefix>.out` is a fanout into a queue with TTL 0 that dead-letters to the default
- * exchange with the message's original routing keys, which include the destination queue
- * given as `BCC` at publish time: the message lands on its queue, whatever its name,
- * without any per-queue binding.
+ * A delay of d ms is published to the top level with the destination queue as routing
+ * key and, as `BCC`, a key of d's bits, highest first (`0.….0.1.1.1.1.1.0.1.0.0.0` for
+ * 1000 ms). Each level exchange sends the message into its queue when its bit is 1 (it
+ * waits 2^k ms there: one TTL per queue, so the head always expires first) and straight
+ * on to the next level when it is 0; the queue's name, not 32 words long, matches no
+ * level's pattern. `<prefix>.out` is a fanout into a queue with TTL 0 that dead-letters
+ * to the default exchange with the message's original routing keys: the message lands on
+ * its queue, whatever its name, without any per-queue binding, and is delivered with
+ * that queue as its routing key, as if published there (Celery routes a retry by it).
  *
  * Precision: the delay is rounded up to the millisecond and never ends early; each hop
  * between levels adds about a millisecond (measured on RabbitMQ 3.10: 1 s lands 10-15 ms

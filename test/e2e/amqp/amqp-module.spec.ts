@@ -91,3 +91,16 @@ describe.each([
     expect(await later.get({ timeout: 10 })).toBe(2);
   });
 });
+
+describe('rpc:// results', () => {
+  it('are refused with a broker that is not AMQP', async () => {
+    const module = Test.createTestingModule({
+      imports: [
+        TaskQueueModule.forRoot({ broker: REDIS_URL, backend: 'rpc://' }),
+      ],
+    }).compile();
+    await expect(module).rejects.toThrow(
+      /rpc:\/\/ needs an amqp:\/\/ or amqps:\/\/ broker/,
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import type { Message } from 'amqplib';
 import { toCeleryIso } from '../../../lib/protocol';
 import { Delivery } from '../../../lib/transports/transport';
 import {
@@ -41,6 +42,33 @@ describe('AMQP delays (TTL levels in RabbitMQ)', () => {
     expect(delivery.message?.headers).toEqual(message.headers); // no x-death, no BCC
     expect(delivery.redelivered).toBe(false);
     await delivery.ack();
+  });
+
+  it("lands with its queue as routing key, as if published there (Celery sends a retry to the delivery's routing key)", async () => {
+    const queue = fx.queue('routing-key');
+    const producer = await fx.open({ delayPrefix });
+    const message = task('tests.routed');
+    message.headers.eta = toCeleryIso(new Date(Date.now() + 300));
+    await producer.publish(queue, message);
+    const { model, channel } = await rawChannel();
+    try {
+      const landed: Message[] = [];
+      await waitUntil(
+        async () => {
+          const got = await channel.get(queue, { noAck: true });
+          if (got) landed.push(got);
+          return landed.length > 0;
+        },
+        5000,
+        'the message on its queue',
+      );
+      expect(landed[0].fields).toMatchObject({
+        exchange: '',
+        routingKey: queue,
+      });
+    } finally {
+      await model.close();
+    }
   });
 
   it('keeps a delayed message in the broker while no consumer runs at all', async () => {

@@ -1,0 +1,103 @@
+"""Sends tasks the way a Python producer does, for Celeriac's interop tests.
+
+Reads one JSON object on stdin:
+
+    {"calls": [{"name": "math.add", "args": [2, 3], "kwargs": {}, "options": {...},
+                "wait": 10}],
+     "bulk": {"name": "interop.mark", "args": ["run"], "count": 1000, "options": {...}},
+     "results": [{"id": "<task id sent elsewhere>", "wait": 10}],
+     "chain": [{"name": ..., "args": [...], "options": {"queue": ...}}, ...]}
+
+`options` are send_task's (queue, countdown, expires, priority, ignore_result, headers...);
+`eta` and `expires` may be ISO-8601 strings (datetimes in Python). With `wait` (seconds)
+the script waits for the result with AsyncResult.get(propagate=False) and reports it.
+`results` reads tasks sent elsewhere, as `AsyncResult(id).get()`. `chain` sends
+`chain(*signatures)` and reports each step's id and state (the first waited for). Prints one JSON object:
+{"calls": [{"id", "state", "result", "exc_type", "exc_module", "exc_message",
+"is_instance", "traceback", "date_done"}], "bulk": [ids], "results": [same as calls]}.
+"""
+import builtins
+import datetime
+import json
+import sys
+
+from celery import chain
+
+from interop_app import app
+
+
+def options_of(raw):
+    options = dict(raw or {})
+    for name in ('eta', 'expires'):
+        if isinstance(options.get(name), str):
+            options[name] = datetime.datetime.fromisoformat(options[name])
+    return options
+
+
+def report(result, wait):
+    out = {'id': result.id}
+    if wait is None:
+        return out
+    try:
+        value = result.get(timeout=wait, propagate=False)
+    except Exception as error:  # the timeout itself
+        out.update(state='TIMEOUT', error=f'{type(error).__name__}: {error}')
+        return out
+    out['state'] = result.state
+    if isinstance(value, BaseException):
+        out['exc_type'] = type(value).__name__
+        out['exc_module'] = type(value).__module__
+        out['exc_message'] = str(value)
+        out['is_instance'] = {
+            name: isinstance(value, getattr(builtins, name))
+            for name in ('TypeError', 'ValueError', 'Exception')
+        }
+        out['traceback'] = result.traceback
+    else:
+        out['result'] = value
+    done = result.date_done
+    out['date_done'] = done.isoformat() if isinstance(done, datetime.datetime) else done
+    return out
+
+
+def main():
+    request = json.load(sys.stdin)
+    sent = []
+    for call in request.get('calls', []):
+        result = app.send_task(
+            call['name'],
+            args=call.get('args', []),
+            kwargs=call.get('kwargs', {}),
+            **options_of(call.get('options')),
+        )
+        sent.append((result, call.get('wait')))
+    out = {'calls': [report(result, wait) for result, wait in sent]}
+    if 'results' in request:
+        out['results'] = [report(app.AsyncResult(r['id']), r.get('wait', 10)) for r in request['results']]
+    if 'chain' in request:
+        steps = [
+            app.signature(step['name'], args=step.get('args', []), kwargs=step.get('kwargs', {}),
+                          options=options_of(step.get('options')))
+            for step in request['chain']
+        ]
+        last = chain(*steps).apply_async()
+        results = []
+        while last is not None:
+            results.insert(0, last)
+            last = last.parent
+        out['chain'] = [report(results[0], 10)] + [
+            {'id': result.id, 'state': result.state} for result in results[1:]
+        ]
+    bulk = request.get('bulk')
+    if bulk:
+        options = options_of(bulk.get('options'))
+        out['bulk'] = [
+            app.send_task(bulk['name'], args=bulk.get('args', []), kwargs=bulk.get('kwargs', {}), **options).id
+            for _ in range(bulk['count'])
+        ]
+    json.dump(out, sys.stdout)
+    sys.stdout.write('\n')
+
+
+if __name__ == '__main__':
+    main()

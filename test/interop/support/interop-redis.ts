@@ -1,0 +1,62 @@
+import Redis from 'ioredis';
+import { uniqueName } from '../../support/wait';
+import { CeleryConfig } from './python';
+
+/** The broker (db 0 unless REDIS_URL says otherwise); every key behind the test's prefix. */
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/**
+ * Results: Celery 5.2's Redis backend has no key prefix, so both sides use
+ * `celery-task-meta-<id>` unprefixed, in db 1; tests delete the ids they made.
+ */
+export const RESULTS_URL = `${REDIS_URL.replace(/\/\d+$/, '')}/1`;
+
+/** A key prefix (kombu's global_keyprefix, Celeriac's keyPrefix) no other test uses. */
+export function interopPrefix(label: string): string {
+  return `${uniqueName(`celeriac-interop-${label}`)}:`;
+}
+
+/** The Celery app's configuration on Redis, behind `prefix`. */
+export function redisCeleryConfig(
+  prefix: string,
+  extra: Partial<CeleryConfig> = {},
+): CeleryConfig {
+  return {
+    brokerUrl: REDIS_URL,
+    backendUrl: RESULTS_URL,
+    keyPrefix: prefix,
+    storeUrl: REDIS_URL,
+    ...extra,
+  };
+}
+
+/** Deletes every key under `prefix` (SCAN, never FLUSHDB: the server is shared). */
+export async function deletePrefix(
+  client: Redis,
+  prefix: string,
+): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(
+      cursor,
+      'MATCH',
+      `${prefix}*`,
+      'COUNT',
+      1000,
+    );
+    cursor = next;
+    if (keys.length > 0) await client.del(...keys);
+  } while (cursor !== '0');
+}
+
+/** Deletes the results of these task ids. */
+export async function deleteResults(ids: Iterable<string>): Promise<void> {
+  const keys = [...ids].map((id) => `celery-task-meta-${id}`);
+  if (keys.length === 0) return;
+  const results = new Redis(RESULTS_URL);
+  try {
+    for (let i = 0; i < keys.length; i += 1000)
+      await results.del(...keys.slice(i, i + 1000));
+  } finally {
+    results.disconnect();
+  }
+}

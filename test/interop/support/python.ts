@@ -1,0 +1,286 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+/**
+ * Real Python Celery for the interop tests: Debian's python3-celery, run with
+ * `/usr/bin/python3` (PYTHON overrides it). Every process is started in its own
+ * process group and tracked, so `stopPythonProcesses()` (afterAll) kills it and its
+ * children even when a test failed midway; the Python side also exits by itself when
+ * the test process is gone (INTEROP_PARENT_PID).
+ */
+export const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
+export const PYTHON_DIR = join(__dirname, '..', 'python');
+
+const running = new Set<ChildProcess>();
+
+/** How the Celery app in test/interop/python/interop_app.py is configured. */
+export interface CeleryConfig {
+  brokerUrl: string;
+  backendUrl: string;
+  /** kombu's global_keyprefix (Redis broker); also the prefix of what tasks record. */
+  keyPrefix?: string;
+  /** kombu's visibility_timeout in seconds (Redis broker). */
+  visibilityTimeout?: number;
+  acksLate?: boolean;
+  /** worker_prefetch_multiplier. */
+  prefetch?: number;
+  /** The Redis where tasks record what they did. */
+  storeUrl?: string;
+  /** task_queue_max_priority: RabbitMQ queues are declared with x-max-priority. */
+  maxPriority?: number;
+}
+
+export function celeryEnv(config: CeleryConfig): Record<string, string> {
+  const env: Record<string, string> = {
+    CELERY_BROKER_URL: config.brokerUrl,
+    CELERY_RESULT_BACKEND: config.backendUrl,
+    INTEROP_PARENT_PID: String(process.pid),
+    PYTHONUNBUFFERED: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
+  if (config.keyPrefix) env.INTEROP_KEY_PREFIX = config.keyPrefix;
+  if (config.visibilityTimeout !== undefined)
+    env.INTEROP_VISIBILITY_TIMEOUT = String(config.visibilityTimeout);
+  if (config.acksLate) env.INTEROP_ACKS_LATE = '1';
+  if (config.prefetch !== undefined)
+    env.INTEROP_PREFETCH = String(config.prefetch);
+  if (config.storeUrl) env.INTEROP_STORE_URL = config.storeUrl;
+  if (config.maxPriority !== undefined)
+    env.INTEROP_MAX_PRIORITY = String(config.maxPriority);
+  return env;
+}
+
+function spawnPython(
+  args: string[],
+  env: Record<string, string>,
+  stdin: 'pipe' | 'ignore',
+): ChildProcess {
+  const child = spawn(PYTHON, args, {
+    cwd: PYTHON_DIR,
+    env: { ...process.env, ...env },
+    stdio: [stdin, 'pipe', 'pipe'],
+    detached: true, // its own process group: killed as a whole
+  });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
+/** A `celery worker` process of the interop app. */
+export class CeleryWorker {
+  private log = '';
+
+  private constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+  ) {
+    const append = (chunk: Buffer) => {
+      this.log += chunk.toString();
+      if (this.log.length > 200_000) this.log = this.log.slice(-100_000);
+    };
+    child.stdout?.on('data', append);
+    child.stderr?.on('data', append);
+  }
+
+  /**
+   * Starts `celery -A interop_app worker -P threads` on `queues` and resolves once it
+   * logged "ready." (it then consumes). Rejects with its output if it exits first.
+   */
+  static async start(options: {
+    name: string;
+    queues: string[];
+    config: CeleryConfig;
+    concurrency?: number;
+  }): Promise<CeleryWorker> {
+    const child = spawnPython(
+      [
+        '-m',
+        'celery',
+        '-A',
+        'interop_app',
+        'worker',
+        '-P',
+        'threads',
+        '-c',
+        String(options.concurrency ?? 4),
+        '-Q',
+        options.queues.join(','),
+        '--without-gossip',
+        '--without-mingle',
+        '--without-heartbeat',
+        '-n',
+        `${options.name}@%h`,
+        '-l',
+        'INFO',
+      ],
+      celeryEnv(options.config),
+      'ignore',
+    );
+    const worker = new CeleryWorker(options.name, child);
+    await worker.waitForLog(/ ready\.\s*$/m, 30_000);
+    return worker;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get output(): string {
+    return this.log;
+  }
+
+  /** Resolves once the worker's output matches `pattern`. */
+  waitForLog(pattern: RegExp, timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (pattern.test(this.log)) return finish();
+      };
+      const onExit = (code: number | null, signal: string | null) =>
+        finish(
+          new Error(
+            `celery worker ${this.name} exited (${code ?? signal}) before ${pattern}:\n${this.log}`,
+          ),
+        );
+      const timer = setTimeout(
+        () =>
+          finish(
+            new Error(
+              `celery worker ${this.name}: no ${pattern} within ${timeoutMs} ms:\n${this.log}`,
+            ),
+          ),
+        timeoutMs,
+      );
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        this.child.stdout?.off('data', check);
+        this.child.stderr?.off('data', check);
+        this.child.off('exit', onExit);
+        if (error) reject(error);
+        else resolve();
+      };
+      this.child.stdout?.on('data', check);
+      this.child.stderr?.on('data', check);
+      this.child.once('exit', onExit);
+      check();
+    });
+  }
+
+  /** Sends a signal to the worker's whole process group. */
+  signal(signal: NodeJS.Signals): void {
+    signalGroup(this.child, signal);
+  }
+
+  /** SIGKILL, then waits until the process is gone. */
+  async kill(): Promise<void> {
+    await killAndWait(this.child);
+  }
+}
+
+/** The JSON `send.py` prints for one call (see its docstring). */
+export interface PythonCallReport {
+  id: string;
+  state?: string;
+  result?: unknown;
+  exc_type?: string;
+  exc_module?: string;
+  exc_message?: string;
+  is_instance?: Record<'TypeError' | 'ValueError' | 'Exception', boolean>;
+  traceback?: string | null;
+  date_done?: string | null;
+  error?: string;
+}
+
+export interface PythonCall {
+  name: string;
+  args?: unknown[];
+  kwargs?: Record<string, unknown>;
+  /** apply_async options; `eta`/`expires` may be seconds from now. */
+  options?: Record<string, unknown>;
+  /** Wait this many seconds for the result (AsyncResult.get). */
+  wait?: number;
+}
+
+/**
+ * Sends tasks from Python (`send.py`): each call with `app.send_task`, then waits for
+ * those that ask to; `bulk` sends one task `count` times. Resolves with what it printed.
+ */
+export async function sendFromPython(
+  config: CeleryConfig,
+  request: {
+    calls?: PythonCall[];
+    bulk?: { name: string; args?: unknown[]; count: number; options?: object };
+    /** Tasks sent elsewhere, read with `AsyncResult(id).get()`. */
+    results?: { id: string; wait?: number }[];
+    /** One `chain(*signatures).apply_async()`. */
+    chain?: Omit<PythonCall, 'wait'>[];
+  },
+): Promise<PythonReports> {
+  const output = await runPythonScript('send.py', config, request);
+  return JSON.parse(output) as PythonReports;
+}
+
+export interface PythonReports {
+  calls: PythonCallReport[];
+  bulk?: string[];
+  results?: PythonCallReport[];
+  /** The chain's steps in order: the first waited for, the others' state only. */
+  chain?: PythonCallReport[];
+}
+
+/** Runs a script of test/interop/python with `input` as JSON on stdin; resolves with its stdout. */
+export function runPythonScript(
+  script: string,
+  config: CeleryConfig,
+  input: unknown,
+  timeoutMs = 60_000,
+): Promise<string> {
+  const child = spawnPython([script], celeryEnv(config), 'pipe');
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin?.end(JSON.stringify(input));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signalGroup(child, 'SIGKILL');
+      reject(new Error(`${script} took more than ${timeoutMs} ms:\n${stderr}`));
+    }, timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else
+        reject(
+          new Error(
+            `${script} exited (${code ?? signal}):\n${stderr}${stdout}`,
+          ),
+        );
+    });
+  });
+}
+
+/** Kills every Python process this test file started (afterAll), and waits for them. */
+export async function stopPythonProcesses(): Promise<void> {
+  await Promise.all([...running].map((child) => killAndWait(child)));
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function killAndWait(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  signalGroup(child, 'SIGKILL');
+  await exited;
+}
+
+// Last resort when the test process exits without its afterAll (a crash, a timeout).
+process.once('exit', () => {
+  for (const child of running) signalGroup(child, 'SIGKILL');
+});
