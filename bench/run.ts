@@ -5,8 +5,11 @@
  */
 import { cpus } from 'node:os';
 import { BenchSection, Measurement, formatTable, writeResults } from './report';
+import { redisSection } from './redis/section';
 
-const SECTIONS: Record<string, () => Promise<BenchSection>> = {};
+const SECTIONS: Record<string, () => Promise<BenchSection>> = {
+  redis: async () => redisSection(),
+};
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -1,0 +1,105 @@
+/**
+ * A bench worker in its own process: `BENCH_SYSTEM` (celeriac | bullmq) consumes the
+ * scenario's queue at `BENCH_CONCURRENCY` until `BENCH_EXPECT` tasks are done, then
+ * prints its figures as one `BENCH {json}` line and exits.
+ * - processing: the queue is pre-filled; time from the start of consumption to the
+ *   last completion, and the RSS while it lasts.
+ * - latency: prints `BENCH {"ready":true}`, then records now - sentAt in each task.
+ */
+import { Worker } from 'bullmq';
+import { TaskWorkerService } from '../../lib';
+import { bullConnection } from './bullmq-side';
+import { LatencyRecorder, openCeleriac } from './celeriac-app';
+import { BenchPlace } from './names';
+import { RssSampler, wallClockMs } from './stats';
+
+export interface WorkerReport {
+  ms?: number;
+  peakMb?: number;
+  steadyMb?: number;
+  latencies?: number[];
+}
+
+const env = process.env;
+const place = JSON.parse(env.BENCH_PLACE!) as BenchPlace;
+const mode = env.BENCH_MODE as 'processing' | 'latency';
+const concurrency = Number(env.BENCH_CONCURRENCY);
+const expected = Number(env.BENCH_EXPECT);
+
+function report(value: object): void {
+  process.stdout.write(`BENCH ${JSON.stringify(value)}\n`);
+}
+
+/** Resolves when `done()` holds, checked every `everyMs`. */
+function whenDone(done: () => boolean, everyMs = 2): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (!done()) return;
+      clearInterval(timer);
+      resolve();
+    }, everyMs);
+  });
+}
+
+async function celeriac(): Promise<void> {
+  const app = await openCeleriac(place, true);
+  const recorder = app.get(LatencyRecorder);
+  const rss = new RssSampler();
+  if (mode === 'latency') report({ ready: true });
+  const started = performance.now();
+  rss.start();
+  const worker = await app
+    .get(TaskWorkerService)
+    .start({ queues: [place.queue], concurrency });
+  if (mode === 'processing') {
+    await whenDone(() => worker.processed >= expected);
+    const ms = performance.now() - started;
+    report({ ms, ...rss.stop() } satisfies WorkerReport);
+  } else {
+    await whenDone(() => recorder.samples.length >= expected, 20);
+    report({ latencies: recorder.samples } satisfies WorkerReport);
+  }
+  await app.close();
+}
+
+async function bullmq(): Promise<void> {
+  const latencies: number[] = [];
+  let completed = 0;
+  const worker = new Worker(
+    place.queue,
+    async (job) => {
+      if (job.name === 'stamp')
+        latencies.push(wallClockMs() - (job.data as { sentAt: number }).sentAt);
+    },
+    {
+      connection: bullConnection(place),
+      prefix: place.bullPrefix,
+      concurrency,
+      autorun: false,
+    },
+  );
+  worker.on('completed', () => completed++);
+  await worker.waitUntilReady();
+  const rss = new RssSampler();
+  if (mode === 'latency') report({ ready: true });
+  const started = performance.now();
+  rss.start();
+  void worker.run();
+  if (mode === 'processing') {
+    await whenDone(() => completed >= expected);
+    const ms = performance.now() - started;
+    report({ ms, ...rss.stop() } satisfies WorkerReport);
+  } else {
+    await whenDone(() => latencies.length >= expected, 20);
+    report({ latencies } satisfies WorkerReport);
+  }
+  await worker.close();
+}
+
+(env.BENCH_SYSTEM === 'bullmq' ? bullmq() : celeriac()).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
