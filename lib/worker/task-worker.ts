@@ -32,7 +32,10 @@ export interface TaskWorkerDeps {
 export class TaskWorker {
   private readonly logger: Logger;
   private readonly waiting: Delivery[] = [];
+  /** Every delivery being handled, from decode to settle: what shutdown waits for. */
   private readonly running = new Set<Promise<void>>();
+  /** Task functions running now: at most `concurrency`. */
+  private executing = 0;
   private consumer: Consumer | null = null;
   private stopping = false;
   private keepAlive: NodeJS.Timeout | null = null;
@@ -46,6 +49,7 @@ export class TaskWorker {
     this.logger = deps.logger ?? new Logger('TaskWorker');
   }
 
+  /** Deliveries being handled (running, or storing their result and settling). */
   get inFlight(): number {
     return this.running.size;
   }
@@ -107,27 +111,43 @@ export class TaskWorker {
     this.drain();
   }
 
+  /**
+   * Starts waiting deliveries while fewer than `concurrency` tasks run. A slot is taken
+   * for the whole handling and given back as soon as the task function returned:
+   * storing the result and acking go on meanwhile (the broker's prefetch bounds them).
+   */
   private drain(): void {
     while (
       !this.stopping &&
-      this.running.size < this.options.concurrency &&
+      this.executing < this.options.concurrency &&
       this.waiting.length > 0
     ) {
       const delivery = this.waiting.shift()!;
-      const run = this.handle(delivery)
+      this.executing++;
+      let slotFreed = false;
+      const freeSlot = () => {
+        if (slotFreed) return;
+        slotFreed = true;
+        this.executing--;
+        this.drain();
+      };
+      const run = this.handle(delivery, freeSlot)
         .catch((error: unknown) =>
           this.logger.error(`Unexpected worker error: ${String(error)}`),
         )
         .finally(() => {
           this.running.delete(run);
           this.processed++;
-          this.drain();
+          freeSlot();
         });
       this.running.add(run);
     }
   }
 
-  private async handle(delivery: Delivery): Promise<void> {
+  private async handle(
+    delivery: Delivery,
+    freeSlot: () => void,
+  ): Promise<void> {
     const request = await this.decode(delivery);
     if (!request) return;
 
@@ -166,6 +186,7 @@ export class TaskWorker {
     const acksLate = task.options.acksLate ?? this.deps.acksLateByDefault;
     if (!acksLate) await this.settle(() => delivery.ack());
     const meta = await this.deps.executor.execute(task, request);
+    freeSlot();
     if (meta.status === 'FAILURE') {
       this.logger.warn(
         `Task ${request.name}[${request.id}] failed: ${describe(meta.result)}`,
