@@ -2,7 +2,7 @@ import { BenchSection, Measurement } from '../report';
 import { REDIS_URL } from './names';
 import { SYSTEMS } from './producers';
 import { enqueue, latency, processing } from './scenarios';
-import { RedisBenchSizes, sizesFromEnv } from './sizes';
+import { RedisBenchSizes, ScenarioGroup, sizesFromEnv } from './sizes';
 
 /**
  * Celeriac against BullMQ on the same Redis, one system after the other per scenario,
@@ -36,12 +36,16 @@ export function redisSection(
           }
         }
       };
-      await step('enqueue', (system) => enqueue(system, sizes, redisUrl));
-      for (const concurrency of sizes.concurrencies)
+      const runs = (group: ScenarioGroup) =>
+        !sizes.only || sizes.only.includes(group);
+      if (runs('enqueue'))
+        await step('enqueue', (system) => enqueue(system, sizes, redisUrl));
+      for (const concurrency of runs('process') ? sizes.concurrencies : [])
         await step(`process c=${concurrency}`, (system) =>
           processing(system, concurrency, sizes, redisUrl),
         );
-      await step('latency', (system) => latency(system, sizes, redisUrl));
+      if (runs('latency'))
+        await step('latency', (system) => latency(system, sizes, redisUrl));
       return measurements;
     },
   };

@@ -11,7 +11,11 @@ export interface RedisBenchSizes {
   /** End-to-end latency: tasks per second, for this many seconds. */
   latencyRate: number;
   latencySeconds: number;
+  /** Which scenario groups run (default all): `BENCH_REDIS_ONLY=process,latency`. */
+  only?: ScenarioGroup[];
 }
+
+export type ScenarioGroup = 'enqueue' | 'process' | 'latency';
 
 export const FULL_SIZES: RedisBenchSizes = {
   enqueueOne: 5000,
@@ -39,5 +43,6 @@ export function sizesFromEnv(env = process.env): RedisBenchSizes {
     batch: Math.min(FULL_SIZES.batch, scaled(FULL_SIZES.enqueueBatched)),
     processing: scaled(FULL_SIZES.processing),
     latencySeconds: Math.max(0.2, FULL_SIZES.latencySeconds * scale),
+    only: env.BENCH_REDIS_ONLY?.split(',') as ScenarioGroup[] | undefined,
   };
 }
