@@ -15,6 +15,7 @@ import {
 import { describeRedis, parseRedisUrl } from './redis-url';
 import { Sweeper } from './sweeper';
 import {
+  DeadlineWatch,
   ReadyGate,
   closeConnection,
   watchConnection,
@@ -50,6 +51,7 @@ export class RedisTransport implements Transport {
   private readonly bound = new Set<string>();
   private readonly where: string;
   private readonly ready: ReadyGate;
+  private readonly publishes: DeadlineWatch;
   private closed = false;
 
   constructor(
@@ -73,6 +75,7 @@ export class RedisTransport implements Transport {
       () => void this.leaseKeeper.renewNow(),
     );
     this.ready = new ReadyGate(this.client, this.where);
+    this.publishes = new DeadlineWatch(this.options.publishWaitMs, this.where);
     this.settler = new RedisSettler(this.client, this.keys);
     this.leaseKeeper = new LeaseKeeper(
       () => this.settler.heldTags(),
@@ -128,7 +131,7 @@ export class RedisTransport implements Transport {
             ],
             [envelope, binding],
           );
-    await withDeadline(write, this.options.publishWaitMs, what, this.where);
+    await this.publishes.run(write, what);
     if (binding) this.bound.add(queue);
   }
 
