@@ -39,8 +39,11 @@ export function enqueue(
       for (let i = 0; i < warmUp; i++) await producer.one(i);
       await producer.many(0, sizes.batch);
       let started = performance.now();
+      const cpu = process.cpuUsage();
       for (let i = 0; i < sizes.enqueueOne; i++) await producer.one(i);
       const one = perSecond(sizes.enqueueOne, performance.now() - started);
+      const used = process.cpuUsage(cpu);
+      const cpuPerSend = (used.user + used.system) / sizes.enqueueOne;
       started = performance.now();
       for (let i = 0; i < sizes.enqueueBatched; i += sizes.batch)
         await producer.many(i, Math.min(sizes.batch, sizes.enqueueBatched - i));
@@ -54,6 +57,12 @@ export function enqueue(
           value: one,
           unit: 'tasks/s',
           better: 'higher',
+        },
+        {
+          scenario: 'producer CPU per send, one at a time',
+          value: cpuPerSend,
+          unit: 'us',
+          better: 'lower',
         },
         {
           scenario: `enqueue, ${sizes.batch} at once`,
@@ -102,6 +111,12 @@ export function processing(
       ];
       if (concurrency === Math.max(...sizes.concurrencies)) {
         figures.push(
+          {
+            scenario: `worker CPU per task (c=${concurrency})`,
+            value: result.cpuUsPerTask!,
+            unit: 'us',
+            better: 'lower',
+          },
           {
             scenario: `worker RSS peak (c=${concurrency})`,
             value: result.peakMb!,

@@ -15,6 +15,8 @@ import { RssSampler, wallClockMs } from './stats';
 
 export interface WorkerReport {
   ms?: number;
+  /** This process's CPU time (user + system) per task, in microseconds. */
+  cpuUsPerTask?: number;
   peakMb?: number;
   steadyMb?: number;
   latencies?: number[];
@@ -28,6 +30,11 @@ const expected = Number(env.BENCH_EXPECT);
 
 function report(value: object): void {
   process.stdout.write(`BENCH ${JSON.stringify(value)}\n`);
+}
+
+function cpuPerTask(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / expected;
 }
 
 /** Resolves when `done()` holds, checked every `everyMs`. */
@@ -47,6 +54,7 @@ async function celeriac(): Promise<void> {
   const rss = new RssSampler();
   if (mode === 'latency') report({ ready: true });
   const started = performance.now();
+  const cpu = process.cpuUsage();
   rss.start();
   const worker = await app
     .get(TaskWorkerService)
@@ -54,7 +62,11 @@ async function celeriac(): Promise<void> {
   if (mode === 'processing') {
     await whenDone(() => worker.processed >= expected);
     const ms = performance.now() - started;
-    report({ ms, ...rss.stop() } satisfies WorkerReport);
+    report({
+      ms,
+      cpuUsPerTask: cpuPerTask(cpu),
+      ...rss.stop(),
+    } satisfies WorkerReport);
   } else {
     await whenDone(() => recorder.samples.length >= expected, 20);
     report({ latencies: recorder.samples } satisfies WorkerReport);
@@ -83,12 +95,17 @@ async function bullmq(): Promise<void> {
   const rss = new RssSampler();
   if (mode === 'latency') report({ ready: true });
   const started = performance.now();
+  const cpu = process.cpuUsage();
   rss.start();
   void worker.run();
   if (mode === 'processing') {
     await whenDone(() => completed >= expected);
     const ms = performance.now() - started;
-    report({ ms, ...rss.stop() } satisfies WorkerReport);
+    report({
+      ms,
+      cpuUsPerTask: cpuPerTask(cpu),
+      ...rss.stop(),
+    } satisfies WorkerReport);
   } else {
     await whenDone(() => latencies.length >= expected, 20);
     report({ latencies } satisfies WorkerReport);

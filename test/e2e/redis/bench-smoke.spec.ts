@@ -21,10 +21,12 @@ describe('bench: the redis section (smoke run)', () => {
     ).run();
     const scenarios = [
       'enqueue, one at a time',
+      'producer CPU per send, one at a time',
       'enqueue, 20 at once',
       'process, concurrency 1',
       'process, concurrency 10',
       'process, concurrency 100',
+      'worker CPU per task (c=100)',
       'worker RSS peak (c=100)',
       'worker RSS steady (c=100)',
       'latency p50 at 100/s',
