@@ -12,7 +12,10 @@ export class BenchChild {
 
   constructor(env: Record<string, string>) {
     const worker = join(compiledRoot(), 'bench', 'redis', 'worker-child.js');
-    this.process = spawn(process.execPath, [worker], {
+    // BENCH_WORKER_ARGS: node flags for the workers, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+    const flags =
+      process.env.BENCH_WORKER_ARGS?.split(' ').filter(Boolean) ?? [];
+    this.process = spawn(process.execPath, [...flags, worker], {
       env: { ...process.env, NODE_PATH: NODE_MODULES, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -6,10 +6,6 @@
  *   last completion, and the RSS while it lasts.
  * - latency: prints `BENCH {"ready":true}`, then records now - sentAt in each task.
  */
-import { Worker } from 'bullmq';
-import { TaskWorkerService } from '../../lib';
-import { bullConnection } from './bullmq-side';
-import { LatencyRecorder, openCeleriac } from './celeriac-app';
 import { BenchPlace } from './names';
 import { RssSampler, wallClockMs } from './stats';
 
@@ -48,7 +44,10 @@ function whenDone(done: () => boolean, everyMs = 2): Promise<void> {
   });
 }
 
+// Each system loads only its own code: the RSS measured is its own.
 async function celeriac(): Promise<void> {
+  const { TaskWorkerService } = await import('../../lib');
+  const { LatencyRecorder, openCeleriac } = await import('./celeriac-app');
   const app = await openCeleriac(place, true);
   const recorder = app.get(LatencyRecorder);
   const rss = new RssSampler();
@@ -75,6 +74,8 @@ async function celeriac(): Promise<void> {
 }
 
 async function bullmq(): Promise<void> {
+  const { Worker } = await import('bullmq');
+  const { bullConnection } = await import('./bullmq-side');
   const latencies: number[] = [];
   let completed = 0;
   const worker = new Worker(
