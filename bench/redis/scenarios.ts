@@ -7,12 +7,12 @@ import { RedisBenchSizes } from './sizes';
 import { percentile } from './stats';
 import type { WorkerReport } from './worker-child';
 
-type Figure = Omit<Measurement, 'section' | 'system'>;
+export type Figure = Omit<Measurement, 'section' | 'system'>;
 
 const perSecond = (count: number, ms: number) => (count * 1000) / ms;
 
 /** Runs `body` on a fresh place and deletes its keys afterwards. */
-async function inPlace<T>(
+export async function inPlace<T>(
   label: string,
   redisUrl: string,
   body: (place: BenchPlace) => Promise<T>,
