@@ -6,9 +6,11 @@
 import { cpus } from 'node:os';
 import { amqpSection } from './amqp';
 import { BenchSection, Measurement, formatTable, writeResults } from './report';
+import { redisSection } from './redis/section';
 
 const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   amqp: () => Promise.resolve(amqpSection()),
+  redis: async () => redisSection(),
 };
 
 async function main(): Promise<void> {

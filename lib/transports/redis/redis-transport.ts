@@ -29,6 +29,7 @@ import {
 import { describeRedis, parseRedisUrl } from './redis-url';
 import { Sweeper } from './sweeper';
 import {
+  DeadlineWatch,
   ReadyGate,
   closeConnection,
   watchConnection,
@@ -65,6 +66,7 @@ export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
   private readonly where: string;
   private readonly ready: ReadyGate;
   private readonly control: RedisControlChannel;
+  private readonly publishes: DeadlineWatch;
   private closed = false;
 
   constructor(
@@ -88,6 +90,7 @@ export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
       () => void this.leaseKeeper.renewNow(),
     );
     this.ready = new ReadyGate(this.client, this.where);
+    this.publishes = new DeadlineWatch(this.options.publishWaitMs, this.where);
     this.settler = new RedisSettler(this.client, this.keys);
     this.leaseKeeper = new LeaseKeeper(
       () => this.settler.heldTags(),
@@ -159,7 +162,7 @@ export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
             ],
             [envelope, binding],
           );
-    await withDeadline(write, this.options.publishWaitMs, what, this.where);
+    await this.publishes.run(write, what);
     if (binding) this.bound.add(queue);
   }
 
