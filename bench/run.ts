@@ -4,9 +4,14 @@
  * under bench/results/. Sections register themselves in SECTIONS below.
  */
 import { cpus } from 'node:os';
+import { amqpSection } from './amqp';
 import { BenchSection, Measurement, formatTable, writeResults } from './report';
+import { redisSection } from './redis/section';
 
-const SECTIONS: Record<string, () => Promise<BenchSection>> = {};
+const SECTIONS: Record<string, () => Promise<BenchSection>> = {
+  amqp: () => Promise.resolve(amqpSection()),
+  redis: async () => redisSection(),
+};
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

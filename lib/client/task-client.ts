@@ -11,7 +11,11 @@ import {
   TRANSPORT,
 } from '../module/tokens';
 import { ResolvedOptions } from '../module/resolve-options';
-import { buildTaskMessage, guardArguments, parseCeleryIso } from '../protocol';
+import {
+  buildTaskMessage,
+  guardArgumentsForSend,
+  parseCeleryIso,
+} from '../protocol';
 import { TaskRegistry } from '../registry/task-registry';
 import { ResultBackend } from '../results/result-backend';
 import { RevocationStore } from '../results/revocation-store';
@@ -54,7 +58,8 @@ export class TaskClient {
   ): Promise<AsyncResult<R>> {
     if (typeof name !== 'string' || name === '')
       throw new TypeError('task name must be a non-empty string');
-    const plain = guardArguments(args, options.kwargs ?? {});
+    // The message is serialized below, before any await: no copy of plain data needed.
+    const plain = guardArgumentsForSend(args, options.kwargs ?? {});
     const defaults = this.defaultsFor(name);
     const id = options.taskId ?? randomUUID();
     const ignoreResult = options.ignoreResult ?? defaults.ignoreResult ?? false;

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { MemoryResultBackend } from '../results/memory-result-backend';
 import { RedisResultBackend } from '../results/redis-result-backend';
-import { ResultBackend } from '../results/result-backend';
 import { RpcResultBackend } from '../results/rpc-result-backend';
+import { ResultBackend } from '../results/result-backend';
 import { AmqpTransport } from '../transports/amqp';
 import { MemoryTransport } from '../transports/memory';
 import { RedisTransport } from '../transports/redis';
@@ -36,10 +36,10 @@ export function createTransport(options: ResolvedOptions): Transport {
 }
 
 /** The one place where a URL scheme picks a concrete result backend. */
-export function createResultBackend(
+export async function createResultBackend(
   options: ResolvedOptions,
   transport: Transport,
-): ResultBackend {
+): Promise<ResultBackend> {
   const scheme = schemeOf(options.backend, 'backend');
   switch (scheme) {
     case 'memory':
@@ -54,23 +54,35 @@ export function createResultBackend(
         ...options.backendOptions,
       });
     case 'rpc':
-      // Replies travel through the broker: rpc:// shares the AMQP transport's connection.
-      if (!(transport instanceof AmqpTransport)) {
-        throw new Error(
-          `result backend rpc:// needs an amqp:// or amqps:// broker, not ${redact(options.broker)}`,
-        );
-      }
-      return new RpcResultBackend(transport.connection, {
-        expiresIn: options.resultExpiresSeconds,
-        logger: new Logger('RpcResultBackend'),
-        ...options.backendOptions,
-      });
+      return connectRpcBackend(options, transport);
     default:
       throw new Error(
         `result backend ${redact(options.backend)}: the scheme "${scheme}:" is not supported ` +
           `(use memory://, redis://, rediss:// or rpc://)`,
       );
   }
+}
+
+/**
+ * `rpc://` replies travel on the AMQP broker's own connection; the reply queue is
+ * declared now, before anything is sent, or an early reply would have nowhere to go.
+ */
+async function connectRpcBackend(
+  options: ResolvedOptions,
+  transport: Transport,
+): Promise<ResultBackend> {
+  if (!(transport instanceof AmqpTransport)) {
+    throw new Error(
+      `result backend rpc:// needs an AMQP broker (amqp:// or amqps://), not ${redact(options.broker)}`,
+    );
+  }
+  const backend = new RpcResultBackend(transport.connection, {
+    expiresIn: options.resultExpiresSeconds,
+    logger: new Logger('RpcResultBackend'),
+    ...options.backendOptions,
+  });
+  await backend.connect();
+  return backend;
 }
 
 function schemeOf(url: string, what: string): string {

@@ -25,6 +25,27 @@ export function guardArguments(
   };
 }
 
+/**
+ * `guardArguments` for a caller that serializes the arguments at once (the client
+ * building a message): plain JSON, which nearly every call sends, is checked without
+ * copying or building paths and returned as it is; anything else (Dates, undefined,
+ * what is refused) goes through `guardArguments`.
+ */
+export function guardArgumentsForSend(
+  args: readonly unknown[],
+  kwargs: Record<string, unknown>,
+): { args: unknown[]; kwargs: Record<string, unknown> } {
+  if (
+    Array.isArray(args) &&
+    isJsonAsIs(args, 0) &&
+    isPlainObject(kwargs) &&
+    isJsonAsIs(kwargs, 0)
+  ) {
+    return { args: args as unknown[], kwargs };
+  }
+  return guardArguments(args, kwargs);
+}
+
 function visit(value: unknown, path: string, seen: Set<object>): unknown {
   switch (typeof value) {
     case 'string':
@@ -118,6 +139,44 @@ function visitRecord(
     }
     return copy;
   });
+}
+
+/** Deeper than this, the copying path decides (it also finds cycles). */
+const AS_IS_MAX_DEPTH = 32;
+
+/**
+ * True when `value` would come out of `visit` unchanged: strings, booleans, finite
+ * numbers, null, dense arrays and plain objects of those, no undefined, no symbol keys.
+ */
+function isJsonAsIs(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth >= AS_IS_MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item === undefined || !isJsonAsIs(item, depth + 1)) return false;
+    }
+    return true;
+  }
+  if (!isPlainObject(value)) return false;
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) return false;
+    const item = record[key];
+    if (item === undefined || !isJsonAsIs(item, depth + 1)) return false;
+  }
+  return Object.getOwnPropertySymbols(record).length === 0;
 }
 
 /** Runs `copy` with `object` marked as being visited, to detect cycles. */

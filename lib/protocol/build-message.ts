@@ -85,16 +85,7 @@ export function buildTaskMessage(input: TaskMessageInput): TaskMessage {
     origin: input.origin,
     ignore_result: input.ignoreResult ?? false,
   };
-  for (const [key, value] of Object.entries(input.headers ?? {})) {
-    if (Object.hasOwn(headers, key)) continue;
-    // Defined, not assigned, so that '__proto__' stays a header.
-    Object.defineProperty(headers, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
+  if (input.headers) addExtraHeaders(headers, input.headers);
   const message: TaskMessage = {
     headers,
     properties: {
@@ -119,6 +110,22 @@ export function buildTaskMessage(input: TaskMessageInput): TaskMessage {
     message.properties.expiration = String(ms);
   }
   return message;
+}
+
+function addExtraHeaders(
+  headers: TaskHeaders,
+  extra: Record<string, unknown>,
+): void {
+  for (const [key, value] of Object.entries(extra)) {
+    if (Object.hasOwn(headers, key)) continue;
+    // Defined, not assigned, so that '__proto__' stays a header.
+    Object.defineProperty(headers, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
 }
 
 function isoHeader(

@@ -1,6 +1,7 @@
 /** ISO-8601 in Celery's shape: microseconds and an explicit `+00:00` offset. */
 export function toCeleryIso(date: Date): string {
-  return date.toISOString().replace('Z', '000+00:00');
+  // toISOString ends in 'Z'; slicing is cheaper than a replace on the worker's hot path.
+  return `${date.toISOString().slice(0, -1)}000+00:00`;
 }
 
 /**

@@ -25,6 +25,9 @@ export function pythonRepr(
 ): string {
   const maxLevels = options.maxLevels ?? 3;
   let remaining = options.maxLength ?? Infinity;
+  // Short values (nearly every argsrepr) need no cutting: written in one pass.
+  const whole = shortRepr(value, 0, maxLevels || Infinity, remaining - 1);
+  if (whole !== undefined && whole.length < remaining) return whole;
   const out: string[] = [];
   const closers: string[] = [];
   for (const token of tokens(value, 0, maxLevels || Infinity)) {
@@ -59,6 +62,60 @@ export function pythonRepr(
     remaining -= text.length;
   }
   return out.join('');
+}
+
+/**
+ * The repr `tokens` would give, written directly, or undefined as soon as it grows
+ * past `budget` characters (then the general path cuts it where saferepr would).
+ */
+function shortRepr(
+  value: unknown,
+  level: number,
+  maxLevels: number,
+  budget: number,
+): string | undefined {
+  if (value === null || value === undefined) return 'None';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'True' : 'False';
+    case 'number':
+      return pythonNumber(value);
+    case 'string':
+      return value.length + 2 > budget
+        ? undefined
+        : `'${value.replace(/'/g, "\\'")}'`;
+    case 'object':
+      break;
+    default:
+      return undefined; // rare: the general path
+  }
+  const isArray = Array.isArray(value);
+  if (level >= maxLevels) return isArray ? '[...]' : '{...}';
+  let out = isArray ? '[' : '{';
+  if (isArray) {
+    for (let i = 0; i < value.length; i++) {
+      const item = shortRepr(
+        value[i],
+        level + 1,
+        maxLevels,
+        budget - out.length,
+      );
+      if (item === undefined) return undefined;
+      out += i > 0 ? `, ${item}` : item;
+      if (out.length > budget) return undefined;
+    }
+    return `${out}]`;
+  }
+  let first = true;
+  for (const [key, item] of Object.entries(value)) {
+    const keyText = shortRepr(key, level, maxLevels, budget - out.length);
+    const itemText = shortRepr(item, level + 1, maxLevels, budget - out.length);
+    if (keyText === undefined || itemText === undefined) return undefined;
+    out += `${first ? '' : ', '}${keyText}: ${itemText}`;
+    first = false;
+    if (out.length > budget) return undefined;
+  }
+  return `${out}}`;
 }
 
 type Token =

@@ -6,6 +6,8 @@ import { ResultBackend, StoreContext } from './result-backend';
 import { closeConnection } from '../transports/redis/connection';
 import { TickBatcher } from '../transports/redis/tick-batcher';
 import { RedisResultWaiters } from './redis-result-waiters';
+import { RedisRevocations } from './redis-revocations';
+import { RevocationStore, RevokedTask } from './revocation-store';
 
 interface PendingStore {
   key: string;
@@ -56,12 +58,14 @@ const STORE_SHA = createHash('sha1').update(STORE_LUA).digest('hex');
 /**
  * Celery's Redis result backend: `celery-task-meta-<id>` holds the meta as Celery
  * writes it, with an expiry, and every store is PUBLISHed on the same name. Waits
- * share one subscriber connection per backend.
+ * share one subscriber connection per backend. Revokes are kept in
+ * `<keyPrefix>celeriac-revoked` (see RedisRevocations).
  */
-export class RedisResultBackend implements ResultBackend {
+export class RedisResultBackend implements ResultBackend, RevocationStore {
   readonly kind = 'redis';
   private readonly client: Redis;
   private readonly waiters: RedisResultWaiters;
+  private readonly revocations: RedisRevocations;
   private readonly stores: TickBatcher<PendingStore>;
   private readonly keyPrefix: string;
   private readonly expiresIn: number;
@@ -82,6 +86,10 @@ export class RedisResultBackend implements ResultBackend {
     });
     this.client.on('error', () => undefined); // ioredis reconnects; commands wait
     this.stores = new TickBatcher((batch) => this.storeMany(batch), 500);
+    this.revocations = new RedisRevocations(
+      this.client,
+      `${this.keyPrefix}celeriac-revoked`,
+    );
     this.waiters = new RedisResultWaiters(
       () => {
         const subscriber = this.client.duplicate({
@@ -130,6 +138,16 @@ export class RedisResultBackend implements ResultBackend {
 
   async forget(taskId: string): Promise<void> {
     await this.client.del(this.key(taskId));
+  }
+
+  /** RevocationStore: keeps these ids revoked for `ttlSeconds` (a later expiry wins). */
+  addRevoked(taskIds: readonly string[], ttlSeconds: number): Promise<void> {
+    return this.revocations.addRevoked(taskIds, ttlSeconds);
+  }
+
+  /** RevocationStore: the ids still kept (expired ones are dropped first). */
+  listRevoked(): Promise<RevokedTask[]> {
+    return this.revocations.listRevoked();
   }
 
   /** Waits (up to 5 s) for stores already made, then closes the connections. */

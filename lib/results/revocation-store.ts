@@ -11,9 +11,9 @@ export interface RevokedTask {
  * else from the transport, whichever has these two methods (see `isRevocationStore`).
  *
  * - memory: in the named MemoryResultBackend store.
- * - Redis: one sorted set, e.g. `celeriac-revoked` (member = task id, score = expiry in
- *   ms): `ZADD` (keeping the later score, `GT`), and for the list
- *   `ZREMRANGEBYSCORE -inf <now>` then `ZRANGE 0 -1 WITHSCORES`.
+ * - Redis: RedisResultBackend's sorted set `<keyPrefix>celeriac-revoked` (member = task
+ *   id, score = expiry in ms): adds keep the later score (`GT`), and the list is
+ *   `ZREMRANGEBYSCORE -inf <now>` then `ZRANGE 0 -1 WITHSCORES` (RedisRevocations).
  * - AMQP with rpc://: nothing to keep keys in; a stream queue `celeriac.revoked`
  *   (`x-queue-type: stream`, `x-max-age` = revokeExpires) read from `first`, or a
  *   Redis backend. Without a store, revokes are honoured live only.

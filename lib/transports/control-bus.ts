@@ -25,9 +25,10 @@ export interface ControlSubscription {
  * has these two methods (see `isControlBus`).
  *
  * - memory: every transport on the same MemoryBroker hears it.
- * - Redis: kombu's fanout, `PUBLISH /{db}.celery.pidbox <kombu envelope>` (body = the
- *   message as JSON, base64, headers `{clock, expires}`), heard with `PSUBSCRIBE` (or
- *   SUBSCRIBE) on a dedicated connection, resubscribed after a reconnect.
+ * - Redis: kombu's fanout, `PUBLISH <keyPrefix>/{db}.celery.pidbox <kombu envelope>`
+ *   (body = the message as JSON, base64, headers `{clock, expires}`), heard with
+ *   SUBSCRIBE on a dedicated connection, resubscribed after a reconnect
+ *   (RedisControlChannel, docs/redis.md "Remote control").
  * - AMQP: the `celery.pidbox` fanout exchange (non-durable); each worker binds its own
  *   exclusive, auto-delete queue `<node>.celery.pidbox` (`x-message-ttl` 300000).
  *

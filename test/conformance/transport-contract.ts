@@ -14,6 +14,11 @@ export interface TransportHarness {
   cleanup(queues: string[]): Promise<void>;
   /** How long a dead consumer's deliveries take to come back (lease), in ms. */
   redeliveryAfterMs: number;
+  /**
+   * Which priority runs first, as Celery has it on each broker: 0 on Redis and memory
+   * (the default), 9 on RabbitMQ (`x-max-priority`).
+   */
+  priorityOrder?: 'lowest-first' | 'highest-first';
 }
 
 export function message(
@@ -74,16 +79,19 @@ export function describeTransportContract(
       await got[0].ack();
     });
 
-    it('keeps order within a queue and runs higher priority (0) first', async () => {
+    it('keeps order within a queue and runs the most urgent priority first', async () => {
       const transport = await open();
       const q = queue();
+      // Written for "0 runs first"; mirrored where 9 runs first.
+      const urgency = (priority: number) =>
+        harness.priorityOrder === 'highest-first' ? 9 - priority : priority;
       for (const [n, priority] of [
         [1, 9],
         [2, 9],
         [3, 0],
         [4, 6],
       ] as const) {
-        await transport.publish(q, message('tests.n', [n], priority));
+        await transport.publish(q, message('tests.n', [n], urgency(priority)));
       }
       const got: Delivery[] = [];
       await transport.consume([q], collect(got), { prefetch: 1 });

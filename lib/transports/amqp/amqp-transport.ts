@@ -1,7 +1,9 @@
 import type { Message, Options } from 'amqplib';
 import { TaskMessage, parseCeleryIso } from '../../protocol';
+import { ControlMessage, ControlSubscription } from '../control-bus';
 import { ConsumeOptions, Consumer, Delivery, Transport } from '../transport';
 import { AmqpConnection } from './amqp-connection';
+import { AmqpControlBus } from './amqp-control-bus';
 import { AmqpConsumer } from './amqp-consumer';
 import { AmqpDeclarer } from './amqp-declarer';
 import {
@@ -40,6 +42,8 @@ export class AmqpTransport implements Transport {
   private readonly publisher: ConfirmPublisher;
   private readonly declarer: AmqpDeclarer;
   private readonly deadLetters: DeadLetterBox;
+  private readonly control: AmqpControlBus;
+  private readonly subscriptions = new Set<ControlSubscription>();
   private readonly consumers = new Set<AmqpConsumer>();
   private readonly publishTimeoutMs: number;
   private readonly delayPrefix: string;
@@ -76,6 +80,11 @@ export class AmqpTransport implements Transport {
       this.publisher,
       this.declarer,
       options.deadLetterQueue ?? defaultDeadLetterQueue,
+    );
+    this.control = new AmqpControlBus(
+      this.connection,
+      this.publisher,
+      this.logger,
     );
   }
 
@@ -170,6 +179,33 @@ export class AmqpTransport implements Transport {
     };
   }
 
+  /** To every worker listening now, through Celery's `celery.pidbox` fanout exchange. */
+  broadcastControl(message: ControlMessage): Promise<void> {
+    if (this.closed) {
+      return Promise.reject(
+        new Error('amqp transport is closed: cannot broadcast'),
+      );
+    }
+    return this.control.broadcast(message, this.deadline());
+  }
+
+  /** Listens on a `<node>.celery.pidbox` queue of its own (declared again on reconnect). */
+  async subscribeControl(
+    handler: (message: ControlMessage) => void,
+  ): Promise<ControlSubscription> {
+    if (this.closed)
+      throw new Error('amqp transport is closed: cannot subscribe');
+    const subscription = await this.control.subscribe(handler, this.deadline());
+    const tracked: ControlSubscription = {
+      close: async () => {
+        this.subscriptions.delete(tracked);
+        await subscription.close();
+      },
+    };
+    this.subscriptions.add(tracked);
+    return tracked;
+  }
+
   /** The name of the dead-letter queue of `queue`. */
   deadLetterQueueOf(queue: string): string {
     return this.deadLetters.nameOf(queue);
@@ -198,6 +234,9 @@ export class AmqpTransport implements Transport {
     this.closed = true;
     for (const consumer of this.consumers) consumer.abandon();
     this.consumers.clear();
+    await Promise.allSettled(
+      [...this.subscriptions].map((subscription) => subscription.close()),
+    );
     await this.publisher.idle(CLOSE_GRACE_MS);
     await this.publisher.close();
     await this.connection.close();

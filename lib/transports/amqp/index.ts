@@ -7,3 +7,4 @@ export * from './celery-declarations';
 export * from './dead-letter-box';
 export * from './delay-scheme';
 export * from './errors';
+export * from './pidbox';

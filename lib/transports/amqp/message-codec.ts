@@ -38,13 +38,24 @@ export const MAX_HEADERS_BYTES = 60_000;
 export function oversizedHeaders(
   message: TaskMessage,
 ): AmqpRefusedError | undefined {
-  const size = fieldTableSize(message.headers ?? {});
+  const headers = message.headers ?? {};
+  const size = fieldTableSize(headers);
   if (size <= MAX_HEADERS_BYTES) return undefined;
   return new AmqpRefusedError(
-    `task ${String(message.headers.task)}[${String(message.headers.id)}] has ${size} bytes ` +
+    `task ${String(headers.task)}[${String(headers.id)}] has ${size} bytes ` +
       `of headers; AMQP takes at most ${MAX_HEADERS_BYTES} here ` +
-      '(argsrepr/kwargsrepr too long? Celery cuts them at 1024 characters)',
+      `(the largest header is "${largestHeader(headers)}")`,
   );
+}
+
+function largestHeader(headers: Record<string, unknown>): string {
+  let largest = '';
+  let largestSize = -1;
+  for (const [key, value] of Object.entries(headers)) {
+    const size = fieldTableSize({ [key]: value });
+    if (size > largestSize) [largest, largestSize] = [key, size];
+  }
+  return largest;
 }
 
 export function bodyBytes(message: TaskMessage): Buffer {

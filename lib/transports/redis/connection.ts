@@ -105,6 +105,69 @@ export function withDeadline<T>(
   });
 }
 
+interface Watched {
+  deadline: number;
+  what: string;
+  reject: (error: Error) => void;
+}
+
+/**
+ * `withDeadline` for a stream of operations (every publish), with one timer for all
+ * of them rather than one each: a timer per publish cost more than the rest of its
+ * JavaScript. An operation is rejected within `waitMs` plus a tenth of it.
+ */
+export class DeadlineWatch {
+  private readonly pending = new Set<Watched>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly waitMs: number,
+    private readonly where: string,
+  ) {}
+
+  run<T>(operation: Promise<T>, what: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry: Watched = {
+        deadline: Date.now() + this.waitMs,
+        what,
+        reject,
+      };
+      this.pending.add(entry);
+      this.timer ??= setInterval(
+        () => this.expire(),
+        Math.max(10, Math.min(1000, this.waitMs / 10)),
+      );
+      operation.then(
+        (value) => {
+          this.pending.delete(entry);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.pending.delete(entry);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+
+  private expire(): void {
+    const now = Date.now();
+    for (const entry of this.pending) {
+      if (entry.deadline > now) continue;
+      this.pending.delete(entry);
+      entry.reject(
+        new RedisUnavailableError(
+          `${entry.what}: no reply from Redis at ${this.where} within ${this.waitMs} ms (connection lost mid-command); it may or may not have been stored`,
+        ),
+      );
+    }
+    if (this.pending.size === 0) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
+
 /** QUIT when connected (bounded), else drop the connection: never waits for an outage. */
 export async function closeConnection(
   client: Redis,

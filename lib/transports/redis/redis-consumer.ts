@@ -12,6 +12,8 @@ import { ResolvedRedisTransportOptions } from './redis-transport-options';
 const MOVE_LIMIT = 1000;
 /** setTimeout's ceiling is ~24.8 days; the idle poll re-arms long before anyway. */
 const MAX_TIMER_MS = 3_600_000;
+/** Deliveries handed over per turn of the event loop (see handOver). */
+const HANDOVER_CHUNK = 25;
 
 export interface ConsumerContext {
   client: Redis;
@@ -154,6 +156,7 @@ export class RedisConsumer {
         );
       return;
     }
+    const deliveries: RedisDelivery[] = [];
     for (let i = 3; i < reply.length; i += 3) {
       const queue = this.queues[(rotation + Number(reply[i])) % n];
       const raw = String(reply[i + 2]);
@@ -167,17 +170,32 @@ export class RedisConsumer {
       );
       settler.hold(delivery);
       this.outstanding++;
+      deliveries.push(delivery);
+    }
+    this.handOver(deliveries, 0);
+    this.scheduleDue(Number(reply[2]), Number(reply[1]));
+    const got = (reply.length - 3) / 3;
+    if (got < count && this.signals === seen) this.maybeMore = false;
+  }
+
+  /**
+   * Hands deliveries to the consumer a chunk per turn of the event loop, so that what
+   * the first chunk writes (results, acks) goes to Redis while the next is handled:
+   * Redis and this process then work at the same time instead of taking turns.
+   */
+  private handOver(deliveries: RedisDelivery[], from: number): void {
+    const end = Math.min(deliveries.length, from + HANDOVER_CHUNK);
+    for (let i = from; i < end; i++) {
       try {
-        this.onDelivery(delivery);
+        this.onDelivery(deliveries[i]);
       } catch (error) {
-        options.logger.error(
+        this.context.options.logger.error(
           `redis transport: onDelivery threw: ${String(error)}`,
         );
       }
     }
-    this.scheduleDue(Number(reply[2]), Number(reply[1]));
-    const got = (reply.length - 3) / 3;
-    if (got < count && this.signals === seen) this.maybeMore = false;
+    if (end < deliveries.length)
+      setImmediate(() => this.handOver(deliveries, end));
   }
 
   /** Wakes the loop when the earliest delayed message is due (server clock). */

@@ -1,6 +1,20 @@
 import Redis, { RedisOptions } from 'ioredis';
 import { TaskMessage, parseCeleryIso } from '../../protocol';
-import { ConsumeOptions, Consumer, Delivery, Transport } from '../transport';
+import {
+  ControlBus,
+  ControlMessage,
+  ControlSubscription,
+} from '../control-bus';
+import {
+  ConsumeOptions,
+  Consumer,
+  DeadLetter,
+  DeadLetterAccess,
+  Delivery,
+  Transport,
+} from '../transport';
+import { RedisControlChannel } from './control-channel';
+import { PIDBOX_EXCHANGE, fanoutChannel } from './control-envelope';
 import { decodeEnvelope, encodeEnvelope } from './envelope';
 import { RedisKeys, priorityBucket } from './keys';
 import { LeaseKeeper } from './lease-keeper';
@@ -15,6 +29,7 @@ import {
 import { describeRedis, parseRedisUrl } from './redis-url';
 import { Sweeper } from './sweeper';
 import {
+  DeadlineWatch,
   ReadyGate,
   closeConnection,
   watchConnection,
@@ -37,7 +52,7 @@ export interface RedisDeadLetter {
  * workers and producers share its queues. See docs/redis.md for the keys, the lease
  * and visibility design, the delay store and dead letters.
  */
-export class RedisTransport implements Transport {
+export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
   readonly kind = 'redis';
   readonly keys: RedisKeys;
   private readonly options: ResolvedRedisTransportOptions;
@@ -50,6 +65,8 @@ export class RedisTransport implements Transport {
   private readonly bound = new Set<string>();
   private readonly where: string;
   private readonly ready: ReadyGate;
+  private readonly control: RedisControlChannel;
+  private readonly publishes: DeadlineWatch;
   private closed = false;
 
   constructor(
@@ -73,6 +90,7 @@ export class RedisTransport implements Transport {
       () => void this.leaseKeeper.renewNow(),
     );
     this.ready = new ReadyGate(this.client, this.where);
+    this.publishes = new DeadlineWatch(this.options.publishWaitMs, this.where);
     this.settler = new RedisSettler(this.client, this.keys);
     this.leaseKeeper = new LeaseKeeper(
       () => this.settler.heldTags(),
@@ -88,6 +106,22 @@ export class RedisTransport implements Transport {
       this.options.sweepIntervalMs,
       this.options.logger,
     );
+    this.control = new RedisControlChannel({
+      client: this.client,
+      ready: this.ready,
+      channel: fanoutChannel(
+        this.options.keyPrefix,
+        this.client.options.db ?? 0,
+        PIDBOX_EXCHANGE,
+      ),
+      createSubscriber: () =>
+        this.client.duplicate({
+          connectionName: `${this.options.connectionName}:control`,
+        }),
+      waitMs: this.options.publishWaitMs,
+      where: this.where,
+      logger: this.options.logger,
+    });
   }
 
   /** `redis://[[user]:password@]host[:port][/db]` or `rediss://...` (TLS). */
@@ -128,7 +162,7 @@ export class RedisTransport implements Transport {
             ],
             [envelope, binding],
           );
-    await withDeadline(write, this.options.publishWaitMs, what, this.where);
+    await this.publishes.run(write, what);
     if (binding) this.bound.add(queue);
   }
 
@@ -174,7 +208,11 @@ export class RedisTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    // The consumers stop in this same turn (before any callback runs), as before.
+    await Promise.all([
+      ...[...this.consumers].map((consumer) => consumer.stop()),
+      this.control.close(),
+    ]);
     this.consumers.clear();
     this.sweeper.stop();
     this.leaseKeeper.stop();
@@ -240,6 +278,38 @@ export class RedisTransport implements Transport {
       if (moved < page) break;
     }
     return replayed;
+  }
+
+  /** Celery's pidbox broadcast: `PUBLISH <keyPrefix>/<db>.celery.pidbox <kombu envelope>`. */
+  async broadcastControl(message: ControlMessage): Promise<void> {
+    if (this.closed)
+      throw new Error('redis transport is closed: cannot broadcast');
+    await this.control.broadcast(message);
+  }
+
+  /** Hears the pidbox broadcasts (Celeriac's and Python's) on a connection of its own. */
+  async subscribeControl(
+    handler: (message: ControlMessage) => void,
+  ): Promise<ControlSubscription> {
+    if (this.closed)
+      throw new Error('redis transport is closed: cannot subscribe');
+    return this.control.subscribe(handler);
+  }
+
+  /** DeadLetterAccess: `deadLetters()` in the shape the DeadLetters service reads. */
+  async listDeadLetters(queue: string, limit = 100): Promise<DeadLetter[]> {
+    const count = Math.min(Math.floor(limit), Number.MAX_SAFE_INTEGER);
+    if (!(count > 0)) return [];
+    return (await this.deadLetters(queue, count)).map((letter) => {
+      const dead: DeadLetter = {
+        queue: letter.queue,
+        reason: letter.reason,
+        at: letter.at,
+      };
+      if (letter.message) dead.message = letter.message;
+      if (letter.decodeError) dead.decodeError = letter.decodeError;
+      return dead;
+    });
   }
 
   private usesDelayStore(queue: string): boolean {

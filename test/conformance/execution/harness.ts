@@ -6,6 +6,7 @@ import {
   TaskQueueModuleOptions,
   WorkerOptions,
 } from '../../../lib';
+import { ConnectionsLifecycle } from '../../../lib/module/connections.lifecycle';
 import { uniqueName } from '../../support/wait';
 
 /**
@@ -23,24 +24,47 @@ export interface ExecutionHarness {
   cleanup(queues: string[]): Promise<void>;
   /**
    * Capabilities this broker does not have yet (their tests are skipped, and say so):
-   * 'revoke' needs a ControlBus and a RevocationStore, 'dead-letters' DeadLetterAccess.
+   * 'revoke' needs a ControlBus and a RevocationStore, 'dead-letters' DeadLetterAccess,
+   * 'kept-revokes' a RevocationStore (revokes outliving the broadcast).
    * Temporary: a broker drops an entry when it implements the contract.
    */
-  notYet?: Array<'revoke' | 'dead-letters'>;
+  notYet?: Capability[];
+  /** Why, for each entry of `notYet` (shown in the skipped test's title). */
+  because?: Partial<Record<Capability, string>>;
 }
+
+export type Capability = 'revoke' | 'dead-letters' | 'kept-revokes';
 
 /** `describe`, or `describe.skip` with the reason when the broker lacks `capability`. */
 export function describeIf(
   harness: ExecutionHarness,
-  capability: 'revoke' | 'dead-letters',
+  capability: Capability,
   title: string,
   body: () => void,
 ): void {
   if (harness.notYet?.includes(capability)) {
-    describe.skip(`${title} (not yet on this broker)`, body);
+    describe.skip(`${title} (${notYetReason(harness, capability)})`, body);
   } else {
     describe(title, body);
   }
+}
+
+/** `it`, or `it.skip` with the reason when the broker lacks `capability`. */
+export function itIf(
+  harness: ExecutionHarness,
+  capability: Capability,
+  title: string,
+  body: () => Promise<void>,
+): void {
+  if (harness.notYet?.includes(capability)) {
+    it.skip(`${title} (${notYetReason(harness, capability)})`, body);
+  } else {
+    it(title, body);
+  }
+}
+
+function notYetReason(harness: ExecutionHarness, capability: Capability) {
+  return `not yet on this broker${harness.because?.[capability] ? `: ${harness.because[capability]}` : ''}`;
 }
 
 export interface AppOptions extends Omit<TaskQueueModuleOptions, 'worker'> {
@@ -93,8 +117,15 @@ export class ExecutionFixture {
       ],
       providers,
     }).compile();
+    try {
+      await app.init();
+    } catch (error) {
+      // Nest's close() rethrows a failed init and runs no shutdown hook: close the
+      // broker and backend connections here, or they keep the test process alive.
+      await app.get(ConnectionsLifecycle).onApplicationShutdown();
+      throw error;
+    }
     this.apps.push(app);
-    await app.init();
     return app;
   }
 

@@ -5,16 +5,17 @@ import {
   TaskClient,
   TaskQueueModule,
   TaskQueueModuleOptions,
-  TaskWorkerService,
 } from '../../../lib';
+import { REDIS_URL } from '../redis/redis-test-support';
 import {
   AMQP_URL,
+  deleteDelayLevels,
   deleteQueues,
-  recordingLogger,
+  useSharedBroker,
 } from '../../support/amqp-broker';
-import { uniqueName, waitUntil } from '../../support/wait';
+import { uniqueName } from '../../support/wait';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+useSharedBroker();
 
 @Injectable()
 class AmqpTasks {
@@ -25,13 +26,17 @@ class AmqpTasks {
 
   @Task('amqp.fail')
   fail(): never {
-    throw new TypeError('bad input');
+    throw new RangeError('out of range');
   }
 }
 
-/** TaskQueueModule from its URLs on RabbitMQ: amqp:// broker, rpc:// (default) or Redis results. */
-describe('TaskQueueModule on amqp://', () => {
-  const queues: string[] = [];
+/** TaskQueueModule on amqp://, results over rpc:// (the default) or in Redis. */
+describe.each([
+  { backend: undefined, label: 'rpc:// results' },
+  { backend: `${REDIS_URL}/1`, label: 'Redis results' },
+])('TaskQueueModule on amqp:// with $label', ({ backend }) => {
+  const queue = uniqueName('amqp-module');
+  const delayPrefix = uniqueName('amqp-module-delay');
   const apps: TestingModule[] = [];
 
   const app = async (
@@ -42,7 +47,9 @@ describe('TaskQueueModule on amqp://', () => {
       imports: [
         TaskQueueModule.forRoot({
           broker: AMQP_URL,
-          brokerOptions: { logger: recordingLogger() },
+          backend,
+          defaultQueue: queue,
+          brokerOptions: { delayPrefix },
           ...options,
         }),
       ],
@@ -53,45 +60,46 @@ describe('TaskQueueModule on amqp://', () => {
     return module;
   };
 
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((module) => module.close()));
-    await deleteQueues(queues.splice(0));
+  afterAll(async () => {
+    await Promise.all(apps.map((module) => module.close()));
+    await deleteQueues([queue, `${queue}.dead`]);
+    await deleteDelayLevels(delayPrefix);
   });
 
-  it.each([
-    ['rpc:// (the default)', undefined],
-    ['redis://', `${REDIS_URL}/1`],
-  ])(
-    'sends from a web app and runs on a worker app, results over %s',
-    async (_label, backend) => {
-      const queue = uniqueName('amqp-module');
-      queues.push(queue);
-      const web = await app({ backend, defaultQueue: queue });
-      const worker = await app(
-        { backend, defaultQueue: queue, worker: { queues: [queue] } },
-        [AmqpTasks],
-      );
-      const client = web.get(TaskClient);
-      const sum = await client.send<number>('amqp.add', [2, 3]);
-      // The reply comes before anyone waits for it: rpc://'s reply queue existed already.
-      await waitUntil(
-        () => worker.get(TaskWorkerService).current?.processed === 1,
-        10_000,
-        'the task to run',
-      );
-      expect(await sum.get({ timeout: 10 })).toBe(5);
-      await expect(
-        (await client.send('amqp.fail')).get({ timeout: 10 }),
-      ).rejects.toMatchObject({
-        excType: 'TypeError',
-        excMessage: 'bad input',
-      });
-      if (backend) await sum.forget();
-    },
-  );
+  it('sends from a web app and runs on a worker app; get() returns values and errors', async () => {
+    const web = await app({});
+    await app({ worker: { queues: [queue], concurrency: 4 } }, [AmqpTasks]);
+    const client = web.get(TaskClient);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        client.send<number>('amqp.add', [n, 1]),
+      ),
+    );
+    const values = await Promise.all(
+      results.map((r) => r.get({ timeout: 10 })),
+    );
+    expect(values).toEqual(Array.from({ length: 20 }, (_, n) => n + 1));
+    await expect(
+      (await client.send('amqp.fail')).get({ timeout: 10 }),
+    ).rejects.toMatchObject({
+      excType: 'RangeError',
+      excMessage: 'out of range',
+    });
+    const later = await client.send<number>('amqp.add', [1, 1], {
+      countdown: 0.3,
+    });
+    expect(await later.get({ timeout: 10 })).toBe(2);
+  });
+});
 
-  it('refuses rpc:// with a broker that is not AMQP', async () => {
-    await expect(app({ broker: REDIS_URL, backend: 'rpc://' })).rejects.toThrow(
+describe('rpc:// results', () => {
+  it('are refused with a broker that is not AMQP', async () => {
+    const module = Test.createTestingModule({
+      imports: [
+        TaskQueueModule.forRoot({ broker: REDIS_URL, backend: 'rpc://' }),
+      ],
+    }).compile();
+    await expect(module).rejects.toThrow(
       /rpc:\/\/ needs an amqp:\/\/ or amqps:\/\/ broker/,
     );
   });

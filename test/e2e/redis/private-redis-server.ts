@@ -51,6 +51,8 @@ export class PrivateRedisServer {
       lazyConnect: true,
       retryStrategy: () => null,
       maxRetriesPerRequest: 0,
+      // A failed probe's socket is closed already: do not keep a 2 s timer for it.
+      disconnectTimeout: 10,
     });
     await waitUntil(
       async () => {

@@ -5,7 +5,11 @@ import {
   buildTaskMessage,
   toCeleryIso,
 } from '../../../lib/protocol';
-import { RedisKeys, RedisTransport } from '../../../lib/transports/redis';
+import {
+  RedisKeys,
+  RedisTransport,
+  encodeEnvelope,
+} from '../../../lib/transports/redis';
 import { Delivery } from '../../../lib/transports/transport';
 import { sleep, waitUntil } from '../../support/wait';
 import { CAPTURED_SEND_TASK } from './celery-captures';
@@ -188,5 +192,41 @@ describe('redis transport: delay store and dead letters', () => {
     ]);
     expect(letters[0].reason).toMatch(/not JSON/);
     expect(await admin.hlen(keys.unacked)).toBe(0);
+  });
+  it('lists them for the DeadLetters service (listDeadLetters): oldest first, up to a limit', async () => {
+    const sent = [task(), task()];
+    const record = (reason: string, at: number, envelope: string) =>
+      JSON.stringify({ queue: 'dl', reason, at, envelope });
+    // The list is newest first: LPUSH in the order they were dead-lettered.
+    await admin.lpush(
+      keys.dead('dl'),
+      record('r0', 1000, encodeEnvelope('dl', sent[0])),
+      record('r1', 2000, encodeEnvelope('dl', sent[1])),
+      record('bad', 3000, 'not json'),
+    );
+    const transport = open();
+
+    const letters = await transport.listDeadLetters('dl');
+    expect(letters.map((letter) => letter.reason)).toEqual(['r0', 'r1', 'bad']);
+    expect(Object.keys(letters[0]).sort()).toEqual([
+      'at',
+      'message',
+      'queue',
+      'reason',
+    ]);
+    expect(letters[0]).toMatchObject({
+      queue: 'dl',
+      reason: 'r0',
+      at: new Date(1000),
+    });
+    expect(letters[0].message?.headers.id).toBe(sent[0].headers.id);
+    expect('message' in letters[2]).toBe(false);
+    expect(letters[2].decodeError?.message).toMatch(/not JSON/);
+    expect(
+      (await transport.listDeadLetters('dl', 2)).map((letter) => letter.reason),
+    ).toEqual(['r0', 'r1']);
+    expect(await transport.listDeadLetters('dl', 0)).toEqual([]);
+    expect(await transport.listDeadLetters('empty')).toEqual([]);
+    expect(await admin.llen(keys.dead('dl'))).toBe(3);
   });
 });

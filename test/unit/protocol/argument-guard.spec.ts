@@ -2,6 +2,7 @@ import { runInNewContext } from 'node:vm';
 import {
   ArgumentNotDataError,
   guardArguments,
+  guardArgumentsForSend,
   toPlainData,
 } from '../../../lib/protocol';
 
@@ -245,5 +246,40 @@ describe('toPlainData', () => {
     expect(
       refusal(() => toPlainData({ e: new Event(1, 'x') }, 'result')).path,
     ).toBe('result.e');
+  });
+});
+
+describe('guardArgumentsForSend', () => {
+  it('returns plain JSON as it is, without a copy', () => {
+    const args = [1, 'a', { list: [true, null] }];
+    const kwargs = { z: { y: [1.5] } };
+    const plain = guardArgumentsForSend(args, kwargs);
+    expect(plain.args).toBe(args);
+    expect(plain.kwargs).toBe(kwargs);
+  });
+
+  it.each([
+    ['a Date', [new Date(0)], ['1970-01-01T00:00:00.000Z']],
+    ['undefined in a list', [undefined], [null]],
+    ['undefined in an object', [{ a: undefined, b: 1 }], [{ b: 1 }]],
+    ['a hole', [1, , 3], [1, null, 3]], // eslint-disable-line no-sparse-arrays
+  ])('prepares %s as guardArguments does', (_what, args, expected) => {
+    expect(guardArgumentsForSend(args, {}).args).toEqual(expected);
+  });
+
+  it('refuses what guardArguments refuses, with the path', () => {
+    class User {
+      id = 1;
+    }
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => guardArgumentsForSend([{ u: new User() }], {})).toThrow(
+      /args\[0\]\.u/,
+    );
+    expect(() => guardArgumentsForSend([cycle], {})).toThrow(/cycle/);
+    expect(() => guardArgumentsForSend([1], { n: NaN })).toThrow(/kwargs\.n/);
+    expect(() => guardArgumentsForSend([{ [Symbol('s')]: 1 }], {})).toThrow(
+      /symbol/,
+    );
   });
 });

@@ -102,3 +102,37 @@ describe('pythonRepr', () => {
     });
   });
 });
+
+describe('pythonRepr: the one-pass path for short values', () => {
+  // The general path (tokens, cut where saferepr cuts) is the reference: a filler
+  // longer than any budget forces it; the value sits one level deeper, hence maxLevels 4.
+  const filler = 'y'.repeat(2000);
+  const values: unknown[] = [
+    [],
+    {},
+    [1, 'a', null, true, 2.5, -0, NaN],
+    { a: [1, { b: ["it's", 'x'] }], "k'ey": null },
+    [1, [2, [3, [4]]]],
+    [undefined, , 3], // eslint-disable-line no-sparse-arrays
+    { when: new Date(0), big: 10n, f: () => 1 },
+    'x'.repeat(1020),
+  ];
+
+  it.each(values.map((value) => [value]))(
+    'writes %p as the general path does',
+    (value) => {
+      const general = pythonRepr([filler, value], {
+        maxLength: 1e9,
+        maxLevels: 4,
+      });
+      expect(general).toBe(`['${filler}', ${pythonRepr(value)}]`);
+    },
+  );
+
+  it('leaves values at the limit to the general path', () => {
+    expect(pythonRepr(5, { maxLength: 0 })).toBe(', ...');
+    expect(pythonRepr(['a'.repeat(1030)], { maxLength: 1024 })).toBe(
+      `['${'a'.repeat(1023)}...', ...]`,
+    );
+  });
+});

@@ -1,0 +1,68 @@
+import { DynamicModule, Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { INestApplicationContext } from '@nestjs/common';
+import { Task, TaskClient, TaskQueueModule } from '../../lib';
+import { TRANSPORT } from '../../lib/module/tokens';
+import { RedisTransport } from '../../lib/transports/redis';
+import { BenchPlace } from './names';
+import { wallClockMs } from './stats';
+
+/** Collects end-to-end latencies measured by `bench.stamp`. */
+@Injectable()
+export class LatencyRecorder {
+  readonly samples: number[] = [];
+  onSample: () => void = () => undefined;
+
+  record(ms: number): void {
+    this.samples.push(ms);
+    this.onSample();
+  }
+}
+
+@Injectable()
+export class BenchTasks {
+  constructor(private readonly recorder: LatencyRecorder) {}
+
+  @Task('bench.noop')
+  noop(): void {}
+
+  /** `sentAt` is the producer's wall clock just before `send` (same machine clock). */
+  @Task('bench.stamp')
+  stamp(sentAt: number): void {
+    this.recorder.record(wallClockMs() - sentAt);
+  }
+}
+
+@Module({})
+class BenchAppModule {
+  static register(place: BenchPlace, withTasks: boolean): DynamicModule {
+    return {
+      module: BenchAppModule,
+      imports: [
+        TaskQueueModule.forRoot({
+          broker: place.redisUrl,
+          backend: place.redisUrl,
+          defaultQueue: place.queue,
+          brokerOptions: { keyPrefix: place.celeriacPrefix },
+          backendOptions: { keyPrefix: place.celeriacPrefix },
+        }),
+      ],
+      providers: withTasks ? [LatencyRecorder, BenchTasks] : [],
+    };
+  }
+}
+
+/** A Nest application context with Celeriac on the scenario's place, connected. */
+export async function openCeleriac(
+  place: BenchPlace,
+  withTasks: boolean,
+): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(
+    BenchAppModule.register(place, withTasks),
+    { logger: false },
+  );
+  // One round trip, so that connecting is not part of what is measured.
+  await app.get<RedisTransport>(TRANSPORT).size(place.queue);
+  await app.get(TaskClient).result('warm-up').state();
+  return app;
+}

@@ -1,0 +1,203 @@
+import { Measurement } from '../report';
+import { BenchChild } from './child';
+import { cleanUp } from './cleanup';
+import { BenchPlace, newPlace } from './names';
+import { BenchSystem, openProducer } from './producers';
+import { RedisBenchSizes } from './sizes';
+import { percentile } from './stats';
+import type { WorkerReport } from './worker-child';
+
+export type Figure = Omit<Measurement, 'section' | 'system'>;
+
+const perSecond = (count: number, ms: number) => (count * 1000) / ms;
+
+/** Runs `body` on a fresh place and deletes its keys afterwards. */
+export async function inPlace<T>(
+  label: string,
+  redisUrl: string,
+  body: (place: BenchPlace) => Promise<T>,
+): Promise<T> {
+  const place = newPlace(label, redisUrl);
+  try {
+    return await body(place);
+  } finally {
+    await cleanUp(place);
+  }
+}
+
+/** Enqueue rates: one send at a time, then in batches. */
+export function enqueue(
+  system: BenchSystem,
+  sizes: RedisBenchSizes,
+  redisUrl: string,
+): Promise<Figure[]> {
+  return inPlace('enqueue', redisUrl, async (place) => {
+    const producer = await openProducer(system, place);
+    try {
+      // Warm-up, untimed: both systems share ioredis, which the first would warm alone.
+      const warmUp = Math.min(1000, Math.ceil(sizes.enqueueOne / 5));
+      for (let i = 0; i < warmUp; i++) await producer.one(i);
+      await producer.many(0, sizes.batch);
+      let started = performance.now();
+      const cpu = process.cpuUsage();
+      for (let i = 0; i < sizes.enqueueOne; i++) await producer.one(i);
+      const one = perSecond(sizes.enqueueOne, performance.now() - started);
+      const used = process.cpuUsage(cpu);
+      const cpuPerSend = (used.user + used.system) / sizes.enqueueOne;
+      started = performance.now();
+      for (let i = 0; i < sizes.enqueueBatched; i += sizes.batch)
+        await producer.many(i, Math.min(sizes.batch, sizes.enqueueBatched - i));
+      const batched = perSecond(
+        sizes.enqueueBatched,
+        performance.now() - started,
+      );
+      return [
+        {
+          scenario: 'enqueue, one at a time',
+          value: one,
+          unit: 'tasks/s',
+          better: 'higher',
+        },
+        {
+          scenario: 'producer CPU per send, one at a time',
+          value: cpuPerSend,
+          unit: 'us',
+          better: 'lower',
+        },
+        {
+          scenario: `enqueue, ${sizes.batch} at once`,
+          value: batched,
+          unit: 'tasks/s',
+          better: 'higher',
+        },
+      ];
+    } finally {
+      await producer.close();
+    }
+  });
+}
+
+/** Pre-fills `processing` no-op tasks, then times a worker process draining them. */
+export function processing(
+  system: BenchSystem,
+  concurrency: number,
+  sizes: RedisBenchSizes,
+  redisUrl: string,
+): Promise<Figure[]> {
+  return inPlace(`process-${concurrency}`, redisUrl, async (place) => {
+    const producer = await openProducer(system, place);
+    try {
+      for (let i = 0; i < sizes.processing; i += sizes.batch)
+        await producer.many(i, Math.min(sizes.batch, sizes.processing - i));
+    } finally {
+      await producer.close();
+    }
+    const child = new BenchChild({
+      BENCH_SYSTEM: system,
+      BENCH_MODE: 'processing',
+      BENCH_CONCURRENCY: String(concurrency),
+      BENCH_EXPECT: String(sizes.processing),
+      BENCH_PLACE: JSON.stringify(place),
+    });
+    try {
+      const result = await child.next<WorkerReport>(300_000);
+      const figures: Figure[] = [
+        {
+          scenario: `process, concurrency ${concurrency}`,
+          value: perSecond(sizes.processing, result.ms!),
+          unit: 'tasks/s',
+          better: 'higher',
+        },
+      ];
+      if (concurrency === Math.max(...sizes.concurrencies)) {
+        figures.push(
+          {
+            scenario: `worker CPU per task (c=${concurrency})`,
+            value: result.cpuUsPerTask!,
+            unit: 'us',
+            better: 'lower',
+          },
+          {
+            scenario: `worker RSS peak (c=${concurrency})`,
+            value: result.peakMb!,
+            unit: 'MB',
+            better: 'lower',
+          },
+          {
+            scenario: `worker RSS steady (c=${concurrency})`,
+            value: result.steadyMb!,
+            unit: 'MB',
+            better: 'lower',
+          },
+        );
+      }
+      return figures;
+    } finally {
+      await child.exit();
+    }
+  });
+}
+
+/**
+ * End-to-end latency at a paced rate: this process sends, a worker process (concurrency
+ * 100) records `now - sentAt` in each task.
+ */
+export function latency(
+  system: BenchSystem,
+  sizes: RedisBenchSizes,
+  redisUrl: string,
+): Promise<Figure[]> {
+  return inPlace('latency', redisUrl, async (place) => {
+    const total = Math.round(sizes.latencyRate * sizes.latencySeconds);
+    const child = new BenchChild({
+      BENCH_SYSTEM: system,
+      BENCH_MODE: 'latency',
+      BENCH_CONCURRENCY: '100',
+      BENCH_EXPECT: String(total),
+      BENCH_PLACE: JSON.stringify(place),
+    });
+    const producer = await openProducer(system, place);
+    try {
+      await child.next(60_000); // ready
+      await paced(sizes.latencyRate, total, () => producer.stamp());
+      const { latencies } = await child.next<WorkerReport>(60_000);
+      const rate = `${sizes.latencyRate}/s`;
+      return [
+        {
+          scenario: `latency p50 at ${rate}`,
+          value: percentile(latencies!, 50),
+          unit: 'ms',
+          better: 'lower',
+        },
+        {
+          scenario: `latency p99 at ${rate}`,
+          value: percentile(latencies!, 99),
+          unit: 'ms',
+          better: 'lower',
+        },
+      ];
+    } finally {
+      await producer.close();
+      await child.exit();
+    }
+  });
+}
+
+/** Sends `total` tasks at `rate` per second, each as soon as its slot comes, without waiting on earlier sends. */
+async function paced(
+  rate: number,
+  total: number,
+  send: () => Promise<void>,
+): Promise<void> {
+  const started = performance.now();
+  const sends: Promise<void>[] = [];
+  while (sends.length < total) {
+    const due = Math.min(
+      total,
+      Math.floor(((performance.now() - started) * rate) / 1000) + 1,
+    );
+    while (sends.length < due) sends.push(send());
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(sends);
+}

@@ -1,0 +1,40 @@
+/** The value below which `p` percent of `values` fall (nearest rank). */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+/**
+ * Samples the process's RSS while a run lasts: `peak` is the highest sample, `steady`
+ * the median of the second half (once buffers and JIT have settled).
+ */
+export class RssSampler {
+  private readonly samples: number[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  start(everyMs = 50): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), everyMs);
+  }
+
+  stop(): { peakMb: number; steadyMb: number } {
+    clearInterval(this.timer);
+    this.sample();
+    const secondHalf = this.samples.slice(Math.floor(this.samples.length / 2));
+    return {
+      peakMb: Math.max(...this.samples) / 2 ** 20,
+      steadyMb: percentile(secondHalf, 50) / 2 ** 20,
+    };
+  }
+
+  private sample(): void {
+    this.samples.push(process.memoryUsage.rss());
+  }
+}
+
+/** The machine's wall clock in fractional ms (Date.now() only has whole ms). */
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}

@@ -1,0 +1,123 @@
+/**
+ * A bench worker in its own process: `BENCH_SYSTEM` (celeriac | bullmq) consumes the
+ * scenario's queue at `BENCH_CONCURRENCY` until `BENCH_EXPECT` tasks are done, then
+ * prints its figures as one `BENCH {json}` line and exits.
+ * - processing: the queue is pre-filled; time from the start of consumption to the
+ *   last completion, and the RSS while it lasts.
+ * - latency: prints `BENCH {"ready":true}`, then records now - sentAt in each task.
+ */
+import { BenchPlace } from './names';
+import { RssSampler, wallClockMs } from './stats';
+
+export interface WorkerReport {
+  ms?: number;
+  /** This process's CPU time (user + system) per task, in microseconds. */
+  cpuUsPerTask?: number;
+  peakMb?: number;
+  steadyMb?: number;
+  latencies?: number[];
+}
+
+const env = process.env;
+const place = JSON.parse(env.BENCH_PLACE!) as BenchPlace;
+const mode = env.BENCH_MODE as 'processing' | 'latency';
+const concurrency = Number(env.BENCH_CONCURRENCY);
+const expected = Number(env.BENCH_EXPECT);
+
+function report(value: object): void {
+  process.stdout.write(`BENCH ${JSON.stringify(value)}\n`);
+}
+
+function cpuPerTask(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / expected;
+}
+
+/** Resolves when `done()` holds, checked every `everyMs`. */
+function whenDone(done: () => boolean, everyMs = 2): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (!done()) return;
+      clearInterval(timer);
+      resolve();
+    }, everyMs);
+  });
+}
+
+// Each system loads only its own code: the RSS measured is its own.
+async function celeriac(): Promise<void> {
+  const { TaskWorkerService } = await import('../../lib');
+  const { LatencyRecorder, openCeleriac } = await import('./celeriac-app');
+  const app = await openCeleriac(place, true);
+  const recorder = app.get(LatencyRecorder);
+  const rss = new RssSampler();
+  if (mode === 'latency') report({ ready: true });
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  rss.start();
+  const worker = await app
+    .get(TaskWorkerService)
+    .start({ queues: [place.queue], concurrency });
+  if (mode === 'processing') {
+    await whenDone(() => worker.processed >= expected);
+    const ms = performance.now() - started;
+    report({
+      ms,
+      cpuUsPerTask: cpuPerTask(cpu),
+      ...rss.stop(),
+    } satisfies WorkerReport);
+  } else {
+    await whenDone(() => recorder.samples.length >= expected, 20);
+    report({ latencies: recorder.samples } satisfies WorkerReport);
+  }
+  await app.close();
+}
+
+async function bullmq(): Promise<void> {
+  const { Worker } = await import('bullmq');
+  const { bullConnection } = await import('./bullmq-side');
+  const latencies: number[] = [];
+  let completed = 0;
+  const worker = new Worker(
+    place.queue,
+    async (job) => {
+      if (job.name === 'stamp')
+        latencies.push(wallClockMs() - (job.data as { sentAt: number }).sentAt);
+    },
+    {
+      connection: bullConnection(place),
+      prefix: place.bullPrefix,
+      concurrency,
+      autorun: false,
+    },
+  );
+  worker.on('completed', () => completed++);
+  await worker.waitUntilReady();
+  const rss = new RssSampler();
+  if (mode === 'latency') report({ ready: true });
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  rss.start();
+  void worker.run();
+  if (mode === 'processing') {
+    await whenDone(() => completed >= expected);
+    const ms = performance.now() - started;
+    report({
+      ms,
+      cpuUsPerTask: cpuPerTask(cpu),
+      ...rss.stop(),
+    } satisfies WorkerReport);
+  } else {
+    await whenDone(() => latencies.length >= expected, 20);
+    report({ latencies } satisfies WorkerReport);
+  }
+  await worker.close();
+}
+
+(env.BENCH_SYSTEM === 'bullmq' ? bullmq() : celeriac()).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,168 @@
+import type Redis from 'ioredis';
+import { ControlMessage, ControlSubscription } from '../control-bus';
+import {
+  ReadyGate,
+  RedisUnavailableError,
+  closeConnection,
+  watchConnection,
+  withDeadline,
+} from './connection';
+import {
+  DecodedControl,
+  decodeControlEnvelope,
+  encodeControlEnvelope,
+} from './control-envelope';
+import { RedisTransportLogger } from './redis-transport-options';
+
+export interface RedisControlChannelOptions {
+  /** The transport's connection: broadcasts are PUBLISHed on it. */
+  client: Redis;
+  ready: ReadyGate;
+  /** `<keyPrefix>/<db>.celery.pidbox` (see `fanoutChannel`). */
+  channel: string;
+  /** A new connection for one subscription (subscriber mode needs its own). */
+  createSubscriber: () => Redis;
+  /** How long a broadcast or a subscribe waits through an outage (ms). */
+  waitMs: number;
+  where: string;
+  logger: RedisTransportLogger;
+}
+
+/**
+ * Celery's remote control on Redis, as kombu does it: a broadcast is one `PUBLISH` of
+ * kombu's envelope on the pidbox channel, and every subscription listens with
+ * `SUBSCRIBE` on a connection of its own (ioredis subscribes again after a reconnect;
+ * what is published while it is away is lost, as with kombu). Owned by RedisTransport.
+ */
+export class RedisControlChannel {
+  /** A Lamport clock, as kombu keeps one for `headers.clock`. */
+  private clock = 0;
+  private readonly subscribers = new Set<ControlSubscriber>();
+
+  constructor(private readonly options: RedisControlChannelOptions) {}
+
+  get channel(): string {
+    return this.options.channel;
+  }
+
+  async broadcast(message: ControlMessage): Promise<void> {
+    const { client, ready, channel, waitMs, where } = this.options;
+    const what = `broadcast the control command "${message.method}"`;
+    await ready.wait(waitMs, what);
+    this.clock += 1;
+    const envelope = encodeControlEnvelope(message, this.clock);
+    await withDeadline(client.publish(channel, envelope), waitMs, what, where);
+  }
+
+  async subscribe(
+    handler: (message: ControlMessage) => void,
+  ): Promise<ControlSubscription> {
+    const subscriber = new ControlSubscriber(
+      this.options,
+      handler,
+      (clock) => (this.clock = Math.max(this.clock, clock)),
+      () => this.subscribers.delete(subscriber),
+    );
+    this.subscribers.add(subscriber);
+    try {
+      await subscriber.start();
+    } catch (error) {
+      await subscriber.close();
+      throw error;
+    }
+    return subscriber;
+  }
+
+  /** Unsubscribes and closes every subscription's connection. */
+  async close(): Promise<void> {
+    await Promise.all([...this.subscribers].map((each) => each.close()));
+  }
+}
+
+/** One subscription: its own connection, SUBSCRIBEd to the channel. */
+class ControlSubscriber implements ControlSubscription {
+  private readonly connection: Redis;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: RedisControlChannelOptions,
+    private readonly handler: (message: ControlMessage) => void,
+    private readonly onClock: (clock: number) => void,
+    private readonly onClose: () => void,
+  ) {
+    this.connection = options.createSubscriber();
+    watchConnection(
+      this.connection,
+      `redis control channel (${options.where})`,
+      options.logger,
+    );
+    this.connection.on('message', (channel: string, text: string) =>
+      this.onMessage(channel, text),
+    );
+  }
+
+  /**
+   * Resolves once Redis confirmed the subscription. When Redis is down, it resolves
+   * after `waitMs` with a warning: the SUBSCRIBE is sent when the connection is back.
+   */
+  async start(): Promise<void> {
+    const { channel, waitMs, where, logger } = this.options;
+    try {
+      await withDeadline(
+        this.connection.subscribe(channel),
+        waitMs,
+        `subscribe to "${channel}"`,
+        where,
+      );
+    } catch (error) {
+      if (!(error instanceof RedisUnavailableError)) throw error;
+      logger.warn(
+        `redis control channel: Redis at ${where} is unavailable; remote control commands are heard once it is back`,
+      );
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    this.onClose();
+    this.connection.removeAllListeners('message');
+    if (this.connection.status === 'ready') {
+      await withDeadline(
+        this.connection.unsubscribe(this.options.channel),
+        1000,
+        'unsubscribe',
+        this.options.where,
+      ).catch(() => undefined);
+    }
+    await closeConnection(this.connection);
+  }
+
+  private onMessage(channel: string, text: string): void {
+    if (channel !== this.options.channel || this.closing) return;
+    let decoded: DecodedControl;
+    try {
+      decoded = decodeControlEnvelope(text);
+    } catch (error) {
+      this.options.logger.warn(
+        `redis control channel: ignored a message on "${channel}" that does not decode (${(error as Error).message}): ${excerpt(text)}`,
+      );
+      return;
+    }
+    if (decoded.clock !== undefined) this.onClock(decoded.clock);
+    try {
+      this.handler(decoded.message);
+    } catch (error) {
+      this.options.logger.error(
+        `redis control channel: the handler of "${decoded.message.method}" threw: ${String(error)}`,
+      );
+    }
+  }
+}
+
+function excerpt(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { ControlMessage } from '../control-bus';
+
+/** Celery's remote control exchange (its kombu `Mailbox` is named `celery`). */
+export const PIDBOX_EXCHANGE = 'celery.pidbox';
+
+/**
+ * The channel kombu PUBLISHes a fanout exchange's messages on, and its workers
+ * PSUBSCRIBE to: `/{db}.{exchange}` (kombu's `keyprefix_fanout` is `/{db}.`; a routing
+ * key would add `/{rk}`, but the pidbox publishes with routing key ''). kombu's
+ * `global_keyprefix` is prepended to channel names as to keys (its prefixed client
+ * prefixes PUBLISH and (P)SUBSCRIBE), so `pfx:` gives `pfx:/0.celery.pidbox`.
+ */
+export function fanoutChannel(
+  keyPrefix: string,
+  db: number,
+  exchange: string,
+): string {
+  return `${keyPrefix}/${db}.${exchange}`;
+}
+
+/**
+ * The envelope kombu publishes for `app.control.broadcast` on Redis (captured from
+ * Celery 5.2.6): the message as base64 JSON, headers `{clock, expires}` (kombu sets
+ * `expires` to now + the broadcast timeout, 1 s, in seconds), and properties whose
+ * `delivery_info` names the `celery.pidbox` exchange with routing key ''.
+ */
+export function encodeControlEnvelope(
+  message: ControlMessage,
+  clock: number,
+  nowMs: number = Date.now(),
+): string {
+  return JSON.stringify({
+    body: Buffer.from(JSON.stringify(message), 'utf8').toString('base64'),
+    'content-encoding': 'utf-8',
+    'content-type': 'application/json',
+    headers: { clock, expires: nowMs / 1000 + 1 },
+    properties: {
+      delivery_mode: 2,
+      delivery_info: { exchange: PIDBOX_EXCHANGE, routing_key: '' },
+      priority: 0,
+      body_encoding: 'base64',
+      delivery_tag: randomUUID(),
+    },
+  });
+}
+
+export interface DecodedControl {
+  message: ControlMessage;
+  /** The sender's Lamport clock (`headers.clock`), when it sent one. */
+  clock: number | undefined;
+}
+
+/**
+ * Reads a pidbox envelope written by kombu or by `encodeControlEnvelope`; throws an
+ * Error saying why when it is not one. `expires` is not checked: kombu's workers do
+ * not check it either (only a client collecting replies does).
+ */
+export function decodeControlEnvelope(text: string): DecodedControl {
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`envelope is not JSON: ${(error as Error).message}`);
+  }
+  if (!isRecord(envelope)) throw new Error('envelope is not a JSON object');
+  const contentType = envelope['content-type'];
+  if (contentType !== undefined && contentType !== 'application/json') {
+    throw new Error(`unsupported content-type ${JSON.stringify(contentType)}`);
+  }
+  if (typeof envelope.body !== 'string') {
+    throw new Error('envelope has no string body');
+  }
+  const properties = isRecord(envelope.properties) ? envelope.properties : {};
+  const encoding = properties.body_encoding;
+  let body: string;
+  if (encoding === 'base64') {
+    body = Buffer.from(envelope.body, 'base64').toString('utf8');
+  } else if (encoding === undefined || encoding === null) {
+    body = envelope.body;
+  } else {
+    throw new Error(`unsupported body_encoding ${JSON.stringify(encoding)}`);
+  }
+  const headers = isRecord(envelope.headers) ? envelope.headers : {};
+  return {
+    message: readControlMessage(body),
+    clock: typeof headers.clock === 'number' ? headers.clock : undefined,
+  };
+}
+
+function readControlMessage(body: string): ControlMessage {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    throw new Error(`body is not JSON: ${(error as Error).message}`);
+  }
+  if (!isRecord(parsed) || typeof parsed.method !== 'string') {
+    throw new Error('body is not a control message (no "method")');
+  }
+  const message: ControlMessage = {
+    method: parsed.method,
+    arguments: isRecord(parsed.arguments) ? parsed.arguments : {},
+    destination: Array.isArray(parsed.destination)
+      ? parsed.destination.filter(
+          (name): name is string => typeof name === 'string',
+        )
+      : null,
+    pattern: typeof parsed.pattern === 'string' ? parsed.pattern : null,
+    matcher: typeof parsed.matcher === 'string' ? parsed.matcher : null,
+  };
+  if (typeof parsed.ticket === 'string') message.ticket = parsed.ticket;
+  const replyTo = parsed.reply_to;
+  if (
+    isRecord(replyTo) &&
+    typeof replyTo.exchange === 'string' &&
+    typeof replyTo.routing_key === 'string'
+  ) {
+    message.reply_to = {
+      exchange: replyTo.exchange,
+      routing_key: replyTo.routing_key,
+    };
+  }
+  return message;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import {
+  ControlMessage,
+  revokeMessage,
+} from '../../../lib/transports/control-bus';
+import { AMQP_URL, useSharedBroker } from '../../support/amqp-broker';
+import { amqpFixtures } from '../../support/amqp-fixtures';
+import { waitUntil } from '../../support/wait';
+
+useSharedBroker();
+
+const run = promisify(execFile);
+
+/** Celery's own `app.control.revoke`, from Python, on the same broker. */
+async function celeryRevoke(taskId: string): Promise<void> {
+  const script = [
+    'import sys',
+    'from celery import Celery',
+    'app = Celery(broker=sys.argv[1])',
+    'app.control.revoke(sys.argv[2], terminate=True)',
+  ].join('\n');
+  await run('/usr/bin/python3', ['-c', script, AMQP_URL, taskId], {
+    timeout: 30_000,
+  });
+}
+
+describe('AMQP control bus (Celery pidbox)', () => {
+  const fx = amqpFixtures();
+
+  it('delivers a broadcast to every subscriber, and stops after close', async () => {
+    const transport = await fx.open();
+    const a: ControlMessage[] = [];
+    const b: ControlMessage[] = [];
+    const subA = await transport.subscribeControl((m) => a.push(m));
+    const subB = await transport.subscribeControl((m) => b.push(m));
+    await transport.broadcastControl(revokeMessage(['t-1'], false));
+    await waitUntil(() => a.length === 1 && b.length === 1, 5_000, 'both');
+    expect(a[0]).toMatchObject({
+      method: 'revoke',
+      arguments: { task_id: 't-1', terminate: false },
+    });
+    await subB.close();
+    await transport.broadcastControl(revokeMessage(['t-2'], false));
+    await waitUntil(() => a.length === 2, 5_000, 'the second to A');
+    expect(b).toHaveLength(1);
+    await subA.close();
+  });
+
+  it("hears Celery's app.control.revoke", async () => {
+    const transport = await fx.open();
+    const heard: ControlMessage[] = [];
+    const subscription = await transport.subscribeControl((m) => heard.push(m));
+    await celeryRevoke('celery-revoked-id');
+    await waitUntil(
+      () => heard.some((m) => m.arguments.task_id === 'celery-revoked-id'),
+      10_000,
+      "Celery's revoke",
+    );
+    expect(
+      heard.find((m) => m.arguments.task_id === 'celery-revoked-id'),
+    ).toMatchObject({ method: 'revoke', arguments: { terminate: true } });
+    await subscription.close();
+  }, 40_000);
+});
