@@ -26,6 +26,7 @@ interface Killable {
   name: string;
   signal(signal: NodeJS.Signals): void;
   kill(): Promise<void>;
+  output?: string;
 }
 
 /**
@@ -80,9 +81,13 @@ describe('interop on RabbitMQ: one queue, two languages', () => {
         return unfinished;
       }
       worker.signal('SIGCONT');
-      await sleep(20);
+      await sleep(20 + attempt * 5);
     }
-    throw new Error(`${worker.name} was never caught running a task`);
+    const starts = [...(await shared.starts()).values()].flat();
+    throw new Error(
+      `${worker.name} was never caught running a task (${starts.filter((name) => name === worker.name).length} ` +
+        `started by it, ${await shared.doneCount()} done in all):\n${worker.output?.slice(-3000) ?? ''}`,
+    );
   };
 
   /** Resolves once each id was finished by `worker`, since no one else could. */
@@ -139,6 +144,7 @@ describe('interop on RabbitMQ: one queue, two languages', () => {
       name: nest1,
       signal: (signal) => celeriac1.signal(signal),
       kill: () => celeriac1.kill(),
+      output: celeriac1.output,
     });
     await finishedBy(heldByCeleriac, py2);
     // A new Celeriac worker helps finish.
