@@ -128,6 +128,16 @@ describe.each(AMQP_BACKENDS)(
       expect(ranAt).toBeGreaterThanOrEqual(eta);
     });
 
+    it('client.revoke() reaches the Celery worker: a task waiting for its eta is REVOKED, not run', async () => {
+      const waiting = await send('py.add', [2, 2], { countdown: 2 });
+      await client.revoke(waiting.id);
+      const error = (await waiting
+        .get({ timeout: 20 })
+        .catch((e: unknown) => e)) as TaskRevokedError;
+      expect(error).toBeInstanceOf(TaskRevokedError);
+      expect(error.reason).toBe('revoked');
+    });
+
     it('a task that expires while it waits for its eta is REVOKED by Celery, not run', async () => {
       const late = await send('py.add', [1, 2], { countdown: 2, expires: 1 });
       const error = (await late

@@ -133,6 +133,20 @@ describe.each(AMQP_BACKENDS)(
       expect(ranAt).toBeGreaterThanOrEqual(eta);
     });
 
+    it('app.control.revoke reaches the Celeriac worker: a waiting task is REVOKED, not run', async () => {
+      // It waits in the delay levels for its eta when the revoke comes.
+      const [report] = await python({
+        name: 'nest.when',
+        options: { countdown: 2 },
+        revoke: true,
+      });
+      expect(report).toMatchObject({
+        state: 'REVOKED',
+        exc_type: 'TaskRevokedError',
+        exc_message: 'revoked',
+      });
+    });
+
     it("honours Python's expires: the task is REVOKED, not run", async () => {
       const reports = await python(
         { name: 'math.add', args: [1, 1], options: { expires: -1 } },

@@ -9,7 +9,8 @@ Reads one JSON object on stdin:
      "chain": [{"name": ..., "args": [...], "options": {"queue": ...}}, ...]}
 
 `options` are send_task's (queue, countdown, expires, priority, ignore_result, headers...);
-`eta` and `expires` may be ISO-8601 strings (datetimes in Python). With `wait` (seconds)
+`eta` and `expires` may be ISO-8601 strings (datetimes in Python). With `"revoke": true`
+the task is revoked (`app.control.revoke`) right after it is sent. With `wait` (seconds)
 the script waits for the result with AsyncResult.get(propagate=False) and reports it.
 `results` reads tasks sent elsewhere, as `AsyncResult(id).get()`. `chain` sends
 `chain(*signatures)` and reports each step's id and state (the first waited for). Prints one JSON object:
@@ -70,6 +71,8 @@ def main():
             kwargs=call.get('kwargs', {}),
             **options_of(call.get('options')),
         )
+        if call.get('revoke'):
+            app.control.revoke(result.id)
         sent.append((result, call.get('wait')))
     out = {'calls': [report(result, wait) for result, wait in sent]}
     if 'results' in request:

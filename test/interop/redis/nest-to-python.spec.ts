@@ -166,6 +166,16 @@ describe('interop on Redis: Nest sends, a Celery worker runs', () => {
     expect(await redis.zcard(keys.delayed(queue))).toBe(0);
   });
 
+  it('client.revoke() reaches the Celery worker: a task waiting for its eta is REVOKED, not run', async () => {
+    const waiting = await send('py.add', [2, 2], { countdown: 2 });
+    await client.revoke(waiting.id);
+    const error = (await waiting
+      .get({ timeout: 20 })
+      .catch((e: unknown) => e)) as TaskRevokedError;
+    expect(error).toBeInstanceOf(TaskRevokedError);
+    expect(error.reason).toBe('revoked');
+  });
+
   it('an expired task is REVOKED by Celery, not run', async () => {
     const past = await send('py.add', [1, 1], {
       expires: new Date(Date.now() - 1000),

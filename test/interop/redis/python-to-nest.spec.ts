@@ -163,6 +163,20 @@ describe('interop on Redis: Python sends, a Celeriac worker runs', () => {
     expect(await redis.zcard(keys.delayed(queue))).toBe(0);
   });
 
+  it('app.control.revoke reaches the Celeriac worker: a waiting task is REVOKED, not run', async () => {
+    // It waits in the delay store for its eta when the revoke comes.
+    const [report] = await python({
+      name: 'nest.when',
+      options: { countdown: 2 },
+      revoke: true,
+    });
+    expect(report).toMatchObject({
+      state: 'REVOKED',
+      exc_type: 'TaskRevokedError',
+      exc_message: 'revoked',
+    });
+  });
+
   it("honours Python's expires: the task is REVOKED, not run", async () => {
     const reports = await python(
       { name: 'math.add', args: [1, 1], options: { expires: -1 } },

@@ -198,6 +198,8 @@ export interface PythonCall {
   options?: Record<string, unknown>;
   /** Wait this many seconds for the result (AsyncResult.get). */
   wait?: number;
+  /** Revoke it (`app.control.revoke`) right after sending it. */
+  revoke?: boolean;
 }
 
 /**
