@@ -208,11 +208,25 @@ export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // The consumers stop in this same turn (before any callback runs), as before.
-    await Promise.all([
-      ...[...this.consumers].map((consumer) => consumer.stop()),
-      this.control.close(),
+    // The consumers stop in this same turn (before any callback runs). Bounded: a fetch
+    // in flight when Redis went away waits for it, and close() never waits on an outage.
+    const stopMs = Math.min(this.options.publishWaitMs, 5000);
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = await Promise.race([
+      Promise.all([
+        ...[...this.consumers].map((consumer) => consumer.stop()),
+        this.control.close(),
+      ]).then(() => true),
+      new Promise<false>(
+        (resolve) => (timer = setTimeout(resolve, stopMs, false)),
+      ),
     ]);
+    clearTimeout(timer);
+    if (!stopped) {
+      this.options.logger.warn(
+        `redis transport: a fetch got no reply from Redis at ${this.where} within ${stopMs} ms; closing anyway (what it took comes back after its lease)`,
+      );
+    }
     this.consumers.clear();
     this.sweeper.stop();
     this.leaseKeeper.stop();
