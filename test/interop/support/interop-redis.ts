@@ -29,24 +29,8 @@ export function redisCeleryConfig(
   };
 }
 
-/** Deletes every key under `prefix` (SCAN, never FLUSHDB: the server is shared). */
-export async function deletePrefix(
-  client: Redis,
-  prefix: string,
-): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(
-      cursor,
-      'MATCH',
-      `${prefix}*`,
-      'COUNT',
-      1000,
-    );
-    cursor = next;
-    if (keys.length > 0) await client.del(...keys);
-  } while (cursor !== '0');
-}
+// One clean-up for every Redis test: the e2e support's.
+export { deletePrefix } from '../../e2e/redis/redis-test-support';
 
 /** Deletes the results of these task ids. */
 export async function deleteResults(ids: Iterable<string>): Promise<void> {
