@@ -56,7 +56,10 @@ export interface TaskWorkerDeps {
 export class TaskWorker {
   private readonly logger: Logger;
   private readonly waiting: Delivery[] = [];
-  private readonly running = new Set<Promise<void>>();
+  /** Every delivery being handled, from its start to its settlement. */
+  private readonly handling = new Set<Promise<void>>();
+  /** Concurrency slots taken: a slot is freed once the task function has returned. */
+  private busySlots = 0;
   /** Running tasks by id, for revoke with terminate. */
   private readonly active = new Map<string, RunControl>();
   /** Rate-limited deliveries waiting in memory for their slot. */
@@ -83,8 +86,9 @@ export class TaskWorker {
     );
   }
 
+  /** Deliveries being handled: running, or storing their result and settling. */
   get inFlight(): number {
-    return this.running.size;
+    return this.handling.size;
   }
 
   /** Listens for revokes (live, then those kept), then starts consuming. */
@@ -120,17 +124,17 @@ export class TaskWorker {
     await Promise.all(
       unstarted.map((delivery) => this.settle(() => delivery.requeue())),
     );
-    if (this.running.size > 0) {
+    if (this.handling.size > 0) {
       this.logger.log(
-        `Waiting for ${this.running.size} running task(s) to finish`,
+        `Waiting for ${this.handling.size} running task(s) to finish`,
       );
       const finished = await waitAll(
-        this.running,
+        this.handling,
         this.options.shutdownTimeoutMs,
       );
       if (!finished) {
         this.logger.warn(
-          `${this.running.size} task(s) still running after ${this.options.shutdownTimeoutMs} ms: ` +
+          `${this.handling.size} task(s) still running after ${this.options.shutdownTimeoutMs} ms: ` +
             `left unacknowledged, the broker will deliver them again`,
         );
       }
@@ -149,27 +153,45 @@ export class TaskWorker {
     this.drain();
   }
 
+  /**
+   * Starts waiting deliveries while slots are free. A slot bounds task functions
+   * running at once; storing a result and settling happen after the slot is freed
+   * (the next task starts meanwhile), still bounded by the prefetch, since the
+   * broker counts a delivery until it is settled.
+   */
   private drain(): void {
     while (
       !this.stopping &&
-      this.running.size < this.options.concurrency &&
+      this.busySlots < this.options.concurrency &&
       this.waiting.length > 0
     ) {
       const delivery = this.waiting.shift()!;
-      const run = this.handle(delivery)
+      this.busySlots++;
+      let slotHeld = true;
+      const freeSlot = () => {
+        if (!slotHeld) return;
+        slotHeld = false;
+        this.busySlots--;
+        this.drain();
+      };
+      const handled = this.handle(delivery, freeSlot)
         .catch((error: unknown) =>
           this.logger.error(`Unexpected worker error: ${String(error)}`),
         )
         .finally(() => {
-          this.running.delete(run);
+          this.handling.delete(handled);
           this.processed++;
-          this.drain();
+          freeSlot();
         });
-      this.running.add(run);
+      this.handling.add(handled);
     }
   }
 
-  private async handle(delivery: Delivery): Promise<void> {
+  /** `freeSlot` is called once the task function has returned (or never ran). */
+  private async handle(
+    delivery: Delivery,
+    freeSlot: () => void,
+  ): Promise<void> {
     const request = await this.decode(delivery);
     if (!request) return;
 
@@ -217,13 +239,14 @@ export class TaskWorker {
       (await this.waitsForRate(delivery, task, request))
     )
       return;
-    await this.run(delivery, task, request);
+    await this.run(delivery, task, request, freeSlot);
   }
 
   private async run(
     delivery: Delivery,
     task: RegisteredTask,
     request: TaskRequest,
+    freeSlot: () => void,
   ): Promise<void> {
     const { acksLate } = task.policy;
     if (!acksLate) await this.settle(() => delivery.ack());
@@ -239,6 +262,7 @@ export class TaskWorker {
     } finally {
       if (this.active.get(request.id) === control)
         this.active.delete(request.id);
+      freeSlot();
     }
     const settlement = await this.deps.finisher.finish(outcome, {
       request,

@@ -6,7 +6,8 @@ import {
   TaskWorkerService,
 } from '../../../lib';
 import { buildTaskMessage } from '../../../lib/protocol';
-import { TRANSPORT } from '../../../lib/module/tokens';
+import { RESULT_BACKEND, TRANSPORT } from '../../../lib/module/tokens';
+import { ResultBackend } from '../../../lib/results/result-backend';
 import { Transport } from '../../../lib/transports/transport';
 import { memoryApp } from '../../support/memory-app';
 import { sleep, waitUntil } from '../../support/wait';
@@ -207,5 +208,38 @@ describe('the worker', () => {
     expect(await sent.get({ timeout: 5 })).toBe(1);
     gate.releaseAll();
     await Promise.all([dying.app.close(), survivor.app.close()]);
+  });
+
+  it('frees a slot once the task function returns, and the prefetch still bounds what waits to be stored', async () => {
+    const { app, broker } = await memoryApp(
+      { providers: [GateTasks] },
+      { worker: { concurrency: 1, prefetchMultiplier: 3 } },
+    );
+    const gate = app.get(GateTasks);
+    // Stores wait until the test lets them go, as on a slow result backend.
+    const backend = app.get<ResultBackend>(RESULT_BACKEND);
+    const store = backend.store.bind(backend);
+    let letStoresGo!: () => void;
+    const storesMayGo = new Promise<void>((resolve) => (letStoresGo = resolve));
+    backend.store = async (...args) => {
+      await storesMayGo;
+      return store(...args);
+    };
+    const client = app.get(TaskClient);
+    const sent = await Promise.all(
+      Array.from({ length: 10 }, (_, n) => client.send('gate.quick', [n])),
+    );
+    await waitUntil(() => gate.done.length === 3, 5000, 'three tasks run');
+    await sleep(100);
+    // One slot, yet three ran: each freed it before its result was stored. The
+    // fourth waits, since three unsettled deliveries fill the prefetch.
+    expect(gate.done).toEqual([0, 1, 2]);
+    expect(broker.size('celery')).toBe(7);
+    expect(await sent[0].state()).toBe('PENDING');
+    letStoresGo();
+    expect(
+      await Promise.all(sent.map((result) => result.get({ timeout: 5 }))),
+    ).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    await app.close();
   });
 });
