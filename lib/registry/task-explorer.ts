@@ -3,6 +3,7 @@ import {
   DiscoveryService,
   ExternalContextCreator,
   MetadataScanner,
+  ModulesContainer,
 } from '@nestjs/core';
 import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { getTaskHookMetadata } from '../decorators/task-hooks.decorator';
@@ -11,6 +12,7 @@ import { ResolvedOptions } from '../module/resolve-options';
 import { RESOLVED_OPTIONS } from '../module/tokens';
 import { resolveTaskPolicy } from '../worker/task-policy';
 import { TaskEvent, TaskHooks } from './task-hooks';
+import { injectsTaskContext } from './task-context-usage';
 import { createTaskInvoker } from './task-invoker';
 import { TaskRegistry } from './task-registry';
 
@@ -40,11 +42,13 @@ export class TaskExplorer implements OnModuleInit {
     private readonly registry: TaskRegistry,
     private readonly hooks: TaskHooks,
     private readonly contextCreator: ExternalContextCreator,
+    private readonly modules: ModulesContainer,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
   ) {}
 
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders()) this.explore(wrapper);
+    this.registry.tracksTaskContext = injectsTaskContext(this.modules);
     this.logger.log(`Registered ${this.registry.names().length} task(s)`);
   }
 

@@ -13,6 +13,11 @@ export class DuplicateTaskError extends Error {
 /** Task name -> handler. Filled at bootstrap by the TaskExplorer. */
 export class TaskRegistry {
   private readonly tasks = new Map<string, RegisteredTask>();
+  /**
+   * Whether runs keep the running task readable through TaskContext; set at bootstrap
+   * from whether anything injects TaskContext (see injectsTaskContext).
+   */
+  tracksTaskContext = true;
 
   register(task: RegisteredTask): void {
     const existing = this.tasks.get(task.name);

@@ -63,7 +63,9 @@ export function runInTaskContext<T>(task: CurrentTask, fn: () => T): T {
 
 /**
  * The running task's context, injectable anywhere (AsyncLocalStorage underneath), so
- * task methods keep plain typed parameters:
+ * task methods keep plain typed parameters. Workers track the running task only when
+ * some provider, controller or enhancer injects TaskContext (AsyncLocalStorage slows
+ * every promise of the process once in use):
  *
  * ```ts
  * constructor(private readonly taskContext: TaskContext) {}
@@ -81,7 +83,9 @@ export class TaskContext {
     const task = storage.getStore();
     if (!task) {
       throw new Error(
-        'TaskContext.current is only available while a task runs (in a @Task method or code it calls)',
+        'TaskContext.current is only available while a task runs (in a @Task method or code it calls). ' +
+          'Inside a task, inject TaskContext (constructor or property) rather than looking it up with ' +
+          'ModuleRef: workers track the running task only when something injects TaskContext.',
       );
     }
     return task;

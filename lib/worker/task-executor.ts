@@ -78,13 +78,13 @@ export class TaskExecutor {
       storeProgress: (meta) => this.storeProgress(request, meta),
     });
     const disarm = armTimeLimits(control, timeLimitsFor(task.policy, request));
-    const running = runInTaskContext(
-      current,
-      () =>
-        new Promise<unknown>((resolve) =>
-          resolve(task.invoke(...argumentsFor(request))),
-        ),
-    );
+    const invoke = () =>
+      new Promise<unknown>((resolve) =>
+        resolve(task.invoke(...argumentsFor(request))),
+      );
+    const running = this.registry.tracksTaskContext
+      ? runInTaskContext(current, invoke)
+      : invoke();
     let outcome: TaskOutcome;
     try {
       outcome = await new Promise<TaskOutcome>((resolve) => {
