@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
+import Redis from 'ioredis';
 import {
   Task,
   TaskClient,
   TaskQueueModule,
   TaskQueueModuleOptions,
 } from '../../../lib';
-import { REDIS_URL } from '../redis/redis-test-support';
+import {
+  REDIS_URL,
+  deletePrefix,
+  uniquePrefix,
+} from '../redis/redis-test-support';
 import {
   AMQP_URL,
   deleteDelayLevels,
@@ -37,6 +42,8 @@ describe.each([
 ])('TaskQueueModule on amqp:// with $label', ({ backend }) => {
   const queue = uniqueName('amqp-module');
   const delayPrefix = uniqueName('amqp-module-delay');
+  // The Redis results of this suite, deleted after it.
+  const resultPrefix = uniquePrefix('amqp-module-results');
   const apps: TestingModule[] = [];
 
   const app = async (
@@ -50,6 +57,7 @@ describe.each([
           backend,
           defaultQueue: queue,
           brokerOptions: { delayPrefix },
+          backendOptions: { keyPrefix: resultPrefix },
           ...options,
         }),
       ],
@@ -64,6 +72,11 @@ describe.each([
     await Promise.all(apps.map((module) => module.close()));
     await deleteQueues([queue, `${queue}.dead`]);
     await deleteDelayLevels(delayPrefix);
+    if (backend) {
+      const redis = new Redis(backend);
+      await deletePrefix(redis, resultPrefix);
+      redis.disconnect();
+    }
   });
 
   it('sends from a web app and runs on a worker app; get() returns values and errors', async () => {
