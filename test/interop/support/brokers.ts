@@ -26,17 +26,21 @@ export interface InteropSetup {
   label: string;
   broker: 'redis' | 'amqp';
   backendUrl: string;
+  /** Where Celeriac keeps eta messages until their time, for test names. */
+  delaysIn: string;
 }
 
 export const REDIS: InteropSetup = {
   label: 'Redis',
   broker: 'redis',
   backendUrl: RESULTS_URL,
+  delaysIn: 'the delay store',
 };
 export const AMQP: InteropSetup = {
   label: 'RabbitMQ',
   broker: 'amqp',
   backendUrl: RESULTS_URL,
+  delaysIn: "RabbitMQ's delay levels",
 };
 
 /** Each broker once, results in Redis. */
