@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { SendOptions, TaskClient } from '../../lib';
+import { SendOptions } from '../../lib';
 import { BROKERS, interopBroker } from './support/brokers';
-import { nestApp } from './support/nest-app';
 import { PythonCall } from './support/python';
-import { WireTap, captureSameCall, wireTap } from './support/wire-capture';
+import { wireCapture } from './support/wire-capture';
 
 /** One call, as Python's send_task and as TaskClient.send write it. */
 interface SameCall {
@@ -66,25 +65,10 @@ describe.each(BROKERS)(
   'interop on $label: the wire, field by field',
   (setup) => {
     const broker = interopBroker(setup, 'wire');
-    let client: TaskClient;
-    let tap: WireTap;
-
-    beforeAll(async () => {
-      const app = await nestApp(broker.nestOptions({ forCelery: true }));
-      client = app.get(TaskClient);
-      tap = await wireTap(broker);
-    });
-
-    afterAll(async () => {
-      await tap?.close();
-      await broker.cleanup();
-    });
+    const capture = wireCapture(broker);
 
     it.each(CALLS)('$what: the same message', async ({ python, nest }) => {
-      const { differences } = await captureSameCall(
-        broker,
-        tap,
-        client,
+      const { differences } = await capture.sameCall(
         { name: 'wire.task', ...python },
         nest,
       );
@@ -93,10 +77,7 @@ describe.each(BROKERS)(
 
     it('a given task id: the same ids everywhere', async () => {
       const id = randomUUID();
-      const { differences } = await captureSameCall(
-        broker,
-        tap,
-        client,
+      const { differences } = await capture.sameCall(
         { name: 'wire.task', args: [], options: { task_id: id } },
         [[], { taskId: id }],
       );

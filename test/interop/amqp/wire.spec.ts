@@ -1,32 +1,15 @@
-import { TaskClient } from '../../../lib';
 import { AMQP, interopBroker } from '../support/brokers';
-import { nestApp } from '../support/nest-app';
 import { secondsAfter } from '../support/wire';
-import { WireTap, captureSameCall, wireTap } from '../support/wire-capture';
+import { wireCapture } from '../support/wire-capture';
 
 /** RabbitMQ only: what the delay levels change (the rest is in ../wire.spec.ts). */
 describe('interop on RabbitMQ: the wire, field by field', () => {
   const broker = interopBroker(AMQP, 'wire-delays');
-  let client: TaskClient;
-  let tap: WireTap;
-
-  beforeAll(async () => {
-    const app = await nestApp(broker.nestOptions());
-    client = app.get(TaskClient);
-    tap = await wireTap(broker);
-  });
-
-  afterAll(async () => {
-    await tap?.close();
-    await broker.cleanup();
-  });
+  const capture = wireCapture(broker);
 
   it('countdown, expires and priority: the same, but for what the delay levels change', async () => {
     const before = Date.now();
-    const captured = await captureSameCall(
-      broker,
-      tap,
-      client,
+    const captured = await capture.sameCall(
       {
         name: 'wire.task',
         args: [2, 3],

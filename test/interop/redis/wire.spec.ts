@@ -10,33 +10,18 @@ import { nestApp } from '../support/nest-app';
 import { InteropTasks } from '../support/nest-tasks';
 import { CeleryWorker, sendFromPython } from '../support/python';
 import { Envelope, secondsAfter } from '../support/wire';
-import { WireTap, captureSameCall, wireTap } from '../support/wire-capture';
+import { wireCapture } from '../support/wire-capture';
 
 /** Redis only: kombu's buckets and bindings (the rest is in ../wire.spec.ts). */
 describe('interop on Redis: the wire, field by field', () => {
   const broker = interopBroker(REDIS, 'wire-kombu');
   const keys = new RedisKeys(broker.prefix);
-  let client: TaskClient;
-  let tap: WireTap;
-
-  beforeAll(async () => {
-    const app = await nestApp(broker.nestOptions({ forCelery: true }));
-    client = app.get(TaskClient);
-    tap = await wireTap(broker);
-  });
-
-  afterAll(async () => {
-    await tap.close();
-    await broker.cleanup();
-  });
+  const capture = wireCapture(broker);
 
   it('countdown, expires and priority: the same bucket, expiration and times', async () => {
     const before = Date.now();
     const { pyQueue, nestQueue, celery, celeriac, differences } =
-      await captureSameCall(
-        broker,
-        tap,
-        client,
+      await capture.sameCall(
         {
           name: 'wire.task',
           args: [2, 3],
@@ -61,10 +46,7 @@ describe('interop on Redis: the wire, field by field', () => {
   });
 
   it("the queue's kombu binding is the same", async () => {
-    const { pyQueue, nestQueue } = await captureSameCall(
-      broker,
-      tap,
-      client,
+    const { pyQueue, nestQueue } = await capture.sameCall(
       { name: 'wire.task', args: [] },
       [[], {}],
     );

@@ -4,6 +4,7 @@ import { RedisKeys } from '../../../lib/transports/redis';
 import { rawChannel } from '../../support/amqp-broker';
 import { waitUntil } from '../../support/wait';
 import { InteropBroker } from './brokers';
+import { nestApp } from './nest-app';
 import { PythonCall, sendFromPython } from './python';
 import {
   Envelope,
@@ -90,11 +91,35 @@ function amqpTap({
 }
 
 /**
+ * For a describe block: a Nest producer and a tap on `broker`, set up in beforeAll;
+ * afterAll closes them and cleans the broker up.
+ */
+export function wireCapture(broker: InteropBroker) {
+  let client: TaskClient;
+  let tap: WireTap;
+  beforeAll(async () => {
+    const app = await nestApp(broker.nestOptions({ forCelery: true }));
+    client = app.get(TaskClient);
+    tap = await wireTap(broker);
+  });
+  afterAll(async () => {
+    await tap?.close();
+    await broker.cleanup();
+  });
+  return {
+    sameCall: (
+      python: PythonCall,
+      nest: [args: unknown[], options: SendOptions],
+    ) => captureSameCall(broker, tap, client, python, nest),
+  };
+}
+
+/**
  * Sends one call from Python and the same from Nest, each to a queue of its own that
  * nobody consumes, and takes both messages. `differences()` lists what differs, field
  * by field (see messageDifferences), kombu's envelope keys too on Redis.
  */
-export async function captureSameCall(
+async function captureSameCall(
   broker: InteropBroker,
   tap: WireTap,
   client: TaskClient,
