@@ -1,35 +1,18 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 
-/**
- * Runs a TypeScript file in a child `node` process, transpiled on require by the
- * `typescript` package (no ts-node here). The hook is passed inline so no JS file
- * sits outside the type-checked, linted project.
- */
-const REGISTER = `
-const ts = require('typescript');
-const fs = require('fs');
-require.extensions['.ts'] = (module, filename) => {
-  const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
-    compilerOptions: {
-      module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2022,
-      esModuleInterop: true,
-      experimentalDecorators: true,
-      emitDecoratorMetadata: true,
-    },
-    fileName: filename,
-  });
-  module._compile(outputText, filename);
-};
-require(process.argv[1]);
-`;
+const ROOT = join(__dirname, '..', '..');
+/** The one require hook for TypeScript in child processes (bench/ uses it too). */
+const REGISTER = join(__dirname, 'ts-register.js');
 
+/** Runs a TypeScript file in a child `node` process, transpiled on require. */
 export function spawnTs(
   script: string,
   env: Record<string, string> = {},
+  args: string[] = [],
 ): ChildProcess {
-  return spawn(process.execPath, ['-e', REGISTER, script], {
-    cwd: process.cwd(),
+  return spawn(process.execPath, ['-r', REGISTER, script, ...args], {
+    cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -79,4 +62,23 @@ export function waitForLine(
     child.stderr?.on('data', onError);
     child.once('exit', onExit);
   });
+}
+
+/** Collects a child's stdout lines as they come. */
+export function linesOf(child: ChildProcess): string[] {
+  const lines: string[] = [];
+  let partial = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop() ?? '';
+    lines.push(...parts);
+  });
+  return lines;
+}
+
+export function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
 }

@@ -1,4 +1,5 @@
-// A require hook that runs TypeScript files in child processes of tests (and bench/):
+// The require hook that runs TypeScript files in child processes of tests (spawnTs in
+// spawn-ts.ts) and of bench/:
 // `node -r ./test/support/ts-register.js child.ts`. It only transpiles (the type check
 // is `tsc --noEmit`), with the project's decorator settings.
 const fs = require('node:fs');

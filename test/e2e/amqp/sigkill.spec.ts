@@ -1,10 +1,7 @@
+import { join } from 'node:path';
 import { Delivery } from '../../../lib/transports/transport';
 import { AMQP_URL, useSharedBroker } from '../../support/amqp-broker';
-import {
-  exited,
-  linesOf,
-  spawnTsChild,
-} from '../../support/amqp-child-process';
+import { exited, linesOf, spawnTs } from '../../support/spawn-ts';
 import { amqpFixtures, task } from '../../support/amqp-fixtures';
 import { waitUntil } from '../../support/wait';
 
@@ -19,11 +16,11 @@ describe('AMQP consumer killed with SIGKILL', () => {
     const sent = Array.from({ length: 5 }, (_, i) => task('tests.n', [i]));
     await Promise.all(sent.map((message) => transport.publish(queue, message)));
 
-    const child = spawnTsChild('test/support/amqp-child-consumer.ts', [
-      AMQP_URL,
-      queue,
-      '10',
-    ]);
+    const child = spawnTs(
+      join(__dirname, '..', '..', 'support', 'amqp-child-consumer.ts'),
+      {},
+      [AMQP_URL, queue, '10'],
+    );
     try {
       const lines = linesOf(child);
       await waitUntil(

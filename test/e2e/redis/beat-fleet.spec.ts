@@ -1,6 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { REDIS_URL, deleteKeys } from '../../support/redis-keys';
+import { spawnTs } from '../../support/spawn-ts';
 import { sleep, uniqueName, waitUntil } from '../../support/wait';
 
 interface Sent {
@@ -8,8 +9,6 @@ interface Sent {
   schedule: string;
   tick: string;
 }
-
-const ROOT = join(__dirname, '..', '..', '..');
 
 /** A beat child process and what it reported. */
 class BeatProcess {
@@ -23,19 +22,10 @@ class BeatProcess {
     readonly name: string,
     env: Record<string, string>,
   ) {
-    this.child = spawn(
-      process.execPath,
-      [
-        '-r',
-        './test/support/ts-register.js',
-        'test/e2e/redis/beat-fleet.child.ts',
-      ],
-      {
-        cwd: ROOT,
-        env: { ...process.env, ...env, BEAT_NAME: name },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    this.child = spawnTs(join(__dirname, 'beat-fleet.child.ts'), {
+      ...env,
+      BEAT_NAME: name,
+    });
     let buffered = '';
     this.child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();

@@ -1,203 +1,59 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { SendOptions, TaskClient } from '../../../lib';
+import { TaskClient } from '../../../lib';
 import { KOMBU_SEP, RedisKeys } from '../../../lib/transports/redis';
 import { readFixture } from '../../support/celery-fixtures';
 import { uniqueName } from '../../support/wait';
-import {
-  REDIS_URL,
-  RESULTS_URL,
-  deletePrefix,
-  deleteResults,
-  interopPrefix,
-  redisCeleryConfig,
-} from '../support/interop-redis';
-import { closeNestApps, nestApp } from '../support/nest-app';
+import { REDIS, interopBroker } from '../support/brokers';
+import { RESULTS_URL } from '../support/interop-redis';
+import { nestApp } from '../support/nest-app';
 import { InteropTasks } from '../support/nest-tasks';
-import {
-  CeleryWorker,
-  PythonCall,
-  sendFromPython,
-  stopPythonProcesses,
-} from '../support/python';
-import {
-  Envelope,
-  fromRedisEnvelope,
-  messageDifferences,
-  secondsAfter,
-} from '../support/wire';
+import { CeleryWorker, sendFromPython } from '../support/python';
+import { Envelope, secondsAfter } from '../support/wire';
+import { wireCapture } from '../support/wire-capture';
 
-/** One call, as Python's send_task and as TaskClient.send write it. */
-interface SameCall {
-  what: string;
-  python: Omit<PythonCall, 'name'>;
-  nest: [args: unknown[], options: SendOptions];
-}
-
-const CALLS: SameCall[] = [
-  {
-    what: 'send_task(name, args=[2, 3])',
-    python: { args: [2, 3] },
-    nest: [[2, 3], {}],
-  },
-  {
-    what: 'strings, floats, booleans, null, lists and kwargs',
-    python: {
-      args: ["O'Brien", 'héllo ✓ "quoted"', 2.5, true, null, [1, 'a', []]],
-      kwargs: { z: 1, nested: { k: [null, false], e: {} }, 'two words': -3 },
-    },
-    nest: [
-      ["O'Brien", 'héllo ✓ "quoted"', 2.5, true, null, [1, 'a', []]],
-      {
-        kwargs: { z: 1, nested: { k: [null, false], e: {} }, 'two words': -3 },
-      },
-    ],
-  },
-  {
-    what: 'time limits and ignore_result',
-    python: {
-      args: [1],
-      options: { time_limit: 30, soft_time_limit: 10, ignore_result: true },
-    },
-    nest: [[1], { timeLimit: 30, softTimeLimit: 10, ignoreResult: true }],
-  },
-];
-
-/**
- * Wire checks: the same call sent by Python Celery 5.2.6 and by Celeriac, each to a
- * queue nobody consumes, read raw from Redis and compared field by field.
- */
+/** Redis only: kombu's buckets and bindings (the rest is in ../wire.spec.ts). */
 describe('interop on Redis: the wire, field by field', () => {
-  const prefix = interopPrefix('wire');
-  const keys = new RedisKeys(prefix);
-  const config = redisCeleryConfig(prefix);
-  const redis = new Redis(REDIS_URL);
-  const sent = new Set<string>();
-  let client: TaskClient;
-
-  /** The envelopes waiting in a queue's lists, by list (bucket 0 is the queue's name). */
-  const envelopes = async (queue: string) => {
-    const out: { list: string; envelope: Envelope }[] = [];
-    for (const list of keys.lists(queue)) {
-      for (const raw of await redis.lrange(list, 0, -1)) {
-        out.push({
-          list: list.slice(prefix.length),
-          envelope: JSON.parse(raw) as Envelope,
-        });
-      }
-    }
-    return out;
-  };
-
-  const capture = async (
-    python: PythonCall,
-    nest: [args: unknown[], options: SendOptions],
-  ) => {
-    const pyQueue = uniqueName('wire-py');
-    const nestQueue = uniqueName('wire-nest');
-    const [{ calls }] = await Promise.all([
-      sendFromPython(config, {
-        calls: [{ ...python, options: { ...python.options, queue: pyQueue } }],
-      }),
-      client
-        .send(python.name, nest[0], { ...nest[1], queue: nestQueue })
-        .then((result) => sent.add(result.id)),
-    ]);
-    sent.add(calls[0].id);
-    const [[celery], [celeriac]] = await Promise.all([
-      envelopes(pyQueue),
-      envelopes(nestQueue),
-    ]);
-    const differences = (options: { sameTaskId?: boolean } = {}) => [
-      // kombu's envelope keys, in kombu's order.
-      ...(JSON.stringify(Object.keys(celery.envelope)) ===
-      JSON.stringify(Object.keys(celeriac.envelope))
-        ? []
-        : [`envelope keys: ${Object.keys(celeriac.envelope).join(', ')}`]),
-      ...messageDifferences(
-        fromRedisEnvelope(celery.envelope),
-        fromRedisEnvelope(celeriac.envelope),
-        {
-          ...options,
-          routedTo: {
-            celery: { exchange: '', routing_key: pyQueue },
-            celeriac: { exchange: '', routing_key: nestQueue },
-          },
-        },
-      ),
-    ];
-    return { pyQueue, nestQueue, celery, celeriac, differences };
-  };
-
-  beforeAll(async () => {
-    const app = await nestApp({
-      broker: REDIS_URL,
-      backend: RESULTS_URL,
-      brokerOptions: { keyPrefix: prefix, delayStore: false },
-    });
-    client = app.get(TaskClient);
-  });
-
-  afterAll(async () => {
-    await stopPythonProcesses();
-    await closeNestApps();
-    await deletePrefix(redis, prefix);
-    await deleteResults(sent);
-    await redis.quit();
-  });
-
-  it.each(CALLS)('$what: the same envelope', async ({ python, nest }) => {
-    const { differences } = await capture(
-      { name: 'wire.task', ...python },
-      nest,
-    );
-    expect(differences()).toEqual([]);
-  });
-
-  it('a given task id: the same ids everywhere', async () => {
-    const id = randomUUID();
-    const { differences } = await capture(
-      { name: 'wire.task', args: [], options: { task_id: id } },
-      [[], { taskId: id }],
-    );
-    expect(differences({ sameTaskId: true })).toEqual([]);
-  });
+  const broker = interopBroker(REDIS, 'wire-kombu');
+  const keys = new RedisKeys(broker.prefix);
+  const capture = wireCapture(broker);
 
   it('countdown, expires and priority: the same bucket, expiration and times', async () => {
     const before = Date.now();
-    const { pyQueue, nestQueue, celery, celeriac, differences } = await capture(
-      {
-        name: 'wire.task',
-        args: [2, 3],
-        kwargs: { z: 1 },
-        options: { countdown: 10, expires: 60, priority: 5 },
-      },
-      [[2, 3], { kwargs: { z: 1 }, countdown: 10, expires: 60, priority: 5 }],
-    );
+    const { pyQueue, nestQueue, celery, celeriac, differences } =
+      await capture.sameCall(
+        {
+          name: 'wire.task',
+          args: [2, 3],
+          kwargs: { z: 1 },
+          options: { countdown: 10, expires: 60, priority: 5 },
+        },
+        [[2, 3], { kwargs: { z: 1 }, countdown: 10, expires: 60, priority: 5 }],
+      );
     expect(differences()).toEqual([]);
     // Priority 5 is kombu's bucket 3, for both.
     expect(celery.list).toBe(`${pyQueue}${KOMBU_SEP}3`);
     expect(celeriac.list).toBe(`${nestQueue}${KOMBU_SEP}3`);
-    for (const { envelope } of [celery, celeriac]) {
-      const { eta, expires } = envelope.headers;
+    for (const { message } of [celery, celeriac]) {
+      const { eta, expires } = message.headers;
       expect(secondsAfter(eta, before)).toBeGreaterThanOrEqual(10);
       expect(secondsAfter(expires, before)).toBeGreaterThanOrEqual(60);
       expect(secondsAfter(expires, before) - secondsAfter(eta, before)).toBe(
         50,
       );
-      expect(envelope.properties.expiration).toBe('60000');
+      expect(message.properties.expiration).toBe('60000');
     }
   });
 
   it("the queue's kombu binding is the same", async () => {
-    const { pyQueue, nestQueue } = await capture(
+    const { pyQueue, nestQueue } = await capture.sameCall(
       { name: 'wire.task', args: [] },
       [[], {}],
     );
-    expect(await redis.smembers(keys.binding(pyQueue))).toEqual([
+    expect(await broker.redis.smembers(keys.binding(pyQueue))).toEqual([
       `${pyQueue}${KOMBU_SEP}${KOMBU_SEP}${pyQueue}`,
     ]);
-    expect(await redis.smembers(keys.binding(nestQueue))).toEqual([
+    expect(await broker.redis.smembers(keys.binding(nestQueue))).toEqual([
       `${nestQueue}${KOMBU_SEP}${KOMBU_SEP}${nestQueue}`,
     ]);
   });
@@ -205,33 +61,21 @@ describe('interop on Redis: the wire, field by field', () => {
 
 /** Messages of newer Celery versions: their extra headers and kombu 5.3's tagged JSON. */
 describe('interop on Redis: newer Celery messages run on a Celeriac worker', () => {
-  const prefix = interopPrefix('wire-new');
-  const queue = uniqueName('nest-new');
-  const config = redisCeleryConfig(prefix);
-  const redis = new Redis(REDIS_URL);
-  const sent = new Set<string>();
+  const broker = interopBroker(REDIS, 'wire-new');
+  const { prefix, sent } = broker;
+  const queue = broker.queue('nest-new');
+  const config = broker.celeryConfig();
   let client: TaskClient;
 
   beforeAll(async () => {
     const app = await nestApp(
-      {
-        broker: REDIS_URL,
-        backend: RESULTS_URL,
-        brokerOptions: { keyPrefix: prefix },
-        worker: { queues: [queue], concurrency: 2 },
-      },
+      broker.nestOptions({ worker: { queues: [queue], concurrency: 2 } }),
       [InteropTasks],
     );
     client = app.get(TaskClient);
   });
 
-  afterAll(async () => {
-    await stopPythonProcesses();
-    await closeNestApps();
-    await deletePrefix(redis, prefix);
-    await deleteResults(sent);
-    await redis.quit();
-  });
+  afterAll(() => broker.cleanup());
 
   it('runs a Python message with 5.3+ headers (stamped_headers, stamps, replaced_task_nesting)', async () => {
     const { calls } = await sendFromPython(config, {
@@ -267,7 +111,7 @@ describe('interop on Redis: newer Celery messages run on a Celeriac worker', () 
       delivery_info: { exchange: '', routing_key: queue },
     };
     sent.add(id);
-    await redis.lpush(`${prefix}${queue}`, JSON.stringify(envelope));
+    await broker.redis.lpush(`${prefix}${queue}`, JSON.stringify(envelope));
     expect(await client.result(id).get({ timeout: 20 })).toEqual([
       '2026-11-22T02:39:19.867098+00:00',
       '19.99',
@@ -290,13 +134,10 @@ describe('interop on Redis: newer Celery messages run on a Celeriac worker', () 
 
 /** Results: what a Celery worker and a Celeriac worker store for the same outcome. */
 describe('interop on Redis: results, field by field', () => {
-  const prefix = interopPrefix('wire-results');
-  const pyQueue = uniqueName('results-py');
-  const nestQueue = uniqueName('results-nest');
-  const config = redisCeleryConfig(prefix);
-  const redis = new Redis(REDIS_URL);
+  const broker = interopBroker(REDIS, 'wire-results');
+  const pyQueue = broker.queue('results-py');
+  const nestQueue = broker.queue('results-nest');
   const results = new Redis(RESULTS_URL);
-  const sent = new Set<string>();
   let client: TaskClient;
 
   /** Runs the task on its worker and returns the stored meta as Redis holds it (JSON text). */
@@ -306,7 +147,7 @@ describe('interop on Redis: results, field by field', () => {
     queue: string,
   ): Promise<Record<string, unknown>> => {
     const result = await client.send(name, args, { queue });
-    sent.add(result.id);
+    broker.sent.add(result.id);
     await result.get({ timeout: 20, propagate: false });
     const text = await results.get(`celery-task-meta-${result.id}`);
     return JSON.parse(text!) as Record<string, unknown>;
@@ -317,15 +158,10 @@ describe('interop on Redis: results, field by field', () => {
       CeleryWorker.start({
         name: uniqueName('results'),
         queues: [pyQueue],
-        config,
+        config: broker.celeryConfig(),
       }),
       nestApp(
-        {
-          broker: REDIS_URL,
-          backend: RESULTS_URL,
-          brokerOptions: { keyPrefix: prefix },
-          worker: { queues: [nestQueue], concurrency: 2 },
-        },
+        broker.nestOptions({ worker: { queues: [nestQueue], concurrency: 2 } }),
         [InteropTasks],
       ),
     ]);
@@ -333,11 +169,8 @@ describe('interop on Redis: results, field by field', () => {
   });
 
   afterAll(async () => {
-    await stopPythonProcesses();
-    await closeNestApps();
-    await deletePrefix(redis, prefix);
-    await deleteResults(sent);
-    await Promise.all([redis.quit(), results.quit()]);
+    await broker.cleanup();
+    await results.quit();
   });
 
   /** The same keys in the same order, the same values but the sender's own. */

@@ -1,6 +1,5 @@
 import Redis from 'ioredis';
 import { uniqueName } from '../../support/wait';
-import { CeleryConfig } from './python';
 
 /** The broker (db 0 unless REDIS_URL says otherwise); every key behind the test's prefix. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -13,20 +12,6 @@ export const RESULTS_URL = `${REDIS_URL.replace(/\/\d+$/, '')}/1`;
 /** A key prefix (kombu's global_keyprefix, Celeriac's keyPrefix) no other test uses. */
 export function interopPrefix(label: string): string {
   return `${uniqueName(`celeriac-interop-${label}`)}:`;
-}
-
-/** The Celery app's configuration on Redis, behind `prefix`. */
-export function redisCeleryConfig(
-  prefix: string,
-  extra: Partial<CeleryConfig> = {},
-): CeleryConfig {
-  return {
-    brokerUrl: REDIS_URL,
-    backendUrl: RESULTS_URL,
-    keyPrefix: prefix,
-    storeUrl: REDIS_URL,
-    ...extra,
-  };
 }
 
 // One clean-up for every Redis test: the e2e support's.

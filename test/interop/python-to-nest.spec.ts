@@ -1,0 +1,180 @@
+import { waitUntil } from '../support/wait';
+import { BROKERS_AND_BACKENDS, interopBroker } from './support/brokers';
+import { CollectingLogger, nestApp } from './support/nest-app';
+import { InteropTasks } from './support/nest-tasks';
+import { PythonCall, PythonCallReport, sendFromPython } from './support/python';
+
+/**
+ * Python sends with `app.send_task`, a Celeriac worker runs, Python's
+ * `AsyncResult.get()` reads: from Redis, or (rpc://) from the reply the Celeriac
+ * worker publishes to the Python client's reply queue.
+ */
+describe.each(BROKERS_AND_BACKENDS)(
+  'interop on $label: Python sends, a Celeriac worker runs',
+  (setup) => {
+    const broker = interopBroker(setup, 'p2n');
+    const queue = broker.queue('nest');
+    const config = broker.celeryConfig();
+    const logs = new CollectingLogger();
+
+    const python = async (
+      ...calls: PythonCall[]
+    ): Promise<PythonCallReport[]> => {
+      const reports = (
+        await sendFromPython(config, {
+          calls: calls.map((call) => ({
+            wait: 20,
+            ...call,
+            options: { queue, ...call.options },
+          })),
+        })
+      ).calls;
+      for (const report of reports) broker.sent.add(report.id);
+      return reports;
+    };
+
+    beforeAll(async () => {
+      await nestApp(
+        broker.nestOptions({ worker: { queues: [queue], concurrency: 4 } }),
+        [InteropTasks],
+        logs,
+      );
+    });
+
+    afterAll(() => broker.cleanup());
+
+    it("runs send_task('math.add', args=[2, 3]) and Python's get() returns 5", async () => {
+      const [report] = await python({ name: 'math.add', args: [2, 3] });
+      expect(report).toMatchObject({ state: 'SUCCESS', result: 5 });
+      // Python parsed our date_done (with +00:00) into a datetime; an rpc:// reply
+      // has none, as Celery's own do not.
+      if (setup.backendUrl === 'rpc://') expect(report.date_done).toBeNull();
+      else expect(report.date_done).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+    });
+
+    it('a task that throws reaches Python as a failure it can read', async () => {
+      const [typeError, declined] = await python(
+        { name: 'nest.type_error', args: ['x'] },
+        { name: 'nest.decline', args: [42] },
+      );
+      // A JS error named like a Python builtin is that builtin in Python.
+      expect(typeError).toMatchObject({
+        state: 'FAILURE',
+        exc_type: 'TypeError',
+        exc_module: 'builtins',
+        exc_message: 'expected a number, got "x"',
+        is_instance: { TypeError: true, Exception: true },
+      });
+      expect(typeError.traceback).toContain('TypeError: expected a number');
+      // Any other error class: Python rebuilds an exception class of that name.
+      expect(declined).toMatchObject({
+        state: 'FAILURE',
+        exc_type: 'PaymentDeclined',
+        exc_message: 'card declined for 42',
+        is_instance: { TypeError: false, Exception: true },
+      });
+    });
+
+    it("a task that retries: Python's get() waits through RETRY and returns its value", async () => {
+      const [report] = await python({ name: 'nest.flaky' });
+      expect(report).toMatchObject({
+        state: 'SUCCESS',
+        result: 'ok after 1 retry',
+      });
+    });
+
+    it('a name no Celeriac worker knows: Python reads celery.exceptions.NotRegistered', async () => {
+      const [report] = await python({ name: 'nest.nope', args: [1] });
+      expect(report).toMatchObject({
+        state: 'FAILURE',
+        exc_type: 'NotRegistered',
+        exc_module: 'celery.exceptions',
+      });
+      expect(report.exc_message).toContain('nest.nope');
+    });
+
+    it('passes kwargs to the Nest task as one last argument object', async () => {
+      const reports = await python(
+        { name: 'nest.greet', args: ['Ada'], kwargs: { punctuation: '!' } },
+        { name: 'nest.greet', args: ['Ada'] },
+        { name: 'nest.area', kwargs: { width: 2, height: 3 } },
+        { name: 'nest.echo', args: [1, [2]], kwargs: { a: { b: null } } },
+        { name: 'nest.echo', args: [1], kwargs: {} },
+      );
+      expect(reports.map((report) => report.result)).toEqual([
+        'Hello, Ada!',
+        'Hello, Ada.', // no kwargs: no extra argument, the default applies
+        6,
+        [1, [2], { a: { b: null } }],
+        [1],
+      ]);
+    });
+
+    it('a Python chain through a Nest task: the task runs, and the worker warns that the rest does not', async () => {
+      const { chain } = await sendFromPython(config, {
+        chain: [
+          { name: 'math.add', args: [1, 2], options: { queue } },
+          { name: 'math.add', args: [10], options: { queue } },
+        ],
+      });
+      const [first, second] = chain!;
+      for (const step of chain!) broker.sent.add(step.id);
+      expect(first).toMatchObject({ state: 'SUCCESS', result: 3 });
+      expect(second.state).toBe('PENDING');
+      expect(logs.lines).toContainEqual(
+        expect.stringContaining(
+          `math.add[${first.id}] carries the rest of a chain (1 more task(s)): Celeriac does not run Celery canvas yet`,
+        ),
+      );
+    });
+
+    it(`honours Python's countdown: deferred into ${setup.delaysIn}, run at its eta`, async () => {
+      const started = Date.now();
+      const sending = python({ name: 'nest.when', options: { countdown: 2 } });
+      // The worker takes the eta message from the queue and defers it.
+      await waitUntil(
+        async () => (await broker.deferred(queue)) === 1,
+        10_000,
+        'the deferred eta message',
+      );
+      const [report] = await sending;
+      const { ranAt, eta } = report.result as { ranAt: number; eta: number };
+      expect(eta).toBeGreaterThanOrEqual(started + 2000);
+      expect(ranAt).toBeGreaterThanOrEqual(eta);
+      expect(await broker.deferred(queue)).toBe(0);
+    });
+
+    it('app.control.revoke reaches the Celeriac worker: a waiting task is REVOKED, not run', async () => {
+      // It waits in the delay store or levels for its eta when the revoke comes.
+      const [report] = await python({
+        name: 'nest.when',
+        options: { countdown: 2 },
+        revoke: true,
+      });
+      expect(report).toMatchObject({
+        state: 'REVOKED',
+        exc_type: 'TaskRevokedError',
+        exc_message: 'revoked',
+      });
+    });
+
+    it("honours Python's expires: the task is REVOKED, not run", async () => {
+      const reports = await python(
+        { name: 'math.add', args: [1, 1], options: { expires: -1 } },
+        // Expires while it waits for its eta in the delay store or levels.
+        {
+          name: 'math.add',
+          args: [1, 2],
+          options: { countdown: 2, expires: 1 },
+        },
+      );
+      for (const report of reports) {
+        expect(report).toMatchObject({
+          state: 'REVOKED',
+          exc_type: 'TaskRevokedError',
+          exc_message: 'expired',
+        });
+      }
+    });
+  },
+);

@@ -1,0 +1,29 @@
+import { connect } from 'amqplib';
+import {
+  DELAY_LEVELS,
+  delayLevelName,
+} from '../../../lib/transports/amqp/delay-scheme';
+import { AMQP_URL } from '../../support/amqp-broker';
+
+/**
+ * Messages waiting in the delay levels of `prefix` (0 while they are not declared).
+ * A message moving between two levels is in neither for an instant: poll this.
+ */
+export async function messagesInDelayLevels(prefix: string): Promise<number> {
+  const model = await connect(AMQP_URL);
+  try {
+    const channel = await model.createChannel();
+    // An absent level closes the channel with a 404: nothing is waiting there yet.
+    channel.on('error', () => undefined);
+    let total = 0;
+    for (let level = 0; level < DELAY_LEVELS; level++) {
+      const queue = delayLevelName(prefix, level);
+      total += (await channel.checkQueue(queue)).messageCount;
+    }
+    return total;
+  } catch {
+    return 0;
+  } finally {
+    await model.close().catch(() => undefined);
+  }
+}
