@@ -1,6 +1,7 @@
 import { BenchSection, Measurement } from '../report';
 import { celeryEnqueue, celeryProcessing } from './celery-scenarios';
 import { celeryWanted } from './celery-side';
+import { floorEnqueue } from './floor';
 import { REDIS_URL } from './names';
 import { SYSTEMS } from './producers';
 import { Figure, enqueue, latency, processing } from './scenarios';
@@ -12,6 +13,7 @@ import { RedisBenchSizes, ScenarioGroup, sizesFromEnv } from './sizes';
  * its own process, acks late, results stored; BullMQ removeOnComplete), end-to-end
  * latency at a paced rate, and the worker's CPU and RSS. With BENCH_REDIS_CELERY=1,
  * Python Celery 5.2 too (enqueue one at a time and processing; `-P threads`, solo for 1).
+ * The `ioredis floor` column is ioredis alone running the publish script (floor.ts).
  */
 export function redisSection(
   sizes: RedisBenchSizes = sizesFromEnv(),
@@ -41,11 +43,13 @@ export function redisSection(
       };
       const runs = (group: ScenarioGroup) =>
         !sizes.only || sizes.only.includes(group);
-      if (runs('enqueue'))
+      if (runs('enqueue')) {
         await step(
           (system) => enqueue(system, sizes, redisUrl),
           () => celeryEnqueue(sizes, redisUrl),
         );
+        record('ioredis floor', await floorEnqueue(sizes, redisUrl));
+      }
       for (const concurrency of runs('process') ? sizes.concurrencies : [])
         await step(
           (system) => processing(system, concurrency, sizes, redisUrl),

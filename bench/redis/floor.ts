@@ -1,0 +1,58 @@
+import Redis from 'ioredis';
+import { buildTaskMessage } from '../../lib/protocol';
+import { encodeEnvelope } from '../../lib/transports/redis/envelope';
+import { RedisKeys } from '../../lib/transports/redis/keys';
+import { publishScript } from '../../lib/transports/redis/lua';
+import { Figure, inPlace } from './scenarios';
+import { RedisBenchSizes } from './sizes';
+
+/**
+ * The floor under one-at-a-time enqueue: ioredis alone running Celeriac's publish
+ * script (the same keys, an envelope of the same size, built once), with none of
+ * Celeriac's code per send. What separates Celeriac from it is Celeriac's own cost.
+ */
+export function floorEnqueue(
+  sizes: RedisBenchSizes,
+  redisUrl: string,
+): Promise<Figure[]> {
+  return inPlace('enqueue-floor', redisUrl, async (place) => {
+    const redis = new Redis(redisUrl);
+    try {
+      const keys = new RedisKeys(place.celeriacPrefix);
+      const scriptKeys = [
+        keys.list(place.queue),
+        keys.wake(place.queue),
+        keys.binding(place.queue),
+      ];
+      const envelope = encodeEnvelope(
+        place.queue,
+        buildTaskMessage({
+          name: 'bench.noop',
+          id: crypto.randomUUID(),
+          args: [0],
+          kwargs: {},
+          origin: 'bench',
+          ignoreResult: false,
+          replyTo: crypto.randomUUID(),
+          now: new Date(),
+        }),
+      );
+      const one = () => publishScript.run(redis, scriptKeys, [envelope, '']);
+      const warmUp = Math.min(1000, Math.ceil(sizes.enqueueOne / 5));
+      for (let i = 0; i < warmUp; i++) await one();
+      const started = performance.now();
+      for (let i = 0; i < sizes.enqueueOne; i++) await one();
+      const ms = performance.now() - started;
+      return [
+        {
+          scenario: 'enqueue, one at a time',
+          value: (sizes.enqueueOne * 1000) / ms,
+          unit: 'tasks/s',
+          better: 'higher',
+        },
+      ];
+    } finally {
+      redis.disconnect();
+    }
+  });
+}
