@@ -8,6 +8,7 @@ import {
 import { AmqpTarget, parseAmqpUrl } from './amqp-url';
 import { backoffDelay } from './backoff';
 import { AmqpUnavailableError } from './errors';
+import { ReplyLanes } from './reply-lanes';
 import { closeConnection } from './safe-close';
 
 /** A live connection and its number: channels of an older number are dead. */
@@ -32,6 +33,8 @@ type ConnectListener = (live: LiveConnection) => void;
 export class AmqpConnection {
   readonly target: AmqpTarget;
   readonly logger: AmqpLogger;
+  /** Consumer channels by the task ids they hold: rpc:// replies ride with the acks. */
+  readonly replyLanes = new ReplyLanes();
   private live: LiveConnection | undefined;
   private generation = 0;
   private loop: Promise<void> | undefined;
