@@ -4,10 +4,12 @@
  * each message, publish a reply to its `reply_to` and ack it, both on the consuming
  * (confirm) channel, the reply first: RabbitMQ processes a channel's frames in order, so
  * the ack cannot overtake the reply, and nothing waits for a round trip (see
- * docs/rabbitmq.md, "Replies and acks"). Celeriac's worker does the same. No decoding,
- * no task. Prints `ready` once consuming.
+ * docs/rabbitmq.md, "Replies and acks"), with frames written in batches (one syscall
+ * per pass of amqplib's multiplexer, not one per frame). Celeriac's worker does the
+ * same. No decoding, no task. Prints `ready` once consuming.
  */
 import { connect } from 'amqplib';
+import { batchSocketWrites } from '../../lib/transports/amqp/batch-writes';
 import { AMQP_BENCH_URL, PREFETCH_MULTIPLIER } from './config';
 
 const REPLY = Buffer.from('{"status":"SUCCESS","result":null}');
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
   const queue = process.env.BENCH_QUEUE ?? 'bench';
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 10);
   const model = await connect(AMQP_BENCH_URL, { noDelay: true });
+  batchSocketWrites(model); // one write per batch of frames, as Celeriac does
   const channel = await model.createConfirmChannel();
   await channel.assertQueue(queue, { durable: true });
   await channel.prefetch(concurrency * PREFETCH_MULTIPLIER);

@@ -7,6 +7,7 @@ import {
 } from './amqp-options';
 import { AmqpTarget, parseAmqpUrl } from './amqp-url';
 import { backoffDelay } from './backoff';
+import { batchSocketWrites } from './batch-writes';
 import { AmqpUnavailableError } from './errors';
 import { ReplyLanes } from './reply-lanes';
 import { closeConnection } from './safe-close';
@@ -141,6 +142,8 @@ export class AmqpConnection {
   }
 
   private adopt(model: ChannelModel): void {
+    if (!batchSocketWrites(model))
+      this.logger.debug('amqplib internals differ: frames written one by one');
     const live = { model, generation: ++this.generation };
     this.live = live;
     this.lastError = undefined;
