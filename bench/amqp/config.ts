@@ -27,13 +27,24 @@ export function defaultAmqpBenchConfig(): AmqpBenchConfig {
     url: AMQP_BENCH_URL,
     enqueueCount: Number(env.BENCH_AMQP_ENQUEUE ?? 10_000),
     tasks: Number(env.BENCH_AMQP_TASKS ?? 20_000),
-    concurrencies: [10, 100],
+    concurrencies: list(env.BENCH_AMQP_CONCURRENCIES, '10,100').map(Number),
     latencyRate: 1_000,
     latencySeconds: Number(env.BENCH_AMQP_LATENCY_SECONDS ?? 5),
-    celeryPools: ['threads', 'prefork'],
+    celeryPools: list(env.BENCH_AMQP_POOLS, 'threads,prefork').filter(
+      (pool): pool is 'threads' | 'prefork' =>
+        pool === 'threads' || pool === 'prefork',
+    ),
     latencyConcurrency: 10,
     runBudgetSeconds: Number(env.BENCH_AMQP_BUDGET_SECONDS ?? 60),
   };
+}
+
+/** A comma-separated setting (`BENCH_AMQP_POOLS=` runs no Celery worker). */
+function list(value: string | undefined, fallback: string): string[] {
+  return (value ?? fallback)
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 /** The no-op task every system runs (`@Task('bench.noop')`, Celery's `bench.noop`). */

@@ -25,7 +25,7 @@ export function spawnWorker(
   if (kind === 'celeriac' || kind === 'bare') {
     const script = path.join(__dirname, `${kind}-worker.ts`);
     return watch(
-      spawn(process.execPath, ['-r', REGISTER, script], {
+      spawn(process.execPath, [...nodeArgs(), '-r', REGISTER, script], {
         cwd: ROOT,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -50,6 +50,11 @@ export function spawnWorker(
     }),
     kind,
   );
+}
+
+/** Extra node flags for the Node workers, e.g. `BENCH_WORKER_ARGS=--cpu-prof`. */
+function nodeArgs(): string[] {
+  return (process.env.BENCH_WORKER_ARGS ?? '').split(/\s+/).filter(Boolean);
 }
 
 /** Runs Celery's producer script: resolves with the seconds it took to send `count`. */

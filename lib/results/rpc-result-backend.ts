@@ -119,14 +119,15 @@ export class RpcResultBackend implements ResultBackend {
       );
       return;
     }
+    const content = replyBody(meta);
+    const options = replyOptions(meta.task_id);
+    // The delivery is unsettled on a consumer channel of this connection: the reply goes
+    // there, ahead of the ack, and is not waited for (docs/rabbitmq.md, "Replies and acks").
+    const lane = this.connection.replyLanes.laneOf(meta.task_id);
+    if (lane?.publishReply(replyTo, content, options)) return;
     try {
       await this.publisher.publish(
-        {
-          exchange: '',
-          routingKey: replyTo,
-          content: replyBody(meta),
-          options: replyOptions(meta.task_id),
-        },
+        { exchange: '', routingKey: replyTo, content, options },
         Date.now() + this.publishTimeoutMs,
       );
     } catch (error) {

@@ -7,7 +7,9 @@ import {
 } from './amqp-options';
 import { AmqpTarget, parseAmqpUrl } from './amqp-url';
 import { backoffDelay } from './backoff';
+import { batchSocketWrites } from './batch-writes';
 import { AmqpUnavailableError } from './errors';
+import { ReplyLanes } from './reply-lanes';
 import { closeConnection } from './safe-close';
 
 /** A live connection and its number: channels of an older number are dead. */
@@ -32,6 +34,8 @@ type ConnectListener = (live: LiveConnection) => void;
 export class AmqpConnection {
   readonly target: AmqpTarget;
   readonly logger: AmqpLogger;
+  /** Consumer channels by the task ids they hold: rpc:// replies ride with the acks. */
+  readonly replyLanes = new ReplyLanes();
   private live: LiveConnection | undefined;
   private generation = 0;
   private loop: Promise<void> | undefined;
@@ -138,6 +142,8 @@ export class AmqpConnection {
   }
 
   private adopt(model: ChannelModel): void {
+    if (!batchSocketWrites(model))
+      this.logger.debug('amqplib internals differ: frames written one by one');
     const live = { model, generation: ++this.generation };
     this.live = live;
     this.lastError = undefined;

@@ -1,10 +1,11 @@
-import type { Channel, Message } from 'amqplib';
+import type { ConfirmChannel, Message } from 'amqplib';
 import { Delivery } from '../transport';
 import { AmqpConnection } from './amqp-connection';
 import { AmqpDeclarer } from './amqp-declarer';
 import { AmqpDelivery, DeliveryOwner } from './amqp-delivery';
 import { AmqpLogger } from './amqp-options';
 import { backoffDelay } from './backoff';
+import { ConsumerLane } from './consumer-lane';
 import { closeChannel } from './safe-close';
 
 /** basic.qos prefetch_count is a 16-bit field. */
@@ -34,7 +35,9 @@ export interface ConsumerDeps {
  * settling them is a logged no-op: the broker redelivers them anyway.
  */
 export class AmqpConsumer implements DeliveryOwner {
-  private channel: Channel | undefined;
+  private channel: ConfirmChannel | undefined;
+  /** Carries rpc:// replies ahead of the acks on `channel`. */
+  private lane: ConsumerLane | undefined;
   private channelNumber = 0;
   private readonly buffers: Message[][];
   private cursor = 0;
@@ -89,11 +92,14 @@ export class AmqpConsumer implements DeliveryOwner {
     this.closed = true;
     this.stopped = true;
     this.channel = undefined;
+    this.dropLane();
     for (const buffer of this.buffers) buffer.length = 0;
   }
 
   settle(delivery: AmqpDelivery, requeue: boolean): void {
     this.outstanding--;
+    if (delivery.taskId !== undefined)
+      this.deps.connection.replyLanes.release(delivery.taskId, delivery);
     const channel = this.channel;
     if (!channel || delivery.channelNumber !== this.channelNumber) {
       const text =
@@ -128,9 +134,12 @@ export class AmqpConsumer implements DeliveryOwner {
     const live = await connection.get(deadline);
     for (const queue of this.queues)
       await declarer.celeryQueue(queue, deadline);
-    const channel = await live.model.createChannel();
+    // A confirm channel: rpc:// replies travel here, ahead of their tasks' acks.
+    const channel = await live.model.createConfirmChannel();
     const number = ++this.channelNumber;
+    this.dropLane();
     this.channel = channel;
+    this.lane = new ConsumerLane(channel, this.deps.logger);
     this.consumerTags.length = 0;
     this.subscribed = false;
     channel.on('error', (error: Error) =>
@@ -153,14 +162,17 @@ export class AmqpConsumer implements DeliveryOwner {
       this.subscribed = true;
       this.dispatch();
     } catch (error) {
-      if (this.channel === channel) this.channel = undefined;
+      if (this.channel === channel) {
+        this.channel = undefined;
+        this.dropLane();
+      }
       await closeChannel(channel);
       throw error;
     }
   }
 
   private async subscribe(
-    channel: Channel,
+    channel: ConfirmChannel,
     number: number,
     index: number,
   ): Promise<void> {
@@ -174,7 +186,7 @@ export class AmqpConsumer implements DeliveryOwner {
   }
 
   private onMessage(
-    channel: Channel,
+    channel: ConfirmChannel,
     number: number,
     index: number,
     message: Message | null,
@@ -194,7 +206,7 @@ export class AmqpConsumer implements DeliveryOwner {
 
   /** RabbitMQ cancelled a consumer (its queue was deleted): declare it again and go on. */
   private async resubscribe(
-    channel: Channel,
+    channel: ConfirmChannel,
     number: number,
     index: number,
   ): Promise<void> {
@@ -231,6 +243,12 @@ export class AmqpConsumer implements DeliveryOwner {
           this.channelNumber,
           this,
         );
+        if (delivery.taskId !== undefined && this.lane)
+          this.deps.connection.replyLanes.hold(
+            delivery.taskId,
+            delivery,
+            this.lane,
+          );
         try {
           this.onDelivery(delivery);
         } catch (error) {
@@ -256,7 +274,7 @@ export class AmqpConsumer implements DeliveryOwner {
     return -1;
   }
 
-  private giveBackBuffered(channel: Channel): void {
+  private giveBackBuffered(channel: ConfirmChannel): void {
     for (const buffer of this.buffers) {
       for (const message of buffer.splice(0)) {
         try {
@@ -272,12 +290,14 @@ export class AmqpConsumer implements DeliveryOwner {
     if (this.outstanding > 0 || !this.channel) return;
     const channel = this.channel;
     this.channel = undefined;
+    this.dropLane();
     void closeChannel(channel);
   }
 
-  private onChannelClosed(channel: Channel): void {
+  private onChannelClosed(channel: ConfirmChannel): void {
     if (channel !== this.channel) return;
     this.channel = undefined;
+    this.dropLane();
     this.channelNumber++; // deliveries of the closed channel can no longer be settled
     for (const buffer of this.buffers) buffer.length = 0;
     if (!this.started || this.stopped || this.closed) return;
@@ -285,6 +305,15 @@ export class AmqpConsumer implements DeliveryOwner {
       `consumer of ${this.queues.join(', ')} lost its channel; resuming`,
     );
     void this.reopen();
+  }
+
+  /** The channel is gone or going: replies go through the confirm publisher. */
+  private dropLane(): void {
+    const lane = this.lane;
+    if (!lane) return;
+    this.lane = undefined;
+    lane.close();
+    this.deps.connection.replyLanes.drop(lane);
   }
 
   private async reopen(): Promise<void> {

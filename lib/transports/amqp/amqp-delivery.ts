@@ -18,6 +18,8 @@ export class AmqpDelivery implements Delivery {
   readonly message: TaskMessage | undefined;
   readonly decodeError: Error | undefined;
   readonly redelivered: boolean;
+  /** The task id (v2 header `id`, else correlation_id): where its rpc:// reply goes. */
+  readonly taskId: string | undefined;
   private claimed = false;
 
   constructor(
@@ -31,6 +33,7 @@ export class AmqpDelivery implements Delivery {
     this.message = decoded.message;
     this.decodeError = decoded.decodeError;
     this.redelivered = amqp.fields.redelivered;
+    this.taskId = taskIdOf(decoded.message);
   }
 
   async ack(): Promise<void> {
@@ -66,4 +69,10 @@ export class AmqpDelivery implements Delivery {
     this.claimed = true;
     return true;
   }
+}
+
+function taskIdOf(message: TaskMessage | undefined): string | undefined {
+  const id = message?.headers.id;
+  if (typeof id === 'string') return id;
+  return message?.properties.correlation_id || undefined;
 }
