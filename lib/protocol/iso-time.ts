@@ -1,8 +1,17 @@
 /** ISO-8601 in Celery's shape: microseconds and an explicit `+00:00` offset. */
 export function toCeleryIso(date: Date): string {
-  // toISOString ends in 'Z'; slicing is cheaper than a replace on the worker's hot path.
-  return `${date.toISOString().slice(0, -1)}000+00:00`;
+  // A busy worker stamps many results within one millisecond: toISOString (2% of its
+  // CPU) runs once per millisecond.
+  const ms = date.getTime();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    // toISOString ends in 'Z'; slicing is cheaper than a replace.
+    lastIso = `${date.toISOString().slice(0, -1)}000+00:00`;
+  }
+  return lastIso;
 }
+let lastMs = Number.NaN;
+let lastIso = '';
 
 /**
  * `YYYY-MM-DD`, optionally followed by `T` (or a space) and `HH:MM[:SS[.fraction]]`,

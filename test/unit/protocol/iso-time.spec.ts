@@ -12,6 +12,18 @@ describe('toCeleryIso', () => {
     );
   });
 
+  it('gives each millisecond its own text, called again and again', () => {
+    const times = [5, 5, 6, 5, 1_000_000_000_000].map((ms) => new Date(ms));
+    expect(times.map(toCeleryIso)).toEqual([
+      '1970-01-01T00:00:00.005000+00:00',
+      '1970-01-01T00:00:00.005000+00:00',
+      '1970-01-01T00:00:00.006000+00:00',
+      '1970-01-01T00:00:00.005000+00:00',
+      '2001-09-09T01:46:40.000000+00:00',
+    ]);
+    expect(() => toCeleryIso(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
   it('round-trips through parseCeleryIso', () => {
     const date = new Date('2026-11-22T02:39:19.867Z');
     expect(parseCeleryIso(toCeleryIso(date))).toEqual(date);
