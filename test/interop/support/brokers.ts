@@ -6,6 +6,7 @@ import {
   deleteDelayLevels,
   deleteQueues,
   recordingLogger,
+  useSharedBroker,
 } from '../../support/amqp-broker';
 import { uniqueName } from '../../support/wait';
 import { messagesInDelayLevels } from './amqp-delays';
@@ -99,6 +100,7 @@ export interface InteropBroker {
   cleanup(): Promise<void>;
 }
 
+/** Call at describe level: on RabbitMQ it registers the suite as a broker user. */
 export function interopBroker(
   setup: InteropSetup,
   label: string,
@@ -159,6 +161,8 @@ function redisBroker(setup: InteropSetup, label: string): InteropBroker {
 }
 
 function amqpBroker(setup: InteropSetup, label: string): InteropBroker {
+  // The recovery tests restart RabbitMQ: they wait until this suite is done.
+  useSharedBroker();
   // Only what tasks record is behind it: kombu's AMQP transport has no key prefix.
   const prefix = interopPrefix(`amqp-${label}`);
   const delayPrefix = uniqueName(`interop-delay-${label}`);
