@@ -13,7 +13,7 @@ export interface ProviderMethod {
   prototype: object;
   className: string;
   methodName: string;
-  /** The method as declared on the prototype (unbound), which holds its metadata. */
+  /** The method read from the prototype (unbound): it holds the decorators' metadata. */
   method: unknown;
 }
 
