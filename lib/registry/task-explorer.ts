@@ -13,6 +13,7 @@ import { RESOLVED_OPTIONS } from '../module/tokens';
 import { resolveTaskPolicy } from '../worker/task-policy';
 import { TaskEvent, TaskHooks } from './task-hooks';
 import { injectsTaskContext } from './task-context-usage';
+import { ProviderMethod, providerMethods } from './provider-methods';
 import { createTaskInvoker } from './task-invoker';
 import { TaskRegistry } from './task-registry';
 
@@ -47,53 +48,43 @@ export class TaskExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) this.explore(wrapper);
+    for (const entry of providerMethods(this.discovery, this.scanner))
+      this.explore(entry);
     this.registry.tracksTaskContext = injectsTaskContext(this.modules);
     this.logger.log(`Registered ${this.registry.names().length} task(s)`);
   }
 
-  private explore(wrapper: InstanceWrapper): void {
-    const instance = wrapper.instance as Record<string, unknown> | undefined;
-    if (
-      instance !== undefined &&
-      instance !== null &&
-      typeof instance !== 'object'
-    )
+  private explore({
+    wrapper,
+    instance: value,
+    className,
+    methodName,
+    method,
+  }: ProviderMethod): void {
+    // A primitive or function value: methods found on its metatype are not its own.
+    if (value !== undefined && value !== null && typeof value !== 'object')
       return;
-    const prototype = instance
-      ? (Object.getPrototypeOf(instance) as object | null)
-      : ((wrapper.metatype as { prototype?: object } | null)?.prototype ??
-        null);
-    if (!prototype || prototype === Object.prototype) return;
-    for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-      const method = (prototype as Record<string, unknown>)[methodName];
-      const className = prototype.constructor?.name ?? String(wrapper.name);
-      this.registerHooks(
-        wrapper,
-        instance,
-        method,
-        `${className}.${methodName}`,
-      );
-      const metadata = getTaskMetadata(method);
-      if (!metadata) continue;
-      if (!wrapper.isDependencyTreeStatic() || !instance) {
-        throw new ScopedTaskProviderError(className, methodName);
-      }
-      const bound = (method as (...args: unknown[]) => unknown).bind(instance);
-      this.registry.register({
-        name: metadata.name,
-        options: metadata,
-        className,
-        methodName,
-        run: bound,
-        invoke: createTaskInvoker(this.contextCreator, instance, methodName),
-        policy: resolveTaskPolicy(
-          metadata,
-          this.options.taskDefaults,
-          this.options.rateLimitStore !== null,
-        ),
-      });
+    const instance = value as Record<string, unknown> | undefined;
+    this.registerHooks(wrapper, instance, method, `${className}.${methodName}`);
+    const metadata = getTaskMetadata(method);
+    if (!metadata) return;
+    if (!wrapper.isDependencyTreeStatic() || !instance) {
+      throw new ScopedTaskProviderError(className, methodName);
     }
+    const bound = (method as (...args: unknown[]) => unknown).bind(instance);
+    this.registry.register({
+      name: metadata.name,
+      options: metadata,
+      className,
+      methodName,
+      run: bound,
+      invoke: createTaskInvoker(this.contextCreator, instance, methodName),
+      policy: resolveTaskPolicy(
+        metadata,
+        this.options.taskDefaults,
+        this.options.rateLimitStore !== null,
+      ),
+    });
   }
 
   /** @OnTaskSuccess / @OnTaskFailure / @OnTaskRetry methods (singletons only). */

@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { getPeriodicMetadata } from '../decorators/periodic.decorator';
 import { getTaskMetadata } from '../decorators/task.decorator';
+import { ProviderMethod, providerMethods } from '../registry/provider-methods';
 import { InvalidScheduleError } from './errors';
 import { ScheduleRegistry } from './schedule-registry';
 import { toDefinition } from './to-definition';
@@ -24,55 +25,50 @@ export class PeriodicExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const seen = new Set<object>();
+    // A class provided twice (in two modules, or aliased by useExisting) declares its
+    // schedules once: the first provider found with its prototype owns them. Not done
+    // in the shared scan: TaskExplorer must see both providers, so that a task class
+    // provided twice still fails the bootstrap as a duplicate task name.
+    const owners = new Map<object, InstanceWrapper>();
     let count = 0;
-    for (const wrapper of this.discovery.getProviders())
-      count += this.explore(wrapper, seen);
+    for (const found of providerMethods(this.discovery, this.scanner)) {
+      const owner = owners.get(found.prototype) ?? found.wrapper;
+      owners.set(found.prototype, owner);
+      if (owner === found.wrapper) count += this.explore(found);
+    }
     if (count > 0) this.logger.log(`Found ${count} periodic schedule(s)`);
   }
 
-  private explore(wrapper: InstanceWrapper, seen: Set<object>): number {
-    const instance = wrapper.instance as unknown;
-    const prototype =
-      instance !== null && typeof instance === 'object'
-        ? (Object.getPrototypeOf(instance) as object | null)
-        : ((wrapper.metatype as { prototype?: object } | null)?.prototype ??
-          null);
-    // A class provided twice (exported and re-provided) declares its schedules once.
-    if (!prototype || prototype === Object.prototype || seen.has(prototype))
-      return 0;
-    seen.add(prototype);
+  /** Registers the schedules of one method; returns how many. */
+  private explore({ className, methodName, method }: ProviderMethod): number {
+    const entries = getPeriodicMetadata(method);
+    if (entries.length === 0) return 0;
+    const where = `${className}.${methodName}`;
+    const task = getTaskMetadata(method)?.name ?? where;
     let count = 0;
-    for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-      const method = (prototype as Record<string, unknown>)[methodName];
-      const entries = getPeriodicMetadata(method);
-      if (entries.length === 0) continue;
-      const where = `${prototype.constructor?.name ?? String(wrapper.name)}.${methodName}`;
-      const task = getTaskMetadata(method)?.name ?? where;
-      for (const entry of entries) {
-        if (entry.name !== undefined && entry.name !== task) {
-          throw new InvalidScheduleError(
-            `@Periodic on ${where}: name "${entry.name}" differs from the task's name "${task}" ` +
-              `given by @Task; name the task in one place (a schedule's own name is \`scheduleName\`)`,
-          );
-        }
-        this.registry.register(
-          toDefinition({
-            spec: entry,
-            name: entry.scheduleName ?? task,
-            task,
-            args: entry.args,
-            kwargs: entry.kwargs,
-            queue: entry.queue,
-            priority: entry.priority,
-            expires: entry.expires,
-            catchUp: entry.catchUp,
-            source: 'decorator',
-            origin: `@Periodic on ${where}`,
-          }),
+    for (const entry of entries) {
+      if (entry.name !== undefined && entry.name !== task) {
+        throw new InvalidScheduleError(
+          `@Periodic on ${where}: name "${entry.name}" differs from the task's name "${task}" ` +
+            `given by @Task; name the task in one place (a schedule's own name is \`scheduleName\`)`,
         );
-        count++;
       }
+      this.registry.register(
+        toDefinition({
+          spec: entry,
+          name: entry.scheduleName ?? task,
+          task,
+          args: entry.args,
+          kwargs: entry.kwargs,
+          queue: entry.queue,
+          priority: entry.priority,
+          expires: entry.expires,
+          catchUp: entry.catchUp,
+          source: 'decorator',
+          origin: `@Periodic on ${where}`,
+        }),
+      );
+      count++;
     }
     return count;
   }
