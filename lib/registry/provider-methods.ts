@@ -19,13 +19,16 @@ export interface ProviderMethod {
 
 /**
  * Every method of every provider of every module (class, useFactory and useValue
- * providers alike). Lazy: a caller that throws stops the scan there.
+ * providers alike; `useExisting` aliases are skipped). Lazy: a caller that throws stops the scan there.
  */
 export function* providerMethods(
   discovery: DiscoveryService,
   scanner: MetadataScanner,
 ): Generator<ProviderMethod> {
   for (const wrapper of discovery.getProviders()) {
+    // `useExisting` names a provider found on its own: scanning the alias too would
+    // register its tasks, hooks and schedules twice.
+    if (wrapper.isAlias) continue;
     const instance = wrapper.instance as unknown;
     const prototype = prototypeOf(wrapper, instance);
     if (!prototype || prototype === Object.prototype) continue;

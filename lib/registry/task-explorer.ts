@@ -95,7 +95,7 @@ export class TaskExplorer implements OnModuleInit {
     label: string,
   ): void {
     const hooks = getTaskHookMetadata(method);
-    if (hooks.length === 0 || wrapper.isAlias) return;
+    if (hooks.length === 0) return;
     if (!wrapper.isDependencyTreeStatic() || !instance) {
       this.logger.warn(
         `Task hook ${label} is on a request- or transient-scoped provider: ignored (hooks need a singleton)`,

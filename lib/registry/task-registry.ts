@@ -3,9 +3,15 @@ import { RegisteredTask } from './registered-task';
 export class DuplicateTaskError extends Error {
   override readonly name = 'DuplicateTaskError';
   constructor(taskName: string, first: RegisteredTask, second: RegisteredTask) {
+    const firstAt = `${first.className}.${first.methodName}`;
+    const secondAt = `${second.className}.${second.methodName}`;
     super(
-      `Task name "${taskName}" is registered twice: by ${first.className}.${first.methodName} ` +
-        `and by ${second.className}.${second.methodName}. Give one of them another name.`,
+      firstAt === secondAt
+        ? `Task name "${taskName}" is registered twice, both times by ${firstAt}: the class ` +
+            `${first.className} is provided twice (in two modules, or as two useValue/useFactory ` +
+            `providers). Provide it in one module and import that module where it is needed.`
+        : `Task name "${taskName}" is registered twice: by ${firstAt} ` +
+            `and by ${secondAt}. Give one of them another name.`,
     );
   }
 }

@@ -112,6 +112,48 @@ describe('task discovery', () => {
     expect((error as Error).message).toContain('Second.go');
   });
 
+  it('says so when one task class is provided twice', async () => {
+    @Injectable()
+    class TwiceProvided {
+      @Task('twice.run')
+      run(): void {}
+    }
+    @Module({ providers: [TwiceProvided] })
+    class OneModule {}
+    @Module({ providers: [TwiceProvided] })
+    class OtherModule {}
+    const error = await memoryApp({ imports: [OneModule, OtherModule] }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DuplicateTaskError);
+    expect((error as Error).message).toMatch(
+      /both times by TwiceProvided\.run.*provided twice/s,
+    );
+  });
+
+  it('registers a task once when its provider is also reached by a useExisting alias', async () => {
+    @Injectable()
+    class AliasedTasks {
+      @Task('aliased.run')
+      run(n: number): number {
+        return n * 2;
+      }
+    }
+    const { app } = await memoryApp(
+      {
+        providers: [
+          AliasedTasks,
+          { provide: 'ALIASED', useExisting: AliasedTasks },
+        ],
+      },
+      { worker: true },
+    );
+    expect(app.get(TaskRegistry).names()).toEqual(['aliased.run']);
+    const result = await app.get(TaskClient).send('aliased.run', [21]);
+    expect(await result.get({ timeout: 5 })).toBe(42);
+    await app.close();
+  });
+
   it('refuses @Task on a request-scoped provider with a clear error', async () => {
     @Injectable({ scope: Scope.REQUEST })
     class PerRequest {
