@@ -26,7 +26,7 @@ import {
   ResolvedRedisTransportOptions,
   resolveRedisTransportOptions,
 } from './redis-transport-options';
-import { describeRedis, parseRedisUrl } from './redis-url';
+import { describeRedis, parseRedisUrl } from '../../redis/redis-url';
 import { Sweeper } from './sweeper';
 import {
   DeadlineWatch,
