@@ -3,7 +3,7 @@ import Redis, { RedisOptions } from 'ioredis';
 import { ResultMeta, parseJson } from '../protocol';
 import { parseRedisUrl } from '../redis/redis-url';
 import { ResultBackend, StoreContext } from './result-backend';
-import { closeConnection } from '../transports/redis/connection';
+import { closeConnection } from '../redis/close-connection';
 import { TickBatcher } from '../redis/tick-batcher';
 import { RedisResultWaiters } from './redis-result-waiters';
 import { RedisRevocations } from './redis-revocations';

@@ -28,10 +28,10 @@ import {
 } from './redis-transport-options';
 import { describeRedis, parseRedisUrl } from '../../redis/redis-url';
 import { Sweeper } from './sweeper';
+import { closeConnection } from '../../redis/close-connection';
 import {
   DeadlineWatch,
   ReadyGate,
-  closeConnection,
   watchConnection,
   withDeadline,
 } from './connection';
