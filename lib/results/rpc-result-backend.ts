@@ -6,7 +6,7 @@ import {
   AmqpLogger,
   DEFAULT_PUBLISH_TIMEOUT_MS,
   consoleLogger,
-} from '../transports/amqp/amqp-options';
+} from '../amqp/connection-options';
 import { ConfirmPublisher } from '../transports/amqp/confirm-publisher';
 import { AmqpUnroutableError } from '../transports/amqp/errors';
 import { ResultBackend, StoreContext } from './result-backend';

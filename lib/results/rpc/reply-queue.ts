@@ -3,7 +3,7 @@ import {
   AmqpConnection,
   LiveConnection,
 } from '../../transports/amqp/amqp-connection';
-import { AmqpLogger } from '../../transports/amqp/amqp-options';
+import { AmqpLogger } from '../../amqp/connection-options';
 import { amqpInt } from '../../transports/amqp/celery-declarations';
 import { closeChannel } from '../../transports/amqp/safe-close';
 

@@ -3,7 +3,7 @@ import { Delivery } from '../transport';
 import { AmqpConnection } from './amqp-connection';
 import { AmqpDeclarer } from './amqp-declarer';
 import { AmqpDelivery, DeliveryOwner } from './amqp-delivery';
-import { AmqpLogger } from './amqp-options';
+import { AmqpLogger } from '../../amqp/connection-options';
 import { backoffDelay } from './backoff';
 import { ConsumerLane } from './consumer-lane';
 import { closeChannel } from './safe-close';

@@ -1,7 +1,7 @@
 import type { Channel } from 'amqplib';
 import { ControlMessage, ControlSubscription } from '../control-bus';
 import { AmqpConnection, LiveConnection } from './amqp-connection';
-import { AmqpLogger } from './amqp-options';
+import { AmqpLogger } from '../../amqp/connection-options';
 import { ConfirmPublisher } from './confirm-publisher';
 import {
   PIDBOX_EXCHANGE,

@@ -8,10 +8,12 @@ import { AmqpConsumer } from './amqp-consumer';
 import { AmqpDeclarer } from './amqp-declarer';
 import {
   AmqpLogger,
-  AmqpTransportOptions,
-  DEFAULT_DELAY_PREFIX,
   DEFAULT_PUBLISH_TIMEOUT_MS,
   consoleLogger,
+} from '../../amqp/connection-options';
+import {
+  AmqpTransportOptions,
+  DEFAULT_DELAY_PREFIX,
   defaultDeadLetterQueue,
 } from './amqp-options';
 import { ConfirmPublisher } from './confirm-publisher';

@@ -1,5 +1,5 @@
 import type { ConfirmChannel, Message, Options } from 'amqplib';
-import { AmqpLogger } from './amqp-options';
+import { AmqpLogger } from '../../amqp/connection-options';
 import { ReplyLane } from './reply-lanes';
 
 /**

@@ -1,3 +1,4 @@
+export * from '../../amqp/connection-options';
 export * from './amqp-options';
 export * from './amqp-url';
 export * from './amqp-connection';
