@@ -4,7 +4,7 @@ import {
   LiveConnection,
 } from '../../transports/amqp/amqp-connection';
 import { AmqpLogger } from '../../amqp/connection-options';
-import { amqpInt } from '../../transports/amqp/celery-declarations';
+import { amqpInt } from '../../amqp/amqp-int';
 import { closeChannel } from '../../transports/amqp/safe-close';
 
 export interface ReplyQueueSettings {

@@ -4,6 +4,7 @@ export * from './amqp-url';
 export * from './amqp-connection';
 export * from './amqp-transport';
 export * from './confirm-publisher';
+export * from '../../amqp/amqp-int';
 export * from './celery-declarations';
 export * from './dead-letter-box';
 export * from './delay-scheme';
