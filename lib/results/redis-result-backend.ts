@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import Redis, { RedisOptions } from 'ioredis';
 import { ResultMeta, parseJson } from '../protocol';
-import { parseRedisUrl } from '../transports/redis/redis-url';
+import { parseRedisUrl } from '../redis/redis-url';
 import { ResultBackend, StoreContext } from './result-backend';
-import { closeConnection } from '../transports/redis/connection';
-import { TickBatcher } from '../transports/redis/tick-batcher';
+import { closeConnection } from '../redis/close-connection';
+import { TickBatcher } from '../redis/tick-batcher';
 import { RedisResultWaiters } from './redis-result-waiters';
 import { RedisRevocations } from './redis-revocations';
 import { RevocationStore, RevokedTask } from './revocation-store';

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { RedisScript } from '../transports/redis/lua/script';
+import { RedisScript } from '../redis/script';
 import { RevocationStore, RevokedTask } from './revocation-store';
 
 /** Redis' clock in ms (every expiry is on it, whatever the callers' clocks say). */

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ResultMeta } from '../protocol';
-import { AmqpConnection } from '../transports/amqp/amqp-connection';
+import { AmqpConnection } from '../amqp/amqp-connection';
 import {
   AmqpConnectionOptions,
   AmqpLogger,
   DEFAULT_PUBLISH_TIMEOUT_MS,
   consoleLogger,
-} from '../transports/amqp/amqp-options';
-import { ConfirmPublisher } from '../transports/amqp/confirm-publisher';
-import { AmqpUnroutableError } from '../transports/amqp/errors';
+} from '../amqp/connection-options';
+import { ConfirmPublisher } from '../amqp/confirm-publisher';
+import { AmqpUnroutableError } from '../amqp/errors';
 import { ResultBackend, StoreContext } from './result-backend';
 import { ReplyBuffer } from './rpc/reply-buffer';
 import { readReply, replyBody, replyOptions } from './rpc/reply-codec';

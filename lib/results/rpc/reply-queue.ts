@@ -1,11 +1,8 @@
 import type { Channel, Message } from 'amqplib';
-import {
-  AmqpConnection,
-  LiveConnection,
-} from '../../transports/amqp/amqp-connection';
-import { AmqpLogger } from '../../transports/amqp/amqp-options';
-import { amqpInt } from '../../transports/amqp/celery-declarations';
-import { closeChannel } from '../../transports/amqp/safe-close';
+import { AmqpConnection, LiveConnection } from '../../amqp/amqp-connection';
+import { AmqpLogger } from '../../amqp/connection-options';
+import { amqpInt } from '../../amqp/amqp-int';
+import { closeChannel } from '../../amqp/safe-close';
 
 export interface ReplyQueueSettings {
   /** The client's oid: the queue's name and the `reply_to` of its tasks. */

@@ -1,8 +1,8 @@
 import type { Channel } from 'amqplib';
 import { ControlMessage, ControlSubscription } from '../control-bus';
-import { AmqpConnection, LiveConnection } from './amqp-connection';
-import { AmqpLogger } from './amqp-options';
-import { ConfirmPublisher } from './confirm-publisher';
+import { AmqpConnection, LiveConnection } from '../../amqp/amqp-connection';
+import { AmqpLogger } from '../../amqp/connection-options';
+import { ConfirmPublisher } from '../../amqp/confirm-publisher';
 import {
   PIDBOX_EXCHANGE,
   celeriacNodeName,
@@ -11,7 +11,7 @@ import {
   pidboxPublish,
   readPidbox,
 } from './pidbox';
-import { closeChannel } from './safe-close';
+import { closeChannel } from '../../amqp/safe-close';
 
 /**
  * Celery's pidbox on RabbitMQ: broadcasts go to the `celery.pidbox` fanout exchange;

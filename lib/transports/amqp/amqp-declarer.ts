@@ -1,5 +1,5 @@
 import type { Channel } from 'amqplib';
-import { AmqpConnection, LiveConnection } from './amqp-connection';
+import { AmqpConnection, LiveConnection } from '../../amqp/amqp-connection';
 import {
   declareCeleryQueue,
   declareDeadLetterQueue,
@@ -9,7 +9,7 @@ import {
   AmqpRefusedError,
   AmqpUnavailableError,
   isServerRefusal,
-} from './errors';
+} from '../../amqp/errors';
 
 interface Declared {
   generation: number;

@@ -2,22 +2,24 @@ import type { Message, Options } from 'amqplib';
 import { TaskMessage, parseCeleryIso } from '../../protocol';
 import { ControlMessage, ControlSubscription } from '../control-bus';
 import { ConsumeOptions, Consumer, Delivery, Transport } from '../transport';
-import { AmqpConnection } from './amqp-connection';
+import { AmqpConnection } from '../../amqp/amqp-connection';
 import { AmqpControlBus } from './amqp-control-bus';
 import { AmqpConsumer } from './amqp-consumer';
 import { AmqpDeclarer } from './amqp-declarer';
 import {
   AmqpLogger,
-  AmqpTransportOptions,
-  DEFAULT_DELAY_PREFIX,
   DEFAULT_PUBLISH_TIMEOUT_MS,
   consoleLogger,
+} from '../../amqp/connection-options';
+import {
+  AmqpTransportOptions,
+  DEFAULT_DELAY_PREFIX,
   defaultDeadLetterQueue,
 } from './amqp-options';
-import { ConfirmPublisher } from './confirm-publisher';
+import { ConfirmPublisher } from '../../amqp/confirm-publisher';
 import { AmqpDeadLetter, DeadLetterBox } from './dead-letter-box';
 import { delayEntryExchange, delayRoutingKey } from './delay-scheme';
-import { AmqpUnroutableError, isServerRefusal } from './errors';
+import { AmqpUnroutableError, isServerRefusal } from '../../amqp/errors';
 import {
   oversizedHeaders,
   bodyBytes,

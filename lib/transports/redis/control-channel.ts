@@ -1,9 +1,9 @@
 import type Redis from 'ioredis';
 import { ControlMessage, ControlSubscription } from '../control-bus';
+import { closeConnection } from '../../redis/close-connection';
 import {
   ReadyGate,
   RedisUnavailableError,
-  closeConnection,
   watchConnection,
   withDeadline,
 } from './connection';

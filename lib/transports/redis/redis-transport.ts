@@ -26,12 +26,12 @@ import {
   ResolvedRedisTransportOptions,
   resolveRedisTransportOptions,
 } from './redis-transport-options';
-import { describeRedis, parseRedisUrl } from './redis-url';
+import { describeRedis, parseRedisUrl } from '../../redis/redis-url';
 import { Sweeper } from './sweeper';
+import { closeConnection } from '../../redis/close-connection';
 import {
   DeadlineWatch,
   ReadyGate,
-  closeConnection,
   watchConnection,
   withDeadline,
 } from './connection';

@@ -1,5 +1,5 @@
 import { connect } from 'amqplib';
-import { batchSocketWrites } from '../../../lib/transports/amqp/batch-writes';
+import { batchSocketWrites } from '../../../lib/amqp/batch-writes';
 import { AMQP_URL, deleteQueues } from '../../support/amqp-broker';
 import { uniqueName } from '../../support/wait';
 

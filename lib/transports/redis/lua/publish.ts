@@ -1,4 +1,4 @@
-import { RedisScript } from './script';
+import { RedisScript } from '../../../redis/script';
 
 /**
  * LPUSH an envelope onto its list and wake idle consumers; on a process's first

@@ -1,5 +1,5 @@
 import { LUA_RESTORE_HELPERS, LUA_TIME } from './helpers';
-import { RedisScript } from './script';
+import { RedisScript } from '../../../redis/script';
 
 /**
  * The sweep any consumer runs: restores our deliveries whose lease ran out, and

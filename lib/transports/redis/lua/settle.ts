@@ -1,5 +1,5 @@
 import { LUA_RESTORE_HELPERS } from './helpers';
-import { RedisScript } from './script';
+import { RedisScript } from '../../../redis/script';
 
 /**
  * Settlements. Each removes the delivery from kombu's `unacked`/`unacked_index` and

@@ -1,6 +1,6 @@
 import type { ConfirmChannel, Message, Options } from 'amqplib';
 import { AmqpConnection, LiveConnection } from './amqp-connection';
-import { AmqpLogger } from './amqp-options';
+import { AmqpLogger } from './connection-options';
 import {
   AmqpRefusedError,
   AmqpUnavailableError,

@@ -4,7 +4,7 @@ import {
   AmqpConnectionOptions,
   AmqpLogger,
   consoleLogger,
-} from './amqp-options';
+} from './connection-options';
 import { AmqpTarget, parseAmqpUrl } from './amqp-url';
 import { backoffDelay } from './backoff';
 import { batchSocketWrites } from './batch-writes';
