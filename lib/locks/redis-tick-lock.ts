@@ -1,4 +1,5 @@
 import Redis, { RedisOptions } from 'ioredis';
+import { parseRedisUrl } from '../redis/redis-url';
 import { ScheduleState, TickLock } from '../scheduler/tick-lock';
 
 /*
@@ -75,7 +76,11 @@ export class RedisTickLock implements TickLock {
 
   constructor(url: string, options: RedisTickLockOptions = {}) {
     this.prefix = options.keyPrefix ?? 'celeriac:beat:';
-    this.redis = new Redis(url, { lazyConnect: true, ...options.redisOptions });
+    this.redis = new Redis({
+      ...parseRedisUrl(url),
+      lazyConnect: true,
+      ...options.redisOptions,
+    });
     // While Redis is away, commands reject with the reason and beat logs it once per
     // pass; ioredis would also print every reconnection error as unhandled.
     this.redis.on('error', () => undefined);

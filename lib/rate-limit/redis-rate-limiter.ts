@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { parseRedisUrl } from '../redis/redis-url';
 import { Rate } from './rate';
 import { RateLimiter } from './rate-limiter';
 
@@ -44,7 +45,8 @@ export class RedisRateLimiter implements RateLimiter {
 
   constructor(url: string, options: RedisRateLimiterOptions = {}) {
     this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-    const client = new Redis(url, {
+    const client = new Redis({
+      ...parseRedisUrl(url),
       lazyConnect: true,
       connectionName: 'celeriac:rate-limit',
       maxRetriesPerRequest: 3,

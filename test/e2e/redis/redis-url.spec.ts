@@ -8,6 +8,8 @@ import {
 } from '../../../lib/transports/redis';
 import { RedisResultBackend } from '../../../lib/results/redis-result-backend';
 import { resultMeta } from '../../../lib/protocol';
+import { RedisTickLock } from '../../../lib/locks/redis-tick-lock';
+import { RedisRateLimiter } from '../../../lib/rate-limit/redis-rate-limiter';
 import {
   REDIS_URL,
   deletePrefix,
@@ -52,6 +54,13 @@ describe('redis URLs', () => {
     expect(() => parseRedisUrl('redis://:hunter2@localhost/abc')).not.toThrow(
       /hunter2/,
     );
+  });
+
+  it('is read the same way by the beat tick lock and the rate limiter', () => {
+    // ioredis alone takes this URL (db NaN) and ignores ssl_cert_reqs; the broker refuses it.
+    const url = 'redis://:hunter2@localhost/abc';
+    expect(() => new RedisTickLock(url)).toThrow(/db number/);
+    expect(() => new RedisRateLimiter(url)).toThrow(/db number/);
   });
 
   it('connects the transport and the result backend to the db the URL names', async () => {
