@@ -19,12 +19,23 @@ export async function rabbitmqctl(...args: string[]): Promise<string> {
   return stdout;
 }
 
+/**
+ * A plain amqplib connection that outlives a broker restart quietly: another suite may
+ * restart RabbitMQ, and an 'error' event without a listener would end this test process.
+ * What the test was doing with it still rejects.
+ */
+export async function connectQuietly(): Promise<ChannelModel> {
+  const model = await connect(AMQP_URL);
+  model.on('error', () => undefined);
+  return model;
+}
+
 /** A plain amqplib connection for looking at what the broker holds. */
 export async function rawChannel(): Promise<{
   model: ChannelModel;
   channel: Channel;
 }> {
-  const model = await connect(AMQP_URL);
+  const model = await connectQuietly();
   const channel = await model.createChannel();
   return { model, channel };
 }
@@ -35,7 +46,7 @@ export async function publishRaw(
   body: Buffer | string,
   options: Options.Publish,
 ): Promise<void> {
-  const model = await connect(AMQP_URL);
+  const model = await connectQuietly();
   try {
     const channel = await model.createConfirmChannel();
     channel.sendToQueue(
@@ -60,7 +71,7 @@ export async function deleteQueues(
     ...extra,
   ];
   if (names.length === 0) return;
-  const model = await connect(AMQP_URL);
+  const model = await connectQuietly();
   let channel: Channel | undefined;
   // A failed delete closes its channel: open another and go on.
   const attempt = async (drop: (channel: Channel) => Promise<unknown>) => {

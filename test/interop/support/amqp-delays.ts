@@ -1,16 +1,15 @@
-import { connect } from 'amqplib';
 import {
   DELAY_LEVELS,
   delayLevelName,
 } from '../../../lib/transports/amqp/delay-scheme';
-import { AMQP_URL } from '../../support/amqp-broker';
+import { connectQuietly } from '../../support/amqp-broker';
 
 /**
  * Messages waiting in the delay levels of `prefix` (0 while they are not declared).
  * A message moving between two levels is in neither for an instant: poll this.
  */
 export async function messagesInDelayLevels(prefix: string): Promise<number> {
-  const model = await connect(AMQP_URL);
+  const model = await connectQuietly();
   try {
     const channel = await model.createChannel();
     // An absent level closes the channel with a 404: nothing is waiting there yet.
