@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { ResultMeta, isReady } from '../protocol';
+import { ResultMeta } from '../protocol';
 import { ResultBackend, StoreContext } from './result-backend';
+import { waitForReadyState } from './wait-for-ready';
 import { RevocationStore, RevokedTask } from './revocation-store';
 
 interface Entry {
@@ -66,21 +67,13 @@ export class MemoryResultBackend implements ResultBackend, RevocationStore {
     timeoutMs: number,
     onUpdate?: (meta: ResultMeta) => void,
   ): Promise<ResultMeta | undefined> {
-    const current = this.live(taskId);
-    if (current && isReady(current.status)) return Promise.resolve(current);
-    return new Promise((resolve) => {
-      const listener = (meta: ResultMeta) => {
-        onUpdate?.(meta);
-        if (isReady(meta.status)) finish(meta);
-      };
-      const timer = setTimeout(() => finish(undefined), timeoutMs);
-      const finish = (meta: ResultMeta | undefined) => {
-        clearTimeout(timer);
-        this.store_.updates.off(taskId, listener);
-        resolve(meta);
-      };
-      this.store_.updates.on(taskId, listener);
-    });
+    return waitForReadyState(
+      this.store_.updates,
+      taskId,
+      this.live(taskId),
+      timeoutMs,
+      onUpdate,
+    );
   }
 
   async forget(taskId: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { ResultMeta, isReady } from '../../protocol';
+import { ResultMeta } from '../../protocol';
+import { waitForReadyState } from '../wait-for-ready';
 
 interface Entry {
   meta: ResultMeta;
@@ -49,21 +50,13 @@ export class ReplyBuffer {
     timeoutMs: number,
     onUpdate?: (meta: ResultMeta) => void,
   ): Promise<ResultMeta | undefined> {
-    const current = this.get(taskId);
-    if (current && isReady(current.status)) return Promise.resolve(current);
-    return new Promise((resolve) => {
-      const listener = (meta: ResultMeta) => {
-        onUpdate?.(meta);
-        if (isReady(meta.status)) finish(meta);
-      };
-      const timer = setTimeout(() => finish(undefined), timeoutMs);
-      const finish = (meta: ResultMeta | undefined) => {
-        clearTimeout(timer);
-        this.updates.off(taskId, listener);
-        resolve(meta);
-      };
-      this.updates.on(taskId, listener);
-    });
+    return waitForReadyState(
+      this.updates,
+      taskId,
+      this.get(taskId),
+      timeoutMs,
+      onUpdate,
+    );
   }
 
   get size(): number {
