@@ -256,8 +256,16 @@ export function describeTransportContract(
         prefetch: 5,
       });
       await consumer.stop();
-      await transport.publish(q, message('tests.after-stop'));
+      const sent = message('tests.after-stop');
+      await transport.publish(q, sent);
       await sleep(300);
+      expect(got.length).toBe(0);
+      // The message was there to be had: a new consumer gets it, the stopped one never.
+      const again: Delivery[] = [];
+      await transport.consume([q], collect(again), { prefetch: 1 });
+      await waitUntil(() => again.length === 1, 5000, 'the message');
+      expect(again[0].message?.headers.id).toBe(sent.headers.id);
+      await again[0].ack();
       expect(got.length).toBe(0);
     });
   });

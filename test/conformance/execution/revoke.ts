@@ -100,19 +100,26 @@ export function describeRevoke(harness: ExecutionHarness): void {
 
     it('does not touch a running task without terminate', async () => {
       const app = await fixture().app([RevokeTasks], {
-        worker: { concurrency: 1 },
+        worker: { concurrency: 2 },
       });
       const client = fixture().client(app);
       const tasks = app.get(RevokeTasks);
       const endless = await client.send('revoke.endless');
+      const marker = await client.send('revoke.endless');
       await waitUntil(
-        () => tasks.ran.length === 1,
+        () => tasks.ran.length === 2,
         10_000,
-        'the task to start',
+        'both tasks to start',
       );
       await endless.revoke();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(tasks.abortReasons).toEqual([]);
+      // A wait alone proves nothing on a broker slower than it. Control messages from
+      // one client arrive in order: once a terminate sent after the plain revoke has
+      // aborted the other task, the plain revoke was handled too, and left its task be.
+      await client.revoke(marker.id, { terminate: true });
+      await expect(marker.get({ timeout: 10 })).rejects.toMatchObject({
+        reason: 'terminated',
+      });
+      expect(tasks.abortReasons).toEqual(['TaskRevokedError: terminated']);
       expect(await endless.state()).toBe('PENDING');
     });
   });

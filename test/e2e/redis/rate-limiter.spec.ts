@@ -109,7 +109,12 @@ describe('the Redis fleet rate limiter (real Redis)', () => {
   });
 
   it('does not connect when no task needs it', async () => {
-    const limiter = new RedisRateLimiter('redis://127.0.0.1:1');
+    // A reachable Redis: a limiter that connected eagerly would be 'ready' by now.
+    const limiter = new RedisRateLimiter(REDIS_URL);
+    const { client } = limiter as unknown as { client: Redis };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(client.status).toBe('wait');
     await limiter.close(); // never connected: nothing to wait for
+    expect(client.status).toBe('end');
   });
 });

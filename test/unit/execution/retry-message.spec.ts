@@ -2,6 +2,7 @@ import {
   buildTaskMessage,
   parseCeleryIso,
   parseTaskMessage,
+  toCeleryIso,
 } from '../../../lib/protocol';
 import { retryMessage } from '../../../lib/worker/retry-message';
 import { readFixture } from '../../support/celery-fixtures';
@@ -66,7 +67,29 @@ describe('the retry message', () => {
       reply_to: 'client-oid',
       priority: 3,
     });
-    expect(retry.properties.expiration).toBeDefined();
     expect(JSON.parse(retry.body)).toEqual(JSON.parse(original.body));
+  });
+
+  it('sets the AMQP expiration to the ms left until the kept expires', () => {
+    const expires = new Date(Date.now() + 3_600_000);
+    const original = buildTaskMessage({
+      name: 'videos.transcode',
+      id: 'task-2',
+      args: [],
+      kwargs: {},
+      origin: 'gen1@web',
+      expires: toCeleryIso(expires),
+    });
+    const before = Date.now();
+    const retry = retryMessage(
+      parseTaskMessage(original),
+      new Date(before + 60_000),
+      'gen2@worker',
+    );
+    const after = Date.now();
+    // kombu: str(int(seconds left * 1000)), from when the retry is built.
+    const expiration = Number(retry.properties.expiration);
+    expect(expiration).toBeLessThanOrEqual(expires.getTime() - before);
+    expect(expiration).toBeGreaterThanOrEqual(expires.getTime() - after - 1);
   });
 });
