@@ -228,9 +228,11 @@ export function describeLimits(harness: ExecutionHarness): void {
         eta: new Date(Date.now() - 3_600_000),
       });
       expect(await past.get({ timeout: 10 })).toBe(1);
+      const publish = jest.spyOn(app.get<Transport>(TRANSPORT), 'publish');
       await expect(
         client.send('limits.quick', [2], { countdown: -1 }),
       ).rejects.toThrow(/countdown must not be negative/);
+      expect(publish).not.toHaveBeenCalled(); // refused before anything was sent
       await waitUntil(async () => (await past.state()) === 'SUCCESS', 1000);
     });
   });

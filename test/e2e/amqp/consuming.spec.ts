@@ -56,7 +56,7 @@ describe('AMQP consuming', () => {
       await waitUntil(() => got.length === 4, 5000, 'four deliveries');
       await sleep(300);
       expect(got.length).toBe(4);
-      expect(await unackedOnBroker(queues)).toBeLessThanOrEqual(reserved);
+      expect(await unackedOnBroker(queues)).toBe(reserved);
       let acked = 0;
       while (acked < 60) {
         await waitUntil(
@@ -118,16 +118,27 @@ describe('AMQP consuming', () => {
       { prefetch: 1 },
     );
     await waitUntil(() => got.length === 1, 5000, 'the delivery');
-    await sleep(100); // the broker has sent one more (the other queue's) by now
+    // The broker has sent the other queue's message too; it waits here, not handed out.
+    await waitUntil(
+      async () => (await unackedOnBroker([a, b])) === 2,
+      5000,
+      'a second message fetched',
+    );
     await consumer.stop();
-    await got[0].ack();
     const other = await fx.open();
     const rest: Delivery[] = [];
     await other.consume([a, b], (delivery) => rest.push(delivery), {
       prefetch: 10,
     });
+    // Given back by stop() itself: got[0] is still unacked, so the channel is open.
     await waitUntil(() => rest.length === 5, 5000, 'the five others');
-    await sleep(100);
+    await got[0].ack();
+    // Only the five held by the other consumer stay unacked: got[0]'s ack went through.
+    await waitUntil(
+      async () => (await unackedOnBroker([a, b])) === 5,
+      5000,
+      'the ack of the handed delivery',
+    );
     expect(rest.length).toBe(5);
     expect(got.length).toBe(1);
   });

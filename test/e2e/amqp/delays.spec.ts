@@ -123,6 +123,14 @@ describe('AMQP delays (TTL levels in RabbitMQ)', () => {
     expect(got[2].delivery.message?.headers).toEqual(message.headers);
     expect(got[2].delivery.message?.body).toBe(message.body);
     await got[2].delivery.ack();
+    // Closing gives back whatever is still unacked: the original was acked, so nothing.
+    await transport.close();
+    const { model, channel } = await rawChannel();
+    try {
+      expect((await channel.checkQueue(queue)).messageCount).toBe(0);
+    } finally {
+      await model.close();
+    }
   });
 
   it('delays through quorum levels too (at-least-once dead-lettering)', async () => {

@@ -116,6 +116,13 @@ export function messageDifferences(
     if (!PER_SENDER_HEADERS.has(key) || (ownId && options.sameTaskId))
       same(`headers.${key}`, celery.headers[key], celeriac.headers[key]);
   }
+  // Their times are the sender's own, but a time on one side needs one on the other.
+  for (const key of ['eta', 'expires'])
+    same(
+      `headers.${key} is set`,
+      celery.headers[key] != null,
+      celeriac.headers[key] != null,
+    );
   same(
     'property keys',
     Object.keys(celery.properties).sort(),

@@ -169,6 +169,10 @@ describe('a beat', () => {
     clock.set('2026-05-01T10:05:30Z');
     await fleet.beat('a', 'all').pass();
     expect(fleet.sent).toEqual([]);
+    // Only the missed ticks were dropped: the next one runs.
+    clock.set('2026-05-01T10:06:00Z');
+    await fleet.beat('a', 'all').pass();
+    expect(fleet.ticks()).toEqual(['2026-05-01T10:06:00.000Z']);
   });
 
   it('leaves the tick of a beat that died after claiming it to another, once the claim expired', async () => {
