@@ -92,7 +92,9 @@ export class BeatService
     const loop = this.loop;
     this.loop = null;
     this.unsubscribe();
-    await loop?.stop();
+    if (!loop) return;
+    await loop.stop();
+    this.logger.log(`Beat ${this.id} stopped`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
