@@ -112,20 +112,36 @@ describe('@Periodic and beat on the memory broker', () => {
   });
 
   it('enqueues each tick once however many beats share the broker, with the schedule and tick in headers', async () => {
-    const first = await memoryApp({ providers: [ReportTasks] }, { beat: true });
-    await memoryApp(
-      { providers: [ReportTasks] },
-      { broker: `memory://${first.brokerName}`, beat: true },
-    );
-    await memoryApp(
-      { providers: [ReportTasks] },
-      { broker: `memory://${first.brokerName}`, beat: true },
-    );
-    await sleep(2500);
-    const runs = sent(first.broker).filter(
-      (run) => run.schedule === 'ticks.second',
-    );
-    expect(runs.length).toBeGreaterThanOrEqual(2);
+    const beats = [
+      await memoryApp({ providers: [ReportTasks] }, { beat: true }),
+    ];
+    const broker = `memory://${beats[0].brokerName}`;
+    for (let i = 0; i < 2; i++)
+      beats.push(
+        await memoryApp({ providers: [ReportTasks] }, { broker, beat: true }),
+      );
+    const runs: ReturnType<typeof sent> = [];
+    const twoMoreTicks = async (what: string) => {
+      const target = runs.length + 2;
+      await waitUntil(
+        () => {
+          runs.push(
+            ...sent(beats[0].broker).filter(
+              (run) => run.schedule === 'ticks.second',
+            ),
+          );
+          return runs.length >= target;
+        },
+        5000,
+        what,
+      );
+    };
+    await twoMoreTicks('two ticks with three beats');
+    // Stopping beats one by one shows the others were running all along.
+    await beats[0].app.close();
+    await twoMoreTicks('two ticks once the first beat stopped');
+    await beats[1].app.close();
+    await twoMoreTicks('two ticks from the last beat');
     expect(new Set(runs.map((run) => run.tick)).size).toBe(runs.length);
     expect(
       runs.every(
