@@ -25,10 +25,11 @@ export class PeriodicExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // A class provided twice (in two modules, or aliased by useExisting) declares its
-    // schedules once: the first provider found with its prototype owns them. Not done
-    // in the shared scan: TaskExplorer must see both providers, so that a task class
-    // provided twice still fails the bootstrap as a duplicate task name.
+    // A class provided twice (in two modules, or as two useValue/useFactory providers)
+    // declares its schedules once: the first provider found with its prototype owns
+    // them. Not done in the shared scan: TaskExplorer must see both providers, so that
+    // a task class provided twice still fails the bootstrap as a duplicate task name.
+    // (useExisting aliases never get here: the scan skips them.)
     const owners = new Map<object, InstanceWrapper>();
     let count = 0;
     for (const found of providerMethods(this.discovery, this.scanner)) {
