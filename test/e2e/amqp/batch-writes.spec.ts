@@ -1,6 +1,5 @@
-import { connect } from 'amqplib';
 import { batchSocketWrites } from '../../../lib/amqp/batch-writes';
-import { AMQP_URL, deleteQueues } from '../../support/amqp-broker';
+import { connectQuietly, deleteQueues } from '../../support/amqp-broker';
 import { uniqueName } from '../../support/wait';
 
 /**
@@ -14,7 +13,7 @@ describe('batching amqplib socket writes', () => {
   afterAll(() => deleteQueues([queue]));
 
   it('finds the internals of the installed amqplib and keeps message order', async () => {
-    const model = await connect(AMQP_URL);
+    const model = await connectQuietly();
     try {
       expect(batchSocketWrites(model)).toBe(true);
       const channel = await model.createConfirmChannel();
