@@ -142,6 +142,7 @@ describe('@Periodic and beat on the memory broker', () => {
     await twoMoreTicks('two ticks once the first beat stopped');
     await beats[1].app.close();
     await twoMoreTicks('two ticks from the last beat');
+    await beats[2].app.close();
     expect(new Set(runs.map((run) => run.tick)).size).toBe(runs.length);
     expect(
       runs.every(
