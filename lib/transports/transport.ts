@@ -60,6 +60,12 @@ export interface Delivery {
   /** True when the broker handed this message out before (after a crash or a requeue). */
   readonly redelivered: boolean;
 
+  /**
+   * Optional. The task has returned; storing its result and settling are left. A
+   * transport that keeps its own prefetch count (Redis) may stop counting the
+   * delivery now; where the broker counts unacked messages (AMQP) there is no such hook.
+   */
+  doneRunning?(): void;
   /** Done with it: the broker forgets it. */
   ack(): Promise<void>;
   /** Give it back untouched, to be delivered again (to any consumer). */

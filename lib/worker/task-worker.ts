@@ -156,8 +156,9 @@ export class TaskWorker {
   /**
    * Starts waiting deliveries while slots are free. A slot bounds task functions
    * running at once; storing a result and settling happen after the slot is freed
-   * (the next task starts meanwhile), still bounded by the prefetch, since the
-   * broker counts a delivery until it is settled.
+   * (the next task starts meanwhile). They stay bounded: on AMQP the broker counts a
+   * delivery against the prefetch until it is settled; on Redis, `doneRunning` lets
+   * the consumer fetch in its place, within a settling budget as large as the prefetch.
    */
   private drain(): void {
     while (
@@ -263,6 +264,7 @@ export class TaskWorker {
       if (this.active.get(request.id) === control)
         this.active.delete(request.id);
       freeSlot();
+      delivery.doneRunning?.();
     }
     const settlement = await this.deps.finisher.finish(outcome, {
       request,

@@ -4,7 +4,7 @@ import { Delivery } from '../transport';
 import { decodeEnvelope } from './envelope';
 import { RedisKeys } from './keys';
 import { fetchScript } from './lua';
-import { RedisDelivery } from './redis-delivery';
+import { PrefetchPlaces, RedisDelivery } from './redis-delivery';
 import { RedisSettler } from './redis-settler';
 import { ResolvedRedisTransportOptions } from './redis-transport-options';
 
@@ -26,13 +26,32 @@ export interface ConsumerContext {
 
 /**
  * The fetch loop of one `consume()` call. It takes up to the free prefetch in one
- * Lua call and fetches again as deliveries settle. When the lists are empty it
- * blocks (BZPOPMIN) on the queues' wake markers, which publishers set, with
+ * Lua call and fetches again as deliveries are done running (see `places`) or
+ * settle. When the lists are empty it blocks (BZPOPMIN) on the queues' wake
+ * markers, which publishers set when they find a list empty, with
  * `idlePollMs` as timeout for messages pushed by others, and sets a timer for the
  * next delayed message. Redis errors are logged and retried with backoff.
  */
 export class RedisConsumer {
+  /** Deliveries counted against the prefetch: held, less those freed early. */
   private outstanding = 0;
+  /**
+   * Deliveries whose task has run and whose places were freed before they settled
+   * (see RedisDelivery.doneRunning); at most `prefetch` of them.
+   */
+  private settlingEarly = 0;
+  private readonly places: PrefetchPlaces = {
+    freeEarly: () => {
+      if (this.settlingEarly >= this.prefetch) return false;
+      this.settlingEarly++;
+      this.release();
+      return true;
+    },
+    free: (early) => {
+      if (early) this.settlingEarly--;
+      else this.release();
+    },
+  };
   private cursor = 0;
   private stopped = false;
   private fetching: Promise<void> | undefined;
@@ -166,7 +185,7 @@ export class RedisConsumer {
         raw,
         decodeEnvelope(raw),
         settler,
-        () => this.release(),
+        this.places,
       );
       settler.hold(delivery);
       this.outstanding++;

@@ -13,6 +13,14 @@ export interface DeliverySettler {
   settle(delivery: RedisDelivery, settlement: Settlement): Promise<void>;
 }
 
+/** The consumer's prefetch count, as a delivery frees its place in it. */
+export interface PrefetchPlaces {
+  /** Frees the place of a delivery that has run, if the settling budget allows. */
+  freeEarly(): boolean;
+  /** The delivery is settled; `early` when its place was freed by `freeEarly`. */
+  free(early: boolean): void;
+}
+
 /** One message taken from Redis; `tag` is its field in kombu's `unacked` hash. */
 export class RedisDelivery implements Delivery {
   readonly message: TaskMessage | undefined;
@@ -20,6 +28,7 @@ export class RedisDelivery implements Delivery {
   readonly redelivered: boolean;
   readonly bucket: PriorityBucket;
   settled = false;
+  private place: 'held' | 'freedEarly' | 'freed' = 'held';
 
   constructor(
     readonly queue: string,
@@ -28,13 +37,28 @@ export class RedisDelivery implements Delivery {
     readonly raw: string,
     decoded: DecodedEnvelope,
     private readonly settler: DeliverySettler,
-    /** Frees the consumer's prefetch slot. */
-    readonly release: () => void,
+    private readonly places: PrefetchPlaces,
   ) {
     this.message = decoded.message;
     if (decoded.decodeError) this.decodeError = decoded.decodeError;
     this.redelivered = decoded.redelivered;
     this.bucket = decoded.bucket;
+  }
+
+  /**
+   * The task has returned: only its result store and ack are left, which hold no
+   * one up, so the consumer may fetch in its place (within a budget of its prefetch).
+   */
+  doneRunning(): void {
+    if (this.place === 'held' && this.places.freeEarly())
+      this.place = 'freedEarly';
+  }
+
+  /** Called once settled: frees the place in the prefetch count, if still held. */
+  freePlace(): void {
+    if (this.place === 'freed') return;
+    this.places.free(this.place === 'freedEarly');
+    this.place = 'freed';
   }
 
   ack(): Promise<void> {

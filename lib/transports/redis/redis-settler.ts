@@ -58,7 +58,7 @@ export class RedisSettler implements DeliverySettler {
     if (delivery.settled) return;
     delivery.settled = true;
     const wasHeld = this.held.delete(delivery.tag);
-    delivery.release();
+    delivery.freePlace();
     // After close() the delivery was given back (or left to its lease): nothing to do.
     if (this.closed || !wasHeld) return;
     const { queue, tag, raw } = delivery;
