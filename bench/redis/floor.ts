@@ -2,13 +2,13 @@ import Redis from 'ioredis';
 import { buildTaskMessage } from '../../lib/protocol';
 import { encodeEnvelope } from '../../lib/transports/redis/envelope';
 import { RedisKeys } from '../../lib/transports/redis/keys';
-import { publishScript } from '../../lib/transports/redis/lua';
+import { pushEnvelope } from '../../lib/transports/redis/push';
 import { Figure, inPlace } from './scenarios';
 import { RedisBenchSizes } from './sizes';
 
 /**
- * The floor under one-at-a-time enqueue: ioredis alone running Celeriac's publish
- * script (the same keys, an envelope of the same size, built once), with none of
+ * The floor under one-at-a-time enqueue: ioredis alone sending Celeriac's publish
+ * commands (the same keys, an envelope of the same size, built once), with none of
  * Celeriac's code per send. What separates Celeriac from it is Celeriac's own cost.
  */
 export function floorEnqueue(
@@ -19,11 +19,6 @@ export function floorEnqueue(
     const redis = new Redis(redisUrl);
     try {
       const keys = new RedisKeys(place.celeriacPrefix);
-      const scriptKeys = [
-        keys.list(place.queue),
-        keys.wake(place.queue),
-        keys.binding(place.queue),
-      ];
       const envelope = encodeEnvelope(
         place.queue,
         buildTaskMessage({
@@ -37,7 +32,13 @@ export function floorEnqueue(
           now: new Date(),
         }),
       );
-      const one = () => publishScript.run(redis, scriptKeys, [envelope, '']);
+      const one = () =>
+        pushEnvelope(
+          redis,
+          keys.list(place.queue),
+          keys.wake(place.queue),
+          envelope,
+        );
       const warmUp = Math.min(1000, Math.ceil(sizes.enqueueOne / 5));
       for (let i = 0; i < warmUp; i++) await one();
       const started = performance.now();

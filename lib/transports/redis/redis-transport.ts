@@ -16,9 +16,10 @@ import {
 import { RedisControlChannel } from './control-channel';
 import { PIDBOX_EXCHANGE, fanoutChannel } from './control-envelope';
 import { decodeEnvelope, encodeEnvelope } from './envelope';
-import { RedisKeys, priorityBucket } from './keys';
+import { PriorityBucket, RedisKeys, priorityBucket } from './keys';
 import { LeaseKeeper } from './lease-keeper';
-import { publishDelayedScript, publishScript, replayDeadScript } from './lua';
+import { publishDelayedScript, replayDeadScript } from './lua';
+import { pushEnvelope } from './push';
 import { RedisConsumer } from './redis-consumer';
 import { DeadLetterRecord, RedisSettler } from './redis-settler';
 import {
@@ -155,17 +156,28 @@ export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
             ],
             [eta.getTime(), `${bucket}${envelope}`, binding],
           )
-        : publishScript.run(
-            this.client,
-            [
-              this.keys.list(queue, bucket),
-              this.keys.wake(queue),
-              this.keys.binding(queue),
-            ],
-            [envelope, binding],
-          );
+        : this.push(queue, bucket, envelope, binding);
     await this.publishes.run(write, what);
     if (binding) this.bound.add(queue);
+  }
+
+  /** With kombu's binding member on a process's first publish to the queue. */
+  private push(
+    queue: string,
+    bucket: PriorityBucket,
+    envelope: string,
+    binding: string,
+  ): Promise<unknown> {
+    const bound = binding
+      ? this.client.sadd(this.keys.binding(queue), binding)
+      : undefined;
+    const pushed = pushEnvelope(
+      this.client,
+      this.keys.list(queue, bucket),
+      this.keys.wake(queue),
+      envelope,
+    );
+    return bound ? Promise.all([bound, pushed]) : pushed;
   }
 
   async consume(

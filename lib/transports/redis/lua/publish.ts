@@ -1,21 +1,6 @@
 import { RedisScript } from '../../../redis/script';
 
 /**
- * LPUSH an envelope onto its list and wake idle consumers; on a process's first
- * publish to the queue, also SADD kombu's binding member.
- * KEYS: list, wake, binding. ARGV: envelope, binding member or ''.
- */
-export const publishScript = new RedisScript(
-  'publish',
-  `
-if ARGV[2] ~= '' then redis.call('SADD', KEYS[3], ARGV[2]) end
-redis.call('LPUSH', KEYS[1], ARGV[1])
-redis.call('ZADD', KEYS[2], 0, '1')
-return 1
-`,
-);
-
-/**
  * Puts an envelope in the queue's delay store until its due time, and wakes idle
  * consumers so they learn the new next due time.
  * KEYS: delayed, wake, binding. ARGV: due ms, bucket digit + envelope, binding member or ''.
