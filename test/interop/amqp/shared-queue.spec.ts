@@ -1,3 +1,4 @@
+import { connectQuietly } from '../../support/amqp-broker';
 import { sleep, uniqueName, waitUntil } from '../../support/wait';
 import { AMQP, interopBroker } from '../support/brokers';
 import { NestWorkerProcess } from '../support/nest-worker';
@@ -40,6 +41,7 @@ describe('interop on RabbitMQ: one queue, two languages', () => {
    * with the ids it had started and not finished: RabbitMQ delivers them again.
    */
   const killWhileRunning = async (worker: Killable): Promise<string[]> => {
+    const doneAtFirst = await shared.doneCount();
     for (let attempt = 0; attempt < 100; attempt++) {
       worker.signal('SIGSTOP');
       const unfinished = await shared.unfinishedOn(worker.name);
@@ -53,8 +55,24 @@ describe('interop on RabbitMQ: one queue, two languages', () => {
     const starts = [...(await shared.starts()).values()].flat();
     throw new Error(
       `${worker.name} was never caught running a task (${starts.filter((name) => name === worker.name).length} ` +
-        `started by it, ${await shared.doneCount()} done in all):\n${worker.output?.slice(-3000) ?? ''}`,
+        `started by it, ${await shared.doneCount()} done in all; done when the attempts began: ${doneAtFirst}; ` +
+        `the last 100 starts by worker: ${JSON.stringify(await shared.recentStarters(100))}; ` +
+        `the queue now: ${await describeQueue()}):\n${worker.output?.slice(-3000) ?? ''}`,
     );
+  };
+
+  /** For a failure message: the messages ready in the queue and its consumers. */
+  const describeQueue = async (): Promise<string> => {
+    const connection = await connectQuietly();
+    try {
+      const channel = await connection.createChannel();
+      const { messageCount, consumerCount } = await channel.checkQueue(queue);
+      return `${messageCount} ready, ${consumerCount} consumers`;
+    } catch (error) {
+      return `could not look (${String(error)})`;
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
   };
 
   /** Resolves once each id was finished by `worker`, since no one else could. */

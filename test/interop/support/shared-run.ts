@@ -86,6 +86,21 @@ export class SharedRun {
       .map(([id]) => id);
   }
 
+  /** How many of the last `n` starts each worker made: who has been getting work. */
+  async recentStarters(n: number): Promise<Record<string, number>> {
+    const lines = await this.redis.lrange(
+      `${this.prefix}${this.name}:started`,
+      -n,
+      -1,
+    );
+    const counts: Record<string, number> = {};
+    for (const line of lines) {
+      const worker = line.split(' ')[1].split('@')[0];
+      counts[worker] = (counts[worker] ?? 0) + 1;
+    }
+    return counts;
+  }
+
   private async byTask(key: string): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     for (const line of await this.redis.lrange(key, 0, -1)) {
