@@ -1,5 +1,6 @@
 import Redis, { RedisOptions } from 'ioredis';
 import { parseRedisUrl } from '../redis/redis-url';
+import { RedisScript } from '../redis/script';
 import { ScheduleState, TickLock } from '../scheduler/tick-lock';
 
 /*
@@ -10,24 +11,35 @@ import { ScheduleState, TickLock } from '../scheduler/tick-lock';
  */
 
 /** KEYS: state. ARGV: baseline. Writes the baseline of a schedule never seen. */
-const STATE_1 = `
+const stateScript = new RedisScript(
+  'beat-state',
+  `
 redis.call('HSETNX', KEYS[1], 'handled', ARGV[1])
-return redis.call('HMGET', KEYS[1], 'handled', 'lastRun', 'paused')`;
+return redis.call('HMGET', KEYS[1], 'handled', 'lastRun', 'paused')`,
+);
 
 /** KEYS: state, claim. ARGV: tick, owner, ttl. 1 if claimed. */
-const CLAIM_2 = `
+const claimScript = new RedisScript(
+  'beat-claim',
+  `
 local handled = tonumber(redis.call('HGET', KEYS[1], 'handled'))
 if handled and handled >= tonumber(ARGV[1]) then return 0 end
 if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return 1 end
-return 0`;
+return 0`,
+);
 
 /** KEYS: claim. ARGV: owner. Deletes the claim if the owner still holds it. */
-const RELEASE_1 = `
+const releaseScript = new RedisScript(
+  'beat-release',
+  `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+return 0`,
+);
 
 /** KEYS: state. ARGV: tick, ran (1/0). handled = max(handled, tick); lastRun likewise. */
-const COMPLETE_1 = `
+const completeScript = new RedisScript(
+  'beat-complete',
+  `
 local tick = tonumber(ARGV[1])
 local handled = tonumber(redis.call('HGET', KEYS[1], 'handled'))
 if not handled or handled < tick then redis.call('HSET', KEYS[1], 'handled', ARGV[1]) end
@@ -35,25 +47,20 @@ if ARGV[2] == '1' then
   local last = tonumber(redis.call('HGET', KEYS[1], 'lastRun'))
   if not last or last < tick then redis.call('HSET', KEYS[1], 'lastRun', ARGV[1]) end
 end
-return 1`;
+return 1`,
+);
 
 /** KEYS: state. ARGV: paused (1/0), latest tick. */
-const SET_PAUSED_1 = `
+const setPausedScript = new RedisScript(
+  'beat-set-paused',
+  `
 redis.call('HSETNX', KEYS[1], 'handled', ARGV[2])
 redis.call('HSET', KEYS[1], 'paused', ARGV[1])
 if ARGV[1] == '0' and tonumber(redis.call('HGET', KEYS[1], 'handled')) < tonumber(ARGV[2]) then
   redis.call('HSET', KEYS[1], 'handled', ARGV[2])
 end
-return 1`;
-
-type Script = (...args: (string | number)[]) => Promise<unknown>;
-interface ScriptCommands {
-  celeriacBeatState: Script;
-  celeriacBeatClaim: Script;
-  celeriacBeatRelease: Script;
-  celeriacBeatComplete: Script;
-  celeriacBeatSetPaused: Script;
-}
+return 1`,
+);
 
 export interface RedisTickLockOptions {
   /** Prefix of every key. Default `celeriac:beat:`. */
@@ -71,7 +78,6 @@ export interface RedisTickLockOptions {
 export class RedisTickLock implements TickLock {
   readonly kind = 'redis';
   private readonly redis: Redis;
-  private readonly scripts: ScriptCommands;
   private readonly prefix: string;
 
   constructor(url: string, options: RedisTickLockOptions = {}) {
@@ -84,33 +90,13 @@ export class RedisTickLock implements TickLock {
     // While Redis is away, commands reject with the reason and beat logs it once per
     // pass; ioredis would also print every reconnection error as unhandled.
     this.redis.on('error', () => undefined);
-    this.redis.defineCommand('celeriacBeatState', {
-      numberOfKeys: 1,
-      lua: STATE_1,
-    });
-    this.redis.defineCommand('celeriacBeatClaim', {
-      numberOfKeys: 2,
-      lua: CLAIM_2,
-    });
-    this.redis.defineCommand('celeriacBeatRelease', {
-      numberOfKeys: 1,
-      lua: RELEASE_1,
-    });
-    this.redis.defineCommand('celeriacBeatComplete', {
-      numberOfKeys: 1,
-      lua: COMPLETE_1,
-    });
-    this.redis.defineCommand('celeriacBeatSetPaused', {
-      numberOfKeys: 1,
-      lua: SET_PAUSED_1,
-    });
-    this.scripts = this.redis as unknown as ScriptCommands;
   }
 
   async state(schedule: string, baseline: number): Promise<ScheduleState> {
-    const fields = (await this.scripts.celeriacBeatState(
-      this.stateKey(schedule),
-      baseline,
+    const fields = (await stateScript.run(
+      this.redis,
+      [this.stateKey(schedule)],
+      [baseline],
     )) as (string | null)[];
     return toState(fields) as ScheduleState;
   }
@@ -132,28 +118,27 @@ export class RedisTickLock implements TickLock {
     owner: string,
     ttlMs: number,
   ): Promise<boolean> {
-    const claimed = await this.scripts.celeriacBeatClaim(
-      this.stateKey(schedule),
-      this.claimKey(schedule, tick),
-      tick,
-      owner,
-      Math.max(1, Math.ceil(ttlMs)),
+    const claimed = await claimScript.run(
+      this.redis,
+      [this.stateKey(schedule), this.claimKey(schedule, tick)],
+      [tick, owner, Math.max(1, Math.ceil(ttlMs))],
     );
     return claimed === 1;
   }
 
   async release(schedule: string, tick: number, owner: string): Promise<void> {
-    await this.scripts.celeriacBeatRelease(
-      this.claimKey(schedule, tick),
-      owner,
+    await releaseScript.run(
+      this.redis,
+      [this.claimKey(schedule, tick)],
+      [owner],
     );
   }
 
   async complete(schedule: string, tick: number, ran: boolean): Promise<void> {
-    await this.scripts.celeriacBeatComplete(
-      this.stateKey(schedule),
-      tick,
-      ran ? 1 : 0,
+    await completeScript.run(
+      this.redis,
+      [this.stateKey(schedule)],
+      [tick, ran ? 1 : 0],
     );
   }
 
@@ -162,10 +147,10 @@ export class RedisTickLock implements TickLock {
     paused: boolean,
     latestTick: number,
   ): Promise<void> {
-    await this.scripts.celeriacBeatSetPaused(
-      this.stateKey(schedule),
-      paused ? 1 : 0,
-      latestTick,
+    await setPausedScript.run(
+      this.redis,
+      [this.stateKey(schedule)],
+      [paused ? 1 : 0, latestTick],
     );
   }
 

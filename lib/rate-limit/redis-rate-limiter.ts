@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { parseRedisUrl } from '../redis/redis-url';
+import { RedisScript } from '../redis/script';
 import { Rate } from './rate';
 import { RateLimiter } from './rate-limiter';
 
@@ -10,7 +11,9 @@ import { RateLimiter } from './rate-limiter';
  * Returns the microseconds from now until the reserved slot (0: now).
  * Numbers go through string.format: Lua's tostring would round them to 14 digits.
  */
-const RESERVE_1 = `
+const reserveScript = new RedisScript(
+  'rate-reserve',
+  `
 pcall(redis.replicate_commands)
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
@@ -20,14 +23,11 @@ local nextFree = slot + tonumber(ARGV[1])
 local ttlMs = math.ceil((nextFree - now) / 1000) + 1000
 redis.call('SET', KEYS[1], string.format('%.0f', nextFree), 'PX', string.format('%.0f', ttlMs))
 return string.format('%.0f', slot - now)
-`;
+`,
+);
 
 /** Beside the Redis transport's own keys (`_celeriac.leases`, `_celeriac.delayed.<queue>`). */
 export const DEFAULT_KEY_PREFIX = '_celeriac.rate.';
-
-interface ReserveCommand {
-  celeriacRateReserve(key: string, intervalUs: string): Promise<string>;
-}
 
 export interface RedisRateLimiterOptions {
   /** Prepended to the task name to make its key. Default `_celeriac.rate.`. */
@@ -40,7 +40,7 @@ export interface RedisRateLimiterOptions {
  * first use: an app whose tasks have no fleet limit never opens the connection.
  */
 export class RedisRateLimiter implements RateLimiter {
-  private readonly client: Redis & ReserveCommand;
+  private readonly client: Redis;
   private readonly prefix: string;
 
   constructor(url: string, options: RedisRateLimiterOptions = {}) {
@@ -52,18 +52,15 @@ export class RedisRateLimiter implements RateLimiter {
       maxRetriesPerRequest: 3,
     });
     client.on('error', () => undefined); // reported by the rejected reserve()
-    client.defineCommand('celeriacRateReserve', {
-      numberOfKeys: 1,
-      lua: RESERVE_1,
-    });
-    this.client = client as Redis & ReserveCommand;
+    this.client = client;
   }
 
   async reserve(key: string, rate: Rate): Promise<number> {
     const intervalUs = Math.max(1, Math.round(rate.intervalMs * 1000));
-    const waitUs = await this.client.celeriacRateReserve(
-      this.prefix + key,
-      String(intervalUs),
+    const waitUs = await reserveScript.run(
+      this.client,
+      [this.prefix + key],
+      [String(intervalUs)],
     );
     return Number(waitUs) / 1000;
   }

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import Redis, { RedisOptions } from 'ioredis';
 import { ResultMeta, parseJson } from '../protocol';
 import { parseRedisUrl } from '../redis/redis-url';
 import { ResultBackend, StoreContext } from './result-backend';
 import { closeConnection } from '../redis/close-connection';
+import { RedisScript } from '../redis/script';
 import { TickBatcher } from '../redis/tick-batcher';
 import { RedisResultWaiters } from './redis-result-waiters';
 import { RedisRevocations } from './redis-revocations';
@@ -30,7 +30,9 @@ export interface RedisResultBackendOptions {
  * made in one tick travel together.
  * KEYS: meta keys. ARGV: per key, meta JSON and seconds to keep (0: no expiry).
  */
-const STORE_LUA = `
+const storeScript = new RedisScript(
+  'store-results',
+  `
 for i = 1, #KEYS do
   local key, value, ttl = KEYS[i], ARGV[2 * i - 1], tonumber(ARGV[2 * i])
   local status = nil
@@ -52,8 +54,8 @@ for i = 1, #KEYS do
   end
 end
 return #KEYS
-`;
-const STORE_SHA = createHash('sha1').update(STORE_LUA).digest('hex');
+`,
+);
 
 /**
  * Celery's Redis result backend: `celery-task-meta-<id>` holds the meta as Celery
@@ -165,13 +167,7 @@ export class RedisResultBackend implements ResultBackend, RevocationStore {
   private async storeMany(batch: PendingStore[]): Promise<void> {
     const keys = batch.map((entry) => entry.key);
     const args = batch.flatMap((entry) => [entry.value, entry.ttl]);
-    try {
-      await this.client.evalsha(STORE_SHA, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT'))
-        throw error;
-      await this.client.eval(STORE_LUA, keys.length, ...keys, ...args);
-    }
+    await storeScript.run(this.client, keys, args);
   }
 
   private async read(key: string): Promise<ResultMeta | undefined> {
