@@ -4,6 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { TRANSPORT } from '../../../lib/module/tokens';
+import { Transport } from '../../../lib/transports/transport';
 import { AppModule } from '../../../sample-app/src/app.module';
 import { loadConfig } from '../../../sample-app/src/config';
 import { waitUntil } from '../../support/wait';
@@ -59,6 +61,9 @@ describe('the sample app (npm start: memory:// with an in-process worker)', () =
   });
 
   it('POST /videos sends videos.transcode by name to the transcode queue', async () => {
+    // Watches the real memory transport (it still publishes): the in-process worker
+    // consumes both queues, so only the publish tells which queue the task went to.
+    const publish = jest.spyOn(app.get<Transport>(TRANSPORT), 'publish');
     const response = await http()
       .post('/videos')
       .send({ title: 'cat.mov' })
@@ -67,6 +72,11 @@ describe('the sample app (npm start: memory:// with an in-process worker)', () =
       videoId: string;
       taskId: string;
     };
+    expect(publish).toHaveBeenCalledTimes(1);
+    expect(publish.mock.calls[0][0]).toBe('transcode');
+    expect(publish.mock.calls[0][1].headers.task).toBe('videos.transcode');
+    expect(publish.mock.calls[0][1].headers.id).toBe(taskId);
+    publish.mockRestore();
     await waitUntil(
       async () => (await taskState(taskId)) === 'SUCCESS',
       5000,
