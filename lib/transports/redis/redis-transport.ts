@@ -64,6 +64,8 @@ export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
   private readonly consumers = new Set<RedisConsumer>();
   private readonly blockers = new Set<Redis>();
   private readonly bound = new Set<string>();
+  /** Lists this process last found empty when it pushed (see pushEnvelope's wakeNow). */
+  private readonly emptyAtLastPush = new Set<string>();
   private readonly where: string;
   private readonly ready: ReadyGate;
   private readonly control: RedisControlChannel;
@@ -171,12 +173,17 @@ export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
     const bound = binding
       ? this.client.sadd(this.keys.binding(queue), binding)
       : undefined;
+    const list = this.keys.list(queue, bucket);
     const pushed = pushEnvelope(
       this.client,
-      this.keys.list(queue, bucket),
+      list,
       this.keys.wake(queue),
       envelope,
-    );
+      this.emptyAtLastPush.has(list),
+    ).then((length) => {
+      if (length === 1) this.emptyAtLastPush.add(list);
+      else this.emptyAtLastPush.delete(list);
+    });
     return bound ? Promise.all([bound, pushed]) : pushed;
   }
 

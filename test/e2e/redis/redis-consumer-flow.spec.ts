@@ -49,6 +49,8 @@ describe('redis consumer: wake-ups and prefetch places', () => {
     const got: Delivery[] = [];
     await consumer.consume([queue], collect(got), { prefetch: 10 });
     await sleep(100); // idle now, blocked on the wake marker
+    // Round 1 sets the marker after the LPUSH reply; later rounds, whose last push
+    // found the list empty, send it with the LPUSH.
     for (let round = 1; round <= 3; round++) {
       await producer.publish(queue, message('tests.n', [round]));
       await waitUntil(() => got.length === round, 2000, `delivery ${round}`);
