@@ -92,11 +92,14 @@ describe('AMQP consuming', () => {
       { prefetch: 8 },
     );
     await waitUntil(() => seen.length >= 150, 10_000, '150 deliveries');
+    // Each queue hands its messages to the channel on its own, so the shares are near
+    // but not exactly equal: 46–53 of 150 on a quiet host, 43 once under the full
+    // suite. Taking the queues one after the other would give 100/50/0.
     const first = seen.slice(0, 150);
     for (const queue of queues) {
       const share = first.filter((name) => name === queue).length;
-      expect(share).toBeGreaterThanOrEqual(45);
-      expect(share).toBeLessThanOrEqual(55);
+      expect(share).toBeGreaterThanOrEqual(40);
+      expect(share).toBeLessThanOrEqual(60);
     }
   });
 
