@@ -29,13 +29,15 @@ class MarkTasks implements OnModuleDestroy {
 
   @Task({ name: 'interop.mark', acksLate: true })
   async mark(run: string, pauseMs = 0): Promise<string> {
-    if (pauseMs > 0)
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
     const { id } = this.taskContext.current;
+    // Recorded before the pause, as the Python task does: the test freezes a worker
+    // and looks for what it started and did not finish.
     await this.store.rpush(
       `${prefix}${run}:started`,
       `${id} ${env.WORKER_NAME}`,
     );
+    if (pauseMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
     await this.store
       .multi()
       .rpush(`${prefix}${run}:log`, `${id} ${env.WORKER_NAME}`)
