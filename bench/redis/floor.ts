@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { buildTaskMessage } from '../../lib/protocol';
 import { encodeEnvelope } from '../../lib/transports/redis/envelope';
 import { RedisKeys } from '../../lib/transports/redis/keys';
-import { pushEnvelope } from '../../lib/transports/redis/push';
+import { EnvelopePusher } from '../../lib/transports/redis/push';
 import { Figure, inPlace } from './scenarios';
 import { RedisBenchSizes } from './sizes';
 
@@ -32,13 +32,9 @@ export function floorEnqueue(
           now: new Date(),
         }),
       );
+      const pusher = new EnvelopePusher(redis);
       const one = () =>
-        pushEnvelope(
-          redis,
-          keys.list(place.queue),
-          keys.wake(place.queue),
-          envelope,
-        );
+        pusher.push(keys.list(place.queue), keys.wake(place.queue), envelope);
       const warmUp = Math.min(1000, Math.ceil(sizes.enqueueOne / 5));
       for (let i = 0; i < warmUp; i++) await one();
       const started = performance.now();

@@ -1,32 +1,38 @@
 import type Redis from 'ioredis';
 
 /**
- * Publishes an envelope with plain commands, the cheapest round trip Redis offers for
+ * Publishes envelopes with plain commands, the cheapest round trip Redis offers for
  * it: LPUSH, as kombu does, and a ZADD of the queue's wake marker for idle consumers
  * when the list was empty. Waking only then is enough: a consumer goes idle only after
  * a fetch found the lists empty, and a fetch that fills its batch and leaves messages
  * behind sets the marker itself.
  *
- * With `wakeNow` (the list was empty at the last push, so a consumer is likely waiting)
- * the ZADD goes out with the LPUSH instead of after its reply, which saves the waiting
- * consumer a round trip; a needless wake-up costs one empty fetch. The ZADD is never
- * awaited: if it is lost with the connection, idle consumers still fetch within
- * `idlePollMs`. Resolves with the list's length after the push.
+ * When the list was empty at this pusher's last push to it, a consumer is likely
+ * waiting: the ZADD goes out with the LPUSH instead of after its reply, which saves
+ * that consumer a round trip (a needless wake-up costs one empty fetch). The ZADD is
+ * never awaited: if it is lost with the connection, idle consumers still fetch within
+ * `idlePollMs`.
  */
-export async function pushEnvelope(
-  client: Redis,
-  list: string,
-  wake: string,
-  envelope: string,
-  wakeNow = false,
-): Promise<number> {
-  const pushed = client.lpush(list, envelope);
-  if (wakeNow) setWakeMarker(client, wake);
-  const length = await pushed;
-  if (length === 1 && !wakeNow) setWakeMarker(client, wake);
-  return length;
-}
+export class EnvelopePusher {
+  /** Lists found empty at the last push to them. */
+  private readonly emptyAtLastPush = new Set<string>();
 
-function setWakeMarker(client: Redis, wake: string): void {
-  client.zadd(wake, 0, '1').catch(() => undefined);
+  constructor(private readonly client: Redis) {}
+
+  async push(list: string, wake: string, envelope: string): Promise<void> {
+    const wakeNow = this.emptyAtLastPush.has(list);
+    const pushed = this.client.lpush(list, envelope);
+    if (wakeNow) this.setWakeMarker(wake);
+    const length = await pushed;
+    if (length !== 1) {
+      this.emptyAtLastPush.delete(list);
+      return;
+    }
+    this.emptyAtLastPush.add(list);
+    if (!wakeNow) this.setWakeMarker(wake);
+  }
+
+  private setWakeMarker(wake: string): void {
+    this.client.zadd(wake, 0, '1').catch(() => undefined);
+  }
 }

@@ -19,7 +19,7 @@ import { decodeEnvelope, encodeEnvelope } from './envelope';
 import { PriorityBucket, RedisKeys, priorityBucket } from './keys';
 import { LeaseKeeper } from './lease-keeper';
 import { publishDelayedScript, replayDeadScript } from './lua';
-import { pushEnvelope } from './push';
+import { EnvelopePusher } from './push';
 import { RedisConsumer } from './redis-consumer';
 import { DeadLetterRecord, RedisSettler } from './redis-settler';
 import {
@@ -64,8 +64,7 @@ export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
   private readonly consumers = new Set<RedisConsumer>();
   private readonly blockers = new Set<Redis>();
   private readonly bound = new Set<string>();
-  /** Lists this process last found empty when it pushed (see pushEnvelope's wakeNow). */
-  private readonly emptyAtLastPush = new Set<string>();
+  private readonly pusher: EnvelopePusher;
   private readonly where: string;
   private readonly ready: ReadyGate;
   private readonly control: RedisControlChannel;
@@ -93,6 +92,7 @@ export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
       () => void this.leaseKeeper.renewNow(),
     );
     this.ready = new ReadyGate(this.client, this.where);
+    this.pusher = new EnvelopePusher(this.client);
     this.publishes = new DeadlineWatch(this.options.publishWaitMs, this.where);
     this.settler = new RedisSettler(this.client, this.keys);
     this.leaseKeeper = new LeaseKeeper(
@@ -173,17 +173,11 @@ export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
     const bound = binding
       ? this.client.sadd(this.keys.binding(queue), binding)
       : undefined;
-    const list = this.keys.list(queue, bucket);
-    const pushed = pushEnvelope(
-      this.client,
-      list,
+    const pushed = this.pusher.push(
+      this.keys.list(queue, bucket),
       this.keys.wake(queue),
       envelope,
-      this.emptyAtLastPush.has(list),
-    ).then((length) => {
-      if (length === 1) this.emptyAtLastPush.add(list);
-      else this.emptyAtLastPush.delete(list);
-    });
+    );
     return bound ? Promise.all([bound, pushed]) : pushed;
   }
 
