@@ -23,7 +23,9 @@ export interface Transport {
   /**
    * Starts delivering messages from `queues` to `onDelivery`, fairly across queues
    * (round-robin) and by priority within a queue. Never more than `options.prefetch`
-   * deliveries are outstanding (delivered, not yet settled) at once.
+   * deliveries are outstanding (delivered, not yet settled) at once; a transport that
+   * implements `Delivery.doneRunning` may count those not yet run instead, and then
+   * holds at most twice the prefetch unsettled.
    */
   consume(
     queues: readonly string[],
@@ -36,7 +38,10 @@ export interface Transport {
 }
 
 export interface ConsumeOptions {
-  /** How many unsettled deliveries may be outstanding; at least 1. */
+  /**
+   * How many unsettled deliveries may be outstanding (with `doneRunning`: how many not
+   * yet run); at least 1.
+   */
   prefetch: number;
 }
 
