@@ -5,11 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Measurement } from './report';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
+import { median } from './stats';
 
 function figure(value: number): string {
   return value >= 100 ? value.toFixed(0) : value.toFixed(1);

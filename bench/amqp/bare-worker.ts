@@ -1,6 +1,6 @@
 /**
  * The ceiling, in a process of its own: a bare amqplib consumer on BENCH_QUEUE (prefetch
- * BENCH_CONCURRENCY × 4, per consumer) that does what a worker must at the least: for
+ * BENCH_CONCURRENCY × PREFETCH_MULTIPLIER, per consumer) that does what a worker must at the least: for
  * each message, publish a reply to its `reply_to` and ack it, both on the consuming
  * (confirm) channel, the reply first: RabbitMQ processes a channel's frames in order, so
  * the ack cannot overtake the reply, and nothing waits for a round trip (see

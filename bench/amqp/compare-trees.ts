@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { median } from '../stats';
 import { AMQP_BENCH_URL, defaultAmqpBenchConfig } from './config';
 import { stopWorker } from './processes';
 import { celeriacProducer, noopMessage, sendWindowed } from './producers';
@@ -56,11 +57,6 @@ async function run(
   } finally {
     await dropQueues(AMQP_BENCH_URL, [queue]);
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 async function main(args: string[]): Promise<void> {

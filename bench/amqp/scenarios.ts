@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'amqplib';
 import { Measurement } from '../report';
+import { percentile } from '../stats';
 import { AmqpBenchConfig } from './config';
 import { WorkerKind, celerySend, spawnWorker, stopWorker } from './processes';
 import {
@@ -198,22 +199,22 @@ export async function latency(
     }
     await Promise.all(sends);
     await collector.waitFor(total, 120_000);
-    const latencies = [...sentAt]
-      .map(([id, at]) => (collector.arrivals.get(id) ?? NaN) - at)
-      .sort((a, b) => a - b);
+    const latencies = [...sentAt].map(
+      ([id, at]) => (collector.arrivals.get(id) ?? NaN) - at,
+    );
     const scenario = `latency at ${config.latencyRate}/s`;
     return [
       measurement(
         `${scenario} p50`,
         SYSTEM[kind],
-        pct(latencies, 0.5),
+        percentile(latencies, 50),
         'ms',
         'lower',
       ),
       measurement(
         `${scenario} p99`,
         SYSTEM[kind],
-        pct(latencies, 0.99),
+        percentile(latencies, 99),
         'ms',
         'lower',
       ),
@@ -222,10 +223,6 @@ export async function latency(
     await stopWorker(worker);
     await dropQueues(config.url, [queue]);
   }
-}
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
 
 /** The producer of a latency run: bare for the ceiling, Celeriac's for the others. */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import { RedisKeys } from '../../lib/transports/redis';
 import { BenchPlace } from './names';
-import { percentile } from './stats';
+import { percentile } from '../stats';
 
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 

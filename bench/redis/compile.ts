@@ -11,8 +11,8 @@ import { dirname, join, relative } from 'node:path';
 import * as ts from 'typescript';
 
 const ROOT = join(__dirname, '..', '..');
-/** What a bench worker process loads: the library and this folder. */
-const SOURCES = ['lib', 'bench/redis'];
+/** What a bench worker process loads: the library, this folder and the shared stats. */
+const SOURCES = ['lib', 'bench/redis', 'bench/stats.ts'];
 
 let built: string | undefined;
 
@@ -50,6 +50,7 @@ export function compiledRoot(): string {
 export const NODE_MODULES = join(ROOT, 'node_modules');
 
 function tsFiles(dir: string): string[] {
+  if (dir.endsWith('.ts')) return [dir];
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return tsFiles(path);

@@ -2,14 +2,14 @@ import Redis from 'ioredis';
 import { buildTaskMessage } from '../../lib/protocol';
 import { encodeEnvelope } from '../../lib/transports/redis/envelope';
 import { RedisKeys } from '../../lib/transports/redis/keys';
-import { EnvelopePusher } from '../../lib/transports/redis/push';
 import { Figure, inPlace } from './scenarios';
 import { RedisBenchSizes } from './sizes';
 
 /**
  * The floor under one-at-a-time enqueue: ioredis alone sending Celeriac's publish
- * commands (the same keys, an envelope of the same size, built once), with none of
- * Celeriac's code per send. What separates Celeriac from it is Celeriac's own cost.
+ * command, a plain LPUSH (the same key, an envelope of the same size, built once),
+ * with none of Celeriac's code per send. What separates Celeriac from it is
+ * Celeriac's own cost.
  */
 export function floorEnqueue(
   sizes: RedisBenchSizes,
@@ -32,9 +32,9 @@ export function floorEnqueue(
           now: new Date(),
         }),
       );
-      const pusher = new EnvelopePusher(redis);
-      const one = () =>
-        pusher.push(keys.list(place.queue), keys.wake(place.queue), envelope);
+      // With a backlog, as here, a Celeriac publish is this one LPUSH (see push.ts).
+      const list = keys.list(place.queue);
+      const one = () => redis.lpush(list, envelope);
       const warmUp = Math.min(1000, Math.ceil(sizes.enqueueOne / 5));
       for (let i = 0; i < warmUp; i++) await one();
       const started = performance.now();

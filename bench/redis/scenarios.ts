@@ -4,7 +4,7 @@ import { cleanUp } from './cleanup';
 import { BenchPlace, newPlace } from './names';
 import { BenchSystem, openProducer } from './producers';
 import { RedisBenchSizes } from './sizes';
-import { percentile } from './stats';
+import { percentile } from '../stats';
 import type { WorkerReport } from './worker-child';
 
 export type Figure = Omit<Measurement, 'section' | 'system'>;

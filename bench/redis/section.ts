@@ -13,7 +13,7 @@ import { RedisBenchSizes, ScenarioGroup, sizesFromEnv } from './sizes';
  * its own process, acks late, results stored; BullMQ removeOnComplete), end-to-end
  * latency at a paced rate, and the worker's CPU and RSS. With BENCH_REDIS_CELERY=1,
  * Python Celery 5.2 too (enqueue one at a time and processing; `-P threads`, solo for 1).
- * The `ioredis floor` column is ioredis alone running the publish script (floor.ts).
+ * The `ioredis floor` column is ioredis alone sending a plain LPUSH per task (floor.ts).
  */
 export function redisSection(
   sizes: RedisBenchSizes = sizesFromEnv(),

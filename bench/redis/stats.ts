@@ -1,10 +1,4 @@
-/** The value below which `p` percent of `values` fall (nearest rank). */
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
-}
+import { percentile } from '../stats';
 
 /**
  * Samples the process's RSS while a run lasts: `peak` is the highest sample, `steady`
