@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { TaskMessage, buildTaskMessage, toCeleryIso } from '../../lib/protocol';
+import { toCeleryIso } from '../../lib/protocol';
 import { Delivery, Transport } from '../../lib/transports/transport';
+import { argOf, taskMessage as message } from '../support/task-messages';
 import { sleep, uniqueName, waitUntil } from '../support/wait';
 
 /**
@@ -21,20 +21,7 @@ export interface TransportHarness {
   priorityOrder?: 'lowest-first' | 'highest-first';
 }
 
-export function message(
-  name = 'tests.noop',
-  args: unknown[] = [],
-  priority?: number,
-): TaskMessage {
-  return buildTaskMessage({
-    name,
-    id: randomUUID(),
-    args,
-    kwargs: {},
-    origin: 'tests',
-    priority,
-  });
-}
+export { taskMessage as message } from '../support/task-messages';
 
 export function describeTransportContract(
   label: string,
@@ -103,7 +90,7 @@ export function describeTransportContract(
           'the next delivery',
         );
         const delivery = got[order.length];
-        order.push((JSON.parse(delivery.message!.body) as unknown[][])[0][0]);
+        order.push(argOf(delivery));
         await delivery.ack();
       }
       expect(order).toEqual([3, 4, 1, 2]);

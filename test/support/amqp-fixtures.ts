@@ -1,7 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { TaskMessage, buildTaskMessage } from '../../lib/protocol';
 import { AmqpTransport, AmqpTransportOptions } from '../../lib/transports/amqp';
-import { Delivery } from '../../lib/transports/transport';
 import {
   AMQP_URL,
   deleteDelayLevels,
@@ -54,21 +51,4 @@ export function amqpFixtures() {
   };
 }
 
-export function task(
-  name = 'tests.noop',
-  args: unknown[] = [],
-  priority?: number,
-): TaskMessage {
-  return buildTaskMessage({
-    name,
-    id: randomUUID(),
-    args,
-    kwargs: {},
-    origin: 'tests',
-    priority,
-  });
-}
-
-export function argOf(delivery: Delivery): unknown {
-  return (JSON.parse(delivery.message!.body) as unknown[][])[0][0];
-}
+export { argOf, taskMessage as task } from './task-messages';
