@@ -1,7 +1,8 @@
 import Redis from 'ioredis';
 import { RedisTransport } from '../../../lib/transports/redis';
 import { Delivery } from '../../../lib/transports/transport';
-import { message } from '../../conformance/transport-contract';
+import { RedisKeys } from '../../../lib/transports/redis';
+import { argOf, taskMessage as message } from '../../support/task-messages';
 import { sleep, uniqueName, waitUntil } from '../../support/wait';
 import {
   REDIS_URL,
@@ -33,8 +34,6 @@ describe('redis consumer: wake-ups and prefetch places', () => {
   };
   const collect = (into: Delivery[]) => (delivery: Delivery) =>
     into.push(delivery);
-  const argOf = (delivery: Delivery) =>
-    (JSON.parse(delivery.message!.body) as unknown[][])[0][0];
 
   afterEach(async () => {
     await Promise.all(transports.splice(0).map((t) => t.close()));
@@ -64,15 +63,21 @@ describe('redis consumer: wake-ups and prefetch places', () => {
     const producer = open();
     const consumer = open();
     const queue = uniqueName('flow-behind');
-    const listKey = `${keyPrefix}${queue}`;
+    const keys = new RedisKeys(keyPrefix);
     // Only the first publish finds the list empty; the others are pushed behind it.
     for (let i = 1; i <= 5; i++)
       await producer.publish(queue, message('tests.n', [i]));
-    expect(await admin.llen(listKey)).toBe(5);
+    expect(await admin.llen(keys.list(queue))).toBe(5);
+    // From here on no publisher sets the marker: whatever sets it is the fetch.
+    await admin.del(keys.wake(queue));
     const got: Delivery[] = [];
-    // Prefetch 1: each fetch fills its batch, so it must wake the next one itself.
+    // Prefetch 1: the consumer fetches again as long as its fetches come back full.
     await consumer.consume([queue], collect(got), { prefetch: 1 });
-    for (let i = 1; i <= 5; i++) {
+    await waitUntil(() => got.length === 1, 2000, 'delivery 1');
+    // A full fetch that left messages behind set the marker for other idle consumers.
+    expect(await admin.zscore(keys.wake(queue), '1')).not.toBeNull();
+    await got[0].ack();
+    for (let i = 2; i <= 5; i++) {
       await waitUntil(() => got.length === i, 2000, `delivery ${i}`);
       await got[i - 1].ack();
     }
@@ -137,6 +142,9 @@ describe('redis consumer: wake-ups and prefetch places', () => {
     await waitUntil(() => got.length === 5, 2000, 'a fifth after a settle');
     await sleep(100);
     expect(got).toHaveLength(5);
+    // The room got[0] made in the budget lets got[3], refused before, free its place.
+    got[3].doneRunning!();
+    await waitUntil(() => got.length === 6, 2000, 'a sixth in the budget');
     await Promise.all(got.map((delivery) => delivery.ack()));
   });
 });
