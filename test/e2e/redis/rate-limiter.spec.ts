@@ -4,9 +4,8 @@ import { Task, TaskClient } from '../../../lib';
 import { parseRate } from '../../../lib/rate-limit/rate';
 import { RedisRateLimiter } from '../../../lib/rate-limit/redis-rate-limiter';
 import { memoryApp } from '../../support/memory-app';
-import { uniqueName } from '../../support/wait';
-
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { REDIS_URL } from '../../support/redis-keys';
+import { sleep, uniqueName } from '../../support/wait';
 
 /** A task name no other run uses: the limiter's key is made from it. */
 const FLEET_TASK = uniqueName('fleet.task');
@@ -112,7 +111,7 @@ describe('the Redis fleet rate limiter (real Redis)', () => {
     // A reachable Redis: a limiter that connected eagerly would be 'ready' by now.
     const limiter = new RedisRateLimiter(REDIS_URL);
     const { client } = limiter as unknown as { client: Redis };
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     expect(client.status).toBe('wait');
     await limiter.close(); // never connected: nothing to wait for
     expect(client.status).toBe('end');

@@ -1,4 +1,4 @@
-import { connectQuietly } from '../../support/amqp-broker';
+import { rawChannel } from '../../support/amqp-broker';
 import { sleep, uniqueName, waitUntil } from '../../support/wait';
 import { AMQP, interopBroker } from '../support/brokers';
 import { NestWorkerProcess } from '../support/nest-worker';
@@ -63,15 +63,16 @@ describe('interop on RabbitMQ: one queue, two languages', () => {
 
   /** For a failure message: the messages ready in the queue and its consumers. */
   const describeQueue = async (): Promise<string> => {
-    const connection = await connectQuietly();
+    const raw = await rawChannel().catch((error: unknown) => error as Error);
+    if (raw instanceof Error) return `could not look (${String(raw)})`;
     try {
-      const channel = await connection.createChannel();
-      const { messageCount, consumerCount } = await channel.checkQueue(queue);
+      const { messageCount, consumerCount } =
+        await raw.channel.checkQueue(queue);
       return `${messageCount} ready, ${consumerCount} consumers`;
     } catch (error) {
       return `could not look (${String(error)})`;
     } finally {
-      await connection.close().catch(() => undefined);
+      await raw.model.close().catch(() => undefined);
     }
   };
 

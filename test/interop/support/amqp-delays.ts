@@ -2,7 +2,7 @@ import {
   DELAY_LEVELS,
   delayLevelName,
 } from '../../../lib/transports/amqp/delay-scheme';
-import { connectQuietly } from '../../support/amqp-broker';
+import { rawChannel } from '../../support/amqp-broker';
 
 /**
  * Messages waiting in the delay levels of `prefix` (0 while they are not declared).
@@ -10,9 +10,8 @@ import { connectQuietly } from '../../support/amqp-broker';
  * Any other failure rejects: a count of 0 must never stand for "could not look".
  */
 export async function messagesInDelayLevels(prefix: string): Promise<number> {
-  const model = await connectQuietly();
+  const { model, channel } = await rawChannel();
   try {
-    const channel = await model.createChannel();
     // An absent level closes the channel with a 404: nothing is waiting there yet.
     channel.on('error', () => undefined);
     let total = 0;

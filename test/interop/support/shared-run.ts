@@ -66,12 +66,12 @@ export class SharedRun {
 
   /** Task id -> the workers (node names, without `@host`) that finished a run of it, in order. */
   async runs(): Promise<Map<string, string[]>> {
-    return this.byTask(`${this.prefix}${this.name}:log`);
+    return this.byTask(`${this.prefix}${this.name}:log`, 0);
   }
 
   /** Task id -> the workers that started a run of it. */
   async starts(): Promise<Map<string, string[]>> {
-    return this.byTask(`${this.prefix}${this.name}:started`);
+    return this.byTask(this.startedKey, 0);
   }
 
   /** Ids `worker` started and nobody finished: what it holds when frozen or dead. */
@@ -88,22 +88,23 @@ export class SharedRun {
 
   /** How many of the last `n` starts each worker made: who has been getting work. */
   async recentStarters(n: number): Promise<Record<string, number>> {
-    const lines = await this.redis.lrange(
-      `${this.prefix}${this.name}:started`,
-      -n,
-      -1,
-    );
     const counts: Record<string, number> = {};
-    for (const line of lines) {
-      const worker = line.split(' ')[1].split('@')[0];
-      counts[worker] = (counts[worker] ?? 0) + 1;
-    }
+    for (const workers of (await this.byTask(this.startedKey, -n)).values())
+      for (const worker of workers) counts[worker] = (counts[worker] ?? 0) + 1;
     return counts;
   }
 
-  private async byTask(key: string): Promise<Map<string, string[]>> {
+  private get startedKey(): string {
+    return `${this.prefix}${this.name}:started`;
+  }
+
+  /** Task id -> workers, from the `"<id> <worker@host>"` lines of `key` from `start` on. */
+  private async byTask(
+    key: string,
+    start: number,
+  ): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
-    for (const line of await this.redis.lrange(key, 0, -1)) {
+    for (const line of await this.redis.lrange(key, start, -1)) {
       const [id, worker] = line.split(' ');
       out.set(id, [...(out.get(id) ?? []), worker.split('@')[0]]);
     }
