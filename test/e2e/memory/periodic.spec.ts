@@ -137,7 +137,7 @@ describe('@Periodic and beat on the memory broker', () => {
       );
     };
     await twoMoreTicks('two ticks with three beats');
-    // Stopping beats one by one shows the others were running all along.
+    // Stopping beats one by one: ticks go on, each once, while any beat is left.
     await beats[0].app.close();
     await twoMoreTicks('two ticks once the first beat stopped');
     await beats[1].app.close();

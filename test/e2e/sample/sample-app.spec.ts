@@ -64,19 +64,24 @@ describe('the sample app (npm start: memory:// with an in-process worker)', () =
     // Watches the real memory transport (it still publishes): the in-process worker
     // consumes both queues, so only the publish tells which queue the task went to.
     const publish = jest.spyOn(app.get<Transport>(TRANSPORT), 'publish');
-    const response = await http()
-      .post('/videos')
-      .send({ title: 'cat.mov' })
-      .expect(202);
-    const { videoId, taskId } = response.body as {
-      videoId: string;
-      taskId: string;
-    };
-    expect(publish).toHaveBeenCalledTimes(1);
-    expect(publish.mock.calls[0][0]).toBe('transcode');
-    expect(publish.mock.calls[0][1].headers.task).toBe('videos.transcode');
-    expect(publish.mock.calls[0][1].headers.id).toBe(taskId);
-    publish.mockRestore();
+    let videoId: string;
+    let taskId: string;
+    try {
+      const response = await http()
+        .post('/videos')
+        .send({ title: 'cat.mov' })
+        .expect(202);
+      ({ videoId, taskId } = response.body as {
+        videoId: string;
+        taskId: string;
+      });
+      expect(publish).toHaveBeenCalledTimes(1);
+      expect(publish.mock.calls[0][0]).toBe('transcode');
+      expect(publish.mock.calls[0][1].headers.task).toBe('videos.transcode');
+      expect(publish.mock.calls[0][1].headers.id).toBe(taskId);
+    } finally {
+      publish.mockRestore();
+    }
     await waitUntil(
       async () => (await taskState(taskId)) === 'SUCCESS',
       5000,
