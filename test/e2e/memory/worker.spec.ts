@@ -6,9 +6,9 @@ import {
   TaskWorkerService,
 } from '../../../lib';
 import { buildTaskMessage } from '../../../lib/protocol';
-import { RESULT_BACKEND, TRANSPORT } from '../../../lib/module/tokens';
-import { ResultBackend } from '../../../lib/results/result-backend';
+import { TRANSPORT } from '../../../lib/module/tokens';
 import { Transport } from '../../../lib/transports/transport';
+import { holdResultStores } from '../../support/held-stores';
 import { memoryApp } from '../../support/memory-app';
 import { sleep, waitUntil } from '../../support/wait';
 
@@ -216,15 +216,7 @@ describe('the worker', () => {
       { worker: { concurrency: 1, prefetchMultiplier: 3 } },
     );
     const gate = app.get(GateTasks);
-    // Stores wait until the test lets them go, as on a slow result backend.
-    const backend = app.get<ResultBackend>(RESULT_BACKEND);
-    const store = backend.store.bind(backend);
-    let letStoresGo!: () => void;
-    const storesMayGo = new Promise<void>((resolve) => (letStoresGo = resolve));
-    backend.store = async (...args) => {
-      await storesMayGo;
-      return store(...args);
-    };
+    const letStoresGo = holdResultStores(app);
     const client = app.get(TaskClient);
     const sent = await Promise.all(
       Array.from({ length: 10 }, (_, n) => client.send('gate.quick', [n])),

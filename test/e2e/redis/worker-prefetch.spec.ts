@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import Redis from 'ioredis';
 import { Task, TaskClient, TaskQueueModule } from '../../../lib';
-import { RESULT_BACKEND } from '../../../lib/module/tokens';
-import { ResultBackend } from '../../../lib/results/result-backend';
 import { RedisKeys } from '../../../lib/transports/redis';
+import { holdResultStores } from '../../support/held-stores';
 import { sleep, uniqueName, waitUntil } from '../../support/wait';
 import { REDIS_URL, deletePrefix, uniquePrefix } from './redis-test-support';
 
@@ -50,15 +49,7 @@ describe('redis worker: prefetch places of tasks that have run', () => {
       ],
       providers: [QuickTasks],
     }).compile();
-    // Stores wait until the test lets them go, as on a slow result backend.
-    const backend = app.get<ResultBackend>(RESULT_BACKEND);
-    const store = backend.store.bind(backend);
-    let letStoresGo!: () => void;
-    const storesMayGo = new Promise<void>((resolve) => (letStoresGo = resolve));
-    backend.store = async (...args) => {
-      await storesMayGo;
-      return store(...args);
-    };
+    const letStoresGo = holdResultStores(app);
     await app.init();
     const tasks = app.get(QuickTasks);
     const client = app.get(TaskClient);
