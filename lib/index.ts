@@ -3,7 +3,7 @@ export { TaskQueueModule } from './module/task-queue.module';
 export type {
   TaskQueueModuleOptions,
   WorkerOptions,
-} from './module/task-queue-options';
+} from './options/module-options';
 export { TASK_QUEUE_OPTIONS } from './module/task-queue.module-definition';
 
 export { Task, getTaskMetadata } from './decorators/task.decorator';
@@ -12,7 +12,7 @@ export type {
   RetryOptions,
   ErrorClass,
   RateLimit,
-} from './decorators/task-options';
+} from './options/task-options';
 export {
   OnTaskSuccess,
   OnTaskFailure,
@@ -26,28 +26,31 @@ export type {
   IntervalSpec,
   CronSpec,
   CatchUpPolicy,
-} from './decorators/periodic-options';
+} from './options/periodic-options';
 
-export { TaskRegistry, DuplicateTaskError } from './registry/task-registry';
-export { ScopedTaskProviderError } from './registry/task-explorer';
+export { TaskRegistry } from './registry/task.registry';
+export {
+  DuplicateTaskError,
+  ScopedTaskProviderError,
+  InvalidTaskOptionError,
+} from './registry/errors';
 export type { RegisteredTask } from './registry/registered-task';
 export type {
   TaskEvent,
   TaskSuccessEvent,
   TaskFailureEvent,
   TaskRetryEvent,
-} from './registry/task-hooks';
+} from './registry/task-hooks.service';
 export { TASK_CONTEXT_TYPE } from './registry/task-invoker';
 
-export { TaskClient } from './client/task-client';
+export { TaskClient } from './client/task-client.service';
 export { AsyncResult } from './client/async-result';
 export type {
   SendOptions,
   GetOptions,
   RevokeOptions,
 } from './client/send-options';
-export { DeadLetters } from './client/dead-letters';
-export { RevokeNotSupportedError } from './client/revoke';
+export { DeadLetters } from './client/dead-letters.service';
 export type {
   TaskHandle,
   TaskArgs,
@@ -60,28 +63,28 @@ export {
   TaskTimeoutError,
   ResultIgnoredError,
   NotRegisteredError,
+  RevokeNotSupportedError,
 } from './client/errors';
 
 export { bootstrapWorker } from './worker/bootstrap-worker';
 export type { BootstrapWorkerOptions } from './worker/bootstrap-worker';
 export { TaskWorkerService } from './worker/task-worker.service';
 export type { TaskWorker } from './worker/task-worker';
-export { TaskContext } from './worker/task-context';
-export type { CurrentTask, RetryRequest } from './worker/task-context';
+export { TaskContext } from './context/task-context.service';
+export type { CurrentTask, RetryRequest } from './context/task-context.service';
 export {
   UnrecoverableError,
   SoftTimeLimitExceeded,
   TimeLimitExceeded,
   MaxRetriesExceededError,
   Retry,
-  InvalidTaskOptionError,
 } from './worker/errors';
 
 export { bootstrapBeat } from './scheduler/bootstrap-beat';
 export type { BootstrapBeatOptions } from './scheduler/bootstrap-beat';
 export { BeatService, BEAT_HEADERS } from './scheduler/beat.service';
-export type { BeatOptions } from './scheduler/beat-options';
-export { ScheduleRegistry } from './scheduler/schedule-registry';
+export type { BeatOptions } from './options/beat-options';
+export { ScheduleRegistry } from './scheduler/schedule.registry';
 export type { ScheduleInfo } from './scheduler/schedule-info';
 export type { AddScheduleOptions } from './scheduler/add-schedule-options';
 export type { Schedule } from './scheduler/schedule';
@@ -94,7 +97,7 @@ export {
   ScheduleNotFoundError,
   BeatConfigurationError,
 } from './scheduler/errors';
-export type { TickLock, ScheduleState } from './scheduler/tick-lock';
+export type { TickLock, ScheduleState } from './locks/tick-lock';
 
 export type { Duration } from './common/duration';
 export { ArgumentNotDataError, MalformedMessageError } from './protocol/errors';

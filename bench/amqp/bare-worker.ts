@@ -9,7 +9,7 @@
  * same. No decoding, no task. Prints `ready` once consuming.
  */
 import { connect } from 'amqplib';
-import { batchSocketWrites } from '../../lib/amqp/batch-writes';
+import { batchSocketWrites } from '../../lib/drivers/amqp/batch-writes';
 import { AMQP_BENCH_URL, PREFETCH_MULTIPLIER } from './config';
 
 const REPLY = Buffer.from('{"status":"SUCCESS","result":null}');

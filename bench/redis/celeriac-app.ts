@@ -2,7 +2,7 @@ import { DynamicModule, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
 import { Task, TaskClient, TaskQueueModule } from '../../lib';
-import { TRANSPORT } from '../../lib/module/tokens';
+import { TRANSPORT } from '../../lib/options/tokens';
 import { RedisTransport } from '../../lib/transports/redis';
 import { BenchPlace } from './names';
 import { wallClockMs } from './stats';

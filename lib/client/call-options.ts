@@ -1,5 +1,5 @@
-import { RETRY_HEADER, retryHeaderOf } from '../worker/retry-policy';
-import { timeLimitOf } from '../worker/task-policy';
+import { RETRY_HEADER, retryHeaderOf } from '../registry/retry-policy';
+import { timeLimitOf } from '../registry/task-policy';
 import { SendOptions } from './send-options';
 
 /**

@@ -62,3 +62,14 @@ export class NotRegisteredError extends Error {
     super(`Task "${taskName}" is not registered${detail}`);
   }
 }
+
+/** Revoke needs the broker's control bus, which this broker does not have (yet). */
+export class RevokeNotSupportedError extends Error {
+  override readonly name = 'RevokeNotSupportedError';
+  constructor(brokerKind: string) {
+    super(
+      `revoke needs a control bus to reach the workers, and the ${brokerKind} transport has none ` +
+        `(see ControlBus in lib/transports/control-bus.ts)`,
+    );
+  }
+}

@@ -1,18 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { RevocationStore } from '../results/revocation-store';
 import { ControlBus, revokeMessage } from '../transports/control-bus';
+import { RevokeNotSupportedError } from './errors';
 import { RevokeOptions } from './send-options';
-
-/** Revoke needs the broker's control bus, which this broker does not have (yet). */
-export class RevokeNotSupportedError extends Error {
-  override readonly name = 'RevokeNotSupportedError';
-  constructor(brokerKind: string) {
-    super(
-      `revoke needs a control bus to reach the workers, and the ${brokerKind} transport has none ` +
-        `(see ControlBus in lib/transports/control-bus.ts)`,
-    );
-  }
-}
 
 /**
  * Revokes tasks as Celery's `app.control.revoke` does: keeps the ids for

@@ -1,5 +1,5 @@
 import { Duration } from '../common/duration';
-import { RetryOptions } from '../decorators/task-options';
+import { RetryOptions } from '../options/task-options';
 
 /**
  * Options of one call, as Celery's apply_async has them. The retry options

@@ -1,9 +1,9 @@
-import { TASK_METADATA, TaskMetadata } from './task-options';
+import { TASK_METADATA, TaskMetadata } from '../options/task-options';
 import {
   PERIODIC_METADATA,
   PeriodicMetadata,
   PeriodicOptions,
-} from './periodic-options';
+} from '../options/periodic-options';
 
 /**
  * Runs a provider method on a schedule, enqueued by beat once per tick across the

@@ -1,5 +1,9 @@
 import { SetMetadata } from '@nestjs/common';
-import { TASK_METADATA, TaskMetadata, TaskOptions } from './task-options';
+import {
+  TASK_METADATA,
+  TaskMetadata,
+  TaskOptions,
+} from '../options/task-options';
 
 /**
  * Marks a provider method as a task. `@Task('math.add')`, `@Task({ name, queue, ... })`,

@@ -1,10 +1,10 @@
-import { MemoryTickLock } from '../locks/memory-tick-lock';
-import { RedisTickLock } from '../locks/redis-tick-lock';
+import { MemoryTickLock } from '../locks/memory/memory-tick-lock';
+import { RedisTickLock } from '../locks/redis/redis-tick-lock';
 import { BeatConfigurationError } from '../scheduler/errors';
 import { TickLockConfig, TickLockFactory } from '../scheduler/scheduler.tokens';
-import { TickLock } from '../scheduler/tick-lock';
+import { TickLock } from '../locks/tick-lock';
 import { redact } from './connections';
-import { ResolvedOptions } from './resolve-options';
+import { ResolvedOptions } from '../options/resolve-options';
 
 /**
  * The one place where a URL scheme picks beat's tick lock store: `lockUrl` when given,

@@ -1,13 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { MemoryResultBackend } from '../results/memory-result-backend';
-import { RedisResultBackend } from '../results/redis-result-backend';
-import { RpcResultBackend } from '../results/rpc-result-backend';
+import { MemoryResultBackend } from '../results/memory/memory-result-backend';
+import { RedisResultBackend } from '../results/redis/redis-result-backend';
+import { RpcResultBackend } from '../results/rpc/rpc-result-backend';
 import { ResultBackend } from '../results/result-backend';
 import { AmqpTransport } from '../transports/amqp';
 import { MemoryTransport } from '../transports/memory';
 import { RedisTransport } from '../transports/redis';
 import { Transport } from '../transports/transport';
-import { ResolvedOptions } from './resolve-options';
+import { ResolvedOptions } from '../options/resolve-options';
 
 /** The one place where a URL scheme picks a concrete broker. */
 export function createTransport(options: ResolvedOptions): Transport {

@@ -1,9 +1,9 @@
-import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter';
+import { MemoryRateLimiter } from '../rate-limit/memory/memory-rate-limiter';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import {
   DEFAULT_KEY_PREFIX,
   RedisRateLimiter,
-} from '../rate-limit/redis-rate-limiter';
+} from '../rate-limit/redis/redis-rate-limiter';
 import { ResultBackend } from '../results/result-backend';
 import {
   RevocationStore,
@@ -12,7 +12,7 @@ import {
 import { ControlBus, isControlBus } from '../transports/control-bus';
 import { Transport } from '../transports/transport';
 import { redact } from './connections';
-import { ResolvedOptions } from './resolve-options';
+import { ResolvedOptions } from '../options/resolve-options';
 
 /** The transport's control bus (Celery's pidbox broadcast), when its broker has one. */
 export function createControlBus(transport: Transport): ControlBus | null {

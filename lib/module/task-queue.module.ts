@@ -1,43 +1,46 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { DeadLetters } from '../client/dead-letters';
-import { TaskClient } from '../client/task-client';
-import { TaskExplorer } from '../registry/task-explorer';
-import { TaskHooks } from '../registry/task-hooks';
-import { TaskRegistry } from '../registry/task-registry';
+import { DeadLetters } from '../client/dead-letters.service';
+import { TaskClient } from '../client/task-client.service';
+import { TaskExplorer } from '../registry/task.explorer';
+import { TaskHooks } from '../registry/task-hooks.service';
+import { TaskRegistry } from '../registry/task.registry';
 import { BeatService } from '../scheduler/beat.service';
-import { PeriodicExplorer } from '../scheduler/periodic-explorer';
+import { PeriodicExplorer } from '../scheduler/periodic.explorer';
 import { resolveBeatOptions } from '../scheduler/resolve-beat-options';
-import { ScheduleRegistry } from '../scheduler/schedule-registry';
+import { ScheduleRegistry } from '../scheduler/schedule.registry';
 import { BEAT_OPTIONS, TICK_LOCK_FACTORY } from '../scheduler/scheduler.tokens';
-import { TickLockHolder } from '../scheduler/tick-lock-holder';
-import { EagerRunner } from '../worker/eager-runner';
-import { TaskContext } from '../worker/task-context';
-import { TaskExecutor } from '../worker/task-executor';
-import { TaskFinisher } from '../worker/task-finisher';
+import { TickLockHolder } from '../scheduler/tick-lock-holder.service';
+import { EagerRunner } from '../worker/eager-runner.service';
+import { TaskContext } from '../context/task-context.service';
+import { TaskExecutor } from '../worker/task-executor.service';
+import { TaskFinisher } from '../worker/task-finisher.service';
 import { TaskWorkerService } from '../worker/task-worker.service';
 import { createTickLockFactory } from './beat-connections';
-import { ConnectionsLifecycle } from './connections.lifecycle';
+import { ConnectionsLifecycle } from './connections-lifecycle.service';
 import { createResultBackend, createTransport } from './connections';
 import {
   createControlBus,
   createFleetRateLimiter,
   createRevocationStore,
 } from './execution-connections';
-import { ResolvedOptions, resolveOptions } from './resolve-options';
+import { MemoryRateLimiter } from '../rate-limit/memory/memory-rate-limiter';
+import { ResolvedOptions, resolveOptions } from '../options/resolve-options';
 import {
   ConfigurableTaskQueueModule,
   TASK_QUEUE_OPTIONS,
 } from './task-queue.module-definition';
-import { TaskQueueModuleOptions } from './task-queue-options';
+import { TaskQueueModuleOptions } from '../options/module-options';
 import {
   CONTROL_BUS,
   FLEET_RATE_LIMITER,
+  INLINE_RUNNER,
+  LOCAL_RATE_LIMITER,
   RESOLVED_OPTIONS,
   RESULT_BACKEND,
   REVOCATION_STORE,
   TRANSPORT,
-} from './tokens';
+} from '../options/tokens';
 
 /**
  * Celeriac's module: `TaskQueueModule.forRoot({ broker, backend, ... })` or
@@ -73,6 +76,11 @@ import {
       inject: [RESULT_BACKEND, TRANSPORT],
     },
     {
+      // One worker per app, so the app's limiter is the worker's own.
+      provide: LOCAL_RATE_LIMITER,
+      useFactory: () => new MemoryRateLimiter(),
+    },
+    {
       provide: FLEET_RATE_LIMITER,
       useFactory: createFleetRateLimiter,
       inject: [RESOLVED_OPTIONS],
@@ -95,6 +103,7 @@ import {
     TaskExecutor,
     TaskFinisher,
     EagerRunner,
+    { provide: INLINE_RUNNER, useExisting: EagerRunner },
     TaskClient,
     DeadLetters,
     TaskWorkerService,

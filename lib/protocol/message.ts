@@ -1,6 +1,6 @@
 /**
  * Celery protocol v2 as it travels between processes, whatever the broker.
- * Reference: ../shared/reference/celery.md section 2 (C/app/amqp.py `as_task_v2`).
+ * Written as Celery's `celery/app/amqp.py` `as_task_v2` writes it; docs/wire-format.md.
  */
 
 /** Headers of a v2 task message. Celery 5.2 always sends every key, null when unset. */

@@ -1,5 +1,5 @@
-import { TaskMetadata } from '../decorators/task-options';
-import { TaskPolicy } from '../worker/task-policy';
+import { TaskMetadata } from '../options/task-options';
+import { TaskPolicy } from './task-policy';
 
 /** A task found at bootstrap: its options and the bound method that runs it. */
 export interface RegisteredTask {

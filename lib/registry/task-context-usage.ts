@@ -1,6 +1,6 @@
 import { ModulesContainer } from '@nestjs/core';
 import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
-import { TaskContext } from '../worker/task-context';
+import { TaskContext } from '../context/task-context.service';
 
 /**
  * True when some provider, controller or enhancer of the app has TaskContext injected

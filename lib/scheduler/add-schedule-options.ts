@@ -1,8 +1,5 @@
 import { Duration } from '../common/duration';
-import {
-  PeriodicRunOptions,
-  ScheduleSpec,
-} from '../decorators/periodic-options';
+import { PeriodicRunOptions, ScheduleSpec } from '../options/periodic-options';
 
 /** `ScheduleRegistry.addSchedule({...})`: a schedule made at runtime. */
 export type AddScheduleOptions = ScheduleSpec &

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { ResolvedBeatOptions } from './beat-options';
+import { ResolvedBeatOptions } from '../options/beat-options';
 import { Clock } from './clock';
 import { ScheduleDefinition } from './schedule-definition';
-import { TickLock } from './tick-lock';
+import { TickLock } from '../locks/tick-lock';
 import { planTicks } from './tick-plan';
 
 /** How soon beat looks again at a tick it could not settle (claimed by a beat that may have died). */

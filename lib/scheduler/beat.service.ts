@@ -7,16 +7,16 @@ import {
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { TaskClient } from '../client/task-client';
+import { TaskClient } from '../client/task-client.service';
 import { BeatLoop } from './beat-loop';
-import { BeatOptions, ResolvedBeatOptions } from './beat-options';
+import { BeatOptions, ResolvedBeatOptions } from '../options/beat-options';
 import { BeatRunner } from './beat-runner';
 import { systemClock } from './clock';
 import { resolveBeatOptions } from './resolve-beat-options';
 import { ScheduleDefinition } from './schedule-definition';
-import { ScheduleRegistry } from './schedule-registry';
+import { ScheduleRegistry } from './schedule.registry';
 import { BEAT_OPTIONS } from './scheduler.tokens';
-import { TickLockHolder } from './tick-lock-holder';
+import { TickLockHolder } from './tick-lock-holder.service';
 
 /** Headers beat adds to each run it sends: which schedule, and which tick. */
 export const BEAT_HEADERS = {

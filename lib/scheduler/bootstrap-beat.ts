@@ -5,7 +5,7 @@ import {
   LogLevel,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { BeatOptions } from './beat-options';
+import { BeatOptions } from '../options/beat-options';
 import { BeatService } from './beat.service';
 
 export interface BootstrapBeatOptions extends Omit<BeatOptions, 'run'> {

@@ -1,5 +1,5 @@
 import { toMilliseconds } from '../common/duration';
-import { ScheduleSpec } from '../decorators/periodic-options';
+import { ScheduleSpec } from '../options/periodic-options';
 import { CronSchedule } from './cron-schedule';
 import { IntervalSchedule } from './interval-schedule';
 import { InvalidScheduleError } from './errors';

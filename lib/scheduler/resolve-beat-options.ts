@@ -1,5 +1,5 @@
 import { toMilliseconds } from '../common/duration';
-import { BeatOptions, ResolvedBeatOptions } from './beat-options';
+import { BeatOptions, ResolvedBeatOptions } from '../options/beat-options';
 import { BeatConfigurationError } from './errors';
 
 const DEFAULTS: ResolvedBeatOptions = {

@@ -1,5 +1,5 @@
 import { Duration } from '../common/duration';
-import { CatchUpPolicy } from '../decorators/periodic-options';
+import { CatchUpPolicy } from '../options/periodic-options';
 import { Schedule } from './schedule';
 
 /** One schedule beat knows: what to send, and when. */

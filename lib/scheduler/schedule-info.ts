@@ -1,4 +1,4 @@
-import { CatchUpPolicy } from '../decorators/periodic-options';
+import { CatchUpPolicy } from '../options/periodic-options';
 
 /** A schedule as ScheduleRegistry shows it: plain data, fit for an admin endpoint. */
 export interface ScheduleInfo {

@@ -1,4 +1,4 @@
-import { TickLock } from './tick-lock';
+import { TickLock } from '../locks/tick-lock';
 
 /** Beat's options from the module's `beat` option, resolved (ResolvedBeatOptions). */
 export const BEAT_OPTIONS = Symbol('celeriac:beat-options');

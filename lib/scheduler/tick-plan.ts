@@ -1,4 +1,4 @@
-import { CatchUpPolicy } from '../decorators/periodic-options';
+import { CatchUpPolicy } from '../options/periodic-options';
 import { Schedule } from './schedule';
 
 export interface PlanPolicy {

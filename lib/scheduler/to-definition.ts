@@ -1,8 +1,5 @@
 import { Duration } from '../common/duration';
-import {
-  PeriodicRunOptions,
-  ScheduleSpec,
-} from '../decorators/periodic-options';
+import { PeriodicRunOptions, ScheduleSpec } from '../options/periodic-options';
 import { createSchedule } from './create-schedule';
 import { InvalidScheduleError } from './errors';
 import { checkCatchUp } from './resolve-beat-options';

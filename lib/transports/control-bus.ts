@@ -2,7 +2,7 @@
  * Celery's remote control ("pidbox") messages, as `app.control.broadcast` sends them:
  * `{"method": "revoke", "arguments": {"task_id": ..., "terminate": ..., "signal": ...},
  * "destination": null, "pattern": null, "matcher": null}` (+ `ticket`, `reply_to` when
- * a reply is wanted). See reference/celery.md, "Pidbox".
+ * a reply is wanted). See docs/wire-format.md, "Remote control".
  */
 export interface ControlMessage {
   method: string;

@@ -4,7 +4,7 @@ import {
   LogLevel,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { WorkerOptions } from '../module/task-queue-options';
+import { WorkerOptions } from '../options/module-options';
 import { TaskWorkerService } from './task-worker.service';
 
 export interface BootstrapWorkerOptions extends WorkerOptions {

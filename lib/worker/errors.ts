@@ -61,23 +61,3 @@ export class Retry extends Error {
     );
   }
 }
-
-/** A task option (in `@Task`, `taskDefaults` or a call) that cannot be used. */
-export class InvalidTaskOptionError extends Error {
-  override readonly name = 'InvalidTaskOptionError';
-  constructor(where: string, option: string, value: unknown, expected: string) {
-    super(
-      `${where}: ${option} ${describeValue(value)} is not valid (${expected})`,
-    );
-  }
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'function')
-    return `[function ${value.name || 'anonymous'}]`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}

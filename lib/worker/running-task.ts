@@ -1,9 +1,10 @@
 import { toMilliseconds } from '../common/duration';
 import { TaskRequest } from '../protocol';
 import { MaxRetriesExceededError, Retry } from './errors';
-import { RetryPolicy, isNeverRetried, retryDelayMs } from './retry-policy';
+import { RetryPolicy } from '../registry/retry-policy';
+import { isNeverRetried, retryDelayMs } from './retry-decision';
 import { RunControl } from './run-control';
-import { CurrentTask, RetryRequest } from './task-context';
+import { CurrentTask, RetryRequest } from '../context/task-context.service';
 
 /** Where a run happens: its queue (null when eager) and how progress is stored. */
 export interface RunEnvironment {

@@ -7,21 +7,22 @@ import {
 import {
   CONTROL_BUS,
   FLEET_RATE_LIMITER,
+  LOCAL_RATE_LIMITER,
   RESOLVED_OPTIONS,
   REVOCATION_STORE,
   TRANSPORT,
-} from '../module/tokens';
+} from '../options/tokens';
 import {
   ResolvedOptions,
   resolveWorkerOptions,
-} from '../module/resolve-options';
-import { WorkerOptions } from '../module/task-queue-options';
+} from '../options/resolve-options';
+import { WorkerOptions } from '../options/module-options';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { RevocationStore } from '../results/revocation-store';
 import { ControlBus } from '../transports/control-bus';
 import { Transport } from '../transports/transport';
-import { TaskExecutor } from './task-executor';
-import { TaskFinisher } from './task-finisher';
+import { TaskExecutor } from './task-executor.service';
+import { TaskFinisher } from './task-finisher.service';
 import { TaskWorker } from './task-worker';
 
 /**
@@ -45,6 +46,8 @@ export class TaskWorkerService
     private readonly revocations: RevocationStore | null,
     @Inject(FLEET_RATE_LIMITER)
     private readonly fleetRateLimiter: RateLimiter | null,
+    @Inject(LOCAL_RATE_LIMITER)
+    private readonly localRateLimiter: RateLimiter,
   ) {}
 
   /** The running worker, if any. */
@@ -89,6 +92,7 @@ export class TaskWorkerService
         controlBus: this.controlBus,
         revocations: this.revocations,
         revokeExpiresSeconds: this.options.revokeExpiresSeconds,
+        localRateLimiter: this.localRateLimiter,
         fleetRateLimiter: this.fleetRateLimiter,
         keepProcessAlive,
       },

@@ -1,13 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { TaskRevokedError } from '../client/errors';
-import { ResolvedWorkerOptions } from '../module/resolve-options';
+import { ResolvedWorkerOptions } from '../options/resolve-options';
 import {
   MalformedMessageError,
   TaskRequest,
   parseTaskMessage,
 } from '../protocol';
 import { RegisteredTask } from '../registry/registered-task';
-import { MemoryRateLimiter } from '../rate-limit/memory-rate-limiter';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { RevocationStore } from '../results/revocation-store';
 import {
@@ -21,8 +20,8 @@ import { unsupportedCanvas } from './canvas-notice';
 import { RateGate } from './rate-gate';
 import { RevokedTasks } from './revoked-tasks';
 import { RunControl } from './run-control';
-import { TaskExecutor, notRegisteredMeta } from './task-executor';
-import { Settlement, TaskFinisher } from './task-finisher';
+import { TaskExecutor, notRegisteredMeta } from './task-executor.service';
+import { Settlement, TaskFinisher } from './task-finisher.service';
 
 /** An eta this close is run now rather than sent back to the delay store. */
 const ETA_SLACK_MS = 10;
@@ -39,6 +38,8 @@ export interface TaskWorkerDeps {
   revocations?: RevocationStore | null;
   /** How long a revoke heard live is kept, in seconds. */
   revokeExpiresSeconds?: number;
+  /** Counts `rateLimit` (per worker process): a fresh limiter per worker. */
+  localRateLimiter: RateLimiter;
   /** The fleet-wide rate limiter; null without a rateLimitStore. */
   fleetRateLimiter?: RateLimiter | null;
   /** Hold the process open while consuming (a standalone worker), whatever the broker keeps open. */
@@ -81,7 +82,7 @@ export class TaskWorker {
   ) {
     this.logger = deps.logger ?? new Logger('TaskWorker');
     this.rateGate = new RateGate(
-      new MemoryRateLimiter(),
+      deps.localRateLimiter,
       deps.fleetRateLimiter ?? null,
     );
   }

@@ -1,7 +1,7 @@
 import { TaskRequest } from '../protocol';
 import { SoftTimeLimitExceeded, TimeLimitExceeded } from './errors';
 import { RunControl } from './run-control';
-import { TaskPolicy } from './task-policy';
+import { TaskPolicy } from '../registry/task-policy';
 
 /** Seconds; null when unset. */
 export interface TimeLimits {

@@ -1,4 +1,4 @@
-import { TickLock } from '../../lib/scheduler/tick-lock';
+import { TickLock } from '../../lib/locks/tick-lock';
 import { sleep, uniqueName } from '../support/wait';
 
 /**

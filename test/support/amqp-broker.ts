@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 import type { Channel, ChannelModel, Options } from 'amqplib';
-import { AmqpLogger } from '../../lib/transports/amqp';
+import { AmqpLogger } from '../../lib/drivers/amqp';
 import { delayObjectNames } from '../../lib/transports/amqp/delay-scheme';
 import { sleep } from './wait';
 

@@ -1,5 +1,5 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { RESULT_BACKEND } from '../../lib/module/tokens';
+import { RESULT_BACKEND } from '../../lib/options/tokens';
 import { ResultBackend } from '../../lib/results/result-backend';
 
 /**

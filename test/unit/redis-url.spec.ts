@@ -1,6 +1,6 @@
-import { RedisTickLock } from '../../lib/locks/redis-tick-lock';
-import { RedisRateLimiter } from '../../lib/rate-limit/redis-rate-limiter';
-import { parseRedisUrl } from '../../lib/transports/redis';
+import { RedisTickLock } from '../../lib/locks/redis/redis-tick-lock';
+import { RedisRateLimiter } from '../../lib/rate-limit/redis/redis-rate-limiter';
+import { parseRedisUrl } from '../../lib/drivers/redis';
 
 describe('redis URLs', () => {
   it('reads host, port, credentials, db number and TLS', () => {

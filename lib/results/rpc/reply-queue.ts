@@ -1,8 +1,11 @@
 import type { Channel, Message } from 'amqplib';
-import { AmqpConnection, LiveConnection } from '../../amqp/amqp-connection';
-import { AmqpLogger } from '../../amqp/connection-options';
-import { amqpInt } from '../../amqp/amqp-int';
-import { closeChannel } from '../../amqp/safe-close';
+import {
+  AmqpConnection,
+  LiveConnection,
+} from '../../drivers/amqp/amqp-connection';
+import { AmqpLogger } from '../../drivers/amqp/connection-options';
+import { amqpInt } from '../../drivers/amqp/amqp-int';
+import { closeChannel } from '../../drivers/amqp/safe-close';
 
 export interface ReplyQueueSettings {
   /** The client's oid: the queue's name and the `reply_to` of its tasks. */

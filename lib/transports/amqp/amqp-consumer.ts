@@ -1,12 +1,12 @@
 import type { ConfirmChannel, Message } from 'amqplib';
 import { Delivery } from '../transport';
-import { AmqpConnection } from '../../amqp/amqp-connection';
+import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
 import { AmqpDeclarer } from './amqp-declarer';
 import { AmqpDelivery, DeliveryOwner } from './amqp-delivery';
-import { AmqpLogger } from '../../amqp/connection-options';
-import { backoffDelay } from '../../amqp/backoff';
+import { AmqpLogger } from '../../drivers/amqp/connection-options';
+import { backoffDelay } from '../../drivers/amqp/backoff';
 import { ConsumerLane } from './consumer-lane';
-import { closeChannel } from '../../amqp/safe-close';
+import { closeChannel } from '../../drivers/amqp/safe-close';
 
 /** basic.qos prefetch_count is a 16-bit field. */
 const MAX_PREFETCH = 65_535;

@@ -1,8 +1,11 @@
 import type { Channel } from 'amqplib';
 import { ControlMessage, ControlSubscription } from '../control-bus';
-import { AmqpConnection, LiveConnection } from '../../amqp/amqp-connection';
-import { AmqpLogger } from '../../amqp/connection-options';
-import { ConfirmPublisher } from '../../amqp/confirm-publisher';
+import {
+  AmqpConnection,
+  LiveConnection,
+} from '../../drivers/amqp/amqp-connection';
+import { AmqpLogger } from '../../drivers/amqp/connection-options';
+import { ConfirmPublisher } from '../../drivers/amqp/confirm-publisher';
 import {
   PIDBOX_EXCHANGE,
   celeriacNodeName,
@@ -11,7 +14,7 @@ import {
   pidboxPublish,
   readPidbox,
 } from './pidbox';
-import { closeChannel } from '../../amqp/safe-close';
+import { closeChannel } from '../../drivers/amqp/safe-close';
 
 /**
  * Celery's pidbox on RabbitMQ: broadcasts go to the `celery.pidbox` fanout exchange;

@@ -1,5 +1,8 @@
 import type { Channel } from 'amqplib';
-import { AmqpConnection, LiveConnection } from '../../amqp/amqp-connection';
+import {
+  AmqpConnection,
+  LiveConnection,
+} from '../../drivers/amqp/amqp-connection';
 import {
   declareCeleryQueue,
   declareDeadLetterQueue,
@@ -9,7 +12,7 @@ import {
   AmqpRefusedError,
   AmqpUnavailableError,
   isServerRefusal,
-} from '../../amqp/errors';
+} from '../../drivers/amqp/errors';
 
 interface Declared {
   generation: number;

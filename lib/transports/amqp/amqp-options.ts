@@ -1,4 +1,4 @@
-import { AmqpConnectionOptions } from '../../amqp/connection-options';
+import { AmqpConnectionOptions } from '../../drivers/amqp/connection-options';
 
 /** Per-queue declaration settings, as Celery's `task_queues`. */
 export interface AmqpQueueOptions {

@@ -2,7 +2,7 @@ import type { Message, Options } from 'amqplib';
 import { TaskMessage, parseCeleryIso } from '../../protocol';
 import { ControlMessage, ControlSubscription } from '../control-bus';
 import { ConsumeOptions, Consumer, Delivery, Transport } from '../transport';
-import { AmqpConnection } from '../../amqp/amqp-connection';
+import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
 import { AmqpControlBus } from './amqp-control-bus';
 import { AmqpConsumer } from './amqp-consumer';
 import { AmqpDeclarer } from './amqp-declarer';
@@ -10,16 +10,19 @@ import {
   AmqpLogger,
   DEFAULT_PUBLISH_TIMEOUT_MS,
   consoleLogger,
-} from '../../amqp/connection-options';
+} from '../../drivers/amqp/connection-options';
 import {
   AmqpTransportOptions,
   DEFAULT_DELAY_PREFIX,
   defaultDeadLetterQueue,
 } from './amqp-options';
-import { ConfirmPublisher } from '../../amqp/confirm-publisher';
+import { ConfirmPublisher } from '../../drivers/amqp/confirm-publisher';
 import { AmqpDeadLetter, DeadLetterBox } from './dead-letter-box';
 import { delayEntryExchange, delayRoutingKey } from './delay-scheme';
-import { AmqpUnroutableError, isServerRefusal } from '../../amqp/errors';
+import {
+  AmqpUnroutableError,
+  isServerRefusal,
+} from '../../drivers/amqp/errors';
 import {
   oversizedHeaders,
   bodyBytes,

@@ -1,5 +1,5 @@
 import type { Channel } from 'amqplib';
-import { amqpInt } from '../../amqp/amqp-int';
+import { amqpInt } from '../../drivers/amqp/amqp-int';
 
 /**
  * The queue arguments Celery 5.x declares: none, or `x-max-priority` when a max priority

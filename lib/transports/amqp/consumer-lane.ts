@@ -1,6 +1,6 @@
 import type { ConfirmChannel, Message, Options } from 'amqplib';
-import { AmqpLogger } from '../../amqp/connection-options';
-import { ReplyLane } from '../../amqp/reply-lanes';
+import { AmqpLogger } from '../../drivers/amqp/connection-options';
+import { ReplyLane } from '../../drivers/amqp/reply-lanes';
 
 /**
  * The reply side of a consumer's (confirm) channel. A reply is written and not waited

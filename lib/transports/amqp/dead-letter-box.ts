@@ -1,10 +1,10 @@
 import type { Channel, Message } from 'amqplib';
 import { TaskMessage } from '../../protocol';
-import { AmqpConnection } from '../../amqp/amqp-connection';
+import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
 import { AmqpDeclarer } from './amqp-declarer';
-import { ConfirmPublisher } from '../../amqp/confirm-publisher';
+import { ConfirmPublisher } from '../../drivers/amqp/confirm-publisher';
 import { decodeMessage, forwardOptions } from './message-codec';
-import { closeChannel } from '../../amqp/safe-close';
+import { closeChannel } from '../../drivers/amqp/safe-close';
 
 export const DEAD_REASON_HEADER = 'x-celeriac-dead-reason';
 export const DEAD_QUEUE_HEADER = 'x-celeriac-dead-queue';

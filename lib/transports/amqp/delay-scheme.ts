@@ -1,5 +1,5 @@
 import type { Channel } from 'amqplib';
-import { amqpInt } from '../../amqp/amqp-int';
+import { amqpInt } from '../../drivers/amqp/amqp-int';
 
 /**
  * Delays kept by RabbitMQ itself, with no process holding a message: binary levels of

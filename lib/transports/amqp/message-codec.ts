@@ -6,7 +6,7 @@ import {
   TaskMessage,
   TaskProperties,
 } from '../../protocol';
-import { AmqpRefusedError } from '../../amqp/errors';
+import { AmqpRefusedError } from '../../drivers/amqp/errors';
 import { fieldTableSize } from './field-table-size';
 
 /**

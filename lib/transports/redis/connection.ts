@@ -1,10 +1,6 @@
 import type Redis from 'ioredis';
+import { RedisUnavailableError } from './errors';
 import { RedisTransportLogger } from './redis-transport-options';
-
-/** Rejections of publish when Redis is unavailable: the message says whether it was stored. */
-export class RedisUnavailableError extends Error {
-  override readonly name = 'RedisUnavailableError';
-}
 
 /**
  * Logs an outage once (ioredis reports every failed reconnect) and its end, and calls

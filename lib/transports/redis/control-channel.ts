@@ -1,12 +1,8 @@
 import type Redis from 'ioredis';
 import { ControlMessage, ControlSubscription } from '../control-bus';
-import { closeConnection } from '../../redis/close-connection';
-import {
-  ReadyGate,
-  RedisUnavailableError,
-  watchConnection,
-  withDeadline,
-} from './connection';
+import { closeConnection } from '../../drivers/redis/close-connection';
+import { ReadyGate, watchConnection, withDeadline } from './connection';
+import { RedisUnavailableError } from './errors';
 import {
   DecodedControl,
   decodeControlEnvelope,

@@ -9,7 +9,7 @@ import {
   requeueScript,
 } from './lua';
 import { DeliverySettler, RedisDelivery, Settlement } from './redis-delivery';
-import { TickBatcher } from '../../redis/tick-batcher';
+import { TickBatcher } from '../../drivers/redis/tick-batcher';
 
 /** A dead letter as stored in `_celeriac.dead.<queue>` (JSON). */
 export interface DeadLetterRecord {

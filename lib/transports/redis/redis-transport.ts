@@ -27,9 +27,9 @@ import {
   ResolvedRedisTransportOptions,
   resolveRedisTransportOptions,
 } from './redis-transport-options';
-import { describeRedis, parseRedisUrl } from '../../redis/redis-url';
+import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
 import { Sweeper } from './sweeper';
-import { closeConnection } from '../../redis/close-connection';
+import { closeConnection } from '../../drivers/redis/close-connection';
 import {
   DeadlineWatch,
   ReadyGate,

@@ -6,7 +6,7 @@ import {
   TaskQueueModuleOptions,
   WorkerOptions,
 } from '../../../lib';
-import { ConnectionsLifecycle } from '../../../lib/module/connections.lifecycle';
+import { ConnectionsLifecycle } from '../../../lib/module/connections-lifecycle.service';
 import { uniqueName } from '../../support/wait';
 
 /**

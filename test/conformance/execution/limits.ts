@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TRANSPORT } from '../../../lib/module/tokens';
+import { TRANSPORT } from '../../../lib/options/tokens';
 import { buildTaskMessage } from '../../../lib/protocol';
 import { Transport } from '../../../lib/transports/transport';
 import {

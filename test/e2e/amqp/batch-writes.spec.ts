@@ -1,4 +1,4 @@
-import { batchSocketWrites } from '../../../lib/amqp/batch-writes';
+import { batchSocketWrites } from '../../../lib/drivers/amqp/batch-writes';
 import { connectQuietly, deleteQueues } from '../../support/amqp-broker';
 import { uniqueName } from '../../support/wait';
 

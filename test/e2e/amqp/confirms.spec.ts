@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { buildTaskMessage } from '../../../lib/protocol';
+import { AmqpTransport } from '../../../lib/transports/amqp';
 import {
   AmqpConnection,
   AmqpRefusedError,
-  AmqpTransport,
   AmqpUnavailableError,
   ConfirmPublisher,
-} from '../../../lib/transports/amqp';
+} from '../../../lib/drivers/amqp';
 import {
   AMQP_URL,
   rawChannel,

@@ -1,4 +1,4 @@
-import { AmqpRefusedError } from '../../../lib/transports/amqp';
+import { AmqpRefusedError } from '../../../lib/drivers/amqp';
 import { Delivery } from '../../../lib/transports/transport';
 import { rawChannel, useSharedBroker } from '../../support/amqp-broker';
 import { amqpFixtures, argOf, task } from '../../support/amqp-fixtures';

@@ -1,4 +1,4 @@
-import { AmqpUnavailableError } from '../../../lib/transports/amqp';
+import { AmqpUnavailableError } from '../../../lib/drivers/amqp';
 import { Delivery } from '../../../lib/transports/transport';
 import {
   connectionPid,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { buildTaskMessage, resultMeta } from '../../../lib/protocol';
-import { RpcResultBackend } from '../../../lib/results/rpc-result-backend';
+import { RpcResultBackend } from '../../../lib/results/rpc/rpc-result-backend';
 import { AmqpTransport } from '../../../lib/transports/amqp';
 import { Delivery } from '../../../lib/transports/transport';
 import {

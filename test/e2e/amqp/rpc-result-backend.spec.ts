@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsumeMessage } from 'amqplib';
 import { ResultMeta, resultMeta } from '../../../lib/protocol';
-import { RpcResultBackend } from '../../../lib/results/rpc-result-backend';
+import { RpcResultBackend } from '../../../lib/results/rpc/rpc-result-backend';
 import {
   AMQP_URL,
   connectionPid,

@@ -5,7 +5,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TaskClient, TaskFailedError } from '../../../lib';
 import { AmqpTransport } from '../../../lib/transports/amqp';
-import { TRANSPORT } from '../../../lib/module/tokens';
+import { TRANSPORT } from '../../../lib/options/tokens';
 import {
   DELAY_LEVELS,
   delayLevelName,

@@ -7,7 +7,7 @@ import {
   TaskRevokedError,
   TaskRetryEvent,
 } from '../../../lib';
-import { TRANSPORT } from '../../../lib/module/tokens';
+import { TRANSPORT } from '../../../lib/options/tokens';
 import { MemoryTransport } from '../../../lib/transports/memory';
 import { memoryApp } from '../../support/memory-app';
 

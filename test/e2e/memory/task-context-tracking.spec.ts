@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Task, TaskClient, TaskContext } from '../../../lib';
-import { TaskRegistry } from '../../../lib/registry/task-registry';
+import { TaskRegistry } from '../../../lib/registry/task.registry';
 import { memoryApp } from '../../support/memory-app';
 import { sleep } from '../../support/wait';
 

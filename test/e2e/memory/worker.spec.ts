@@ -6,7 +6,7 @@ import {
   TaskWorkerService,
 } from '../../../lib';
 import { buildTaskMessage } from '../../../lib/protocol';
-import { TRANSPORT } from '../../../lib/module/tokens';
+import { TRANSPORT } from '../../../lib/options/tokens';
 import { Transport } from '../../../lib/transports/transport';
 import { holdResultStores } from '../../support/held-stores';
 import { memoryApp } from '../../support/memory-app';

@@ -1,5 +1,5 @@
 import { CatchUpPolicy, createSchedule } from '../../../lib';
-import { RedisTickLock } from '../../../lib/locks/redis-tick-lock';
+import { RedisTickLock } from '../../../lib/locks/redis/redis-tick-lock';
 import { BeatRunner } from '../../../lib/scheduler/beat-runner';
 import { ScheduleDefinition } from '../../../lib/scheduler/schedule-definition';
 import { REDIS_URL, deleteKeys } from '../../support/redis-keys';

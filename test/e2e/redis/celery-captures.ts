@@ -1,6 +1,6 @@
 /**
  * Envelopes captured from Celery 5.2.6 / kombu 5.2.4 over Redis 7.0
- * (../shared/reference/celery-wire-samples.md and celery.md section 3), verbatim.
+ * (`redis-cli MONITOR`, 2026-11-22; see test/fixtures/celery-5.2/README.md), verbatim.
  * The capture shows the priority-5 body decoded; it is base64-encoded back here.
  * The minimal message's ids are filled in (the capture shows `<uuid>`).
  */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Task, TaskClient } from '../../../lib';
 import { parseRate } from '../../../lib/rate-limit/rate';
-import { RedisRateLimiter } from '../../../lib/rate-limit/redis-rate-limiter';
+import { RedisRateLimiter } from '../../../lib/rate-limit/redis/redis-rate-limiter';
 import { memoryApp } from '../../support/memory-app';
 import { REDIS_URL } from '../../support/redis-keys';
 import { sleep, uniqueName } from '../../support/wait';

@@ -16,8 +16,8 @@ import {
 import {
   RedisTransport,
   RedisTransportOptions,
-  parseRedisUrl,
 } from '../../../lib/transports/redis';
+import { parseRedisUrl } from '../../../lib/drivers/redis';
 import { sleep, uniqueName, waitUntil } from '../../support/wait';
 import {
   CAPTURED_PIDBOX_PING,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { buildTaskMessage } from '../../../lib/protocol';
-import { RedisResultBackend } from '../../../lib/results/redis-result-backend';
+import { RedisResultBackend } from '../../../lib/results/redis/redis-result-backend';
 import {
   RedisTransport,
   RedisUnavailableError,

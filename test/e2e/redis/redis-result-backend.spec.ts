@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { ResultMeta, resultMeta } from '../../../lib/protocol';
-import { RedisResultBackend } from '../../../lib/results/redis-result-backend';
+import { RedisResultBackend } from '../../../lib/results/redis/redis-result-backend';
 import { sleep, uniqueName, waitUntil } from '../../support/wait';
 import { REDIS_URL, deletePrefix, uniquePrefix } from './redis-test-support';
 

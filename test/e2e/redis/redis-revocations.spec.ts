@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { RedisResultBackend } from '../../../lib/results/redis-result-backend';
+import { RedisResultBackend } from '../../../lib/results/redis/redis-result-backend';
 import { sleep, waitUntil } from '../../support/wait';
 import { REDIS_URL, deletePrefix, uniquePrefix } from './redis-test-support';
 

@@ -1,4 +1,4 @@
-import { RedisTickLock } from '../../../lib/locks/redis-tick-lock';
+import { RedisTickLock } from '../../../lib/locks/redis/redis-tick-lock';
 import { describeTickLockContract } from '../../conformance/tick-lock-contract';
 import { REDIS_URL, deleteKeys } from '../../support/redis-keys';
 

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { buildTaskMessage } from '../../../lib/protocol';
 import { RedisKeys, RedisTransport } from '../../../lib/transports/redis';
-import { RedisResultBackend } from '../../../lib/results/redis-result-backend';
+import { RedisResultBackend } from '../../../lib/results/redis/redis-result-backend';
 import { resultMeta } from '../../../lib/protocol';
-import { RedisTickLock } from '../../../lib/locks/redis-tick-lock';
-import { RedisRateLimiter } from '../../../lib/rate-limit/redis-rate-limiter';
+import { RedisTickLock } from '../../../lib/locks/redis/redis-tick-lock';
+import { RedisRateLimiter } from '../../../lib/rate-limit/redis/redis-rate-limiter';
 import {
   REDIS_URL,
   deletePrefix,

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { TRANSPORT } from '../../../lib/module/tokens';
+import { TRANSPORT } from '../../../lib/options/tokens';
 import { Transport } from '../../../lib/transports/transport';
 import { AppModule } from '../../../sample-app/src/app.module';
 import { loadConfig } from '../../../sample-app/src/config';

@@ -1,4 +1,4 @@
-import { MemoryResultBackend } from '../../../lib/results/memory-result-backend';
+import { MemoryResultBackend } from '../../../lib/results/memory/memory-result-backend';
 import {
   ControlMessage,
   readRevoke,

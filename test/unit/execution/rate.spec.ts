@@ -1,5 +1,5 @@
 import { parseRate } from '../../../lib/rate-limit/rate';
-import { MemoryRateLimiter } from '../../../lib/rate-limit/memory-rate-limiter';
+import { MemoryRateLimiter } from '../../../lib/rate-limit/memory/memory-rate-limiter';
 
 describe('rate limits', () => {
   it('reads Celery’s rate strings and numbers per second', () => {

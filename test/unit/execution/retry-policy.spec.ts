@@ -4,12 +4,14 @@ import {
   UnrecoverableError,
 } from '../../../lib';
 import {
-  isAutoretried,
   resolveRetryPolicy,
-  retryDelayMs,
   retryHeaderOf,
   withRetryHeader,
-} from '../../../lib/worker/retry-policy';
+} from '../../../lib/registry/retry-policy';
+import {
+  isAutoretried,
+  retryDelayMs,
+} from '../../../lib/worker/retry-decision';
 
 class Transient extends Error {}
 class Permanent extends Transient {}

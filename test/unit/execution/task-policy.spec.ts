@@ -1,7 +1,7 @@
 import { Task } from '../../../lib';
 import { getTaskMetadata } from '../../../lib/decorators/task.decorator';
-import { TaskMetadata } from '../../../lib/decorators/task-options';
-import { resolveTaskPolicy } from '../../../lib/worker/task-policy';
+import { TaskMetadata } from '../../../lib/options/task-options';
+import { resolveTaskPolicy } from '../../../lib/registry/task-policy';
 import { timeLimitsFor } from '../../../lib/worker/time-limits';
 import { buildTaskMessage, parseTaskMessage } from '../../../lib/protocol';
 

@@ -1,8 +1,8 @@
 import { CatchUpPolicy, createSchedule } from '../../../lib';
-import { MemoryTickLock } from '../../../lib/locks/memory-tick-lock';
+import { MemoryTickLock } from '../../../lib/locks/memory/memory-tick-lock';
 import { BeatRunner } from '../../../lib/scheduler/beat-runner';
 import { ScheduleDefinition } from '../../../lib/scheduler/schedule-definition';
-import { TickLock } from '../../../lib/scheduler/tick-lock';
+import { TickLock } from '../../../lib/locks/tick-lock';
 import { uniqueName } from '../../support/wait';
 
 const at = (iso: string) => Date.parse(iso);

@@ -1,6 +1,6 @@
 import { BeatConfigurationError } from '../../../lib';
-import { MemoryTickLock } from '../../../lib/locks/memory-tick-lock';
-import { RedisTickLock } from '../../../lib/locks/redis-tick-lock';
+import { MemoryTickLock } from '../../../lib/locks/memory/memory-tick-lock';
+import { RedisTickLock } from '../../../lib/locks/redis/redis-tick-lock';
 import { createTickLockFactory } from '../../../lib/module/beat-connections';
 import { resolveBeatOptions } from '../../../lib/scheduler/resolve-beat-options';
 

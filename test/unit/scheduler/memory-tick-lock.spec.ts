@@ -1,4 +1,4 @@
-import { MemoryTickLock } from '../../../lib/locks/memory-tick-lock';
+import { MemoryTickLock } from '../../../lib/locks/memory/memory-tick-lock';
 import { describeTickLockContract } from '../../conformance/tick-lock-contract';
 
 describeTickLockContract('memory', {

@@ -1,4 +1,4 @@
-import { RedisScript } from '../../../redis/script';
+import { RedisScript } from '../../../drivers/redis/script';
 
 /**
  * Moves up to ARGV[2] dead letters, oldest first, back onto their queue's lists.

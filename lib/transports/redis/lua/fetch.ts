@@ -1,5 +1,5 @@
 import { LUA_TIME } from './helpers';
-import { RedisScript } from '../../../redis/script';
+import { RedisScript } from '../../../drivers/redis/script';
 
 /** Keys per consumed queue: its four priority lists, its delay store, its wake marker. */
 export const FETCH_KEYS_PER_QUEUE = 6;

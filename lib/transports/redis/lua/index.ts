@@ -1,4 +1,4 @@
-export * from '../../../redis/script';
+export * from '../../../drivers/redis/script';
 export * from './fetch';
 export * from './publish';
 export * from './settle';

@@ -1,4 +1,4 @@
-import { RedisScript } from '../../../redis/script';
+import { RedisScript } from '../../../drivers/redis/script';
 
 /**
  * Puts an envelope in the queue's delay store until its due time, and wakes idle

@@ -1,5 +1,5 @@
 import { LUA_RESTORE_HELPERS, LUA_TIME } from './helpers';
-import { RedisScript } from '../../../redis/script';
+import { RedisScript } from '../../../drivers/redis/script';
 
 /**
  * The sweep any consumer runs: restores our deliveries whose lease ran out, and

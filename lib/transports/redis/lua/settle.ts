@@ -1,5 +1,5 @@
 import { LUA_RESTORE_HELPERS } from './helpers';
-import { RedisScript } from '../../../redis/script';
+import { RedisScript } from '../../../drivers/redis/script';
 
 /**
  * Settlements. Each removes the delivery from kombu's `unacked`/`unacked_index` and

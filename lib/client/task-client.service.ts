@@ -1,0 +1,184 @@
+import { Inject, Injectable, Optional, Type } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { toMilliseconds } from '../common/duration';
+import { getTaskMetadata } from '../decorators/task.decorator';
+import { TaskOptions } from '../options/task-options';
+import {
+  CONTROL_BUS,
+  INLINE_RUNNER,
+  RESOLVED_OPTIONS,
+  RESULT_BACKEND,
+  REVOCATION_STORE,
+  TRANSPORT,
+} from '../options/tokens';
+import { ResolvedOptions } from '../options/resolve-options';
+import {
+  buildTaskMessage,
+  guardArgumentsForSend,
+  parseCeleryIso,
+} from '../protocol';
+import { TaskRegistry } from '../registry/task.registry';
+import { ResultBackend } from '../results/result-backend';
+import { RevocationStore } from '../results/revocation-store';
+import { ControlBus } from '../transports/control-bus';
+import { Transport } from '../transports/transport';
+import { AsyncResult } from './async-result';
+import { callOptionsOf } from './call-options';
+import { InlineRunner } from './inline-runner';
+import { NotRegisteredError } from './errors';
+import { revokeTasks } from './revoke';
+import { RevokeOptions, SendOptions } from './send-options';
+import { MethodNames, TaskArgs, TaskHandle, TaskResult } from './task-handle';
+
+/**
+ * Sends tasks: by name (`send('videos.transcode', [id])`) for a producer without the
+ * task's code, or by reference (`task(MathService, 'add').delay(2, 3)`), typed.
+ * Arguments are checked to be plain data before anything is sent.
+ */
+@Injectable()
+export class TaskClient {
+  private readonly revoker = (taskId: string, options: RevokeOptions) =>
+    this.revoke(taskId, options);
+
+  constructor(
+    @Inject(TRANSPORT) private readonly transport: Transport,
+    @Inject(RESULT_BACKEND) private readonly backend: ResultBackend,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
+    private readonly registry: TaskRegistry,
+    @Inject(CONTROL_BUS) private readonly controlBus: ControlBus | null,
+    @Inject(REVOCATION_STORE)
+    private readonly revocations: RevocationStore | null,
+    @Optional()
+    @Inject(INLINE_RUNNER)
+    private readonly eager?: InlineRunner,
+  ) {}
+
+  /** Sends a task by name. `R` is the result type you expect (unchecked). */
+  async send<R = unknown>(
+    name: string,
+    args: readonly unknown[] = [],
+    options: SendOptions = {},
+  ): Promise<AsyncResult<R>> {
+    if (typeof name !== 'string' || name === '')
+      throw new TypeError('task name must be a non-empty string');
+    // The message is serialized below, before any await: no copy of plain data needed.
+    const plain = guardArgumentsForSend(args, options.kwargs ?? {});
+    const defaults = this.defaultsFor(name);
+    const id = options.taskId ?? randomUUID();
+    const ignoreResult = options.ignoreResult ?? defaults.ignoreResult ?? false;
+    const now = new Date();
+    const call = callOptionsOf(name, options);
+    const message = buildTaskMessage({
+      name,
+      id,
+      args: plain.args,
+      kwargs: plain.kwargs,
+      origin: this.options.origin,
+      eta: etaOf(options, now),
+      expires: expiresOf(options.expires ?? defaults.expires, now),
+      priority: options.priority ?? defaults.priority,
+      ignoreResult,
+      replyTo: this.backend.replyTo ?? this.options.clientId,
+      timeLimit: call.timeLimit,
+      headers: call.headers,
+      now,
+    });
+    if (this.options.eager) {
+      if (!this.eager)
+        throw new Error(
+          'eager mode needs the worker executor, which is not provided',
+        );
+      await this.eager.run(message);
+    } else {
+      // rpc://: the reply queue must exist before a worker can answer.
+      if (!ignoreResult && this.backend.connect) await this.backend.connect();
+      await this.transport.publish(
+        options.queue ?? defaults.queue ?? this.options.defaultQueue,
+        message,
+      );
+    }
+    return new AsyncResult<R>(id, this.backend, ignoreResult, this.revoker);
+  }
+
+  /** A typed handle on the @Task method `method` of `type`. */
+  task<T, K extends MethodNames<T>>(
+    type: Type<T>,
+    method: K,
+  ): TaskHandle<TaskArgs<T, K>, TaskResult<T, K>> {
+    const metadata = getTaskMetadata(
+      (type.prototype as Record<string, unknown>)[method],
+    );
+    if (!metadata) {
+      throw new NotRegisteredError(
+        `${type.name}.${method}`,
+        `: the method has no @Task() decorator`,
+      );
+    }
+    const name = metadata.name;
+    return {
+      name,
+      delay: (...args) => this.send<TaskResult<T, K>>(name, args),
+      applyAsync: (args, options) =>
+        this.send<TaskResult<T, K>>(name, args, options),
+    };
+  }
+
+  /** A handle on a task sent earlier, by its id. */
+  result<R = unknown>(taskId: string): AsyncResult<R> {
+    return new AsyncResult<R>(taskId, this.backend, false, this.revoker);
+  }
+
+  /**
+   * Revokes tasks by id (Celery's `app.control.revoke`): every worker skips them when
+   * they come (storing REVOKED), including workers started later within the module's
+   * `revokeExpires`; with `terminate`, a worker running one aborts its signal and frees
+   * its slot. A task that already finished is not affected.
+   */
+  async revoke(
+    taskIds: string | readonly string[],
+    options: RevokeOptions = {},
+  ): Promise<void> {
+    await revokeTasks(
+      this.controlBus,
+      this.revocations,
+      this.transport.kind,
+      typeof taskIds === 'string' ? [taskIds] : taskIds,
+      options,
+      this.options.revokeExpiresSeconds,
+    );
+  }
+
+  /** Task options that apply to a call of `name`: the task's own over the module's. */
+  private defaultsFor(name: string): Omit<TaskOptions, 'name'> {
+    return {
+      ...this.options.taskDefaults,
+      ...this.registry.get(name)?.options,
+    };
+  }
+}
+
+function etaOf(options: SendOptions, now: Date): Date | null {
+  if (options.eta !== undefined && options.countdown !== undefined) {
+    throw new TypeError('give either eta or countdown, not both');
+  }
+  if (options.countdown !== undefined) {
+    const ms = toMilliseconds(options.countdown, 's', 'countdown');
+    if (ms < 0)
+      throw new RangeError(
+        `countdown must not be negative, got ${String(options.countdown)}`,
+      );
+    return ms === 0 ? null : new Date(now.getTime() + ms);
+  }
+  if (options.eta === undefined) return null;
+  const eta =
+    options.eta instanceof Date ? options.eta : parseCeleryIso(options.eta);
+  if (!eta || Number.isNaN(eta.getTime()))
+    throw new RangeError(`eta ${String(options.eta)} is not a valid time`);
+  return eta;
+}
+
+function expiresOf(expires: SendOptions['expires'], now: Date): Date | null {
+  if (expires === undefined) return null;
+  if (expires instanceof Date) return expires;
+  return new Date(now.getTime() + toMilliseconds(expires, 's', 'expires'));
+}

@@ -1,0 +1,3 @@
+export * from './redis-url';
+export * from './script';
+export * from './close-connection';

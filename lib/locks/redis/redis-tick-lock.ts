@@ -1,0 +1,182 @@
+import Redis, { RedisOptions } from 'ioredis';
+import { parseRedisUrl } from '../../drivers/redis/redis-url';
+import { RedisScript } from '../../drivers/redis/script';
+import { ScheduleState, TickLock } from '../tick-lock';
+
+/*
+ * Keys, under `keyPrefix` (default `celeriac:beat:`), with the schedule name as a hash
+ * tag so that a script's keys share a Redis Cluster slot:
+ *   state:{<schedule>}          hash: handled, lastRun (ms), paused (0/1); no expiry
+ *   tick:{<schedule>}:<tick>    a claim: the owner, SET NX PX <ttl>
+ */
+
+/** KEYS: state. ARGV: baseline. Writes the baseline of a schedule never seen. */
+const stateScript = new RedisScript(
+  'beat-state',
+  `
+redis.call('HSETNX', KEYS[1], 'handled', ARGV[1])
+return redis.call('HMGET', KEYS[1], 'handled', 'lastRun', 'paused')`,
+);
+
+/** KEYS: state, claim. ARGV: tick, owner, ttl. 1 if claimed. */
+const claimScript = new RedisScript(
+  'beat-claim',
+  `
+local handled = tonumber(redis.call('HGET', KEYS[1], 'handled'))
+if handled and handled >= tonumber(ARGV[1]) then return 0 end
+if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return 1 end
+return 0`,
+);
+
+/** KEYS: claim. ARGV: owner. Deletes the claim if the owner still holds it. */
+const releaseScript = new RedisScript(
+  'beat-release',
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
+);
+
+/** KEYS: state. ARGV: tick, ran (1/0). handled = max(handled, tick); lastRun likewise. */
+const completeScript = new RedisScript(
+  'beat-complete',
+  `
+local tick = tonumber(ARGV[1])
+local handled = tonumber(redis.call('HGET', KEYS[1], 'handled'))
+if not handled or handled < tick then redis.call('HSET', KEYS[1], 'handled', ARGV[1]) end
+if ARGV[2] == '1' then
+  local last = tonumber(redis.call('HGET', KEYS[1], 'lastRun'))
+  if not last or last < tick then redis.call('HSET', KEYS[1], 'lastRun', ARGV[1]) end
+end
+return 1`,
+);
+
+/** KEYS: state. ARGV: paused (1/0), latest tick. */
+const setPausedScript = new RedisScript(
+  'beat-set-paused',
+  `
+redis.call('HSETNX', KEYS[1], 'handled', ARGV[2])
+redis.call('HSET', KEYS[1], 'paused', ARGV[1])
+if ARGV[1] == '0' and tonumber(redis.call('HGET', KEYS[1], 'handled')) < tonumber(ARGV[2]) then
+  redis.call('HSET', KEYS[1], 'handled', ARGV[2])
+end
+return 1`,
+);
+
+export interface RedisTickLockOptions {
+  /** Prefix of every key. Default `celeriac:beat:`. */
+  keyPrefix?: string;
+  /** Passed to ioredis. */
+  redisOptions?: RedisOptions;
+}
+
+/**
+ * The fleet-wide tick lock on Redis (`redis://`, `rediss://`): a claim is
+ * `SET tick:{schedule}:<tick> <owner> NX PX <ttl>`, taken in one script with the check
+ * that the tick is after the schedule's `handled`, so a tick is enqueued once whatever
+ * the number of beats, their restarts or their clocks. Connects on first use.
+ */
+export class RedisTickLock implements TickLock {
+  readonly kind = 'redis';
+  private readonly redis: Redis;
+  private readonly prefix: string;
+
+  constructor(url: string, options: RedisTickLockOptions = {}) {
+    this.prefix = options.keyPrefix ?? 'celeriac:beat:';
+    this.redis = new Redis({
+      ...parseRedisUrl(url),
+      lazyConnect: true,
+      ...options.redisOptions,
+    });
+    // While Redis is away, commands reject with the reason and beat logs it once per
+    // pass; ioredis would also print every reconnection error as unhandled.
+    this.redis.on('error', () => undefined);
+  }
+
+  async state(schedule: string, baseline: number): Promise<ScheduleState> {
+    const fields = (await stateScript.run(
+      this.redis,
+      [this.stateKey(schedule)],
+      [baseline],
+    )) as (string | null)[];
+    return toState(fields) as ScheduleState;
+  }
+
+  async peek(schedule: string): Promise<ScheduleState | undefined> {
+    return toState(
+      await this.redis.hmget(
+        this.stateKey(schedule),
+        'handled',
+        'lastRun',
+        'paused',
+      ),
+    );
+  }
+
+  async claim(
+    schedule: string,
+    tick: number,
+    owner: string,
+    ttlMs: number,
+  ): Promise<boolean> {
+    const claimed = await claimScript.run(
+      this.redis,
+      [this.stateKey(schedule), this.claimKey(schedule, tick)],
+      [tick, owner, Math.max(1, Math.ceil(ttlMs))],
+    );
+    return claimed === 1;
+  }
+
+  async release(schedule: string, tick: number, owner: string): Promise<void> {
+    await releaseScript.run(
+      this.redis,
+      [this.claimKey(schedule, tick)],
+      [owner],
+    );
+  }
+
+  async complete(schedule: string, tick: number, ran: boolean): Promise<void> {
+    await completeScript.run(
+      this.redis,
+      [this.stateKey(schedule)],
+      [tick, ran ? 1 : 0],
+    );
+  }
+
+  async setPaused(
+    schedule: string,
+    paused: boolean,
+    latestTick: number,
+  ): Promise<void> {
+    await setPausedScript.run(
+      this.redis,
+      [this.stateKey(schedule)],
+      [paused ? 1 : 0, latestTick],
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.redis.status === 'wait' || this.redis.status === 'end') {
+      this.redis.disconnect();
+      return;
+    }
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private stateKey(schedule: string): string {
+    return `${this.prefix}state:{${schedule}}`;
+  }
+
+  private claimKey(schedule: string, tick: number): string {
+    return `${this.prefix}tick:{${schedule}}:${tick}`;
+  }
+}
+
+function toState([handled, lastRun, paused]: (string | null)[]):
+  ScheduleState | undefined {
+  if (handled === null || handled === undefined) return undefined;
+  return {
+    handled: Number(handled),
+    lastRun: lastRun === null || lastRun === undefined ? null : Number(lastRun),
+    paused: paused === '1',
+  };
+}

@@ -1,0 +1,63 @@
+import { Duration } from '../common/duration';
+import { TaskOptions } from './task-options';
+import { BeatOptions } from './beat-options';
+
+/** A worker: which queues it consumes and how many tasks it runs at once. */
+export interface WorkerOptions {
+  /** Queues to consume, fairly in turn. Default: the module's default queue. */
+  queues?: string[];
+  /** Most tasks running at once in this process. Default 10. */
+  concurrency?: number;
+  /**
+   * Deliveries held per concurrency slot (Celery's worker_prefetch_multiplier).
+   * Default 2: one running, one ready; 1 is best for long tasks.
+   */
+  prefetchMultiplier?: number;
+  /** On shutdown, how long running tasks may take to finish (seconds or '30s'). Default 30 s. */
+  shutdownTimeout?: Duration;
+}
+
+/** The options of `TaskQueueModule.forRoot` / `forRootAsync`. */
+export interface TaskQueueModuleOptions {
+  /** `memory://[name]` (default), `redis://`, `rediss://`, `amqp://`, `amqps://`. */
+  broker?: string;
+  /**
+   * Where results are stored: `memory://[name]`, `redis://...`, `rpc://`.
+   * Default: the memory broker's own store, the Redis broker's server, `rpc://` on AMQP.
+   */
+  backend?: string;
+  /** The queue a task goes to when neither the call nor the task names one. Default `celery`. */
+  defaultQueue?: string;
+  /** Defaults for every task; `@Task` options and per-call options override them. */
+  taskDefaults?: Omit<TaskOptions, 'name'>;
+  /** How long results are kept (seconds or '1d'). Default one day, as Celery. */
+  resultExpires?: Duration;
+  /**
+   * Consume in this process too. An HTTP app only produces unless told to; a worker
+   * process is started with `bootstrapWorker` instead.
+   */
+  worker?: boolean | WorkerOptions;
+  /**
+   * Run beat (the scheduler of @Periodic tasks) in this process too: `true` or options.
+   * Any number of processes may: each tick is enqueued once across them. A beat process
+   * of its own is started with `bootstrapBeat` instead. See docs/periodic.md.
+   */
+  beat?: boolean | BeatOptions;
+  /** Run tasks inline when they are sent (Celery's task_always_eager), for unit tests. */
+  eager?: boolean;
+  /** Passed to the transport's constructor (see docs/redis.md, docs/rabbitmq.md). */
+  brokerOptions?: Record<string, unknown>;
+  /** Passed to the result backend's constructor. */
+  backendOptions?: Record<string, unknown>;
+  /**
+   * Where fleet-wide rate limits (`fleetRateLimit`) are counted: `redis://...` (every
+   * worker process shares it) or `memory://[name]` (one process). Default: the broker
+   * when it is Redis or memory; none otherwise (then a fleetRateLimit fails the bootstrap).
+   */
+  rateLimitStore?: string;
+  /**
+   * How long a revoke is kept for workers that start later (seconds or '3h').
+   * Default 3 h, as Celery's REVOKE_EXPIRES.
+   */
+  revokeExpires?: Duration;
+}

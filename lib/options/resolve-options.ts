@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Duration, toMilliseconds } from '../common/duration';
+import { TaskOptions } from './task-options';
+import { TaskQueueModuleOptions, WorkerOptions } from './module-options';
+
+export interface ResolvedWorkerOptions {
+  queues: string[];
+  concurrency: number;
+  prefetchMultiplier: number;
+  shutdownTimeoutMs: number;
+}
+
+/** The module's options with every default applied, checked once at bootstrap. */
+export interface ResolvedOptions {
+  broker: string;
+  backend: string;
+  defaultQueue: string;
+  taskDefaults: Omit<TaskOptions, 'name'>;
+  resultExpiresSeconds: number;
+  /** Set when this process consumes in-process (`worker` option). */
+  worker: ResolvedWorkerOptions | null;
+  eager: boolean;
+  brokerOptions: Record<string, unknown>;
+  backendOptions: Record<string, unknown>;
+  /** `gen<pid>@<host>`, Celery's origin header. */
+  origin: string;
+  /** This process's client id, used as reply_to (Celery's oid). */
+  clientId: string;
+  /** Where fleet-wide rate limits are counted; null when nowhere. */
+  rateLimitStore: string | null;
+  /** How long revokes are kept, in seconds. */
+  revokeExpiresSeconds: number;
+}
+
+export function resolveOptions(
+  options: TaskQueueModuleOptions = {},
+): ResolvedOptions {
+  const broker = options.broker ?? 'memory://';
+  const defaultQueue = options.defaultQueue ?? 'celery';
+  const backend = options.backend ?? defaultBackendFor(broker);
+  checkBackendFitsBroker(backend, broker);
+  return {
+    broker,
+    backend,
+    defaultQueue,
+    taskDefaults: options.taskDefaults ?? {},
+    resultExpiresSeconds:
+      toMilliseconds(options.resultExpires ?? 86_400, 's', 'resultExpires') /
+      1000,
+    worker: options.worker
+      ? resolveWorkerOptions(
+          options.worker === true ? {} : options.worker,
+          defaultQueue,
+        )
+      : null,
+    eager: options.eager ?? false,
+    brokerOptions: options.brokerOptions ?? {},
+    backendOptions: options.backendOptions ?? {},
+    origin: `gen${process.pid}@${hostname()}`,
+    clientId: randomUUID(),
+    rateLimitStore: options.rateLimitStore ?? defaultRateLimitStoreFor(broker),
+    revokeExpiresSeconds: positiveSeconds(
+      options.revokeExpires ?? 10_800,
+      'revokeExpires',
+    ),
+  };
+}
+
+export function resolveWorkerOptions(
+  options: WorkerOptions,
+  defaultQueue: string,
+): ResolvedWorkerOptions {
+  const concurrency = options.concurrency ?? 10;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(
+      `worker concurrency must be a whole number of at least 1, got ${concurrency}`,
+    );
+  }
+  const prefetchMultiplier = options.prefetchMultiplier ?? 2;
+  if (!Number.isInteger(prefetchMultiplier) || prefetchMultiplier < 1) {
+    throw new RangeError(
+      `worker prefetchMultiplier must be a whole number of at least 1, got ${prefetchMultiplier}`,
+    );
+  }
+  const queues = options.queues?.length
+    ? [...new Set(options.queues)]
+    : [defaultQueue];
+  return {
+    queues,
+    concurrency,
+    prefetchMultiplier,
+    shutdownTimeoutMs: toMilliseconds(
+      options.shutdownTimeout ?? 30,
+      's',
+      'shutdownTimeout',
+    ),
+  };
+}
+
+/** Fleet-wide limits live beside the broker when it can keep them. */
+function defaultRateLimitStoreFor(broker: string): string | null {
+  const scheme = broker.split(':', 1)[0];
+  if (scheme === 'memory' || scheme === 'redis' || scheme === 'rediss') {
+    return broker;
+  }
+  return null;
+}
+
+function positiveSeconds(value: Duration, what: string): number {
+  const seconds = toMilliseconds(value, 's', what) / 1000;
+  if (!(seconds > 0)) {
+    throw new RangeError(`${what} must be more than 0, got ${String(value)}`);
+  }
+  return seconds;
+}
+
+/** rpc:// replies travel through the broker: refused before any connection is made. */
+function checkBackendFitsBroker(backend: string, broker: string): void {
+  const scheme = (url: string) => url.split(':', 1)[0].toLowerCase();
+  if (scheme(backend) === 'rpc' && !/^amqps?$/.test(scheme(broker))) {
+    throw new Error(
+      `result backend rpc:// needs an amqp:// or amqps:// broker, not ${scheme(broker)}://`,
+    );
+  }
+}
+
+/** Celery's usual pairings: results beside the broker where it can keep them. */
+function defaultBackendFor(broker: string): string {
+  const scheme = broker.split(':', 1)[0];
+  if (scheme === 'memory') return broker;
+  if (scheme === 'redis' || scheme === 'rediss') return broker;
+  if (scheme === 'amqp' || scheme === 'amqps') return 'rpc://';
+  return broker;
+}

@@ -1,0 +1,75 @@
+import Redis from 'ioredis';
+import { parseRedisUrl } from '../../drivers/redis/redis-url';
+import { RedisScript } from '../../drivers/redis/script';
+import { Rate } from '../rate';
+import { RateLimiter } from '../rate-limiter';
+
+/**
+ * GCRA on one key, on Redis' clock (so workers' clocks need not agree).
+ * KEYS[1]: the limiter key (its next free slot, in microseconds since the epoch).
+ * ARGV[1]: microseconds between two runs.
+ * Returns the microseconds from now until the reserved slot (0: now).
+ * Numbers go through string.format: Lua's tostring would round them to 14 digits.
+ */
+const reserveScript = new RedisScript(
+  'rate-reserve',
+  `
+pcall(redis.replicate_commands)
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
+if slot < now then slot = now end
+local nextFree = slot + tonumber(ARGV[1])
+local ttlMs = math.ceil((nextFree - now) / 1000) + 1000
+redis.call('SET', KEYS[1], string.format('%.0f', nextFree), 'PX', string.format('%.0f', ttlMs))
+return string.format('%.0f', slot - now)
+`,
+);
+
+/** Beside the Redis transport's own keys (`_celeriac.leases`, `_celeriac.delayed.<queue>`). */
+export const DEFAULT_KEY_PREFIX = '_celeriac.rate.';
+
+export interface RedisRateLimiterOptions {
+  /** Prepended to the task name to make its key. Default `_celeriac.rate.`. */
+  keyPrefix?: string;
+}
+
+/**
+ * Fleet-wide rate limits on Redis: every worker reserves its slots on one key per task
+ * type, atomically (one Lua script), so the fleet together keeps the rate. Connects on
+ * first use: an app whose tasks have no fleet limit never opens the connection.
+ */
+export class RedisRateLimiter implements RateLimiter {
+  private readonly client: Redis;
+  private readonly prefix: string;
+
+  constructor(url: string, options: RedisRateLimiterOptions = {}) {
+    this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    const client = new Redis({
+      ...parseRedisUrl(url),
+      lazyConnect: true,
+      connectionName: 'celeriac:rate-limit',
+      maxRetriesPerRequest: 3,
+    });
+    client.on('error', () => undefined); // reported by the rejected reserve()
+    this.client = client;
+  }
+
+  async reserve(key: string, rate: Rate): Promise<number> {
+    const intervalUs = Math.max(1, Math.round(rate.intervalMs * 1000));
+    const waitUs = await reserveScript.run(
+      this.client,
+      [this.prefix + key],
+      [String(intervalUs)],
+    );
+    return Number(waitUs) / 1000;
+  }
+
+  async close(): Promise<void> {
+    if (this.client.status === 'wait' || this.client.status === 'end') {
+      this.client.disconnect();
+      return;
+    }
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+}

@@ -1,0 +1,177 @@
+import Redis, { RedisOptions } from 'ioredis';
+import { ResultMeta, parseJson } from '../../protocol';
+import { parseRedisUrl } from '../../drivers/redis/redis-url';
+import { ResultBackend, StoreContext } from '../result-backend';
+import { closeConnection } from '../../drivers/redis/close-connection';
+import { RedisScript } from '../../drivers/redis/script';
+import { TickBatcher } from '../../drivers/redis/tick-batcher';
+import { RedisResultWaiters } from './redis-result-waiters';
+import { RedisRevocations } from './redis-revocations';
+import { RevocationStore, RevokedTask } from '../revocation-store';
+
+interface PendingStore {
+  key: string;
+  value: string;
+  ttl: number;
+}
+
+export interface RedisResultBackendOptions {
+  /** Prepended to every key, as Celery's `global_keyprefix`. Default ''. */
+  keyPrefix?: string;
+  /** Seconds a result is kept (Celery's `result_expires`); 0 keeps it forever. Default 86 400. */
+  expiresIn?: number;
+  /** CLIENT SETNAME of the connections (the subscriber gets `:sub`). Default 'celeriac-results'. */
+  connectionName?: string;
+}
+
+/**
+ * Writes each meta with its expiry and PUBLISHes it on the key's name, in one atomic
+ * step, unless a SUCCESS is stored already (Celery never overwrites one). The stores
+ * made in one tick travel together.
+ * KEYS: meta keys. ARGV: per key, meta JSON and seconds to keep (0: no expiry).
+ */
+const storeScript = new RedisScript(
+  'store-results',
+  `
+for i = 1, #KEYS do
+  local key, value, ttl = KEYS[i], ARGV[2 * i - 1], tonumber(ARGV[2 * i])
+  local status = nil
+  local current = redis.call('GET', key)
+  if current then
+    status = string.match(current, '^%s*{%s*"status"%s*:%s*"(%u+)"')
+    if not status then
+      local ok, meta = pcall(cjson.decode, current)
+      if ok and type(meta) == 'table' then status = meta.status end
+    end
+  end
+  if status ~= 'SUCCESS' then
+    if ttl > 0 then
+      redis.call('SETEX', key, ttl, value)
+    else
+      redis.call('SET', key, value)
+    end
+    redis.call('PUBLISH', key, value)
+  end
+end
+return #KEYS
+`,
+);
+
+/**
+ * Celery's Redis result backend: `celery-task-meta-<id>` holds the meta as Celery
+ * writes it, with an expiry, and every store is PUBLISHed on the same name. Waits
+ * share one subscriber connection per backend. Revokes are kept in
+ * `<keyPrefix>celeriac-revoked` (see RedisRevocations).
+ */
+export class RedisResultBackend implements ResultBackend, RevocationStore {
+  readonly kind = 'redis';
+  private readonly client: Redis;
+  private readonly waiters: RedisResultWaiters;
+  private readonly revocations: RedisRevocations;
+  private readonly stores: TickBatcher<PendingStore>;
+  private readonly keyPrefix: string;
+  private readonly expiresIn: number;
+
+  constructor(
+    connection: RedisOptions = {},
+    options: RedisResultBackendOptions = {},
+  ) {
+    this.keyPrefix = options.keyPrefix ?? '';
+    this.expiresIn = options.expiresIn ?? 86_400;
+    const connectionName = options.connectionName ?? 'celeriac-results';
+    this.client = new Redis({
+      // Stores wait through an outage and are resent on reconnect.
+      maxRetriesPerRequest: null,
+      retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
+      ...connection,
+      connectionName,
+    });
+    this.client.on('error', () => undefined); // ioredis reconnects; commands wait
+    this.stores = new TickBatcher((batch) => this.storeMany(batch), 500);
+    this.revocations = new RedisRevocations(
+      this.client,
+      `${this.keyPrefix}celeriac-revoked`,
+    );
+    this.waiters = new RedisResultWaiters(
+      () => {
+        const subscriber = this.client.duplicate({
+          connectionName: `${connectionName}:sub`,
+        });
+        subscriber.on('error', () => undefined);
+        return subscriber;
+      },
+      (key) => this.read(key),
+    );
+  }
+
+  /** `redis://[[user]:password@]host[:port][/db]` or `rediss://...` (TLS). */
+  static fromUrl(
+    url: string,
+    options?: RedisResultBackendOptions,
+  ): RedisResultBackend {
+    return new RedisResultBackend(parseRedisUrl(url), options);
+  }
+
+  /** `celery-task-meta-<id>`, behind the key prefix. */
+  key(taskId: string): string {
+    return `${this.keyPrefix}celery-task-meta-${taskId}`;
+  }
+
+  store(meta: ResultMeta, context: StoreContext = {}): Promise<void> {
+    const seconds = context.expiresIn ?? this.expiresIn;
+    return this.stores.add({
+      key: this.key(meta.task_id),
+      value: JSON.stringify(meta),
+      ttl: seconds > 0 ? Math.max(1, Math.ceil(seconds)) : 0,
+    });
+  }
+
+  get(taskId: string): Promise<ResultMeta | undefined> {
+    return this.read(this.key(taskId));
+  }
+
+  waitForReady(
+    taskId: string,
+    timeoutMs: number,
+    onUpdate?: (meta: ResultMeta) => void,
+  ): Promise<ResultMeta | undefined> {
+    return this.waiters.wait(this.key(taskId), timeoutMs, onUpdate);
+  }
+
+  async forget(taskId: string): Promise<void> {
+    await this.client.del(this.key(taskId));
+  }
+
+  /** RevocationStore: keeps these ids revoked for `ttlSeconds` (a later expiry wins). */
+  addRevoked(taskIds: readonly string[], ttlSeconds: number): Promise<void> {
+    return this.revocations.addRevoked(taskIds, ttlSeconds);
+  }
+
+  /** RevocationStore: the ids still kept (expired ones are dropped first). */
+  listRevoked(): Promise<RevokedTask[]> {
+    return this.revocations.listRevoked();
+  }
+
+  /** Waits (up to 5 s) for stores already made, then closes the connections. */
+  async close(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.stores.drain(),
+      new Promise((resolve) => (timer = setTimeout(resolve, 5000))),
+    ]);
+    clearTimeout(timer);
+    this.waiters.close();
+    await closeConnection(this.client);
+  }
+
+  private async storeMany(batch: PendingStore[]): Promise<void> {
+    const keys = batch.map((entry) => entry.key);
+    const args = batch.flatMap((entry) => [entry.value, entry.ttl]);
+    await storeScript.run(this.client, keys, args);
+  }
+
+  private async read(key: string): Promise<ResultMeta | undefined> {
+    const text = await this.client.get(key);
+    return text === null ? undefined : (parseJson(text) as ResultMeta);
+  }
+}

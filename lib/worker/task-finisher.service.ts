@@ -1,0 +1,204 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RESOLVED_OPTIONS, RESULT_BACKEND } from '../options/tokens';
+import { ResolvedOptions } from '../options/resolve-options';
+import {
+  ResultMeta,
+  TaskMessage,
+  TaskRequest,
+  errorToExceptionInfo,
+  resultMeta,
+} from '../protocol';
+import { RegisteredTask } from '../registry/registered-task';
+import { TaskEvent, TaskHooks } from '../registry/task-hooks.service';
+import { ResultBackend } from '../results/result-backend';
+import { TaskOutcome } from './task-executor.service';
+import { retryMessage } from './retry-message';
+
+/** What to do with the delivery once a run is recorded. */
+export type Settlement =
+  | { kind: 'ack' }
+  | { kind: 'requeue' }
+  | { kind: 'dead-letter'; reason: string };
+
+/** The run being finished and what finishing may do. */
+export interface FinishContext {
+  request: TaskRequest;
+  task: RegisteredTask;
+  /** The queue it came from (a retry goes back there); null in eager mode. */
+  queue: string | null;
+  /** Sends the retry message (a worker publishes it; eager mode runs it). */
+  publishRetry: (queue: string | null, message: TaskMessage) => Promise<void>;
+  /** False when the delivery was acked before the run (no dead letter possible). */
+  canDeadLetter: boolean;
+}
+
+const ACK: Settlement = { kind: 'ack' };
+const REQUEUE: Settlement = { kind: 'requeue' };
+
+/**
+ * Records how a run ended, as Celery does: SUCCESS; RETRY (stored, then the retry
+ * published); FAILURE (dead-lettered when the task opts in); REVOKED. Calls the hooks,
+ * and says how to settle the delivery.
+ */
+@Injectable()
+export class TaskFinisher {
+  private readonly logger = new Logger('TaskWorker');
+
+  constructor(
+    @Inject(RESULT_BACKEND) private readonly backend: ResultBackend,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
+    private readonly hooks: TaskHooks,
+  ) {}
+
+  async finish(
+    outcome: TaskOutcome,
+    context: FinishContext,
+  ): Promise<Settlement> {
+    const { request } = context;
+    const ids = { parentId: request.parentId, groupId: request.group };
+    switch (outcome.kind) {
+      case 'success': {
+        const stored = await this.store(
+          request,
+          resultMeta(request.id, 'SUCCESS', outcome.value, ids),
+        );
+        if (this.hooks.listens('success', request.name)) {
+          await this.hooks.emit('success', {
+            ...eventOf(context),
+            result: outcome.value,
+          });
+        }
+        return stored ? ACK : REQUEUE;
+      }
+      case 'retry':
+        return this.retry(outcome.error, outcome.eta, context);
+      case 'failure': {
+        const { error } = outcome;
+        const deadLetter =
+          context.canDeadLetter && context.task.policy.deadLetter;
+        const info = errorToExceptionInfo(error);
+        this.logger.warn(
+          `Task ${request.name}[${request.id}] failed: ${info.exc_type}: ${info.exc_message.join(', ')}` +
+            (deadLetter ? ' (dead-lettered)' : ''),
+        );
+        const stored = await this.store(
+          request,
+          resultMeta(request.id, 'FAILURE', info, {
+            ...ids,
+            traceback: traceOf(error),
+          }),
+        );
+        if (this.hooks.listens('failure', request.name)) {
+          await this.hooks.emit('failure', {
+            ...eventOf(context),
+            error,
+            deadLettered: stored && deadLetter,
+          });
+        }
+        if (!stored) return REQUEUE;
+        if (!deadLetter) return ACK;
+        const retried =
+          request.retries > 0 ? ` after ${request.retries} retries` : '';
+        return {
+          kind: 'dead-letter',
+          reason: `failed${retried}: ${info.exc_type}: ${info.exc_message.join(', ')}`,
+        };
+      }
+      case 'revoked':
+        await this.storeRevoked(request, outcome.reason);
+        return ACK;
+    }
+  }
+
+  /** Stores REVOKED (expired, revoked, terminated), Celery's TaskRevokedError as result. */
+  async storeRevoked(request: TaskRequest, reason: string): Promise<boolean> {
+    return this.store(
+      request,
+      resultMeta(request.id, 'REVOKED', {
+        exc_type: 'TaskRevokedError',
+        exc_message: [reason],
+        exc_module: 'celery.exceptions',
+      }),
+    );
+  }
+
+  /**
+   * Stores a state; false when the backend failed (the caller gives the delivery back).
+   * With ignoreResult only failures and revokes are stored.
+   */
+  async store(request: TaskRequest, meta: ResultMeta): Promise<boolean> {
+    if (
+      request.ignoreResult &&
+      (meta.status === 'SUCCESS' || meta.status === 'RETRY')
+    )
+      return true;
+    try {
+      await this.backend.store(meta, {
+        replyTo: request.replyTo,
+        expiresIn: this.options.resultExpiresSeconds,
+      });
+      return true;
+    } catch (error) {
+      this.logger.error(
+        `Could not store ${meta.status} of ${request.name}[${request.id}] on ${this.backend.kind}: ` +
+          `${String(error)}; the message goes back to the queue`,
+      );
+      return false;
+    }
+  }
+
+  /** RETRY is stored before the retry is sent, so it never overwrites the retry's own state. */
+  private async retry(
+    error: unknown,
+    eta: Date,
+    context: FinishContext,
+  ): Promise<Settlement> {
+    const { request } = context;
+    const info = errorToExceptionInfo(error);
+    const inMs = Math.max(0, eta.getTime() - Date.now());
+    this.logger.log(
+      `Task ${request.name}[${request.id}] retry ${request.retries + 1} in ${inMs} ms: ${info.exc_type}: ${info.exc_message.join(', ')}`,
+    );
+    await this.store(
+      request,
+      resultMeta(request.id, 'RETRY', info, {
+        parentId: request.parentId,
+        groupId: request.group,
+        traceback: traceOf(error),
+      }),
+    );
+    if (this.hooks.listens('retry', request.name)) {
+      await this.hooks.emit('retry', { ...eventOf(context), error, eta });
+    }
+    try {
+      await context.publishRetry(
+        context.queue,
+        retryMessage(request, eta, this.options.origin),
+      );
+    } catch (publishError) {
+      this.logger.error(
+        `Could not publish the retry of ${request.name}[${request.id}]: ${String(publishError)}; ` +
+          (context.task.policy.acksLate
+            ? 'the message goes back to the queue'
+            : 'it was acked before it ran (acksLate: false), so it is lost'),
+      );
+      return REQUEUE;
+    }
+    return ACK;
+  }
+}
+
+function eventOf({ request, queue }: FinishContext): TaskEvent {
+  return {
+    taskId: request.id,
+    name: request.name,
+    args: request.args,
+    kwargs: request.kwargs,
+    retries: request.retries,
+    queue,
+  };
+}
+
+function traceOf(error: unknown): string | null {
+  return error instanceof Error ? (error.stack ?? null) : null;
+}
