@@ -1,8 +1,109 @@
 // @ts-check
 import eslint from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import eslintPluginPrettierRecommended from 'eslint-plugin-prettier/recommended';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+
+// The layers of lib/ and what each may import: docs/architecture.md draws the same map.
+// A layer may import itself and the layers it lists, nothing else, so folders cannot
+// import each other in a circle. `contracts` are the interface files at the root of
+// transports/, results/, locks/ and rate-limit/; `backends` are the concrete classes in
+// their subfolders, which only module/ (the wiring) may pick.
+const layers = {
+  common: ['lib/common/**'],
+  protocol: ['lib/protocol/**'],
+  options: ['lib/options/**'],
+  context: ['lib/context/**'],
+  drivers: ['lib/drivers/**'],
+  contracts: [
+    'lib/transports/*.ts',
+    'lib/results/*.ts',
+    'lib/locks/*.ts',
+    'lib/rate-limit/*.ts',
+  ],
+  backends: [
+    'lib/transports/*/**',
+    'lib/results/*/**',
+    'lib/locks/*/**',
+    'lib/rate-limit/*/**',
+  ],
+  decorators: ['lib/decorators/**'],
+  registry: ['lib/registry/**'],
+  client: ['lib/client/**'],
+  worker: ['lib/worker/**'],
+  scheduler: ['lib/scheduler/**'],
+  module: ['lib/module/**'],
+  entry: ['lib/{index.ts,testing/**}'],
+};
+const mayImport = {
+  common: [],
+  protocol: [],
+  options: ['common'],
+  context: ['common'],
+  drivers: ['common', 'protocol'],
+  contracts: ['common', 'protocol'],
+  backends: ['common', 'protocol', 'drivers', 'contracts'],
+  decorators: ['common', 'options'],
+  registry: [
+    'common',
+    'protocol',
+    'options',
+    'context',
+    'decorators',
+    'contracts',
+  ],
+  client: [
+    'common',
+    'protocol',
+    'options',
+    'decorators',
+    'registry',
+    'contracts',
+  ],
+  worker: [
+    'common',
+    'protocol',
+    'options',
+    'context',
+    'decorators',
+    'registry',
+    'client',
+    'contracts',
+  ],
+  scheduler: [
+    'common',
+    'protocol',
+    'options',
+    'decorators',
+    'registry',
+    'client',
+    'contracts',
+  ],
+  module: Object.keys(layers),
+  entry: Object.keys(layers),
+};
+const layerZones = Object.entries(mayImport).flatMap(([layer, allowed]) => {
+  const forbidden = Object.keys(layers).filter(
+    (other) => other !== layer && !allowed.includes(other),
+  );
+  if (forbidden.length === 0) return [];
+  return layers[layer].map((target) => ({
+    target,
+    from: forbidden.flatMap((other) => layers[other]),
+    message: `lib/ layer "${layer}" may import only ${[layer, ...allowed].join(', ')} (docs/architecture.md)`,
+  }));
+});
+// The engine stays free of Nest: plain classes, testable without a DI container.
+const withoutNest = [
+  'common',
+  'protocol',
+  'options',
+  'drivers',
+  'contracts',
+  'backends',
+];
 
 export default tseslint.config(
   {
@@ -29,6 +130,55 @@ export default tseslint.config(
         projectService: true,
         tsconfigRootDir: import.meta.dirname,
       },
+    },
+  },
+  {
+    files: ['lib/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver()],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+    },
+  },
+  {
+    // The sample app uses Celeriac as any app would: through its public entry only.
+    files: ['sample-app/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver()],
+    },
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: 'sample-app',
+              from: 'lib',
+              except: ['./index.ts'],
+              message: 'the sample app imports Celeriac from lib/index.ts only',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: withoutNest.flatMap((layer) => layers[layer]),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@nestjs/*'],
+              message: `this layer of lib/ (${withoutNest.join(', ')}) never imports Nest (docs/architecture.md)`,
+            },
+          ],
+        },
+      ],
     },
   },
   {
