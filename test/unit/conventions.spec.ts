@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/** The naming conventions of docs/architecture.md ("Conventions"), checked over lib/. */
+const LIB = join(__dirname, '..', '..', 'lib');
+const NEST_SUFFIXES = [
+  '.module.ts',
+  '.controller.ts',
+  '.explorer.ts',
+  '.registry.ts',
+  '.decorator.ts',
+  '.service.ts',
+];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const files = sourceFiles(LIB).map((path) => ({
+  name: relative(LIB, path),
+  text: readFileSync(path, 'utf8'),
+}));
+const nestClass = /^@(Injectable|Module|Controller)\(/m;
+
+describe('lib/ conventions', () => {
+  it('a file that declares a Nest class carries its role as suffix', () => {
+    const unsuffixed = files
+      .filter(({ text }) => nestClass.test(text))
+      .filter(({ name }) => !NEST_SUFFIXES.some((s) => name.endsWith(s)))
+      .map(({ name }) => name);
+    expect(unsuffixed).toEqual([]);
+  });
+
+  it('a file with a Nest suffix holds a Nest class or decorator', () => {
+    const misnamed = files
+      .filter(({ name }) => NEST_SUFFIXES.some((s) => name.endsWith(s)))
+      .filter(({ name }) => !name.endsWith('.decorator.ts'))
+      .filter(({ text }) => !nestClass.test(text))
+      .map(({ name }) => name);
+    expect(misnamed).toEqual([]);
+  });
+
+  it('exported error classes live in an errors.ts', () => {
+    const stray = files
+      .filter(({ name }) => !name.endsWith('errors.ts'))
+      .filter(({ text }) => /^export class \w+ extends \w*Error\b/m.test(text))
+      .map(({ name }) => name);
+    expect(stray).toEqual([]);
+  });
+
+  it('nothing points outside the repository', () => {
+    const outside = files
+      .filter(({ text }) => text.includes('../shared'))
+      .map(({ name }) => name);
+    expect(outside).toEqual([]);
+  });
+});
