@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TaskRevokedError } from '../client/errors';
 import { RESOLVED_OPTIONS, RESULT_BACKEND } from '../options/tokens';
 import { ResolvedOptions } from '../options/resolve-options';
-import { ResultMeta, TaskRequest, resultMeta, toPlainData } from '../protocol';
+import { TaskRequest, resultMeta, toPlainData } from '../protocol';
 import { RegisteredTask } from '../registry/registered-task';
 import { TaskRegistry } from '../registry/task.registry';
 import { ResultBackend } from '../results/result-backend';
@@ -24,20 +24,6 @@ export type TaskOutcome =
   | { kind: 'retry'; error: unknown; eta: Date }
   | { kind: 'failure'; error: unknown }
   | { kind: 'revoked'; reason: string };
-
-/** Celery's shape for a task name no worker knows. */
-export function notRegisteredMeta(request: TaskRequest): ResultMeta {
-  return resultMeta(
-    request.id,
-    'FAILURE',
-    {
-      exc_type: 'NotRegistered',
-      exc_message: [request.name],
-      exc_module: 'celery.exceptions',
-    },
-    { parentId: request.parentId, groupId: request.group },
-  );
-}
 
 /**
  * Runs one task request and says how it ended: in its task context, through Nest's

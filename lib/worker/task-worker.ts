@@ -1,32 +1,27 @@
 import { Logger } from '@nestjs/common';
 import { TaskRevokedError } from '../client/errors';
 import { ResolvedWorkerOptions } from '../options/resolve-options';
-import {
-  MalformedMessageError,
-  TaskRequest,
-  parseTaskMessage,
-} from '../protocol';
+import { TaskRequest } from '../protocol';
 import { RegisteredTask } from '../registry/registered-task';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { RevocationStore } from '../results/revocation-store';
-import {
-  ControlBus,
-  ControlMessage,
-  ControlSubscription,
-  readRevoke,
-} from '../transports/control-bus';
+import { ControlBus } from '../transports/control-bus';
 import { Consumer, Delivery, Transport } from '../transports/transport';
-import { unsupportedCanvas } from './canvas-notice';
+import { decodeDelivery } from './decode-delivery';
+import { checkCanvas } from './pre-run/check-canvas';
+import { checkEta } from './pre-run/check-eta';
+import { checkExpired } from './pre-run/check-expired';
+import { checkRateLimit } from './pre-run/check-rate-limit';
+import { checkRegistered } from './pre-run/check-registered';
+import { checkRevoked } from './pre-run/check-revoked';
+import { PreRunPipeline } from './pre-run/pre-run-pipeline';
+import { PreRunDecision } from './pre-run/pre-run-step';
 import { RateGate } from './rate-gate';
-import { RevokedTasks } from './revoked-tasks';
+import { RevokeListener } from './revoke-listener';
 import { RunControl } from './run-control';
-import { TaskExecutor, notRegisteredMeta } from './task-executor.service';
+import { TaskExecutor } from './task-executor.service';
 import { Settlement, TaskFinisher } from './task-finisher.service';
-
-/** An eta this close is run now rather than sent back to the delay store. */
-const ETA_SLACK_MS = 10;
-/** A rate-limited task due within this is held in memory; a later one goes to the delay store. */
-const RATE_HOLD_MAX_MS = 1000;
+import { waitAll } from './wait-all';
 
 export interface TaskWorkerDeps {
   transport: Transport;
@@ -65,12 +60,9 @@ export class TaskWorker {
   private readonly active = new Map<string, RunControl>();
   /** Rate-limited deliveries waiting in memory for their slot. */
   private readonly held = new Map<Delivery, NodeJS.Timeout>();
-  /** Deliveries whose rate-limit slot has come. */
-  private readonly admitted = new WeakSet<Delivery>();
-  private readonly revoked = new RevokedTasks();
-  private readonly rateGate: RateGate;
+  private readonly revokes: RevokeListener;
+  private readonly preRun: PreRunPipeline;
   private consumer: Consumer | null = null;
-  private control: ControlSubscription | null = null;
   private stopping = false;
   private keepAlive: NodeJS.Timeout | null = null;
   /** Tasks finished since start: for logs and tests. */
@@ -81,10 +73,30 @@ export class TaskWorker {
     readonly options: ResolvedWorkerOptions,
   ) {
     this.logger = deps.logger ?? new Logger('TaskWorker');
-    this.rateGate = new RateGate(
-      deps.localRateLimiter,
-      deps.fleetRateLimiter ?? null,
+    this.revokes = new RevokeListener({
+      controlBus: deps.controlBus ?? null,
+      revocations: deps.revocations ?? null,
+      revokeExpiresSeconds: deps.revokeExpiresSeconds ?? 10_800,
+      onTerminate: (taskId) => this.terminate(taskId),
+      logger: this.logger,
+    });
+    const { concurrency, prefetchMultiplier } = options;
+    // Held deliveries use the prefetch beyond the running slots.
+    const holdRoom = Math.max(
+      1,
+      concurrency * prefetchMultiplier - concurrency,
     );
+    this.preRun = new PreRunPipeline([
+      checkExpired(),
+      checkRevoked(this.revokes.revoked),
+      checkEta(),
+      checkRegistered(),
+      checkCanvas((message) => this.logger.warn(message)),
+      checkRateLimit(
+        new RateGate(deps.localRateLimiter, deps.fleetRateLimiter ?? null),
+        () => this.held.size < holdRoom && !this.stopping,
+      ),
+    ]);
   }
 
   /** Deliveries being handled: running, or storing their result and settling. */
@@ -94,7 +106,7 @@ export class TaskWorker {
 
   /** Listens for revokes (live, then those kept), then starts consuming. */
   async start(): Promise<void> {
-    await this.listenForRevokes();
+    await this.revokes.start();
     const { queues, concurrency, prefetchMultiplier } = this.options;
     this.consumer = await this.deps.transport.consume(
       queues,
@@ -140,7 +152,7 @@ export class TaskWorker {
         );
       }
     }
-    await this.control?.close().catch(() => undefined);
+    await this.revokes.stop();
     if (this.keepAlive) clearInterval(this.keepAlive);
     this.logger.log(`Stopped consuming ${this.options.queues.join(', ')}`);
   }
@@ -196,52 +208,44 @@ export class TaskWorker {
   ): Promise<void> {
     const request = await this.decode(delivery);
     if (!request) return;
-
-    if (request.expires && request.expires.getTime() <= Date.now()) {
-      this.logger.warn(
-        `Task ${request.name}[${request.id}] expired at ${request.expires.toISOString()}: not run`,
-      );
-      await this.deps.finisher.storeRevoked(request, 'expired');
-      await this.settle(() => delivery.ack());
-      return;
-    }
-    if (this.revoked.has(request.id)) {
-      this.logger.log(
-        `Task ${request.name}[${request.id}] was revoked: not run`,
-      );
-      await this.deps.finisher.storeRevoked(request, 'revoked');
-      await this.settle(() => delivery.ack());
-      return;
-    }
-    if (request.eta && request.eta.getTime() > Date.now() + ETA_SLACK_MS) {
-      await this.settle(() => delivery.defer(request.eta!));
-      return;
-    }
-
     const task = this.deps.executor.find(request.name);
-    if (!task) {
-      this.logger.error(
-        `Received unregistered task "${request.name}" [${request.id}]: stored as FAILURE NotRegistered, dead-lettered`,
-      );
-      await this.deps.finisher.store(request, notRegisteredMeta(request));
-      await this.settle(() =>
-        delivery.deadLetter(`NotRegistered: ${request.name}`),
-      );
-      return;
+    const decision = await this.preRun.decide({ delivery, request, task });
+    if (decision.action === 'run')
+      await this.run(delivery, task!, request, freeSlot);
+    else await this.carryOut(decision, delivery, request);
+  }
+
+  /** Does what a pre-run check decided instead of running the task. */
+  private async carryOut(
+    decision: Exclude<PreRunDecision, { action: 'run' }>,
+    delivery: Delivery,
+    request: TaskRequest,
+  ): Promise<void> {
+    switch (decision.action) {
+      case 'revoke':
+        if (decision.reason === 'expired') this.logger.warn(decision.log);
+        else this.logger.log(decision.log);
+        await this.deps.finisher.storeRevoked(request, decision.reason);
+        return this.settle(() => delivery.ack());
+      case 'defer':
+        return this.settle(() => delivery.defer(decision.until));
+      case 'hold':
+        return this.hold(delivery, decision.ms);
+      case 'reject':
+        this.logger.error(decision.log);
+        await this.deps.finisher.store(request, decision.meta);
+        return this.settle(() => delivery.deadLetter(decision.reason));
     }
-    const canvas = unsupportedCanvas(request.embed);
-    if (canvas) {
-      this.logger.warn(
-        `Task ${request.name}[${request.id}] carries ${canvas}: Celeriac does not run Celery canvas yet, so only this task runs`,
-      );
-    }
-    const { rateLimit, fleetRateLimit } = task.policy;
-    if (
-      (rateLimit || fleetRateLimit) &&
-      (await this.waitsForRate(delivery, task, request))
-    )
-      return;
-    await this.run(delivery, task, request, freeSlot);
+  }
+
+  /** Keeps a delivery in memory for `ms` without a slot, then lets it through again. */
+  private hold(delivery: Delivery, ms: number): void {
+    const timer = setTimeout(() => {
+      this.held.delete(delivery);
+      this.waiting.unshift(delivery);
+      this.drain();
+    }, ms);
+    this.held.set(delivery, timer);
   }
 
   private async run(
@@ -278,96 +282,23 @@ export class TaskWorker {
     if (acksLate) await this.settleAs(delivery, settlement);
   }
 
-  /**
-   * True when the task must wait for its rate-limit slot: then it waits without a
-   * concurrency slot, in memory when its turn is near (and the prefetch beyond the
-   * running slots has room), else in the broker's delay store.
-   */
-  private async waitsForRate(
-    delivery: Delivery,
-    task: RegisteredTask,
-    request: TaskRequest,
-  ): Promise<boolean> {
-    if (this.admitted.has(delivery)) return false;
-    const { waitMs, reserved } = await this.rateGate.wait(task, request);
-    if (waitMs <= 0) return false;
-    const { concurrency, prefetchMultiplier } = this.options;
-    const holdRoom = Math.max(
-      1,
-      concurrency * prefetchMultiplier - concurrency,
-    );
-    if (
-      waitMs <= RATE_HOLD_MAX_MS &&
-      this.held.size < holdRoom &&
-      !this.stopping
-    ) {
-      const timer = setTimeout(() => {
-        this.held.delete(delivery);
-        if (reserved) this.admitted.add(delivery);
-        this.waiting.unshift(delivery);
-        this.drain();
-      }, waitMs);
-      this.held.set(delivery, timer);
-      return true;
-    }
-    const at = Date.now() + waitMs;
-    if (reserved) this.rateGate.remember(request.id, at);
-    await this.settle(() => delivery.defer(new Date(at)));
-    return true;
+  /** A revoke with terminate: the running task is abandoned and reads REVOKED. */
+  private terminate(taskId: string): void {
+    const running = this.active.get(taskId);
+    if (!running) return;
+    this.logger.warn(`Terminating task ${taskId} (revoked with terminate)`);
+    running.abandon(new TaskRevokedError(taskId, 'terminated'));
   }
 
-  /** Subscribes to revokes broadcast from now on, then loads those kept. */
-  private async listenForRevokes(): Promise<void> {
-    const { controlBus, revocations } = this.deps;
-    if (controlBus)
-      this.control = await controlBus.subscribeControl((message) =>
-        this.onControl(message),
-      );
-    if (!revocations) return;
-    try {
-      for (const { taskId, expiresAt } of await revocations.listRevoked()) {
-        this.revoked.add(taskId, expiresAt.getTime());
-      }
-    } catch (error) {
-      this.logger.warn(
-        `Could not load the revoked task ids: ${String(error)}; only new revokes are honoured`,
-      );
-    }
-  }
-
-  private onControl(message: ControlMessage): void {
-    const revoke = readRevoke(message);
-    if (!revoke) return;
-    const expiresAt =
-      Date.now() + (this.deps.revokeExpiresSeconds ?? 10_800) * 1000;
-    for (const taskId of revoke.taskIds) {
-      this.revoked.add(taskId, expiresAt);
-      const running = this.active.get(taskId);
-      if (running && revoke.terminate) {
-        this.logger.warn(`Terminating task ${taskId} (revoked with terminate)`);
-        running.abandon(new TaskRevokedError(taskId, 'terminated'));
-      }
-    }
-  }
-
-  /** The task request, or undefined after dead-lettering what cannot be run. */
+  /** The task request, or undefined after dead-lettering what cannot be read. */
   private async decode(delivery: Delivery): Promise<TaskRequest | undefined> {
-    let reason: string;
-    if (!delivery.message) {
-      reason = `envelope does not decode: ${delivery.decodeError?.message ?? 'unknown reason'}`;
-    } else {
-      try {
-        return parseTaskMessage(delivery.message);
-      } catch (error) {
-        if (!(error instanceof MalformedMessageError)) throw error;
-        reason = error.message;
-      }
-    }
+    const decoded = decodeDelivery(delivery);
+    if (decoded.ok) return decoded.request;
     this.logger.error(
-      `Malformed message on ${delivery.queue}: ${reason}; dead-lettered`,
+      `Malformed message on ${delivery.queue}: ${decoded.reason}; dead-lettered`,
     );
     await this.settle(() =>
-      delivery.deadLetter(`malformed message: ${reason}`),
+      delivery.deadLetter(`malformed message: ${decoded.reason}`),
     );
     return undefined;
   }
@@ -391,22 +322,4 @@ export class TaskWorker {
       this.logger.error(`Could not settle a delivery: ${String(error)}`);
     }
   }
-}
-
-/** True when every promise settled within `ms`. */
-async function waitAll(
-  promises: Set<Promise<void>>,
-  ms: number,
-): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>(
-    (resolve) => (timer = setTimeout(() => resolve(false), ms)),
-  );
-  const all = (async () => {
-    while (promises.size > 0) await Promise.allSettled([...promises]);
-    return true as const;
-  })();
-  const finished = await Promise.race([all, timeout]);
-  clearTimeout(timer);
-  return finished;
 }
