@@ -16,6 +16,7 @@ const layers = {
   protocol: ['lib/protocol/**'],
   options: ['lib/options/**'],
   context: ['lib/context/**'],
+  lifecycle: ['lib/lifecycle/**'],
   drivers: ['lib/drivers/**'],
   contracts: [
     'lib/transports/*.ts',
@@ -42,6 +43,7 @@ const mayImport = {
   protocol: [],
   options: ['common'],
   context: ['common'],
+  lifecycle: ['common', 'protocol'],
   drivers: ['common', 'protocol'],
   contracts: ['common', 'protocol'],
   backends: ['common', 'protocol', 'drivers', 'contracts'],
@@ -61,6 +63,7 @@ const mayImport = {
     'decorators',
     'registry',
     'contracts',
+    'lifecycle',
   ],
   worker: [
     'common',
@@ -71,6 +74,7 @@ const mayImport = {
     'registry',
     'client',
     'contracts',
+    'lifecycle',
   ],
   scheduler: [
     'common',
@@ -80,6 +84,7 @@ const mayImport = {
     'registry',
     'client',
     'contracts',
+    'lifecycle',
   ],
   module: Object.keys(layers),
   entry: Object.keys(layers),

@@ -17,6 +17,7 @@ import {
   guardArgumentsForSend,
   parseCeleryIso,
 } from '../protocol';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { TaskRegistry } from '../registry/task.registry';
 import { ResultBackend } from '../results/result-backend';
 import { RevocationStore } from '../results/revocation-store';
@@ -48,6 +49,7 @@ export class TaskClient {
     @Inject(CONTROL_BUS) private readonly controlBus: ControlBus | null,
     @Inject(REVOCATION_STORE)
     private readonly revocations: RevocationStore | null,
+    private readonly lifecycle: TaskLifecycle,
     @Optional()
     @Inject(INLINE_RUNNER)
     private readonly eager?: InlineRunner,
@@ -92,10 +94,11 @@ export class TaskClient {
     } else {
       // rpc://: the reply queue must exist before a worker can answer.
       if (!ignoreResult && this.backend.connect) await this.backend.connect();
-      await this.transport.publish(
-        options.queue ?? defaults.queue ?? this.options.defaultQueue,
-        message,
-      );
+      const queue =
+        options.queue ?? defaults.queue ?? this.options.defaultQueue;
+      this.lifecycle.beforeSend(message, queue);
+      await this.transport.publish(queue, message);
+      this.lifecycle.sent(message, queue);
     }
     return new AsyncResult<R>(id, this.backend, ignoreResult, this.revoker);
   }

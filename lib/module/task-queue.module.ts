@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { DeadLetters } from '../client/dead-letters.service';
 import { TaskClient } from '../client/task-client.service';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { TaskExplorer } from '../registry/task.explorer';
 import { TaskHooks } from '../registry/task-hooks.service';
 import { TaskRegistry } from '../registry/task.registry';
@@ -97,6 +98,7 @@ import {
       inject: [RESOLVED_OPTIONS],
     },
     TaskRegistry,
+    TaskLifecycle,
     TaskHooks,
     TaskExplorer,
     TaskContext,
@@ -115,6 +117,7 @@ import {
   ],
   exports: [
     TaskClient,
+    TaskLifecycle,
     TaskRegistry,
     TaskWorkerService,
     TaskContext,

@@ -3,6 +3,8 @@ import { TaskRevokedError } from '../client/errors';
 import { RESOLVED_OPTIONS, RESULT_BACKEND } from '../options/tokens';
 import { ResolvedOptions } from '../options/resolve-options';
 import { TaskRequest, resultMeta, toPlainData } from '../protocol';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
+import { RunEnd } from '../lifecycle/task-observer';
 import { RegisteredTask } from '../registry/registered-task';
 import { TaskRegistry } from '../registry/task.registry';
 import { ResultBackend } from '../results/result-backend';
@@ -19,11 +21,7 @@ import { runInTaskContext } from '../context/task-context.service';
 import { armTimeLimits, timeLimitsFor } from './time-limits';
 
 /** How one run ended. */
-export type TaskOutcome =
-  | { kind: 'success'; value: unknown }
-  | { kind: 'retry'; error: unknown; eta: Date }
-  | { kind: 'failure'; error: unknown }
-  | { kind: 'revoked'; reason: string };
+export type TaskOutcome = RunEnd;
 
 /**
  * Runs one task request and says how it ended: in its task context, through Nest's
@@ -36,6 +34,7 @@ export class TaskExecutor {
     private readonly registry: TaskRegistry,
     @Inject(RESULT_BACKEND) private readonly backend: ResultBackend,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
+    private readonly lifecycle: TaskLifecycle,
   ) {}
 
   find(name: string): RegisteredTask | undefined {
@@ -63,10 +62,11 @@ export class TaskExecutor {
       storeProgress: (meta) => this.storeProgress(request, meta),
     });
     const disarm = armTimeLimits(control, timeLimitsFor(task.policy, request));
-    const invoke = () =>
+    const call = () =>
       new Promise<unknown>((resolve) =>
         resolve(task.invoke(...argumentsFor(request))),
       );
+    const invoke = () => this.lifecycle.aroundRun(request, call);
     const running = this.registry.tracksTaskContext
       ? runInTaskContext(current, invoke)
       : invoke();

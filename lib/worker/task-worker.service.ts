@@ -21,6 +21,7 @@ import { RateLimiter } from '../rate-limit/rate-limiter';
 import { RevocationStore } from '../results/revocation-store';
 import { ControlBus } from '../transports/control-bus';
 import { Transport } from '../transports/transport';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { TaskExecutor } from './task-executor.service';
 import { TaskFinisher } from './task-finisher.service';
 import { TaskWorker } from './task-worker';
@@ -41,6 +42,7 @@ export class TaskWorkerService
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
     private readonly executor: TaskExecutor,
     private readonly finisher: TaskFinisher,
+    private readonly lifecycle: TaskLifecycle,
     @Inject(CONTROL_BUS) private readonly controlBus: ControlBus | null,
     @Inject(REVOCATION_STORE)
     private readonly revocations: RevocationStore | null,
@@ -89,6 +91,7 @@ export class TaskWorkerService
         transport: this.transport,
         executor: this.executor,
         finisher: this.finisher,
+        lifecycle: this.lifecycle,
         controlBus: this.controlBus,
         revocations: this.revocations,
         revokeExpiresSeconds: this.options.revokeExpiresSeconds,

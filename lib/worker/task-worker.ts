@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { TaskRevokedError } from '../client/errors';
 import { ResolvedWorkerOptions } from '../options/resolve-options';
 import { TaskRequest } from '../protocol';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { RegisteredTask } from '../registry/registered-task';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { RevocationStore } from '../results/revocation-store';
@@ -27,6 +28,8 @@ export interface TaskWorkerDeps {
   transport: Transport;
   executor: TaskExecutor;
   finisher: TaskFinisher;
+  /** Told what happens to each task (events, metrics, tracing). */
+  lifecycle: TaskLifecycle;
   /** Revokes broadcast live; null when the broker has no control bus. */
   controlBus?: ControlBus | null;
   /** Revokes kept for workers that start later; null when nowhere. */
@@ -208,6 +211,7 @@ export class TaskWorker {
   ): Promise<void> {
     const request = await this.decode(delivery);
     if (!request) return;
+    this.deps.lifecycle.received(request, delivery.queue);
     const task = this.deps.executor.find(request.name);
     const decision = await this.preRun.decide({ delivery, request, task });
     if (decision.action === 'run')
@@ -225,6 +229,7 @@ export class TaskWorker {
       case 'revoke':
         if (decision.reason === 'expired') this.logger.warn(decision.log);
         else this.logger.log(decision.log);
+        this.deps.lifecycle.revoked(request, decision.reason);
         await this.deps.finisher.storeRevoked(request, decision.reason);
         return this.settle(() => delivery.ack());
       case 'defer':
@@ -233,6 +238,7 @@ export class TaskWorker {
         return this.hold(delivery, decision.ms);
       case 'reject':
         this.logger.error(decision.log);
+        this.deps.lifecycle.rejected(request, delivery.queue, decision.reason);
         await this.deps.finisher.store(request, decision.meta);
         return this.settle(() => delivery.deadLetter(decision.reason));
     }
@@ -259,6 +265,8 @@ export class TaskWorker {
     const control = new RunControl();
     this.active.set(request.id, control);
     let outcome;
+    this.deps.lifecycle.started(request, delivery.queue);
+    const startedAt = performance.now();
     try {
       outcome = await this.deps.executor.run(task, request, {
         queue: delivery.queue,
@@ -271,6 +279,11 @@ export class TaskWorker {
       freeSlot();
       delivery.doneRunning?.();
     }
+    this.deps.lifecycle.finished(
+      request,
+      outcome,
+      performance.now() - startedAt,
+    );
     const settlement = await this.deps.finisher.finish(outcome, {
       request,
       task,
@@ -294,6 +307,7 @@ export class TaskWorker {
   private async decode(delivery: Delivery): Promise<TaskRequest | undefined> {
     const decoded = decodeDelivery(delivery);
     if (decoded.ok) return decoded.request;
+    this.deps.lifecycle.rejected(undefined, delivery.queue, decoded.reason);
     this.logger.error(
       `Malformed message on ${delivery.queue}: ${decoded.reason}; dead-lettered`,
     );
