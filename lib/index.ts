@@ -120,3 +120,5 @@ export type { RevocationStore, RevokedTask } from './results/revocation-store';
 export type { RateLimiter } from './rate-limit/rate-limiter';
 export type { Rate } from './rate-limit/rate';
 export { MemoryBroker } from './transports/memory/memory-broker';
+export { RedisUnavailableError } from './transports/redis/errors';
+export { AmqpUnavailableError } from './drivers/amqp/errors';

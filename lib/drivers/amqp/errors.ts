@@ -1,4 +1,8 @@
-/** The broker could not be reached, or did not confirm, in the time allowed. */
+/**
+ * A send (or dead-lettering, deferring) rejected because RabbitMQ could not be reached,
+ * or did not confirm the message, within `publishTimeoutMs` (10 s by default), or its
+ * channel kept dying under it. An app can answer 503 on `instanceof AmqpUnavailableError`.
+ */
 export class AmqpUnavailableError extends Error {
   override readonly name = 'AmqpUnavailableError';
 }
