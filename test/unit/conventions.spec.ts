@@ -59,3 +59,19 @@ describe('lib/ conventions', () => {
     expect(outside).toEqual([]);
   });
 });
+
+/** docs/architecture.md: test/unit/<layer>/<file>.spec.ts tests lib/<layer>/<file>.ts. */
+describe('test/unit/ mirrors lib/', () => {
+  const UNIT = __dirname;
+  /** Specs about the repository rather than one file of lib/. */
+  const REPOSITORY_CHECKS = ['conventions.spec.ts'];
+
+  it('every unit spec is named after the lib/ file it tests', () => {
+    const libFiles = new Set(files.map(({ name }) => name));
+    const orphans = sourceFiles(UNIT)
+      .map((path) => relative(UNIT, path))
+      .filter((name) => !REPOSITORY_CHECKS.includes(name))
+      .filter((name) => !libFiles.has(name.replace(/\.spec\.ts$/, '.ts')));
+    expect(orphans).toEqual([]);
+  });
+});

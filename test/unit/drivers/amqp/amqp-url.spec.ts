@@ -1,4 +1,4 @@
-import { parseAmqpUrl } from '../../lib/drivers/amqp/amqp-url';
+import { parseAmqpUrl } from '../../../../lib/drivers/amqp/amqp-url';
 
 describe('parseAmqpUrl', () => {
   it('reads Celery-style URLs: // and an empty path are the vhost /', () => {

@@ -4,7 +4,7 @@ import {
   delayBindingPattern,
   delayLevelArguments,
   delayRoutingKey,
-} from '../../lib/transports/amqp/delay-scheme';
+} from '../../../../lib/transports/amqp/delay-scheme';
 
 /** Which levels' queues a delay waits in, by matching the key as a topic exchange would. */
 function levelsWaitedIn(delayMs: number): number[] {

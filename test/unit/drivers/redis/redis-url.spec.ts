@@ -1,6 +1,4 @@
-import { RedisTickLock } from '../../lib/locks/redis/redis-tick-lock';
-import { RedisRateLimiter } from '../../lib/rate-limit/redis/redis-rate-limiter';
-import { parseRedisUrl } from '../../lib/drivers/redis';
+import { parseRedisUrl } from '../../../../lib/drivers/redis';
 
 describe('redis URLs', () => {
   it('reads host, port, credentials, db number and TLS', () => {
@@ -39,12 +37,5 @@ describe('redis URLs', () => {
     expect(() => parseRedisUrl('redis://:hunter2@localhost/abc')).not.toThrow(
       /hunter2/,
     );
-  });
-
-  it('is read the same way by the beat tick lock and the rate limiter', () => {
-    // ioredis alone takes this URL (db NaN) and ignores ssl_cert_reqs; the broker refuses it.
-    const url = 'redis://:hunter2@localhost/abc';
-    expect(() => new RedisTickLock(url)).toThrow(/db number/);
-    expect(() => new RedisRateLimiter(url)).toThrow(/db number/);
   });
 });

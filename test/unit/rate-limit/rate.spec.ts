@@ -1,5 +1,4 @@
 import { parseRate } from '../../../lib/rate-limit/rate';
-import { MemoryRateLimiter } from '../../../lib/rate-limit/memory/memory-rate-limiter';
 
 describe('rate limits', () => {
   it('reads Celery’s rate strings and numbers per second', () => {
@@ -18,18 +17,5 @@ describe('rate limits', () => {
     for (const bad of ['10/d', 'ten/s', '10/', '-1/s', '', {}, NaN, -2]) {
       expect(() => parseRate(bad)).toThrow(/expected '10\/s', '100\/m'/);
     }
-  });
-
-  it('reserves one slot per interval, so waiting tasks keep their place', () => {
-    const limiter = new MemoryRateLimiter();
-    const rate = parseRate('10/s')!;
-    const t0 = 1_000_000;
-    expect(limiter.reserveNow('a', rate, t0)).toBe(0);
-    expect(limiter.reserveNow('a', rate, t0)).toBe(100);
-    expect(limiter.reserveNow('a', rate, t0 + 50)).toBe(150);
-    expect(limiter.reserveNow('b', rate, t0 + 50)).toBe(0);
-    // Idle time does not build a burst (capacity 1, as Celery's bucket).
-    expect(limiter.reserveNow('a', rate, t0 + 10_000)).toBe(0);
-    expect(limiter.reserveNow('a', rate, t0 + 10_000)).toBe(100);
   });
 });
