@@ -1,3 +1,4 @@
+import { ForbiddenException } from '@nestjs/common';
 import { TimeLimitExceeded, UnrecoverableError } from '../../../lib';
 import { resolveRetryPolicy } from '../../../lib/registry/retry-policy';
 import {
@@ -20,6 +21,8 @@ describe('retry policy', () => {
     expect(isAutoretried(policy, new Permanent())).toBe(false);
     expect(isAutoretried(policy, new UnrecoverableError('no'))).toBe(false);
     expect(isAutoretried(policy, new TimeLimitExceeded(1))).toBe(false);
+    // A guard's refusal: running the task again gets the same answer.
+    expect(isAutoretried(policy, new ForbiddenException())).toBe(false);
   });
 
   it('retries only autoretryFor errors (and subclasses) when given', () => {
