@@ -17,7 +17,7 @@ import {
   useSharedBroker,
 } from '../../support/amqp-broker';
 import { deleteKeys } from '../../support/redis-keys';
-import { spawnTs, waitForLine } from '../../support/spawn-ts';
+import { exited, spawnTs, waitForLine } from '../../support/spawn-ts';
 import { TestApps } from '../../support/test-apps';
 import { uniqueName, waitUntil } from '../../support/wait';
 import { REDIS_URL, uniquePrefix } from '../redis/redis-test-support';
@@ -109,7 +109,7 @@ describe('Celeriac worker on AMQP', () => {
     } finally {
       child.kill('SIGKILL');
     }
-    await new Promise((resolve) => child.once('exit', resolve));
+    await exited(child);
 
     // The second worker gets it back (and is quicker about it: no SLOW_MS here).
     const worker = await app(true);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { AsyncResult, TaskClient } from '../../../lib';
 import { RedisKeys } from '../../../lib/transports/redis';
-import { spawnTs, waitForLine } from '../../support/spawn-ts';
+import { exited, spawnTs, waitForLine } from '../../support/spawn-ts';
 import { TestApps } from '../../support/test-apps';
 import { uniqueName, waitUntil } from '../../support/wait';
 import { FaultAppModule, FaultConfig } from './fixtures/fault-app';
@@ -40,10 +40,6 @@ describe('redis workers: SIGKILL and SIGTERM with tasks running', () => {
     await waitForLine(child, /Consuming/, 30_000);
     return child;
   };
-  const exited = (child: ChildProcess) =>
-    child.exitCode !== null || child.signalCode !== null
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const count = async (what: 'starts' | 'finishes') =>
     Object.values(await admin.hgetall(`${config.prefix}fault:${what}`)).reduce(
       (sum, n) => sum + Number(n),
