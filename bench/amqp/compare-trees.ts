@@ -5,8 +5,8 @@
  * same window, so that a busy host weighs on all of them alike. Prints one JSON line
  * per run and the medians; `BENCH_AMQP_TASKS` as for the bench.
  */
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { spawnTs } from '../../test/support/spawn-ts';
 import { median } from '../stats';
 import { AMQP_BENCH_URL, defaultAmqpBenchConfig } from './config';
 import { stopWorker } from './processes';
@@ -28,23 +28,14 @@ async function run(
     await sendWindowed(tasks, 1_000, () =>
       prefill.publish(queue, noopMessage(collector.queue)),
     );
-    const child = spawn(
-      process.execPath,
-      [
-        ...['-r', path.join(checkout, 'test/support/ts-register.js')],
-        path.join(checkout, `bench/amqp/${worker}-worker.ts`),
-      ],
+    const child = spawnTs(
+      path.join(checkout, `bench/amqp/${worker}-worker.ts`),
       {
-        cwd: checkout,
-        env: {
-          ...process.env,
-          AMQP_URL: AMQP_BENCH_URL,
-          BENCH_QUEUE: queue,
-          BENCH_CONCURRENCY: String(concurrency),
-        },
-        stdio: ['ignore', 'ignore', 'inherit'],
-        detached: true,
+        AMQP_URL: AMQP_BENCH_URL,
+        BENCH_QUEUE: queue,
+        BENCH_CONCURRENCY: String(concurrency),
       },
+      { root: checkout, detached: true, stdout: 'ignore', stderr: 'inherit' },
     );
     let done: number;
     try {

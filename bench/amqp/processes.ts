@@ -1,9 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { spawnTs } from '../../test/support/spawn-ts';
 import { AMQP_BENCH_URL } from './config';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const REGISTER = path.join(ROOT, 'test', 'support', 'ts-register.js');
 /** Debian's Celery lives in the system Python, not the first python3 on PATH. */
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 
@@ -17,7 +16,6 @@ export function spawnWorker(
   concurrency: number,
 ): ChildProcess {
   const env = {
-    ...process.env,
     AMQP_URL: AMQP_BENCH_URL,
     BENCH_QUEUE: queue,
     BENCH_CONCURRENCY: String(concurrency),
@@ -25,12 +23,7 @@ export function spawnWorker(
   if (kind === 'celeriac' || kind === 'bare') {
     const script = path.join(__dirname, `${kind}-worker.ts`);
     return watch(
-      spawn(process.execPath, [...nodeArgs(), '-r', REGISTER, script], {
-        cwd: ROOT,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      }),
+      spawnTs(script, env, { nodeArgs: nodeArgs(), detached: true }),
       kind,
     );
   }
@@ -44,7 +37,7 @@ export function spawnWorker(
   return watch(
     spawn(PYTHON, args, {
       cwd: __dirname,
-      env,
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     }),

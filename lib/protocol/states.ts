@@ -1,4 +1,4 @@
-/** Celery's task states (C/states.py), plus PROGRESS for reported progress. */
+/** Celery's task states (celery/states.py), plus PROGRESS for reported progress. */
 export type TaskState =
   | 'PENDING'
   | 'RECEIVED'

@@ -1,3 +1,4 @@
+import { ForbiddenException } from '@nestjs/common';
 import { EXCEPTION_FILTERS_METADATA } from '@nestjs/common/constants';
 import { ExternalContextCreator } from '@nestjs/core';
 
@@ -33,6 +34,15 @@ export function createTaskInvoker(
     { guards: true, interceptors: true, filters },
     TASK_CONTEXT_TYPE,
   ) as (...args: unknown[]) => Promise<unknown>;
+}
+
+/**
+ * A refusal: what Nest throws when a guard returns false (`ForbiddenException`,
+ * "Forbidden resource"), or what a task throws to say it is not allowed. Final: a
+ * retry would get the same answer.
+ */
+export function isRefusal(error: unknown): boolean {
+  return error instanceof ForbiddenException;
 }
 
 function hasMetadata(key: string, target: unknown): boolean {

@@ -1,5 +1,6 @@
 /** What a failed run's policy decides: retry automatically or not, and after how long. */
 import { RetryPolicy } from '../registry/retry-policy';
+import { isRefusal } from '../registry/task-invoker';
 import { TimeLimitExceeded, UnrecoverableError } from './errors';
 
 /** True when `error` is retried without the task asking (autoretry). */
@@ -12,10 +13,15 @@ export function isAutoretried(policy: RetryPolicy, error: unknown): boolean {
   return policy.autoretry.some((type) => error instanceof type);
 }
 
-/** UnrecoverableError and a hard time limit are never retried, even when asked. */
+/**
+ * UnrecoverableError, a hard time limit and a guard's refusal are never retried, even
+ * when asked.
+ */
 export function isNeverRetried(error: unknown): boolean {
   return (
-    error instanceof UnrecoverableError || error instanceof TimeLimitExceeded
+    error instanceof UnrecoverableError ||
+    error instanceof TimeLimitExceeded ||
+    isRefusal(error)
   );
 }
 

@@ -1,21 +1,21 @@
 import { ModuleMetadata } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
-import { TaskQueueModule, TaskQueueModuleOptions } from '../../lib';
+import { TestingModule } from '@nestjs/testing';
+import { TaskQueueModuleOptions } from '../../lib';
 import { MemoryBroker } from '../../lib/transports/memory';
+import { TestApps } from './test-apps';
 import { uniqueName } from './wait';
 
-const openApps = new Set<TestingModule>();
+/** The apps memoryApp opened: jest-setup closes them after every test. */
+const openApps = new TestApps();
 
 /** Closes every app a test opened and did not close (even when it failed midway). */
-export async function closeOpenApps(): Promise<void> {
-  const apps = [...openApps];
-  openApps.clear();
-  await Promise.allSettled(apps.map((app) => app.close()));
+export function closeOpenApps(): Promise<void> {
+  return openApps.close();
 }
 
 /**
  * A Nest app on its own memory broker (so tests in one process never share queues).
- * Returns the app and its broker; the caller closes the app.
+ * Returns the app and its broker; it is closed after the test if the test does not.
  */
 export async function memoryApp(
   metadata: ModuleMetadata,
@@ -23,20 +23,9 @@ export async function memoryApp(
 ): Promise<{ app: TestingModule; broker: MemoryBroker; brokerName: string }> {
   const brokerName =
     options.broker?.replace('memory://', '') ?? uniqueName('mem');
-  const app = await Test.createTestingModule({
-    imports: [
-      TaskQueueModule.forRoot({ broker: `memory://${brokerName}`, ...options }),
-      ...(metadata.imports ?? []),
-    ],
-    providers: metadata.providers ?? [],
-    controllers: metadata.controllers ?? [],
-  }).compile();
-  openApps.add(app);
-  const close = app.close.bind(app);
-  app.close = async () => {
-    openApps.delete(app);
-    await close();
-  };
-  await app.init();
+  const app = await openApps.open(
+    { broker: `memory://${brokerName}`, ...options },
+    metadata,
+  );
   return { app, broker: MemoryBroker.named(brokerName), brokerName };
 }

@@ -1,21 +1,45 @@
+/**
+ * The one way tests and bench/ run TypeScript in a child process: `node -r
+ * test/support/ts-register.js <file>.ts`, started by `spawnTs`. (bench/redis alone
+ * transpiles ahead of time instead, so that no TypeScript compiler sits in the memory
+ * of the workers whose RSS it measures: bench/redis/compile.ts.)
+ */
 import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
-/** The one require hook for TypeScript in child processes (bench/ uses it too). */
-const REGISTER = join(__dirname, 'ts-register.js');
+
+export interface SpawnTsOptions {
+  /** Flags for node before the script (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
+  /** The checkout whose require hook and working directory are used (default: this one). */
+  root?: string;
+  /** Its own process group, so that a signal to `-pid` reaches every process it starts. */
+  detached?: boolean;
+  /** Where its stdout goes: piped to the parent (default), the parent's own, or nowhere. */
+  stdout?: 'pipe' | 'inherit' | 'ignore';
+  /** Where its stderr goes (default piped). */
+  stderr?: 'pipe' | 'inherit' | 'ignore';
+}
 
 /** Runs a TypeScript file in a child `node` process, transpiled on require. */
 export function spawnTs(
   script: string,
   env: Record<string, string> = {},
-  args: string[] = [],
+  options: SpawnTsOptions = {},
 ): ChildProcess {
-  return spawn(process.execPath, ['-r', REGISTER, script, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const root = resolve(options.root ?? ROOT);
+  const register = join(root, 'test', 'support', 'ts-register.js');
+  return spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '-r', register, resolve(script)],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', options.stdout ?? 'pipe', options.stderr ?? 'pipe'],
+      detached: options.detached ?? false,
+    },
+  );
 }
 
 /** Resolves with the first stdout line matching `pattern`; rejects if the child exits first. */
@@ -77,8 +101,17 @@ export function linesOf(child: ChildProcess): string[] {
   return lines;
 }
 
+/** Resolves once the child has exited (at once if it has). */
 export function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null)
     return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** SIGKILL, then waits until the process is gone. */
+export async function killAndWait(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = exited(child);
+  child.kill('SIGKILL');
+  await gone;
 }

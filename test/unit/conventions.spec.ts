@@ -51,11 +51,61 @@ describe('lib/ conventions', () => {
       .map(({ name }) => name);
     expect(stray).toEqual([]);
   });
+});
 
-  it('nothing points outside the repository', () => {
-    const outside = files
-      .filter(({ text }) => text.includes('../shared'))
-      .map(({ name }) => name);
-    expect(outside).toEqual([]);
+/** What the repository must not lean on: material outside it (docs/wire-format.md says it). */
+describe('the repository points nowhere outside itself', () => {
+  const ROOT = join(__dirname, '..', '..');
+  const OUTSIDE = [
+    '../shared',
+    '/work/shared',
+    'celery.md',
+    'celery-wire-samples.md',
+    'operability.md',
+    'nest-ecosystem.md',
+    'DESIGN.md',
+  ];
+  const TEXT = /\.(ts|js|md|py|json)$/;
+  const textFiles = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory())
+        return ['node_modules', 'results', 'dist'].includes(entry.name)
+          ? []
+          : textFiles(path);
+      return TEXT.test(entry.name) ? [path] : [];
+    });
+
+  it('no file names the reference notes or ../shared', () => {
+    const files = [
+      ...['lib', 'docs', 'test', 'bench', 'sample-app'].flatMap((dir) =>
+        textFiles(join(ROOT, dir)),
+      ),
+      join(ROOT, 'README.md'),
+    ].filter((path) => path !== __filename);
+    const pointing = files.flatMap((path) => {
+      const text = readFileSync(path, 'utf8');
+      return OUTSIDE.filter((name) => text.includes(name)).map(
+        (name) => `${relative(ROOT, path)}: ${name}`,
+      );
+    });
+    expect(pointing).toEqual([]);
+  });
+});
+
+/** docs/architecture.md: test/unit/<layer>/<file>.spec.ts tests lib/<layer>/<file>.ts. */
+describe('test/unit/ mirrors lib/', () => {
+  const UNIT = __dirname;
+  /** Specs about the repository rather than one file of lib/. */
+  const REPOSITORY_CHECKS = ['conventions.spec.ts', 'docs/doc-blocks.spec.ts'];
+
+  it('every unit spec is named after the lib/ file it tests', () => {
+    const libFiles = new Set(files.map(({ name }) => name));
+    const orphans = sourceFiles(UNIT)
+      .map((path) => relative(UNIT, path))
+      .filter((name) => name.endsWith('.spec.ts'))
+      .filter((name) => !REPOSITORY_CHECKS.includes(name))
+      .filter((name) => !libFiles.has(name.replace(/\.spec\.ts$/, '.ts')));
+    expect(orphans).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import {
 } from '../../protocol';
 
 /**
- * The body of an rpc:// reply as Celery 5.2 writes it (C/backends/rpc.py `_to_result`):
+ * The body of an rpc:// reply as Celery 5.2 writes it (celery/backends/rpc.py `_to_result`):
  * `{task_id, status, result, traceback, children}`, no `date_done`.
  */
 export function replyBody(meta: ResultMeta): Buffer {

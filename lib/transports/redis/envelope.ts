@@ -9,7 +9,7 @@ import {
 import { PriorityBucket, priorityBucket } from './keys';
 
 /**
- * kombu's Redis envelope (celery.md section 3): the message with a base64 body and
+ * kombu's Redis envelope (docs/wire-format.md): the message with a base64 body and
  * its AMQP-style properties, plus kombu's own `body_encoding`, `delivery_tag` and
  * `delivery_info`. Celery 5 publishes to the default exchange '' with the queue as
  * routing key; keys are written in the order kombu writes them.

@@ -1,5 +1,5 @@
 /**
- * Key names, in kombu's Redis layout (K/transport/redis.py) plus Celeriac's own keys,
+ * Key names, in kombu's Redis layout (kombu/transport/redis.py) plus Celeriac's own keys,
  * all behind an optional prefix (kombu's `global_keyprefix`). The Lua scripts in
  * ./lua build the same names for keys they only learn at run time (see helpers.ts).
  */

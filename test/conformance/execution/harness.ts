@@ -1,12 +1,11 @@
 import { ModuleMetadata, Provider } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
+import { TestingModule } from '@nestjs/testing';
 import {
   TaskClient,
-  TaskQueueModule,
   TaskQueueModuleOptions,
   WorkerOptions,
 } from '../../../lib';
-import { ConnectionsLifecycle } from '../../../lib/module/connections-lifecycle.service';
+import { TestApps } from '../../support/test-apps';
 import { uniqueName } from '../../support/wait';
 
 /**
@@ -77,7 +76,7 @@ export interface AppOptions extends Omit<TaskQueueModuleOptions, 'worker'> {
 export class ExecutionFixture {
   readonly queue = uniqueName('exec');
   private readonly queues = [this.queue];
-  private readonly apps: TestingModule[] = [];
+  private readonly apps = new TestApps();
   private readonly connection: TaskQueueModuleOptions;
 
   constructor(private readonly harness: ExecutionHarness) {
@@ -92,41 +91,25 @@ export class ExecutionFixture {
   }
 
   /** A Nest app with these providers on the test's broker, consuming the test's queue. */
-  async app(
-    providers: Provider[],
-    options: AppOptions = {},
-  ): Promise<TestingModule> {
+  app(providers: Provider[], options: AppOptions = {}): Promise<TestingModule> {
     const { worker, imports, ...rest } = options;
-    const app = await Test.createTestingModule({
-      imports: [
-        TaskQueueModule.forRoot({
-          ...this.connection,
-          defaultQueue: this.queue,
-          worker:
-            worker === false
-              ? false
-              : {
-                  queues: [this.queue],
-                  concurrency: 4,
-                  shutdownTimeout: 0.3,
-                  ...worker,
-                },
-          ...rest,
-        }),
-        ...(imports ?? []),
-      ],
-      providers,
-    }).compile();
-    try {
-      await app.init();
-    } catch (error) {
-      // Nest's close() rethrows a failed init and runs no shutdown hook: close the
-      // broker and backend connections here, or they keep the test process alive.
-      await app.get(ConnectionsLifecycle).onApplicationShutdown();
-      throw error;
-    }
-    this.apps.push(app);
-    return app;
+    return this.apps.open(
+      {
+        ...this.connection,
+        defaultQueue: this.queue,
+        worker:
+          worker === false
+            ? false
+            : {
+                queues: [this.queue],
+                concurrency: 4,
+                shutdownTimeout: 0.3,
+                ...worker,
+              },
+        ...rest,
+      },
+      { providers, imports },
+    );
   }
 
   /** The client of an app. */
@@ -135,7 +118,7 @@ export class ExecutionFixture {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.apps.splice(0).map((app) => app.close()));
+    await this.apps.close();
     await this.harness.cleanup(this.queues);
   }
 }

@@ -1,15 +1,17 @@
 import {
   ArgumentsHost,
   CallHandler,
+  CanActivate,
   Catch,
   ExceptionFilter,
   ExecutionContext,
   Injectable,
   NestInterceptor,
   UseFilters,
+  UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { Observable, map } from 'rxjs';
 import {
   OnTaskFailure,
@@ -18,6 +20,7 @@ import {
   TASK_CONTEXT_TYPE,
   Task,
   TaskContext,
+  TaskFailedError,
   TaskFailureEvent,
   TaskRetryEvent,
   TaskSuccessEvent,
@@ -98,6 +101,49 @@ class EnhancedTasks {
   charge(): never {
     this.charges++;
     throw new PaymentGatewayDown('503');
+  }
+}
+
+/** Lets a tenant's tasks run unless the tenant is suspended; counts what it was asked. */
+@Injectable()
+class TenantGuard implements CanActivate {
+  asked: Array<{ type: string; args: unknown[]; taskId: string | undefined }> =
+    [];
+
+  constructor(private readonly taskContext: TaskContext) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const args = context.getArgs();
+    this.asked.push({
+      type: context.getType(),
+      args,
+      taskId: this.taskContext.active?.id,
+    });
+    return args[0] !== 'suspended';
+  }
+}
+
+@Injectable()
+class InvoiceTasks {
+  invoiced: string[] = [];
+
+  /** Retried on any error: a refusal must still not be retried. */
+  @Task({ name: 'nest.invoice', maxRetries: 3, retryDelay: '10ms' })
+  @UseGuards(TenantGuard)
+  invoice(tenant: string): string {
+    this.invoiced.push(tenant);
+    return `invoiced ${tenant}`;
+  }
+}
+
+/** A global guard (APP_GUARD) written for HTTP: it lets through what is not HTTP. */
+@Injectable()
+class HttpOnlyGuard implements CanActivate {
+  types: string[] = [];
+
+  canActivate(context: ExecutionContext): boolean {
+    this.types.push(context.getType());
+    return context.getType() !== 'http';
   }
 }
 
@@ -199,6 +245,57 @@ export function describeNestIdioms(harness: ExecutionHarness): void {
         excMessage: 'gateway: 503',
       });
       expect(app.get(EnhancedTasks).charges).toBe(1);
+    });
+
+    it('applies guards on the task: a refused task is FAILURE ForbiddenException, not run and not retried', async () => {
+      const app = await fixture().app([TenantGuard, InvoiceTasks, TaskAudit]);
+      const client = fixture().client(app);
+      const allowed = await client.send('nest.invoice', ['acme']);
+      expect(await allowed.get({ timeout: 10 })).toBe('invoiced acme');
+
+      const refused = await client.send('nest.invoice', ['suspended']);
+      const error = (await refused
+        .get({ timeout: 10 })
+        .catch((e: unknown) => e)) as TaskFailedError;
+      expect(error).toBeInstanceOf(TaskFailedError);
+      // What Nest throws when a guard says no, as an HTTP client would get it (403).
+      expect(error).toMatchObject({
+        excType: 'ForbiddenException',
+        excMessage: 'Forbidden resource',
+      });
+      expect(await refused.state()).toBe('FAILURE');
+      expect(app.get(InvoiceTasks).invoiced).toEqual(['acme']);
+      // Asked once per task: the refusal is final, whatever the retry policy says.
+      const guard = app.get(TenantGuard);
+      expect(guard.asked).toEqual([
+        { type: TASK_CONTEXT_TYPE, args: ['acme'], taskId: allowed.id },
+        { type: TASK_CONTEXT_TYPE, args: ['suspended'], taskId: refused.id },
+      ]);
+      // The failure hooks hear of it, with no retry before.
+      const audit = app.get(TaskAudit);
+      await waitUntil(
+        () => audit.events.length === 2,
+        10_000,
+        'the failure hook',
+      );
+      expect(audit.events).toEqual([
+        'success nest.invoice ["acme"] -> "invoiced acme"',
+        'failure nest.invoice 0 Forbidden resource',
+      ]);
+    });
+
+    it('applies global guards (APP_GUARD) to tasks too', async () => {
+      const app = await fixture().app([
+        ...providers,
+        HttpOnlyGuard,
+        { provide: APP_GUARD, useExisting: HttpOnlyGuard },
+      ]);
+      const sum = await fixture()
+        .client(app)
+        .task(EnhancedTasks, 'add')
+        .delay(2, 2);
+      expect(await sum.get({ timeout: 10 })).toBe(4);
+      expect(app.get(HttpOnlyGuard).types).toEqual([TASK_CONTEXT_TYPE]);
     });
 
     it('calls @OnTaskSuccess, @OnTaskRetry and @OnTaskFailure methods', async () => {

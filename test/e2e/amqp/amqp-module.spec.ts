@@ -1,23 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
+import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
-import {
-  Task,
-  TaskClient,
-  TaskQueueModule,
-  TaskQueueModuleOptions,
-} from '../../../lib';
+import { Task, TaskClient, TaskQueueModule } from '../../../lib';
 import {
   REDIS_URL,
   deletePrefix,
   uniquePrefix,
 } from '../redis/redis-test-support';
 import {
-  AMQP_URL,
   deleteDelayLevels,
   deleteQueues,
   useSharedBroker,
 } from '../../support/amqp-broker';
+import { TestApps, onRabbitMq } from '../../support/test-apps';
 import { uniqueName } from '../../support/wait';
 
 useSharedBroker();
@@ -44,32 +39,13 @@ describe.each([
   const delayPrefix = uniqueName('amqp-module-delay');
   // The Redis results of this suite, deleted after it.
   const resultPrefix = uniquePrefix('amqp-module-results');
-  const apps: TestingModule[] = [];
-
-  const app = async (
-    options: TaskQueueModuleOptions,
-    providers: unknown[] = [],
-  ) => {
-    const module = await Test.createTestingModule({
-      imports: [
-        TaskQueueModule.forRoot({
-          broker: AMQP_URL,
-          backend,
-          defaultQueue: queue,
-          brokerOptions: { delayPrefix },
-          backendOptions: { keyPrefix: resultPrefix },
-          ...options,
-        }),
-      ],
-      providers: providers as never[],
-    }).compile();
-    apps.push(module);
-    await module.init();
-    return module;
-  };
+  const apps = new TestApps({
+    ...onRabbitMq(delayPrefix, queue, backend),
+    backendOptions: { keyPrefix: resultPrefix },
+  });
 
   afterAll(async () => {
-    await Promise.all(apps.map((module) => module.close()));
+    await apps.close();
     await deleteQueues([queue, `${queue}.dead`]);
     await deleteDelayLevels(delayPrefix);
     if (backend) {
@@ -80,8 +56,11 @@ describe.each([
   });
 
   it('sends from a web app and runs on a worker app; get() returns values and errors', async () => {
-    const web = await app({});
-    await app({ worker: { queues: [queue], concurrency: 4 } }, [AmqpTasks]);
+    const web = await apps.open();
+    await apps.open(
+      { worker: { queues: [queue], concurrency: 4 } },
+      { providers: [AmqpTasks] },
+    );
     const client = web.get(TaskClient);
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, n) =>

@@ -5,6 +5,15 @@ import { exited, linesOf, spawnTs } from '../../support/spawn-ts';
 import { amqpFixtures, task } from '../../support/amqp-fixtures';
 import { waitUntil } from '../../support/wait';
 
+/** A consumer process that never settles what it takes. */
+const HOLD_DELIVERIES = join(
+  __dirname,
+  '..',
+  '..',
+  'support',
+  'hold-deliveries.child.ts',
+);
+
 useSharedBroker();
 
 describe('AMQP consumer killed with SIGKILL', () => {
@@ -16,15 +25,15 @@ describe('AMQP consumer killed with SIGKILL', () => {
     const sent = Array.from({ length: 5 }, (_, i) => task('tests.n', [i]));
     await Promise.all(sent.map((message) => transport.publish(queue, message)));
 
-    const child = spawnTs(
-      join(__dirname, '..', '..', 'support', 'amqp-child-consumer.ts'),
-      {},
-      [AMQP_URL, queue, '10'],
-    );
+    const child = spawnTs(HOLD_DELIVERIES, {
+      BROKER_URL: AMQP_URL,
+      QUEUE: queue,
+      PREFETCH: '10',
+    });
     try {
       const lines = linesOf(child);
       await waitUntil(
-        () => lines.filter((line) => line.startsWith('got ')).length === 5,
+        () => lines.filter((line) => line.startsWith('held ')).length === 5,
         20_000,
         'the child taking all five',
       );

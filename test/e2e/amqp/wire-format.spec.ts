@@ -7,7 +7,7 @@ import { waitUntil } from '../../support/wait';
 
 useSharedBroker();
 
-/** celery-wire-samples.md, "AMQP task message (basic_get on queue `celery`)". */
+/** A Celery 5.2.6 task message as `basic_get` read it from queue `celery` (docs/wire-format.md). */
 const ID = '7aa400b8-5c3b-4d1e-9f0a-2a1b3c4d5e6f';
 const REPLY_TO = '4d5441d0-9f2f-3a07-a2f5-2499ca0dd852';
 const CAPTURED_HEADERS = {

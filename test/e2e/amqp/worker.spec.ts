@@ -1,8 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { TaskClient, TaskFailedError } from '../../../lib';
 import { AmqpTransport } from '../../../lib/transports/amqp';
 import { TRANSPORT } from '../../../lib/options/tokens';
@@ -19,7 +17,8 @@ import {
   useSharedBroker,
 } from '../../support/amqp-broker';
 import { deleteKeys } from '../../support/redis-keys';
-import { spawnTs, waitForLine } from '../../support/spawn-ts';
+import { exited, spawnTs, waitForLine } from '../../support/spawn-ts';
+import { TestApps } from '../../support/test-apps';
 import { uniqueName, waitUntil } from '../../support/wait';
 import { REDIS_URL, uniquePrefix } from '../redis/redis-test-support';
 import { WorkerTasks, workerModule } from './fixtures/worker-app';
@@ -32,24 +31,24 @@ const delayPrefix = uniqueName('amqp-worker-delay');
 
 describe('Celeriac worker on AMQP', () => {
   let queue: string;
-  const apps: INestApplicationContext[] = [];
+  const apps = new TestApps();
 
-  const app = async (worker: boolean) => {
-    const context = await NestFactory.createApplicationContext(
-      workerModule({
-        amqpUrl: AMQP_URL,
-        redisUrl: REDIS_URL,
-        keyPrefix,
-        delayPrefix,
-        queue,
-        worker,
-      }),
+  const app = (worker: boolean) =>
+    apps.openModule(
+      {
+        imports: [
+          workerModule({
+            amqpUrl: AMQP_URL,
+            redisUrl: REDIS_URL,
+            keyPrefix,
+            delayPrefix,
+            queue,
+            worker,
+          }),
+        ],
+      },
       { logger: ['error'] },
     );
-    apps.push(context);
-    await context.init();
-    return context;
-  };
 
   /** Ready and unacknowledged messages of the queue, once the apps are closed. */
   const leftInQueue = async () => {
@@ -86,7 +85,7 @@ describe('Celeriac worker on AMQP', () => {
     queue = uniqueName('amqp-worker');
   });
   afterEach(async () => {
-    await Promise.allSettled(apps.splice(0).map((a) => a.close()));
+    await apps.close();
     await deleteQueues([queue]);
   });
   afterAll(async () => {
@@ -110,7 +109,7 @@ describe('Celeriac worker on AMQP', () => {
     } finally {
       child.kill('SIGKILL');
     }
-    await new Promise((resolve) => child.once('exit', resolve));
+    await exited(child);
 
     // The second worker gets it back (and is quicker about it: no SLOW_MS here).
     const worker = await app(true);
@@ -127,7 +126,7 @@ describe('Celeriac worker on AMQP', () => {
       .catch((e: unknown) => e)) as TaskFailedError;
     expect(error).toBeInstanceOf(TaskFailedError);
     expect(error.message).toContain('no such thing');
-    await Promise.allSettled(apps.splice(0).map((a) => a.close()));
+    await apps.close();
     expect(await leftInQueue()).toBe(0);
   });
 
@@ -153,7 +152,7 @@ describe('Celeriac worker on AMQP', () => {
     const garbage = letters.find((l) => l.content.toString() === '{not json');
     expect(unknownLetter?.reason).toMatch(/worker\.nobody/);
     expect(garbage?.reason).toMatch(/decode|JSON|body/i);
-    await Promise.allSettled(apps.splice(0).map((a) => a.close()));
+    await apps.close();
     expect(await leftInQueue()).toBe(0);
   });
 

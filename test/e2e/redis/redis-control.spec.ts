@@ -1,13 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
-import {
-  Task,
-  TaskClient,
-  TaskContext,
-  TaskQueueModule,
-  TaskRevokedError,
-} from '../../../lib';
+import { Task, TaskClient, TaskContext, TaskRevokedError } from '../../../lib';
 import {
   ControlMessage,
   readRevoke,
@@ -18,6 +11,7 @@ import {
   RedisTransportOptions,
 } from '../../../lib/transports/redis';
 import { parseRedisUrl } from '../../../lib/drivers/redis';
+import { TestApps, onRedis } from '../../support/test-apps';
 import { sleep, uniqueName, waitUntil } from '../../support/wait';
 import {
   CAPTURED_PIDBOX_PING,
@@ -326,26 +320,23 @@ describe('a revoke sent by Python Celery (app.control.revoke)', () => {
   const redis = new Redis(REDIS_URL);
   const prefix = uniquePrefix('py-revoke');
   const queue = uniqueName('py-revoke-q');
+  const apps = new TestApps();
 
   afterAll(async () => {
+    await apps.close();
     await deletePrefix(redis, prefix);
     await redis.quit();
   });
 
   it('reaches a Celeriac worker on Redis: the task is stored REVOKED and never runs', async () => {
-    const app = await Test.createTestingModule({
-      imports: [
-        TaskQueueModule.forRoot({
-          broker: REDIS_URL,
-          brokerOptions: { keyPrefix: prefix },
-          backendOptions: { keyPrefix: prefix },
-          defaultQueue: queue,
-          worker: { queues: [queue], shutdownTimeout: 0.3 },
-        }),
-      ],
-      providers: [ControlTasks],
-    }).compile();
-    await app.init();
+    const app = await apps.open(
+      {
+        ...onRedis(prefix, queue),
+        backend: REDIS_URL,
+        worker: { queues: [queue], shutdownTimeout: 0.3 },
+      },
+      { providers: [ControlTasks] },
+    );
     try {
       const later = await app
         .get(TaskClient)

@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
 import Redis from 'ioredis';
-import {
-  Task,
-  TaskClient,
-  TaskQueueModule,
-  TaskQueueModuleOptions,
-} from '../../../lib';
+import { Task, TaskClient } from '../../../lib';
+import { TestApps, onRedis } from '../../support/test-apps';
 import { uniqueName, waitUntil } from '../../support/wait';
 import { REDIS_URL, deletePrefix, uniquePrefix } from './redis-test-support';
 
@@ -27,33 +22,11 @@ class RedisTasks {
 describe('TaskQueueModule on redis://', () => {
   const prefix = uniquePrefix('module');
   const queue = uniqueName('module-q');
-  const apps: TestingModule[] = [];
+  const apps = new TestApps(onRedis(prefix, queue));
   const redis = new Redis(REDIS_URL);
 
-  const app = async (
-    options: TaskQueueModuleOptions,
-    providers: unknown[] = [],
-  ) => {
-    const module = await Test.createTestingModule({
-      imports: [
-        TaskQueueModule.forRoot({
-          broker: REDIS_URL,
-          backend: `${REDIS_URL}/1`,
-          defaultQueue: queue,
-          brokerOptions: { keyPrefix: prefix },
-          backendOptions: { keyPrefix: prefix },
-          ...options,
-        }),
-      ],
-      providers: providers as never[],
-    }).compile();
-    apps.push(module);
-    await module.init();
-    return module;
-  };
-
   afterAll(async () => {
-    await Promise.all(apps.map((module) => module.close()));
+    await apps.close();
     await deletePrefix(redis, prefix);
     const results = new Redis(`${REDIS_URL}/1`);
     await deletePrefix(results, prefix);
@@ -61,8 +34,11 @@ describe('TaskQueueModule on redis://', () => {
   });
 
   it('sends from a web app and runs on a worker app, results through the Redis backend', async () => {
-    const web = await app({});
-    await app({ worker: { queues: [queue], concurrency: 4 } }, [RedisTasks]);
+    const web = await apps.open();
+    await apps.open(
+      { worker: { queues: [queue], concurrency: 4 } },
+      { providers: [RedisTasks] },
+    );
     const client = web.get(TaskClient);
     const sum = await client.send<number>('redis.add', [2, 3]);
     expect(await sum.get({ timeout: 10 })).toBe(5);

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { buildTaskMessage } from '../../../lib/protocol';
 import { RedisResultBackend } from '../../../lib/results/redis/redis-result-backend';
 import {
   RedisTransport,
   RedisUnavailableError,
 } from '../../../lib/transports/redis';
 import { Delivery } from '../../../lib/transports/transport';
+import { taskMessage } from '../../support/task-messages';
 import { sleep, waitUntil } from '../../support/wait';
 import { PrivateRedisServer } from './private-redis-server';
 import { quietLogger } from './redis-test-support';
@@ -44,13 +43,7 @@ describe('redis transport: Redis restarted under load', () => {
 
     let producing = true;
     const publishOne = async (queue: string) => {
-      const message = buildTaskMessage({
-        name: 'tests.load',
-        id: randomUUID(),
-        args: [],
-        kwargs: {},
-        origin: 't',
-      });
+      const message = taskMessage('tests.load');
       try {
         await producer.publish(queue, message);
         published.add(message.headers.id);
@@ -104,30 +97,12 @@ describe('redis transport: Redis restarted under load', () => {
       publishWaitMs: 300,
       logger: quietLogger(),
     });
-    await transport.publish(
-      'q',
-      buildTaskMessage({
-        name: 't',
-        id: randomUUID(),
-        args: [],
-        kwargs: {},
-        origin: 't',
-      }),
-    );
+    await transport.publish('q', taskMessage('t'));
     await server.kill();
     try {
-      await expect(
-        transport.publish(
-          'q',
-          buildTaskMessage({
-            name: 't',
-            id: randomUUID(),
-            args: [],
-            kwargs: {},
-            origin: 't',
-          }),
-        ),
-      ).rejects.toThrow(/publish to "q".*(not stored|may or may not)/);
+      await expect(transport.publish('q', taskMessage('t'))).rejects.toThrow(
+        /publish to "q".*(not stored|may or may not)/,
+      );
     } finally {
       await server.restart();
       await transport.close();
@@ -140,16 +115,7 @@ describe('redis transport: Redis restarted under load', () => {
       logger: quietLogger(),
     });
     const backend = RedisResultBackend.fromUrl(server.url);
-    await transport.publish(
-      'q',
-      buildTaskMessage({
-        name: 't',
-        id: randomUUID(),
-        args: [],
-        kwargs: {},
-        origin: 't',
-      }),
-    );
+    await transport.publish('q', taskMessage('t'));
     const got: Delivery[] = [];
     await transport.consume(['q'], (delivery) => got.push(delivery), {
       prefetch: 5,

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { buildTaskMessage } from '../../../lib/protocol';
 import { RedisKeys, RedisTransport } from '../../../lib/transports/redis';
 import { Delivery } from '../../../lib/transports/transport';
-import { spawnTs, waitForLine } from '../../support/spawn-ts';
+import { exited, spawnTs, waitForLine } from '../../support/spawn-ts';
+import { taskMessage } from '../../support/task-messages';
 import { waitUntil } from '../../support/wait';
 import {
   REDIS_URL,
@@ -12,6 +11,15 @@ import {
   quietLogger,
   uniquePrefix,
 } from './redis-test-support';
+
+/** A consumer process that never settles what it takes. */
+const HOLD_DELIVERIES = join(
+  __dirname,
+  '..',
+  '..',
+  'support',
+  'hold-deliveries.child.ts',
+);
 
 describe('redis transport: a consumer killed with SIGKILL', () => {
   const admin = new Redis(REDIS_URL);
@@ -32,29 +40,23 @@ describe('redis transport: a consumer killed with SIGKILL', () => {
     });
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const message = buildTaskMessage({
-        name: 'tests.orphan',
-        id: randomUUID(),
-        args: [i],
-        kwargs: {},
-        origin: 't',
-      });
+      const message = taskMessage('tests.orphan', [i]);
       ids.push(message.headers.id);
       await transport.publish('work', message);
     }
-    const child = spawnTs(join(__dirname, 'fixtures', 'hold-deliveries.ts'), {
-      REDIS_URL,
+    const child = spawnTs(HOLD_DELIVERIES, {
+      BROKER_URL: REDIS_URL,
       KEY_PREFIX: prefix,
       QUEUE: 'work',
       LEASE_MS: String(leaseMs),
     });
     try {
-      await waitForLine(child, /^held 5$/, 15_000);
+      await waitForLine(child, /^held 5 /, 15_000);
       expect(await admin.hlen(keys.unacked)).toBe(5);
     } finally {
       child.kill('SIGKILL');
     }
-    await new Promise((resolve) => child.once('exit', resolve));
+    await exited(child);
     const killedAt = Date.now();
 
     const got: Delivery[] = [];

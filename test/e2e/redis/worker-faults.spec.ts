@@ -1,10 +1,10 @@
 import { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { Test, TestingModule } from '@nestjs/testing';
 import Redis from 'ioredis';
 import { AsyncResult, TaskClient } from '../../../lib';
 import { RedisKeys } from '../../../lib/transports/redis';
-import { spawnTs, waitForLine } from '../../support/spawn-ts';
+import { exited, spawnTs, waitForLine } from '../../support/spawn-ts';
+import { TestApps } from '../../support/test-apps';
 import { uniqueName, waitUntil } from '../../support/wait';
 import { FaultAppModule, FaultConfig } from './fixtures/fault-app';
 import { REDIS_URL, deletePrefix, uniquePrefix } from './redis-test-support';
@@ -17,24 +17,20 @@ type Slow = { id: string; pid: number };
  */
 describe('redis workers: SIGKILL and SIGTERM with tasks running', () => {
   const admin = new Redis(REDIS_URL);
-  const apps: TestingModule[] = [];
+  const apps = new TestApps();
   const children: ChildProcess[] = [];
   let config: FaultConfig;
   let keys: RedisKeys;
 
-  const app = async (overrides: Partial<FaultConfig>, worker = false) => {
-    const module = await Test.createTestingModule({
+  const app = (overrides: Partial<FaultConfig>, worker = false) =>
+    apps.openModule({
       imports: [
         FaultAppModule.register(
           { ...config, ...overrides },
           worker ? { queues: [config.queue], concurrency: 4 } : false,
         ),
       ],
-    }).compile();
-    apps.push(module);
-    await module.init();
-    return module;
-  };
+    });
   const workerProcess = async (taskMs: number, worker: object) => {
     const child = spawnTs(join(__dirname, 'fixtures', 'fault-worker.ts'), {
       FAULT_CONFIG: JSON.stringify({ ...config, taskMs }),
@@ -44,10 +40,6 @@ describe('redis workers: SIGKILL and SIGTERM with tasks running', () => {
     await waitForLine(child, /Consuming/, 30_000);
     return child;
   };
-  const exited = (child: ChildProcess) =>
-    child.exitCode !== null || child.signalCode !== null
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const count = async (what: 'starts' | 'finishes') =>
     Object.values(await admin.hgetall(`${config.prefix}fault:${what}`)).reduce(
       (sum, n) => sum + Number(n),
@@ -77,7 +69,7 @@ describe('redis workers: SIGKILL and SIGTERM with tasks running', () => {
         child.kill('SIGKILL');
       await exited(child);
     }
-    await Promise.all(apps.splice(0).map((module) => module.close()));
+    await apps.close();
     await deletePrefix(admin, config.prefix);
   });
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Test, TestingModule } from '@nestjs/testing';
 import Redis from 'ioredis';
 import { TaskClient } from '../../../lib';
 import { toCeleryIso } from '../../../lib/protocol';
 import { RedisKeys } from '../../../lib/transports/redis';
+import { TestApps } from '../../support/test-apps';
 import { uniqueName, waitUntil } from '../../support/wait';
 import { CAPTURED_SEND_TASK } from './celery-captures';
 import { FaultAppModule, FaultConfig } from './fixtures/fault-app';
@@ -12,23 +12,19 @@ import { REDIS_URL, deletePrefix, uniquePrefix } from './redis-test-support';
 /** Worker-level lease and eta behaviour on real Redis, with a short lease. */
 describe('redis workers: leases and Python eta messages', () => {
   const admin = new Redis(REDIS_URL);
-  const apps: TestingModule[] = [];
+  const apps = new TestApps();
   let config: FaultConfig;
   let keys: RedisKeys;
 
-  const app = async (overrides: Partial<FaultConfig>, worker: boolean) => {
-    const module = await Test.createTestingModule({
+  const app = (overrides: Partial<FaultConfig>, worker: boolean) =>
+    apps.openModule({
       imports: [
         FaultAppModule.register(
           { ...config, ...overrides },
           worker ? { queues: [config.queue], concurrency: 2 } : false,
         ),
       ],
-    }).compile();
-    apps.push(module);
-    await module.init();
-    return module;
-  };
+    });
 
   beforeEach(() => {
     config = {
@@ -42,7 +38,7 @@ describe('redis workers: leases and Python eta messages', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(apps.splice(0).map((module) => module.close()));
+    await apps.close();
     await deletePrefix(admin, config.prefix);
   });
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
 import Redis from 'ioredis';
-import { Task, TaskClient, TaskQueueModule } from '../../../lib';
+import { Task, TaskClient } from '../../../lib';
 import { RedisKeys } from '../../../lib/transports/redis';
 import { holdResultStores } from '../../support/held-stores';
+import { TestApps, onRedis } from '../../support/test-apps';
 import { sleep, uniqueName, waitUntil } from '../../support/wait';
 import { REDIS_URL, deletePrefix, uniquePrefix } from './redis-test-support';
 
@@ -25,32 +25,30 @@ class QuickTasks {
 describe('redis worker: prefetch places of tasks that have run', () => {
   const keyPrefix = uniquePrefix('prefetch');
   const admin = new Redis(REDIS_URL);
-  let app: TestingModule | undefined;
+  const apps = new TestApps(() => ({
+    ...onRedis(keyPrefix),
+    backend: REDIS_URL,
+  }));
 
   afterEach(async () => {
-    await app?.close();
-    app = undefined;
+    await apps.close();
     await deletePrefix(admin, keyPrefix);
   });
   afterAll(() => admin.quit());
 
   it('fetches the next task while the result of the last one waits to be stored, one settling at most', async () => {
     const queue = uniqueName('prefetch');
-    app = await Test.createTestingModule({
-      imports: [
-        TaskQueueModule.forRoot({
-          broker: REDIS_URL,
-          backend: REDIS_URL,
-          brokerOptions: { keyPrefix },
-          backendOptions: { keyPrefix },
-          defaultQueue: queue,
-          worker: { concurrency: 1, prefetchMultiplier: 1 },
-        }),
-      ],
-      providers: [QuickTasks],
-    }).compile();
-    const letStoresGo = holdResultStores(app);
-    await app.init();
+    let letStoresGo = () => {};
+    const app = await apps.open(
+      {
+        defaultQueue: queue,
+        worker: { concurrency: 1, prefetchMultiplier: 1 },
+      },
+      {
+        providers: [QuickTasks],
+        beforeInit: (module) => (letStoresGo = holdResultStores(module)),
+      },
+    );
     const tasks = app.get(QuickTasks);
     const client = app.get(TaskClient);
     const sent = await Promise.all(

@@ -1,8 +1,8 @@
-import { Test, TestingModule } from '@nestjs/testing';
 import { AsyncResult, TaskClient } from '../../../lib';
 import { RedisUnavailableError } from '../../../lib/transports/redis';
 import { sleep, uniqueName, waitUntil } from '../../support/wait';
 import { FaultAppModule, FaultConfig } from './fixtures/fault-app';
+import { TestApps } from '../../support/test-apps';
 import { PrivateRedisServer } from './private-redis-server';
 
 /**
@@ -11,28 +11,24 @@ import { PrivateRedisServer } from './private-redis-server';
  */
 describe('redis workers: Redis restarted under load', () => {
   let server: PrivateRedisServer;
-  const apps: TestingModule[] = [];
+  const apps = new TestApps();
 
-  const app = async (config: FaultConfig, worker: boolean) => {
-    const module = await Test.createTestingModule({
+  const app = (config: FaultConfig, worker: boolean) =>
+    apps.openModule({
       imports: [
         FaultAppModule.register(
           config,
           worker ? { queues: [config.queue], concurrency: 10 } : false,
         ),
       ],
-    }).compile();
-    apps.push(module);
-    await module.init();
-    return module;
-  };
+    });
 
   beforeAll(async () => {
     server = await PrivateRedisServer.start();
   });
 
   afterAll(async () => {
-    await Promise.all(apps.splice(0).map((module) => module.close()));
+    await apps.close();
     await server?.stop();
   });
 

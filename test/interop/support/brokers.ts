@@ -5,6 +5,7 @@ import {
   AMQP_URL,
   deleteDelayLevels,
   deleteQueues,
+  publishRaw,
   recordingLogger,
   useSharedBroker,
 } from '../../support/amqp-broker';
@@ -20,6 +21,7 @@ import {
 import { closeNestApps } from './nest-app';
 import { NestWorkerEnv, stopNestWorkers } from './nest-worker';
 import { CeleryConfig, stopPythonProcesses } from './python';
+import { Envelope } from './wire';
 
 /** A broker, and the result backend both sides use with it. */
 export interface InteropSetup {
@@ -96,6 +98,11 @@ export interface InteropBroker {
   workerEnv(): BrokerWorkerEnv;
   /** Messages waiting for their eta in Celeriac's delay store (Redis) or levels (RabbitMQ). */
   deferred(queue: string): Promise<number>;
+  /**
+   * Puts a message on `queue` as a Celery producer would, from its kombu Redis
+   * envelope: the envelope itself on Redis, its body, headers and properties on RabbitMQ.
+   */
+  publishRaw(queue: string, envelope: Envelope): Promise<void>;
   /** Stops every process and app the file started, then deletes what it made. */
   cleanup(): Promise<void>;
 }
@@ -151,6 +158,9 @@ function redisBroker(setup: InteropSetup, label: string): InteropBroker {
       KEY_PREFIX: prefix,
     }),
     deferred: (queue) => redis.zcard(keys.delayed(queue)),
+    async publishRaw(queue, envelope) {
+      await redis.lpush(keys.list(queue), JSON.stringify(envelope));
+    },
     async cleanup() {
       await stopEverything();
       await deletePrefix(redis, prefix);
@@ -210,6 +220,25 @@ function amqpBroker(setup: InteropSetup, label: string): InteropBroker {
       KEY_PREFIX: prefix,
     }),
     deferred: () => messagesInDelayLevels(delayPrefix),
+    publishRaw: (queue, envelope) => {
+      const { properties } = envelope;
+      return publishRaw(
+        queue,
+        Buffer.from(
+          envelope.body,
+          properties.body_encoding === 'base64' ? 'base64' : 'utf8',
+        ),
+        {
+          contentType: envelope['content-type'],
+          contentEncoding: envelope['content-encoding'],
+          headers: envelope.headers,
+          correlationId: properties.correlation_id as string | undefined,
+          replyTo: properties.reply_to as string | undefined,
+          deliveryMode: properties.delivery_mode as number | undefined,
+          priority: properties.priority as number | undefined,
+        },
+      );
+    },
     async cleanup() {
       await stopEverything();
       await deleteQueues(queues.splice(0));

@@ -1,33 +1,25 @@
 import { LoggerService, Provider } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
-import { TaskQueueModule, TaskQueueModuleOptions } from '../../../lib';
+import { TestingModule } from '@nestjs/testing';
+import { TaskQueueModuleOptions } from '../../../lib';
+import { TestApps } from '../../support/test-apps';
 
 /** Nest apps a test file opened; `closeNestApps()` (afterAll) closes them. */
-const open = new Set<TestingModule>();
+const open = new TestApps();
 
 /**
  * A Nest app with TaskQueueModule (and `providers`), initialised: it consumes if
  * `worker` says so. `logger` receives what Nest's loggers write.
  */
-export async function nestApp(
+export function nestApp(
   options: TaskQueueModuleOptions,
   providers: Provider[] = [],
   logger?: LoggerService,
 ): Promise<TestingModule> {
-  const app = await Test.createTestingModule({
-    imports: [TaskQueueModule.forRoot(options)],
-    providers,
-  }).compile();
-  open.add(app);
-  if (logger) app.useLogger(logger);
-  await app.init();
-  return app;
+  return open.open(options, { providers, logger });
 }
 
-export async function closeNestApps(): Promise<void> {
-  const apps = [...open];
-  open.clear();
-  await Promise.allSettled(apps.map((app) => app.close()));
+export function closeNestApps(): Promise<void> {
+  return open.close();
 }
 
 /** A Nest logger that keeps what it is told (`warn` and `error` lines), and prints nothing. */

@@ -1,6 +1,6 @@
 import { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { spawnTs, waitForLine } from '../../support/spawn-ts';
+import { killAndWait, spawnTs, waitForLine } from '../../support/spawn-ts';
 
 const running = new Set<ChildProcess>();
 
@@ -68,11 +68,4 @@ export class NestWorkerProcess {
 /** Kills every worker process this test file started (afterAll). */
 export async function stopNestWorkers(): Promise<void> {
   await Promise.all([...running].map((child) => killAndWait(child)));
-}
-
-async function killAndWait(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
 }

@@ -114,6 +114,9 @@ export function wireCapture(broker: InteropBroker) {
   };
 }
 
+/** Both messages of one call, and what differs between them (captureSameCall). */
+export type SameCallCapture = Awaited<ReturnType<typeof captureSameCall>>;
+
 /**
  * Sends one call from Python and the same from Nest, each to a queue of its own that
  * nobody consumes, and takes both messages. `differences()` lists what differs, field
