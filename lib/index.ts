@@ -119,4 +119,21 @@ export type { ResultBackend } from './results/result-backend';
 export type { RevocationStore, RevokedTask } from './results/revocation-store';
 export type { RateLimiter } from './rate-limit/rate-limiter';
 export type { Rate } from './rate-limit/rate';
+export type {
+  QueueDepth,
+  QueueInspection,
+  ConnectionState,
+} from './transports/transport';
 export { MemoryBroker } from './transports/memory/memory-broker';
+
+export type {
+  MetricsOptions,
+  MetricsRegistry,
+  QueueDepthOptions,
+  TracingOptions,
+  TracerProviderLike,
+  HealthOptions,
+} from './options/observability-options';
+export { TaskQueueMetrics } from './metrics/task-queue-metrics.service';
+export { TaskQueueMetricsController } from './metrics/task-queue-metrics.controller';
+export { SENT_AT_HEADER } from './metrics/task-metrics';

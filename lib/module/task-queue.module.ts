@@ -17,6 +17,7 @@ import { TaskContext } from '../context/task-context.service';
 import { TaskExecutor } from '../worker/task-executor.service';
 import { TaskFinisher } from '../worker/task-finisher.service';
 import { TaskWorkerService } from '../worker/task-worker.service';
+import { TaskQueueMetrics } from '../metrics/task-queue-metrics.service';
 import { createTickLockFactory } from './beat-connections';
 import { ConnectionsLifecycle } from './connections-lifecycle.service';
 import { createResultBackend, createTransport } from './connections';
@@ -114,6 +115,7 @@ import {
     ScheduleRegistry,
     PeriodicExplorer,
     BeatService,
+    TaskQueueMetrics,
   ],
   exports: [
     TaskClient,
@@ -124,6 +126,7 @@ import {
     DeadLetters,
     ScheduleRegistry,
     BeatService,
+    TaskQueueMetrics,
   ],
 })
 export class TaskQueueModule extends ConfigurableTaskQueueModule {}

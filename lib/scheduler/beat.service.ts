@@ -55,9 +55,9 @@ export class BeatService
   }
 
   /**
-   * When beat last finished a pass over its schedules (epoch ms), null before the
-   * first; and the longest it sleeps between passes. A running beat that has not passed
-   * for much longer than `maxSleepMs` is stuck (health checks read both).
+   * When beat last finished a pass over its schedules (epoch ms; its start before the
+   * first pass), null when it does not run; and the longest it sleeps between passes.
+   * A running beat that has not passed for much longer than `maxSleepMs` is stuck.
    */
   get lastPass(): { at: number | null; maxSleepMs: number } {
     return { at: this.passedAt, maxSleepMs: this.maxSleepMs };
@@ -90,6 +90,7 @@ export class BeatService
       onTick: (schedule, outcome) => this.lifecycle.beatTick(schedule, outcome),
     });
     this.maxSleepMs = options.maxSleepMs;
+    this.passedAt = systemClock.now();
     const loop = new BeatLoop(async () => {
       const next = await runner.pass();
       this.passedAt = systemClock.now();
