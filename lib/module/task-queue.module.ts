@@ -18,6 +18,7 @@ import { TaskExecutor } from '../worker/task-executor.service';
 import { TaskFinisher } from '../worker/task-finisher.service';
 import { TaskWorkerService } from '../worker/task-worker.service';
 import { TaskQueueMetrics } from '../metrics/task-queue-metrics.service';
+import { TaskQueueTracing } from '../tracing/task-queue-tracing.service';
 import { createTickLockFactory } from './beat-connections';
 import { ConnectionsLifecycle } from './connections-lifecycle.service';
 import { createResultBackend, createTransport } from './connections';
@@ -115,6 +116,7 @@ import {
     ScheduleRegistry,
     PeriodicExplorer,
     BeatService,
+    TaskQueueTracing,
     TaskQueueMetrics,
   ],
   exports: [
