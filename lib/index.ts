@@ -137,3 +137,7 @@ export type {
 export { TaskQueueMetrics } from './metrics/task-queue-metrics.service';
 export { TaskQueueMetricsController } from './metrics/task-queue-metrics.controller';
 export { SENT_AT_HEADER } from './metrics/task-metrics';
+export { TaskQueueHealth } from './health/task-queue-health.service';
+export { TaskQueueHealthIndicator } from './health/task-queue-health-indicator.service';
+export type { TaskQueueHealthReport } from './health/health-report';
+export { TaskQueueUnhealthyError } from './health/errors';

@@ -19,6 +19,9 @@ import { TaskFinisher } from '../worker/task-finisher.service';
 import { TaskWorkerService } from '../worker/task-worker.service';
 import { TaskQueueMetrics } from '../metrics/task-queue-metrics.service';
 import { TaskQueueTracing } from '../tracing/task-queue-tracing.service';
+import { TaskQueueHealth } from '../health/task-queue-health.service';
+import { TaskQueueHealthIndicator } from '../health/task-queue-health-indicator.service';
+import { MonitoringEndpointService } from './monitoring-endpoint.service';
 import { createTickLockFactory } from './beat-connections';
 import { ConnectionsLifecycle } from './connections-lifecycle.service';
 import { createResultBackend, createTransport } from './connections';
@@ -39,6 +42,7 @@ import {
   FLEET_RATE_LIMITER,
   INLINE_RUNNER,
   LOCAL_RATE_LIMITER,
+  MONITORING_ENDPOINT,
   RESOLVED_OPTIONS,
   RESULT_BACKEND,
   REVOCATION_STORE,
@@ -118,6 +122,10 @@ import {
     BeatService,
     TaskQueueTracing,
     TaskQueueMetrics,
+    TaskQueueHealth,
+    TaskQueueHealthIndicator,
+    MonitoringEndpointService,
+    { provide: MONITORING_ENDPOINT, useExisting: MonitoringEndpointService },
   ],
   exports: [
     TaskClient,
@@ -129,6 +137,9 @@ import {
     ScheduleRegistry,
     BeatService,
     TaskQueueMetrics,
+    TaskQueueHealth,
+    TaskQueueHealthIndicator,
+    MONITORING_ENDPOINT,
   ],
 })
 export class TaskQueueModule extends ConfigurableTaskQueueModule {}

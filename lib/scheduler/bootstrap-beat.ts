@@ -5,12 +5,19 @@ import {
   LogLevel,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { MonitoringEndpoint } from '../options/observability-options';
+import { MONITORING_ENDPOINT } from '../options/tokens';
 import { BeatOptions } from '../options/beat-options';
 import { BeatService } from './beat.service';
 
 export interface BootstrapBeatOptions extends Omit<BeatOptions, 'run'> {
   /** Nest's logger option for the application context. */
   logger?: LoggerService | LogLevel[] | false;
+  /**
+   * Serve `/metrics` (with the module option `metrics`) and `/health` on this port, for
+   * a process without HTTP: Prometheus and Kubernetes probes reach it there.
+   */
+  metricsPort?: number;
 }
 
 /**
@@ -24,12 +31,14 @@ export async function bootstrapBeat(
   module: Parameters<typeof NestFactory.createApplicationContext>[0],
   options: BootstrapBeatOptions = {},
 ): Promise<INestApplicationContext> {
-  const { logger, ...beatOptions } = options;
+  const { logger, metricsPort, ...beatOptions } = options;
   const app = await NestFactory.createApplicationContext(
     module,
     logger === undefined ? {} : { logger },
   );
   app.enableShutdownHooks();
+  if (metricsPort !== undefined)
+    await app.get<MonitoringEndpoint>(MONITORING_ENDPOINT).listen(metricsPort);
   const beat = app.get(BeatService);
   if (!beat.running) {
     await beat.start(beatOptions);

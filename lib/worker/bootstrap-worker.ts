@@ -4,12 +4,19 @@ import {
   LogLevel,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { MonitoringEndpoint } from '../options/observability-options';
+import { MONITORING_ENDPOINT } from '../options/tokens';
 import { WorkerOptions } from '../options/module-options';
 import { TaskWorkerService } from './task-worker.service';
 
 export interface BootstrapWorkerOptions extends WorkerOptions {
   /** Nest's logger option for the application context. */
   logger?: LoggerService | LogLevel[] | false;
+  /**
+   * Serve `/metrics` (with the module option `metrics`) and `/health` on this port, for
+   * a process without HTTP: Prometheus and Kubernetes probes reach it there.
+   */
+  metricsPort?: number;
 }
 
 /**
@@ -23,12 +30,14 @@ export async function bootstrapWorker(
   module: Parameters<typeof NestFactory.createApplicationContext>[0],
   options: BootstrapWorkerOptions = {},
 ): Promise<INestApplicationContext> {
-  const { logger, ...workerOptions } = options;
+  const { logger, metricsPort, ...workerOptions } = options;
   const app = await NestFactory.createApplicationContext(
     module,
     logger === undefined ? {} : { logger },
   );
   app.enableShutdownHooks();
+  if (metricsPort !== undefined)
+    await app.get<MonitoringEndpoint>(MONITORING_ENDPOINT).listen(metricsPort);
   await app.get(TaskWorkerService).start(workerOptions, true);
   return app;
 }
