@@ -141,7 +141,10 @@ describe('health on a private redis-server: down when the broker stops, up when 
         },
       },
     });
-    expect(down.body.error.taskQueue.problems).toContain(
+    const downBody = down.body as {
+      error: { taskQueue: { problems: string[] } };
+    };
+    expect(downBody.error.taskQueue.problems).toContain(
       'not connected to the redis broker',
     );
     await waitUntil(
