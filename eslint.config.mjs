@@ -79,6 +79,7 @@ const mayImport = {
     'client',
     'contracts',
     'lifecycle',
+    'logging',
   ],
   scheduler: [
     'common',
@@ -89,6 +90,7 @@ const mayImport = {
     'client',
     'contracts',
     'lifecycle',
+    'logging',
   ],
   // The observability features: each an observer of the lifecycle (or a reader of the
   // worker's and beat's state), added by module/ only when its option is on.

@@ -72,6 +72,9 @@ export { TaskWorkerService } from './worker/task-worker.service';
 export type { TaskWorker } from './worker/task-worker';
 export { TaskContext } from './context/task-context.service';
 export type { CurrentTask, RetryRequest } from './context/task-context.service';
+export { TaskLogger } from './context/task-logger.service';
+export { JsonLogger } from './logging/json-logger';
+export type { JsonLogEntry, JsonLoggerOptions } from './logging/json-logger';
 export {
   UnrecoverableError,
   SoftTimeLimitExceeded,

@@ -14,6 +14,7 @@ import { BEAT_OPTIONS, TICK_LOCK_FACTORY } from '../scheduler/scheduler.tokens';
 import { TickLockHolder } from '../scheduler/tick-lock-holder.service';
 import { EagerRunner } from '../worker/eager-runner.service';
 import { TaskContext } from '../context/task-context.service';
+import { TaskLogger } from '../context/task-logger.service';
 import { TaskExecutor } from '../worker/task-executor.service';
 import { TaskFinisher } from '../worker/task-finisher.service';
 import { TaskWorkerService } from '../worker/task-worker.service';
@@ -108,6 +109,7 @@ import {
     TaskHooks,
     TaskExplorer,
     TaskContext,
+    TaskLogger,
     TaskExecutor,
     TaskFinisher,
     EagerRunner,
@@ -133,6 +135,7 @@ import {
     TaskRegistry,
     TaskWorkerService,
     TaskContext,
+    TaskLogger,
     DeadLetters,
     ScheduleRegistry,
     BeatService,
