@@ -1,9 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ResolvedOptions } from '../options/resolve-options';
 import { RESOLVED_OPTIONS, TRANSPORT } from '../options/tokens';
 import { BeatService } from '../scheduler/beat.service';
@@ -16,7 +11,7 @@ import { TaskQueueHealthReport, assessHealth } from './health-report';
  * without Terminus: the broker connected, the worker (if one runs here) consuming,
  * beat (if it runs here) ticking, and the age of the last heartbeat. Reading it costs
  * no broker round trip; the heartbeat is a timer every `health.heartbeatInterval`
- * (2 s) that notes the broker connection up.
+ * (2 s), started by the first check, that notes the broker connection up.
  *
  * ```ts
  * const report = await this.health.check();
@@ -24,9 +19,7 @@ import { TaskQueueHealthReport, assessHealth } from './health-report';
  * ```
  */
 @Injectable()
-export class TaskQueueHealth
-  implements OnApplicationBootstrap, OnApplicationShutdown
-{
+export class TaskQueueHealth implements OnApplicationShutdown {
   private lastHeartbeatAt = Date.now();
   private timer: NodeJS.Timeout | null = null;
 
@@ -37,14 +30,6 @@ export class TaskQueueHealth
     private readonly beat: BeatService,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(
-      () => this.heartbeat(),
-      this.options.health.heartbeatIntervalMs,
-    );
-    this.timer.unref();
-  }
-
   onApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
@@ -52,6 +37,14 @@ export class TaskQueueHealth
 
   /** The report now; `status` is 'down' with `problems` when anything is wrong. */
   async check(): Promise<TaskQueueHealthReport> {
+    if (!this.timer) {
+      // Nothing runs for health until something asks (a probe asks again and again).
+      this.timer = setInterval(
+        () => this.heartbeat(),
+        this.options.health.heartbeatIntervalMs,
+      );
+      this.timer.unref();
+    }
     this.heartbeat();
     const worker = this.workers.current;
     const pass = this.beat.lastPass;

@@ -1,7 +1,7 @@
 import type * as PromClient from 'prom-client';
 import { MetricsRegistry } from '../options/observability-options';
 import { QueueDepth } from '../transports/transport';
-import { registerOnce } from './register-once';
+import { addCollector, registerOnce, sharedCollect } from './shared-metric';
 
 /** What the gauges read when Prometheus scrapes: nothing is counted on the hot path. */
 export interface StateSources {
@@ -13,12 +13,12 @@ export interface StateSources {
   depths(): readonly QueueDepth[];
 }
 
-/** Gauges read at scrape time. Returns their names (to remove them at shutdown). */
+/** Gauges read at scrape time. Returns what stops this app filling them. */
 export function registerStateGauges(
   prom: typeof PromClient,
   registry: MetricsRegistry,
   sources: StateSources,
-): string[] {
+): () => void {
   const registers = [registry as PromClient.Registry];
   const gauges: Array<{
     name: string;
@@ -55,7 +55,6 @@ export function registerStateGauges(
       help: 'Messages ready in a queue (sampled at an interval), by priority where the broker keeps them apart',
       labelNames: ['queue', 'priority'],
       collect: (gauge) => {
-        gauge.reset();
         for (const depth of sources.depths()) {
           if (!depth.byPriority) {
             gauge.set({ queue: depth.queue, priority: '' }, depth.ready);
@@ -71,28 +70,29 @@ export function registerStateGauges(
       help: 'Messages in the delay store of a queue, due later (sampled; Redis and memory)',
       labelNames: ['queue'],
       collect: (gauge) => {
-        gauge.reset();
         for (const depth of sources.depths())
           if (depth.delayed !== undefined)
             gauge.set({ queue: depth.queue }, depth.delayed);
       },
     },
   ];
-  for (const { name, help, labelNames, collect } of gauges) {
-    registerOnce(
-      registry,
-      name,
-      () =>
-        new prom.Gauge({
-          name,
-          help,
-          labelNames: labelNames ?? [],
-          registers,
-          collect() {
-            collect(this);
-          },
-        }),
-    );
-  }
-  return gauges.map((gauge) => gauge.name);
+  const removers = gauges.map(({ name, help, labelNames, collect }) =>
+    addCollector(
+      registerOnce(
+        registry,
+        name,
+        () =>
+          new prom.Gauge({
+            name,
+            help,
+            labelNames: labelNames ?? [],
+            registers,
+            // Each scrape starts from nothing: a worker gone, a queue no longer sampled.
+            collect: sharedCollect(true),
+          }),
+      ),
+      collect,
+    ),
+  );
+  return () => removers.forEach((remove) => remove());
 }

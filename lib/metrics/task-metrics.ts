@@ -10,7 +10,7 @@ import {
   MetricsRegistry,
   ResolvedMetricsOptions,
 } from '../options/observability-options';
-import { registerOnce } from './register-once';
+import { addCollector, registerOnce, sharedCollect } from './shared-metric';
 
 /**
  * The header a producer with metrics on stamps on each message: when it was sent, in
@@ -22,16 +22,36 @@ export const SENT_AT_HEADER = 'celeriac_sent_at';
 /** Name label of tasks this process does not know (an unbounded label otherwise). */
 export const UNREGISTERED = '<unregistered>';
 
-/** The labelled children of one task on one queue, made once (labels hash on every call). */
+/** The outcomes counted per task and queue. */
+const OUTCOMES = [
+  'received',
+  'succeeded',
+  'failed',
+  'retried',
+  'revoked',
+] as const;
+type Outcome = (typeof OUTCOMES)[number];
+
+/**
+ * One task on one queue: its counts kept as plain numbers (prom-client hashes the labels
+ * on every call, which cost more than the rest of a no-op task's bookkeeping) and added
+ * to the counters when Prometheus scrapes; its histograms' labelled children.
+ */
 interface Series {
-  received: Counter.Internal;
-  succeeded: Counter.Internal;
-  failed: Counter.Internal;
-  retried: Counter.Internal;
-  revoked: Counter.Internal;
+  labels: { task: string; queue: string };
+  counts: Record<Outcome, number>;
+  flushed: Record<Outcome, number>;
   wait: Histogram.Internal<'task' | 'queue'>;
   runtime: Histogram.Internal<'task'>;
 }
+
+const zeros = (): Record<Outcome, number> => ({
+  received: 0,
+  succeeded: 0,
+  failed: 0,
+  retried: 0,
+  revoked: 0,
+});
 
 /**
  * Counts what happens to tasks, as a TaskObserver: sent, received, succeeded, failed,
@@ -40,20 +60,20 @@ interface Series {
  * process registered, its queues, schedule names; never ids or arguments.
  */
 export class TaskMetrics implements TaskObserver {
+  private readonly counters: Record<Outcome, Counter<'task' | 'queue'>>;
   private readonly sentTotal: Counter<'task' | 'queue'>;
-  private readonly receivedTotal: Counter<'task' | 'queue'>;
-  private readonly succeededTotal: Counter<'task' | 'queue'>;
-  private readonly failedTotal: Counter<'task' | 'queue'>;
-  private readonly retriedTotal: Counter<'task' | 'queue'>;
-  private readonly revokedTotal: Counter<'task' | 'queue'>;
   private readonly deadLetters: Counter<'queue'>;
   private readonly beatTicks: Counter<'schedule' | 'outcome'>;
   private readonly reconnects: Counter<'broker'>;
   private readonly runtime: Histogram<'task'>;
   private readonly wait: Histogram<'task' | 'queue'>;
   private readonly series = new Map<string, Series>();
-  private readonly sentSeries = new Map<string, Counter.Internal>();
+  private readonly sends = new Map<
+    string,
+    { labels: { task: string; queue: string }; count: number; flushed: number }
+  >();
   private readonly seriesOf = new WeakMap<TaskRequest, Series>();
+  private readonly removers: Array<() => void> = [];
 
   constructor(
     prom: typeof PromClient,
@@ -62,10 +82,12 @@ export class TaskMetrics implements TaskObserver {
     /** Whether this process registered the task: other names are labelled UNREGISTERED. */
     private readonly knows: (task: string) => boolean,
   ) {
+    const registers = [registry as PromClient.Registry];
     const counter = <L extends string>(
       name: string,
       help: string,
       labelNames: L[],
+      local = false,
     ) =>
       registerOnce(
         registry,
@@ -75,39 +97,52 @@ export class TaskMetrics implements TaskObserver {
             name,
             help,
             labelNames,
-            registers: [registry as PromClient.Registry],
+            registers,
+            ...(local ? { collect: sharedCollect(false) } : {}),
           }),
       );
     const byTask = ['task', 'queue'] as ('task' | 'queue')[];
+    const help: Record<Outcome, string> = {
+      received: 'Tasks a worker of this process took off a queue',
+      succeeded: 'Task runs that succeeded',
+      failed: 'Task runs that failed for good (no retry left)',
+      retried: 'Task runs that ended in a retry',
+      revoked:
+        'Tasks revoked or expired before they ran, or terminated while running',
+    };
+    this.counters = Object.fromEntries(
+      OUTCOMES.map((outcome) => [
+        outcome,
+        counter(`celeriac_tasks_${outcome}_total`, help[outcome], byTask, true),
+      ]),
+    ) as Record<Outcome, Counter<'task' | 'queue'>>;
+    for (const outcome of OUTCOMES) {
+      this.removers.push(
+        addCollector(this.counters[outcome], (metric) => {
+          for (const series of this.series.values()) {
+            const delta = series.counts[outcome] - series.flushed[outcome];
+            if (delta === 0) continue;
+            metric.inc(series.labels, delta);
+            series.flushed[outcome] += delta;
+          }
+        }),
+      );
+    }
     this.sentTotal = counter(
       'celeriac_tasks_sent_total',
       'Tasks this process sent (the broker took them)',
       byTask,
+      true,
     );
-    this.receivedTotal = counter(
-      'celeriac_tasks_received_total',
-      'Tasks a worker of this process took off a queue',
-      byTask,
-    );
-    this.succeededTotal = counter(
-      'celeriac_tasks_succeeded_total',
-      'Task runs that succeeded',
-      byTask,
-    );
-    this.failedTotal = counter(
-      'celeriac_tasks_failed_total',
-      'Task runs that failed for good (no retry left)',
-      byTask,
-    );
-    this.retriedTotal = counter(
-      'celeriac_tasks_retried_total',
-      'Task runs that ended in a retry',
-      byTask,
-    );
-    this.revokedTotal = counter(
-      'celeriac_tasks_revoked_total',
-      'Tasks revoked or expired before they ran, or terminated while running',
-      byTask,
+    this.removers.push(
+      addCollector(this.sentTotal, (metric) => {
+        for (const entry of this.sends.values()) {
+          const delta = entry.count - entry.flushed;
+          if (delta === 0) continue;
+          metric.inc(entry.labels, delta);
+          entry.flushed += delta;
+        }
+      }),
     );
     this.deadLetters = counter(
       'celeriac_dead_letters_total',
@@ -133,7 +168,7 @@ export class TaskMetrics implements TaskObserver {
           help: 'How long the task function ran',
           labelNames: ['task'],
           buckets: options.runtimeBuckets,
-          registers: [registry as PromClient.Registry],
+          registers,
         }),
     );
     this.wait = registerOnce(
@@ -145,7 +180,7 @@ export class TaskMetrics implements TaskObserver {
           help: `From sent (or its eta, if later) to started; messages with the ${SENT_AT_HEADER} header only`,
           labelNames: byTask,
           buckets: options.waitBuckets,
-          registers: [registry as PromClient.Registry],
+          registers,
         }),
     );
   }
@@ -155,19 +190,22 @@ export class TaskMetrics implements TaskObserver {
   }
 
   sent(message: TaskMessage, queue: string): void {
-    const key = `${message.headers.task}\u0000${queue}`;
-    let child = this.sentSeries.get(key);
-    if (!child) {
-      child = this.sentTotal.labels(message.headers.task, queue);
-      this.sentSeries.set(key, child);
+    const task = message.headers.task;
+    const key = `${task}\u0000${queue}`;
+    let entry = this.sends.get(key);
+    if (!entry) {
+      const labels = { task, queue };
+      this.sentTotal.inc(labels, 0);
+      entry = { labels, count: 0, flushed: 0 };
+      this.sends.set(key, entry);
     }
-    child.inc();
+    entry.count++;
   }
 
   received(request: TaskRequest, queue: string): void {
     const series = this.seriesFor(request.name, queue);
     this.seriesOf.set(request, series);
-    series.received.inc();
+    series.counts.received++;
   }
 
   started(request: TaskRequest, queue: string | null): void {
@@ -185,20 +223,23 @@ export class TaskMetrics implements TaskObserver {
     series.runtime.observe(runtimeMs / 1000);
     switch (end.kind) {
       case 'success':
-        return series.succeeded.inc();
+        series.counts.succeeded++;
+        return;
       case 'failure':
-        return series.failed.inc();
+        series.counts.failed++;
+        return;
       case 'retry':
-        return series.retried.inc();
+        series.counts.retried++;
+        return;
       case 'revoked':
-        return series.revoked.inc();
+        series.counts.revoked++;
+        return;
     }
   }
 
   revoked(request: TaskRequest): void {
-    (
-      this.seriesOf.get(request) ?? this.seriesFor(request.name, '')
-    ).revoked.inc();
+    (this.seriesOf.get(request) ?? this.seriesFor(request.name, '')).counts
+      .revoked++;
   }
 
   deadLettered(_request: TaskRequest | undefined, queue: string): void {
@@ -214,23 +255,23 @@ export class TaskMetrics implements TaskObserver {
     this.reconnects.inc({ broker });
   }
 
+  /** Stops adding to the shared counters (the app shuts down). */
+  detach(): void {
+    for (const remove of this.removers.splice(0)) remove();
+  }
+
   private seriesFor(name: string, queue: string): Series {
     const task = this.knows(name) ? name : UNREGISTERED;
     const key = `${task}\u0000${queue}`;
     let series = this.series.get(key);
     if (!series) {
+      const labels = { task, queue };
       // Every outcome shows from the first run on, at 0 until it happens (rate() needs it).
-      const zero = (counter: Counter<'task' | 'queue'>) => {
-        const child = counter.labels(task, queue);
-        child.inc(0);
-        return child;
-      };
+      for (const outcome of OUTCOMES) this.counters[outcome].inc(labels, 0);
       series = {
-        received: zero(this.receivedTotal),
-        succeeded: zero(this.succeededTotal),
-        failed: zero(this.failedTotal),
-        retried: zero(this.retriedTotal),
-        revoked: zero(this.revokedTotal),
+        labels,
+        counts: zeros(),
+        flushed: zeros(),
         wait: this.wait.labels(task, queue),
         runtime: this.runtime.labels(task),
       };

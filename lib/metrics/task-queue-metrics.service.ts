@@ -74,7 +74,7 @@ export class TaskQueueMetrics implements OnModuleInit, OnApplicationShutdown {
     const metrics = new TaskMetrics(prom, registry, options, (name) =>
       Boolean(this.tasks.get(name)),
     );
-    this.cleanups.push(this.lifecycle.observe(metrics));
+    this.cleanups.push(this.lifecycle.observe(metrics), () => metrics.detach());
     const transport = this.transport;
     if (hasConnectionState(transport)) {
       this.cleanups.push(
@@ -102,12 +102,13 @@ export class TaskQueueMetrics implements OnModuleInit, OnApplicationShutdown {
         this.sampler.start();
       }
     }
-    registerStateGauges(prom, registry, {
+    const removeGauges = registerStateGauges(prom, registry, {
       worker: () => this.workers.current,
       connected: () =>
         hasConnectionState(transport) ? transport.connected : null,
       depths: () => this.sampler?.depths ?? [],
     });
+    this.cleanups.push(removeGauges);
     // Taken off the registry at shutdown: it may outlive this app (the app's own).
     const added = metricNames(registry).filter((name) => !before.has(name));
     this.cleanups.push(() => {

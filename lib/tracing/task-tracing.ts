@@ -1,5 +1,11 @@
 import type * as Otel from '@opentelemetry/api';
-import type { Context, Span, TextMapGetter, Tracer } from '@opentelemetry/api';
+import type {
+  Attributes,
+  Context,
+  Span,
+  TextMapGetter,
+  Tracer,
+} from '@opentelemetry/api';
 import { TaskMessage, TaskRequest } from '../protocol';
 import { RunEnd, TaskObserver } from '../lifecycle/task-observer';
 import {
@@ -21,6 +27,16 @@ const headerGetter: TextMapGetter<Record<string, unknown>> = {
   },
 };
 
+/** A run's span and the context it runs in. */
+interface Run {
+  span: Span;
+  context: Context;
+  ended: boolean;
+}
+
+/** A run with nothing to trace (no SDK, no context to carry on). */
+const NO_TRACE = Symbol('no trace');
+
 /**
  * OpenTelemetry spans for tasks, as a TaskObserver, carried the way
  * opentelemetry-instrumentation-celery carries them, so one trace crosses Nest and
@@ -37,9 +53,13 @@ const headerGetter: TextMapGetter<Record<string, unknown>> = {
  */
 export class TaskTracing implements TaskObserver {
   private readonly sends = new WeakMap<TaskMessage, Span>();
-  private readonly runs = new WeakMap<TaskRequest, Span>();
-  /** The run's context, kept after its span ended: canvas steps sent after it are its children. */
-  private readonly runContexts = new WeakMap<TaskRequest, Context>();
+  /**
+   * Each run's span and context, kept after the span ended (canvas steps sent after
+   * the run are its children); NO_TRACE when there is nothing to trace.
+   */
+  private readonly runs = new WeakMap<TaskRequest, Run | typeof NO_TRACE>();
+  /** The attributes every span of a task on a queue shares, made once. */
+  private readonly shared = new Map<string, Attributes>();
   private readonly system: string;
 
   constructor(
@@ -52,26 +72,19 @@ export class TaskTracing implements TaskObserver {
 
   beforeSend(message: TaskMessage, queue: string, parent?: TaskRequest): void {
     const { api } = this;
-    const active =
-      (parent && this.runContexts.get(parent)) ?? api.context.active();
+    const run = parent && this.runs.get(parent);
+    const active = run && run !== NO_TRACE ? run.context : api.context.active();
     const name = message.headers.task;
     const span = this.tracer.startSpan(
       `${SEND_ACTION}/${name}`,
       {
         kind: api.SpanKind.PRODUCER,
-        attributes: {
-          [ATTR.system]: this.system,
-          [ATTR.operationType]: 'send',
-          [ATTR.operationName]: SEND_ACTION,
-          [ATTR.destination]: queue,
-          [ATTR.messageId]: message.headers.id,
-          [ATTR.action]: SEND_ACTION,
-          [ATTR.taskName]: name,
-          ...(this.system === 'rabbitmq' ? { [ATTR.routingKey]: queue } : {}),
-        },
+        attributes: this.attributes('send', name, queue),
       },
       active,
     );
+    if (span.isRecording())
+      span.setAttribute(ATTR.messageId, message.headers.id);
     api.propagation.inject(api.trace.setSpan(active, span), message.headers);
     this.sends.set(message, span);
   }
@@ -90,53 +103,25 @@ export class TaskTracing implements TaskObserver {
   }
 
   started(request: TaskRequest, queue: string | null): void {
-    this.startRun(request, queue, this.api.ROOT_CONTEXT);
-  }
-
-  /** The run span, child of the headers' context, else of `fallback`. */
-  private startRun(
-    request: TaskRequest,
-    queue: string | null,
-    fallback: Context,
-  ): void {
-    const { api } = this;
-    const parent = api.propagation.extract(
-      fallback,
-      request.message.headers,
-      headerGetter,
+    this.runs.set(
+      request,
+      this.startRun(request, queue, this.api.ROOT_CONTEXT),
     );
-    const span = this.tracer.startSpan(
-      `${RUN_ACTION}/${request.name}`,
-      {
-        kind: api.SpanKind.CONSUMER,
-        attributes: {
-          [ATTR.system]: this.system,
-          [ATTR.operationType]: 'process',
-          [ATTR.operationName]: RUN_ACTION,
-          [ATTR.messageId]: request.id,
-          [ATTR.action]: RUN_ACTION,
-          [ATTR.taskName]: request.name,
-          ...(queue === null ? {} : { [ATTR.destination]: queue }),
-          ...(request.retries > 0 ? { [ATTR.retries]: request.retries } : {}),
-        },
-      },
-      parent,
-    );
-    this.runs.set(request, span);
-    this.runContexts.set(request, api.trace.setSpan(parent, span));
   }
 
   /** Runs the task function in its run span's context (eager runs get their span here). */
   aroundRun<T>(request: TaskRequest, run: () => Promise<T>): Promise<T> {
-    const context = this.runContexts.get(request);
-    if (context) return this.api.context.with(context, run);
+    const started = this.runs.get(request);
+    if (started === NO_TRACE) return run();
+    if (started) return this.api.context.with(started.context, run);
     // Eager mode reports no start and no end: the span covers the call itself, a
     // child of the code that sent it (its message has no trace headers).
-    this.startRun(request, null, this.api.context.active());
-    const span = this.runs.get(request)!;
-    this.runs.delete(request);
+    const eager = this.startRun(request, null, this.api.context.active());
+    if (eager === NO_TRACE) return run();
+    this.runs.set(request, eager);
+    const { span } = eager;
     return this.api.context
-      .with(this.runContexts.get(request)!, run)
+      .with(eager.context, run)
       .then(
         (value) => {
           span.setAttribute(ATTR.state, 'SUCCESS');
@@ -147,13 +132,17 @@ export class TaskTracing implements TaskObserver {
           throw error;
         },
       )
-      .finally(() => span.end());
+      .finally(() => {
+        eager.ended = true;
+        span.end();
+      });
   }
 
   finished(request: TaskRequest, end: RunEnd): void {
-    const span = this.runs.get(request);
-    if (!span) return;
-    this.runs.delete(request);
+    const run = this.runs.get(request);
+    if (!run || run === NO_TRACE || run.ended) return;
+    run.ended = true;
+    const { span } = run;
     switch (end.kind) {
       case 'success':
         span.setAttribute(ATTR.state, 'SUCCESS');
@@ -182,6 +171,68 @@ export class TaskTracing implements TaskObserver {
         break;
     }
     span.end();
+  }
+
+  /**
+   * The run span, child of the headers' context, else of `fallback`. With the API
+   * alone (no SDK) and no context to carry on, there is nothing to trace: the task runs
+   * as it would without tracing.
+   */
+  private startRun(
+    request: TaskRequest,
+    queue: string | null,
+    fallback: Context,
+  ): Run | typeof NO_TRACE {
+    const { api } = this;
+    const parent = api.propagation.extract(
+      fallback,
+      request.message.headers,
+      headerGetter,
+    );
+    const span = this.tracer.startSpan(
+      `${RUN_ACTION}/${request.name}`,
+      {
+        kind: api.SpanKind.CONSUMER,
+        attributes: this.attributes('process', request.name, queue),
+      },
+      parent,
+    );
+    if (
+      !api.isSpanContextValid(span.spanContext()) &&
+      !api.trace.getSpanContext(parent)
+    )
+      return NO_TRACE;
+    if (span.isRecording()) {
+      span.setAttribute(ATTR.messageId, request.id);
+      if (request.retries > 0) span.setAttribute(ATTR.retries, request.retries);
+    }
+    return { span, context: api.trace.setSpan(parent, span), ended: false };
+  }
+
+  /** What every send (or run) of `task` on `queue` has in common. */
+  private attributes(
+    operation: 'send' | 'process',
+    task: string,
+    queue: string | null,
+  ): Attributes {
+    const key = `${operation}\u0000${task}\u0000${queue ?? ''}`;
+    let attributes = this.shared.get(key);
+    if (!attributes) {
+      const action = operation === 'send' ? SEND_ACTION : RUN_ACTION;
+      attributes = {
+        [ATTR.system]: this.system,
+        [ATTR.operationType]: operation,
+        [ATTR.operationName]: action,
+        [ATTR.action]: action,
+        [ATTR.taskName]: task,
+        ...(queue === null ? {} : { [ATTR.destination]: queue }),
+        ...(queue !== null && this.system === 'rabbitmq'
+          ? { [ATTR.routingKey]: queue }
+          : {}),
+      };
+      this.shared.set(key, attributes);
+    }
+    return attributes;
   }
 
   private fail(span: Span, error: unknown): void {
