@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import { TaskRevokedError } from '../client/errors';
-import { taskLogContext } from '../context/task-context.service';
 import { ResolvedWorkerOptions } from '../options/resolve-options';
 import { TaskRequest } from '../protocol';
 import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
@@ -243,9 +242,8 @@ export class TaskWorker {
   ): Promise<void> {
     switch (decision.action) {
       case 'revoke':
-        if (decision.reason === 'expired')
-          Logger.warn(decision.log, taskLogContext(request));
-        else Logger.log(decision.log, taskLogContext(request));
+        if (decision.reason === 'expired') this.logger.warn(decision.log);
+        else this.logger.log(decision.log);
         this.deps.lifecycle.revoked(request, decision.reason);
         await this.deps.finisher.storeRevoked(request, decision.reason);
         return this.settle(() => delivery.ack());
@@ -254,7 +252,7 @@ export class TaskWorker {
       case 'hold':
         return this.hold(delivery, decision.ms);
       case 'reject':
-        Logger.error(decision.log, taskLogContext(request));
+        this.logger.error(decision.log);
         this.deps.lifecycle.rejected(request, delivery.queue, decision.reason);
         await this.deps.finisher.store(request, decision.meta);
         return this.deadLetter(delivery, request, decision.reason);
