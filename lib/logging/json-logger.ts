@@ -13,6 +13,7 @@ export interface JsonLogEntry {
   stack?: string;
 }
 
+/** How JsonLogger writes: which levels, and where. */
 export interface JsonLoggerOptions {
   /** Levels written. Default all but verbose. */
   levels?: LogLevel[];
