@@ -35,6 +35,10 @@ const layers = {
   client: ['lib/client/**'],
   worker: ['lib/worker/**'],
   scheduler: ['lib/scheduler/**'],
+  logging: ['lib/logging/**'],
+  metrics: ['lib/metrics/**'],
+  tracing: ['lib/tracing/**'],
+  health: ['lib/health/**'],
   module: ['lib/module/**'],
   entry: ['lib/{index.ts,testing/**}'],
 };
@@ -75,6 +79,7 @@ const mayImport = {
     'client',
     'contracts',
     'lifecycle',
+    'logging',
   ],
   scheduler: [
     'common',
@@ -85,7 +90,22 @@ const mayImport = {
     'client',
     'contracts',
     'lifecycle',
+    'logging',
   ],
+  // The observability features: each an observer of the lifecycle (or a reader of the
+  // worker's and beat's state), added by module/ only when its option is on.
+  logging: ['common'],
+  metrics: [
+    'common',
+    'protocol',
+    'options',
+    'lifecycle',
+    'registry',
+    'contracts',
+    'worker',
+  ],
+  tracing: ['common', 'protocol', 'options', 'lifecycle', 'contracts'],
+  health: ['common', 'options', 'contracts', 'worker', 'scheduler'],
   module: Object.keys(layers),
   entry: Object.keys(layers),
 };

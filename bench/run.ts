@@ -6,11 +6,13 @@
 import { cpus } from 'node:os';
 import { amqpSection } from './amqp';
 import { BenchSection, Measurement, formatTable, writeResults } from './report';
+import { observabilitySection } from './redis/observability';
 import { redisSection } from './redis/section';
 
 const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   amqp: () => Promise.resolve(amqpSection()),
   redis: async () => redisSection(),
+  observability: async () => observabilitySection(),
 };
 
 async function main(): Promise<void> {

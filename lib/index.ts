@@ -72,6 +72,9 @@ export { TaskWorkerService } from './worker/task-worker.service';
 export type { TaskWorker } from './worker/task-worker';
 export { TaskContext } from './context/task-context.service';
 export type { CurrentTask, RetryRequest } from './context/task-context.service';
+export { TaskLogger } from './context/task-logger.service';
+export { JsonLogger } from './logging/json-logger';
+export type { JsonLogEntry, JsonLoggerOptions } from './logging/json-logger';
 export {
   UnrecoverableError,
   SoftTimeLimitExceeded,
@@ -119,6 +122,27 @@ export type { ResultBackend } from './results/result-backend';
 export type { RevocationStore, RevokedTask } from './results/revocation-store';
 export type { RateLimiter } from './rate-limit/rate-limiter';
 export type { Rate } from './rate-limit/rate';
+export type {
+  QueueDepth,
+  QueueInspection,
+  ConnectionState,
+} from './transports/transport';
 export { MemoryBroker } from './transports/memory/memory-broker';
 export { RedisUnavailableError } from './transports/redis/errors';
 export { AmqpUnavailableError } from './drivers/amqp/errors';
+
+export type {
+  MetricsOptions,
+  MetricsRegistry,
+  QueueDepthOptions,
+  TracingOptions,
+  TracerProviderLike,
+  HealthOptions,
+} from './options/observability-options';
+export { TaskQueueMetrics } from './metrics/task-queue-metrics.service';
+export { TaskQueueMetricsController } from './metrics/task-queue-metrics.controller';
+export { SENT_AT_HEADER } from './metrics/task-metrics';
+export { TaskQueueHealth } from './health/task-queue-health.service';
+export { TaskQueueHealthIndicator } from './health/task-queue-health-indicator.service';
+export type { TaskQueueHealthReport } from './health/health-report';
+export { TaskQueueUnhealthyError } from './health/errors';

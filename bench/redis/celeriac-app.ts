@@ -1,7 +1,12 @@
 import { DynamicModule, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
-import { Task, TaskClient, TaskQueueModule } from '../../lib';
+import {
+  Task,
+  TaskClient,
+  TaskQueueModule,
+  TaskQueueModuleOptions,
+} from '../../lib';
 import { TRANSPORT } from '../../lib/options/tokens';
 import { RedisTransport } from '../../lib/transports/redis';
 import { BenchPlace } from './names';
@@ -35,7 +40,11 @@ export class BenchTasks {
 
 @Module({})
 class BenchAppModule {
-  static register(place: BenchPlace, withTasks: boolean): DynamicModule {
+  static register(
+    place: BenchPlace,
+    withTasks: boolean,
+    extra: TaskQueueModuleOptions,
+  ): DynamicModule {
     return {
       module: BenchAppModule,
       imports: [
@@ -45,6 +54,7 @@ class BenchAppModule {
           defaultQueue: place.queue,
           brokerOptions: { keyPrefix: place.celeriacPrefix },
           backendOptions: { keyPrefix: place.celeriacPrefix },
+          ...extra,
         }),
       ],
       providers: withTasks ? [LatencyRecorder, BenchTasks] : [],
@@ -56,13 +66,28 @@ class BenchAppModule {
 export async function openCeleriac(
   place: BenchPlace,
   withTasks: boolean,
+  extra: TaskQueueModuleOptions = observabilityFromEnv(),
 ): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(
-    BenchAppModule.register(place, withTasks),
+    BenchAppModule.register(place, withTasks, extra),
     { logger: false },
   );
   // One round trip, so that connecting is not part of what is measured.
   await app.get<RedisTransport>(TRANSPORT).size(place.queue);
   await app.get(TaskClient).result('warm-up').state();
   return app;
+}
+
+/**
+ * `BENCH_OBSERVE` (observability section): `metrics`, `tracing` (the API alone, no SDK:
+ * the no-op tracer), or both comma-separated; unset, neither.
+ */
+export function observabilityFromEnv(
+  env = process.env,
+): TaskQueueModuleOptions {
+  const wanted = (env.BENCH_OBSERVE ?? '').split(',').filter(Boolean);
+  return {
+    ...(wanted.includes('metrics') ? { metrics: true } : {}),
+    ...(wanted.includes('tracing') ? { tracing: true } : {}),
+  };
 }

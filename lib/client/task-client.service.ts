@@ -97,7 +97,12 @@ export class TaskClient {
       const queue =
         options.queue ?? defaults.queue ?? this.options.defaultQueue;
       this.lifecycle.beforeSend(message, queue);
-      await this.transport.publish(queue, message);
+      try {
+        await this.transport.publish(queue, message);
+      } catch (error) {
+        this.lifecycle.sendFailed(message, queue, error);
+        throw error;
+      }
       this.lifecycle.sent(message, queue);
     }
     return new AsyncResult<R>(id, this.backend, ignoreResult, this.revoker);

@@ -56,6 +56,19 @@ export interface CurrentTask {
 
 const storage = new AsyncLocalStorage<CurrentTask>();
 
+/** The task running in this async context, if it is tracked (see TaskContext). */
+export function currentTask(): CurrentTask | undefined {
+  return storage.getStore();
+}
+
+/**
+ * The log context of a task's lines: `name[id]`, as Celery's task logger writes it.
+ * JsonLogger reads it back into taskName and taskId.
+ */
+export function taskLogContext(task: { name: string; id: string }): string {
+  return `${task.name}[${task.id}]`;
+}
+
 /** Runs `fn` with `task` as the current task of everything it calls. */
 export function runInTaskContext<T>(task: CurrentTask, fn: () => T): T {
   return storage.run(task, fn);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TaskMessage, TaskRequest } from '../protocol';
-import { RunEnd, TaskObserver } from './task-observer';
+import { BeatTickOutcome, RunEnd, TaskObserver } from './task-observer';
 
 /**
  * The observers of every task's life in this process: the client and the worker tell
@@ -24,14 +24,37 @@ export class TaskLifecycle {
     };
   }
 
-  beforeSend(message: TaskMessage, queue: string): void {
+  /** `parent`: the task a canvas step continues (see TaskObserver.beforeSend). */
+  beforeSend(message: TaskMessage, queue: string, parent?: TaskRequest): void {
     for (const o of this.observers)
-      if (o.beforeSend) this.safely(o, () => o.beforeSend!(message, queue));
+      if (o.beforeSend)
+        this.safely(o, () => o.beforeSend!(message, queue, parent));
   }
 
   sent(message: TaskMessage, queue: string): void {
     for (const o of this.observers)
       if (o.sent) this.safely(o, () => o.sent!(message, queue));
+  }
+
+  sendFailed(message: TaskMessage, queue: string, error: unknown): void {
+    for (const o of this.observers)
+      if (o.sendFailed)
+        this.safely(o, () => o.sendFailed!(message, queue, error));
+  }
+
+  deadLettered(
+    request: TaskRequest | undefined,
+    queue: string,
+    reason: string,
+  ): void {
+    for (const o of this.observers)
+      if (o.deadLettered)
+        this.safely(o, () => o.deadLettered!(request, queue, reason));
+  }
+
+  beatTick(schedule: string, outcome: BeatTickOutcome): void {
+    for (const o of this.observers)
+      if (o.beatTick) this.safely(o, () => o.beatTick!(schedule, outcome));
   }
 
   received(request: TaskRequest, queue: string): void {

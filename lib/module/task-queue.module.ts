@@ -14,9 +14,15 @@ import { BEAT_OPTIONS, TICK_LOCK_FACTORY } from '../scheduler/scheduler.tokens';
 import { TickLockHolder } from '../scheduler/tick-lock-holder.service';
 import { EagerRunner } from '../worker/eager-runner.service';
 import { TaskContext } from '../context/task-context.service';
+import { TaskLogger } from '../context/task-logger.service';
 import { TaskExecutor } from '../worker/task-executor.service';
 import { TaskFinisher } from '../worker/task-finisher.service';
 import { TaskWorkerService } from '../worker/task-worker.service';
+import { TaskQueueMetrics } from '../metrics/task-queue-metrics.service';
+import { TaskQueueTracing } from '../tracing/task-queue-tracing.service';
+import { TaskQueueHealth } from '../health/task-queue-health.service';
+import { TaskQueueHealthIndicator } from '../health/task-queue-health-indicator.service';
+import { MonitoringEndpointService } from './monitoring-endpoint.service';
 import { createTickLockFactory } from './beat-connections';
 import { ConnectionsLifecycle } from './connections-lifecycle.service';
 import { createResultBackend, createTransport } from './connections';
@@ -37,6 +43,7 @@ import {
   FLEET_RATE_LIMITER,
   INLINE_RUNNER,
   LOCAL_RATE_LIMITER,
+  MONITORING_ENDPOINT,
   RESOLVED_OPTIONS,
   RESULT_BACKEND,
   REVOCATION_STORE,
@@ -102,6 +109,7 @@ import {
     TaskHooks,
     TaskExplorer,
     TaskContext,
+    TaskLogger,
     TaskExecutor,
     TaskFinisher,
     EagerRunner,
@@ -114,6 +122,12 @@ import {
     ScheduleRegistry,
     PeriodicExplorer,
     BeatService,
+    TaskQueueTracing,
+    TaskQueueMetrics,
+    TaskQueueHealth,
+    TaskQueueHealthIndicator,
+    MonitoringEndpointService,
+    { provide: MONITORING_ENDPOINT, useExisting: MonitoringEndpointService },
   ],
   exports: [
     TaskClient,
@@ -121,9 +135,14 @@ import {
     TaskRegistry,
     TaskWorkerService,
     TaskContext,
+    TaskLogger,
     DeadLetters,
     ScheduleRegistry,
     BeatService,
+    TaskQueueMetrics,
+    TaskQueueHealth,
+    TaskQueueHealthIndicator,
+    MONITORING_ENDPOINT,
   ],
 })
 export class TaskQueueModule extends ConfigurableTaskQueueModule {}

@@ -1,6 +1,11 @@
 import { Duration } from '../common/duration';
 import { TaskOptions } from './task-options';
 import { BeatOptions } from './beat-options';
+import {
+  HealthOptions,
+  MetricsOptions,
+  TracingOptions,
+} from './observability-options';
 
 /** A worker: which queues it consumes and how many tasks it runs at once. */
 export interface WorkerOptions {
@@ -60,4 +65,17 @@ export interface TaskQueueModuleOptions {
    * Default 3 h, as Celery's REVOKE_EXPIRES.
    */
   revokeExpires?: Duration;
+  /**
+   * Prometheus metrics (`celeriac_*`) with prom-client, which the app installs: `true`
+   * or options. Off by default; off, nothing is measured. See docs/observability.md.
+   */
+  metrics?: boolean | MetricsOptions;
+  /**
+   * OpenTelemetry spans (a producer span per send, a consumer span per run, linked by
+   * the `traceparent` header as opentelemetry-instrumentation-celery does) with
+   * `@opentelemetry/api`, which the app installs with its SDK. Off by default.
+   */
+  tracing?: boolean | TracingOptions;
+  /** Health checks: how often the heartbeat is noted. */
+  health?: HealthOptions;
 }

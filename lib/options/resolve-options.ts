@@ -3,6 +3,13 @@ import { hostname } from 'node:os';
 import { Duration, toMilliseconds } from '../common/duration';
 import { TaskOptions } from './task-options';
 import { TaskQueueModuleOptions, WorkerOptions } from './module-options';
+import {
+  ResolvedMetricsOptions,
+  TracingOptions,
+  resolveHealthOptions,
+  resolveMetricsOptions,
+  resolveTracingOptions,
+} from './observability-options';
 
 export interface ResolvedWorkerOptions {
   queues: string[];
@@ -31,6 +38,11 @@ export interface ResolvedOptions {
   rateLimitStore: string | null;
   /** How long revokes are kept, in seconds. */
   revokeExpiresSeconds: number;
+  /** Null when metrics are off. */
+  metrics: ResolvedMetricsOptions | null;
+  /** Null when tracing is off. */
+  tracing: TracingOptions | null;
+  health: { heartbeatIntervalMs: number };
 }
 
 export function resolveOptions(
@@ -64,6 +76,9 @@ export function resolveOptions(
       options.revokeExpires ?? 10_800,
       'revokeExpires',
     ),
+    metrics: resolveMetricsOptions(options.metrics),
+    tracing: resolveTracingOptions(options.tracing),
+    health: resolveHealthOptions(options.health),
   };
 }
 

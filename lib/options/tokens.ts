@@ -13,3 +13,5 @@ export const FLEET_RATE_LIMITER = Symbol('celeriac:fleet-rate-limiter');
 export const INLINE_RUNNER = Symbol('celeriac:inline-runner');
 /** The RateLimiter of per-worker limits (`rateLimit`): kept in this process's memory. */
 export const LOCAL_RATE_LIMITER = Symbol('celeriac:local-rate-limiter');
+/** The MonitoringEndpoint of this process (`/metrics` and `/health` on a port of its own). */
+export const MONITORING_ENDPOINT = Symbol('celeriac:monitoring-endpoint');

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { BeatTickOutcome } from '../lifecycle/task-observer';
 import { ResolvedBeatOptions } from '../options/beat-options';
 import { Clock } from './clock';
 import { ScheduleDefinition } from './schedule-definition';
@@ -22,6 +23,8 @@ export interface BeatRunnerDeps {
     'catchUp' | 'maxCatchUp' | 'missedAfterMs' | 'lockTtlMs' | 'maxSleepMs'
   >;
   logger?: Logger;
+  /** Told what became of each due tick (metrics). */
+  onTick?: (schedule: string, outcome: BeatTickOutcome) => void;
 }
 
 /**
@@ -83,9 +86,12 @@ export class BeatRunner {
           `(catch-up '${definition.catchUp ?? options.catchUp}': ${plan.run.length} run(s))`,
       );
     }
+    if (plan.dropped) this.deps.onTick?.(name, 'skipped');
     for (const tick of plan.run) {
-      if (!(await lock.claim(name, tick, this.deps.owner, options.lockTtlMs)))
+      if (!(await lock.claim(name, tick, this.deps.owner, options.lockTtlMs))) {
+        this.deps.onTick?.(name, 'taken');
         continue;
+      }
       try {
         await this.deps.publish(definition, tick);
       } catch (error) {
@@ -95,6 +101,7 @@ export class BeatRunner {
         );
       }
       await lock.complete(name, tick, true);
+      this.deps.onTick?.(name, 'sent');
       this.handled.set(name, Math.max(tick, this.handled.get(name) ?? tick));
     }
     if (plan.skipTo !== null) {

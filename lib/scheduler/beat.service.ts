@@ -8,6 +8,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { TaskClient } from '../client/task-client.service';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { BeatLoop } from './beat-loop';
 import { BeatOptions, ResolvedBeatOptions } from '../options/beat-options';
 import { BeatRunner } from './beat-runner';
@@ -35,6 +36,8 @@ export class BeatService
 {
   private readonly logger = new Logger('Beat');
   private loop: BeatLoop | null = null;
+  private passedAt: number | null = null;
+  private maxSleepMs = 0;
   private unsubscribe: () => void = () => undefined;
   /** This beat's id in tick claims. */
   readonly id = `beat-${process.pid}@${hostname()}-${randomUUID().slice(0, 8)}`;
@@ -44,10 +47,20 @@ export class BeatService
     private readonly store: TickLockHolder,
     private readonly client: TaskClient,
     @Inject(BEAT_OPTIONS) private readonly options: ResolvedBeatOptions,
+    private readonly lifecycle: TaskLifecycle,
   ) {}
 
   get running(): boolean {
     return this.loop !== null;
+  }
+
+  /**
+   * When beat last finished a pass over its schedules (epoch ms; its start before the
+   * first pass), null when it does not run; and the longest it sleeps between passes.
+   * A running beat that has not passed for much longer than `maxSleepMs` is stuck.
+   */
+  get lastPass(): { at: number | null; maxSleepMs: number } {
+    return { at: this.passedAt, maxSleepMs: this.maxSleepMs };
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -74,8 +87,15 @@ export class BeatService
       owner: this.id,
       options,
       logger: this.logger,
+      onTick: (schedule, outcome) => this.lifecycle.beatTick(schedule, outcome),
     });
-    const loop = new BeatLoop(() => runner.pass(), systemClock);
+    this.maxSleepMs = options.maxSleepMs;
+    this.passedAt = systemClock.now();
+    const loop = new BeatLoop(async () => {
+      const next = await runner.pass();
+      this.passedAt = systemClock.now();
+      return next;
+    }, systemClock);
     this.unsubscribe = this.registry.onChange((name) => {
       runner.forget(name);
       loop.wake();
@@ -91,6 +111,7 @@ export class BeatService
   async stop(): Promise<void> {
     const loop = this.loop;
     this.loop = null;
+    this.passedAt = null;
     this.unsubscribe();
     if (!loop) return;
     await loop.stop();

@@ -17,6 +17,8 @@ export interface TickPlan {
   skipTo: number | null;
   /** True when some due ticks were missed (late), for the log. */
   missed: boolean;
+  /** True when some missed ticks are not run (dropped by the policy or maxCatchUp). */
+  dropped: boolean;
 }
 
 /**
@@ -53,5 +55,8 @@ export function planTicks(
     run = late.slice(0, 1);
   else run = onTime;
   const skipTo = run.length === 0 && late.length > 0 ? late[0] : null;
-  return { run: run.reverse(), skipTo, missed };
+  const dropped =
+    late.some((t) => !run.includes(t)) ||
+    (tick !== undefined && tick > handled);
+  return { run: run.reverse(), skipTo, missed, dropped };
 }

@@ -123,3 +123,55 @@ export function hasDeadLetterAccess(value: unknown): value is DeadLetterAccess {
     typeof candidate.replayDeadLetters === 'function'
   );
 }
+
+/** How many messages wait in one queue, as the broker counts them. */
+export interface QueueDepth {
+  queue: string;
+  /** Messages ready to be delivered (not taken by a consumer, not delayed). */
+  ready: number;
+  /**
+   * `ready` split by priority where the broker keeps priorities apart: Redis by kombu's
+   * buckets (0, 3, 6, 9), memory by level (0-9). Absent on AMQP, whose passive declare
+   * gives one count.
+   */
+  byPriority?: Readonly<Record<number, number>>;
+  /** Messages in the delay store, due later (Redis, memory); absent where not counted. */
+  delayed?: number;
+  /** Consumers attached to the queue, where the broker says (AMQP). */
+  consumers?: number;
+}
+
+/**
+ * Optional on a Transport: reading what waits in a queue without taking it, with one
+ * cheap call to the broker (Redis: one pipeline of LLEN and ZCARD; AMQP: one passive
+ * declare; memory: a count). Metrics sample it; queue administration reads it too.
+ * A queue that does not exist reads as empty.
+ */
+export interface QueueInspection {
+  queueDepth(queue: string): Promise<QueueDepth>;
+}
+
+export function hasQueueInspection(value: unknown): value is QueueInspection {
+  return (
+    typeof (value as Partial<QueueInspection> | null)?.queueDepth === 'function'
+  );
+}
+
+/**
+ * Optional on a Transport: the state of its connection to the broker, read without a
+ * round trip, for health checks and metrics. Memory is always connected.
+ */
+export interface ConnectionState {
+  /** True while the connection the transport publishes on is up. */
+  readonly connected: boolean;
+  /** Calls `listener` each time the connection is back after a loss; returns its remover. */
+  onReconnect(listener: () => void): () => void;
+}
+
+export function hasConnectionState(value: unknown): value is ConnectionState {
+  const candidate = value as Partial<ConnectionState> | null;
+  return (
+    typeof candidate?.connected === 'boolean' &&
+    typeof candidate.onReconnect === 'function'
+  );
+}

@@ -13,6 +13,7 @@ import { TaskEvent, TaskHooks } from '../registry/task-hooks.service';
 import { ResultBackend } from '../results/result-backend';
 import { TaskOutcome } from './task-executor.service';
 import { retryMessage } from './retry-message';
+import { taskLogContext } from '../context/task-context.service';
 
 /** What to do with the delivery once a run is recorded. */
 export type Settlement =
@@ -42,8 +43,6 @@ const REQUEUE: Settlement = { kind: 'requeue' };
  */
 @Injectable()
 export class TaskFinisher {
-  private readonly logger = new Logger('TaskWorker');
-
   constructor(
     @Inject(RESULT_BACKEND) private readonly backend: ResultBackend,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
@@ -77,9 +76,10 @@ export class TaskFinisher {
         const deadLetter =
           context.canDeadLetter && context.task.policy.deadLetter;
         const info = errorToExceptionInfo(error);
-        this.logger.warn(
-          `Task ${request.name}[${request.id}] failed: ${info.exc_type}: ${info.exc_message.join(', ')}` +
+        Logger.warn(
+          `failed: ${info.exc_type}: ${info.exc_message.join(', ')}` +
             (deadLetter ? ' (dead-lettered)' : ''),
+          taskLogContext(request),
         );
         const stored = await this.store(
           request,
@@ -139,9 +139,10 @@ export class TaskFinisher {
       });
       return true;
     } catch (error) {
-      this.logger.error(
-        `Could not store ${meta.status} of ${request.name}[${request.id}] on ${this.backend.kind}: ` +
+      Logger.error(
+        `could not store ${meta.status} on ${this.backend.kind}: ` +
           `${String(error)}; the message goes back to the queue`,
+        taskLogContext(request),
       );
       return false;
     }
@@ -156,8 +157,9 @@ export class TaskFinisher {
     const { request } = context;
     const info = errorToExceptionInfo(error);
     const inMs = Math.max(0, eta.getTime() - Date.now());
-    this.logger.log(
-      `Task ${request.name}[${request.id}] retry ${request.retries + 1} in ${inMs} ms: ${info.exc_type}: ${info.exc_message.join(', ')}`,
+    Logger.log(
+      `retry ${request.retries + 1} in ${inMs} ms: ${info.exc_type}: ${info.exc_message.join(', ')}`,
+      taskLogContext(request),
     );
     await this.store(
       request,
@@ -176,11 +178,12 @@ export class TaskFinisher {
         retryMessage(request, eta, this.options.origin),
       );
     } catch (publishError) {
-      this.logger.error(
-        `Could not publish the retry of ${request.name}[${request.id}]: ${String(publishError)}; ` +
+      Logger.error(
+        `could not publish the retry: ${String(publishError)}; ` +
           (context.task.policy.acksLate
             ? 'the message goes back to the queue'
             : 'it was acked before it ran (acksLate: false), so it is lost'),
+        taskLogContext(request),
       );
       return REQUEUE;
     }

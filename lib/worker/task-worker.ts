@@ -107,6 +107,21 @@ export class TaskWorker {
     return this.handling.size;
   }
 
+  /** Task functions running now. */
+  get running(): number {
+    return this.active.size;
+  }
+
+  /** Deliveries taken from the broker and not started: waiting for a slot, or held by a rate limit. */
+  get prefetched(): number {
+    return this.waiting.length + this.held.size;
+  }
+
+  /** True from start() until stop(): consuming its queues. */
+  get consuming(): boolean {
+    return this.consumer !== null && !this.stopping;
+  }
+
   /** Listens for revokes (live, then those kept), then starts consuming. */
   async start(): Promise<void> {
     await this.revokes.start();
@@ -240,7 +255,7 @@ export class TaskWorker {
         this.logger.error(decision.log);
         this.deps.lifecycle.rejected(request, delivery.queue, decision.reason);
         await this.deps.finisher.store(request, decision.meta);
-        return this.settle(() => delivery.deadLetter(decision.reason));
+        return this.deadLetter(delivery, request, decision.reason);
     }
   }
 
@@ -292,7 +307,7 @@ export class TaskWorker {
       publishRetry: (queue, message) =>
         this.deps.transport.publish(queue ?? delivery.queue, message),
     });
-    if (acksLate) await this.settleAs(delivery, settlement);
+    if (acksLate) await this.settleAs(delivery, request, settlement);
   }
 
   /** A revoke with terminate: the running task is abandoned and reads REVOKED. */
@@ -311,21 +326,36 @@ export class TaskWorker {
     this.logger.error(
       `Malformed message on ${delivery.queue}: ${decoded.reason}; dead-lettered`,
     );
-    await this.settle(() =>
-      delivery.deadLetter(`malformed message: ${decoded.reason}`),
+    await this.deadLetter(
+      delivery,
+      undefined,
+      `malformed message: ${decoded.reason}`,
     );
     return undefined;
   }
 
-  private settleAs(delivery: Delivery, settlement: Settlement): Promise<void> {
+  private settleAs(
+    delivery: Delivery,
+    request: TaskRequest,
+    settlement: Settlement,
+  ): Promise<void> {
     switch (settlement.kind) {
       case 'ack':
         return this.settle(() => delivery.ack());
       case 'requeue':
         return this.settle(() => delivery.requeue());
       case 'dead-letter':
-        return this.settle(() => delivery.deadLetter(settlement.reason));
+        return this.deadLetter(delivery, request, settlement.reason);
     }
+  }
+
+  private async deadLetter(
+    delivery: Delivery,
+    request: TaskRequest | undefined,
+    reason: string,
+  ): Promise<void> {
+    await this.settle(() => delivery.deadLetter(reason));
+    this.deps.lifecycle.deadLettered(request, delivery.queue, reason);
   }
 
   /** Settles a delivery; a broker error is logged (the broker redelivers what was not settled). */

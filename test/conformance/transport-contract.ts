@@ -1,5 +1,10 @@
 import { toCeleryIso } from '../../lib/protocol';
-import { Delivery, Transport } from '../../lib/transports/transport';
+import {
+  Delivery,
+  Transport,
+  hasConnectionState,
+  hasQueueInspection,
+} from '../../lib/transports/transport';
 import { argOf, taskMessage as message } from '../support/task-messages';
 import { sleep, uniqueName, waitUntil } from '../support/wait';
 
@@ -235,6 +240,56 @@ export function describeTransportContract(
       // unsettled on the broker would be redelivered within this wait.
       await sleep(harness.redeliveryAfterMs + 1000);
       expect(got.length).toBe(2);
+    });
+
+    it('counts what waits in a queue (QueueInspection), by priority where the broker keeps them apart', async () => {
+      const transport = await open();
+      if (!hasQueueInspection(transport))
+        throw new Error(`${label}: the transport has no queueDepth()`);
+      const q = queue();
+      expect(await transport.queueDepth(q)).toMatchObject({
+        queue: q,
+        ready: 0,
+      });
+      for (let i = 0; i < 3; i++)
+        await transport.publish(q, message('tests.n', [i], 0));
+      for (let i = 0; i < 2; i++)
+        await transport.publish(q, message('tests.n', [i], 9));
+      const later = message('tests.later');
+      later.headers.eta = toCeleryIso(new Date(Date.now() + 60_000));
+      await transport.publish(q, later);
+      const depth = await transport.queueDepth(q);
+      expect(depth.ready).toBe(5);
+      if (depth.byPriority) {
+        expect(depth.byPriority[0]).toBe(3);
+        expect(depth.byPriority[9]).toBe(2);
+        const total = Object.values(depth.byPriority).reduce((a, b) => a + b);
+        expect(total).toBe(5);
+      }
+      if (depth.delayed !== undefined) expect(depth.delayed).toBe(1);
+      // Taken by a consumer: no longer waiting.
+      const got: Delivery[] = [];
+      await transport.consume([q], collect(got), { prefetch: 1 });
+      await waitUntil(() => got.length === 1, 5000, 'one delivery');
+      await waitUntil(
+        async () => (await transport.queueDepth(q)).ready === 4,
+        5000,
+        'the depth after one delivery',
+      );
+      await got[0].ack();
+    });
+
+    it('tells whether it is connected (ConnectionState)', async () => {
+      const transport = await open();
+      if (!hasConnectionState(transport))
+        throw new Error(`${label}: the transport has no connection state`);
+      await transport.publish(queue(), message('tests.connect'));
+      expect(transport.connected).toBe(true);
+      const remove = transport.onReconnect(() => undefined);
+      expect(typeof remove).toBe('function');
+      remove();
+      await transport.close();
+      expect(transport.connected).toBe(false);
     });
 
     it('stops delivering after stop()', async () => {

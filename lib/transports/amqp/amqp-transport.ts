@@ -1,7 +1,15 @@
 import type { Message, Options } from 'amqplib';
 import { TaskMessage, parseCeleryIso } from '../../protocol';
 import { ControlMessage, ControlSubscription } from '../control-bus';
-import { ConsumeOptions, Consumer, Delivery, Transport } from '../transport';
+import {
+  ConnectionState,
+  ConsumeOptions,
+  Consumer,
+  Delivery,
+  QueueDepth,
+  QueueInspection,
+  Transport,
+} from '../transport';
 import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
 import { AmqpControlBus } from './amqp-control-bus';
 import { AmqpConsumer } from './amqp-consumer';
@@ -17,6 +25,7 @@ import {
   defaultDeadLetterQueue,
 } from './amqp-options';
 import { ConfirmPublisher } from '../../drivers/amqp/confirm-publisher';
+import { closeChannel } from '../../drivers/amqp/safe-close';
 import { AmqpDeadLetter, DeadLetterBox } from './dead-letter-box';
 import { delayEntryExchange, delayRoutingKey } from './delay-scheme';
 import {
@@ -30,6 +39,11 @@ import {
   publishOptions,
 } from './message-codec';
 
+/** The server's 404 NOT_FOUND channel error (amqplib puts the reply code on `code`). */
+function isNotFound(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 404;
+}
+
 /** How long `close()` lets publishes in flight get their confirms. */
 const CLOSE_GRACE_MS = 5_000;
 
@@ -40,7 +54,9 @@ const CLOSE_GRACE_MS = 5_000;
  * process), dead letters in `<queue>.dead`, and recovery from lost connections.
  * See docs/rabbitmq.md.
  */
-export class AmqpTransport implements Transport {
+export class AmqpTransport
+  implements Transport, QueueInspection, ConnectionState
+{
   readonly kind = 'amqp';
   readonly connection: AmqpConnection;
   private readonly logger: AmqpLogger;
@@ -209,6 +225,36 @@ export class AmqpTransport implements Transport {
     };
     this.subscriptions.add(tracked);
     return tracked;
+  }
+
+  /** True while the connection is up (amqplib's heartbeats notice a silent loss). */
+  get connected(): boolean {
+    return !this.closed && this.connection.current !== undefined;
+  }
+
+  onReconnect(listener: () => void): () => void {
+    return this.connection.onConnect((live) => {
+      if (live.generation > 1) listener();
+    });
+  }
+
+  /**
+   * A passive declare on a channel of its own (a queue that does not exist closes the
+   * channel with 404, and reads as empty): ready messages and consumers.
+   */
+  async queueDepth(queue: string): Promise<QueueDepth> {
+    const live = await this.connection.get(this.deadline());
+    const channel = await live.model.createChannel();
+    channel.on('error', () => undefined); // a 404 surfaces as the failed checkQueue
+    try {
+      const { messageCount, consumerCount } = await channel.checkQueue(queue);
+      return { queue, ready: messageCount, consumers: consumerCount };
+    } catch (error) {
+      if (isNotFound(error)) return { queue, ready: 0, consumers: 0 };
+      throw error;
+    } finally {
+      await closeChannel(channel);
+    }
   }
 
   /** The name of the dead-letter queue of `queue`. */

@@ -33,6 +33,8 @@ export class MemoryBroker {
   /** Control messages (Celery's pidbox broadcast), as JSON text. */
   readonly control = new EventEmitter().setMaxListeners(0);
   private readonly delayTimers = new Set<NodeJS.Timeout>();
+  /** Delayed messages per queue, not yet due. */
+  private readonly delayedCounts = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
   private nextTag = 1;
 
@@ -86,12 +88,14 @@ export class MemoryBroker {
     const timer = setTimeout(
       () => {
         this.delayTimers.delete(timer);
+        this.countDelayed(queue, -1);
         this.enqueue(queue, message);
       },
       Math.max(0, until.getTime() - Date.now()),
     );
     timer.unref();
     this.delayTimers.add(timer);
+    this.countDelayed(queue, 1);
   }
 
   /** Takes the next message from `queue`, highest priority first. */
@@ -109,6 +113,18 @@ export class MemoryBroker {
       (sum, bucket) => sum + bucket.length,
       0,
     );
+  }
+
+  /** Waiting messages of `queue` per priority level (levels with none left out), and delayed ones. */
+  depth(queue: string): {
+    byPriority: Record<number, number>;
+    delayed: number;
+  } {
+    const byPriority: Record<number, number> = {};
+    (this.queues.get(queue) ?? []).forEach((bucket, priority) => {
+      if (bucket.length > 0) byPriority[priority] = bucket.length;
+    });
+    return { byPriority, delayed: this.delayedCounts.get(queue) ?? 0 };
   }
 
   deadLetter(queue: string, raw: string, reason: string): void {
@@ -143,6 +159,13 @@ export class MemoryBroker {
     this.dead.length = 0;
     for (const timer of this.delayTimers) clearTimeout(timer);
     this.delayTimers.clear();
+    this.delayedCounts.clear();
+  }
+
+  private countDelayed(queue: string, change: 1 | -1): void {
+    const count = (this.delayedCounts.get(queue) ?? 0) + change;
+    if (count > 0) this.delayedCounts.set(queue, count);
+    else this.delayedCounts.delete(queue);
   }
 
   private push(stored: StoredMessage): void {

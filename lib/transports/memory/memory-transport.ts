@@ -5,11 +5,14 @@ import {
   ControlSubscription,
 } from '../control-bus';
 import {
+  ConnectionState,
   ConsumeOptions,
   Consumer,
   DeadLetter,
   DeadLetterAccess,
   Delivery,
+  QueueDepth,
+  QueueInspection,
   Transport,
 } from '../transport';
 import { MemoryBroker, StoredMessage } from './memory-broker';
@@ -21,7 +24,12 @@ import { MemoryBroker, StoredMessage } from './memory-broker';
  * Closing the transport gives its unsettled deliveries back, as a lost connection would.
  */
 export class MemoryTransport
-  implements Transport, ControlBus, DeadLetterAccess
+  implements
+    Transport,
+    ControlBus,
+    DeadLetterAccess,
+    QueueInspection,
+    ConnectionState
 {
   readonly kind = 'memory';
   private readonly consumers = new Set<MemoryConsumer>();
@@ -68,6 +76,21 @@ export class MemoryTransport
         consumer.stop();
       },
     };
+  }
+
+  /** In the process: connected until closed, and never lost. */
+  get connected(): boolean {
+    return !this.closed;
+  }
+
+  onReconnect(): () => void {
+    return () => undefined;
+  }
+
+  async queueDepth(queue: string): Promise<QueueDepth> {
+    const { byPriority, delayed } = this.broker.depth(queue);
+    const ready = Object.values(byPriority).reduce((sum, n) => sum + n, 0);
+    return { queue, ready, byPriority, delayed };
   }
 
   async close(): Promise<void> {

@@ -6,17 +6,25 @@ import {
   ControlSubscription,
 } from '../control-bus';
 import {
+  ConnectionState,
   ConsumeOptions,
   Consumer,
   DeadLetter,
   DeadLetterAccess,
   Delivery,
+  QueueDepth,
+  QueueInspection,
   Transport,
 } from '../transport';
 import { RedisControlChannel } from './control-channel';
 import { PIDBOX_EXCHANGE, fanoutChannel } from './control-envelope';
 import { decodeEnvelope, encodeEnvelope } from './envelope';
-import { PriorityBucket, RedisKeys, priorityBucket } from './keys';
+import {
+  PRIORITY_STEPS,
+  PriorityBucket,
+  RedisKeys,
+  priorityBucket,
+} from './keys';
 import { LeaseKeeper } from './lease-keeper';
 import { publishDelayedScript, replayDeadScript } from './lua';
 import { EnvelopePusher } from './push';
@@ -53,7 +61,14 @@ export interface RedisDeadLetter {
  * workers and producers share its queues. See docs/redis.md for the keys, the lease
  * and visibility design, the delay store and dead letters.
  */
-export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
+export class RedisTransport
+  implements
+    Transport,
+    ControlBus,
+    DeadLetterAccess,
+    QueueInspection,
+    ConnectionState
+{
   readonly kind = 'redis';
   readonly keys: RedisKeys;
   private readonly options: ResolvedRedisTransportOptions;
@@ -69,6 +84,7 @@ export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
   private readonly ready: ReadyGate;
   private readonly control: RedisControlChannel;
   private readonly publishes: DeadlineWatch;
+  private readonly reconnectListeners = new Set<() => void>();
   private closed = false;
 
   constructor(
@@ -89,7 +105,10 @@ export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
       this.client,
       `redis transport (${this.where})`,
       this.options.logger,
-      () => void this.leaseKeeper.renewNow(),
+      () => {
+        void this.leaseKeeper.renewNow();
+        for (const listener of this.reconnectListeners) listener();
+      },
     );
     this.ready = new ReadyGate(this.client, this.where);
     this.pusher = new EnvelopePusher(this.client);
@@ -260,6 +279,45 @@ export class RedisTransport implements Transport, ControlBus, DeadLetterAccess {
     for (const blocker of this.blockers) blocker.disconnect();
     this.blockers.clear();
     await closeConnection(this.client);
+  }
+
+  /** True while the connection it publishes and settles on is ready. */
+  get connected(): boolean {
+    return !this.closed && this.client.status === 'ready';
+  }
+
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
+  /** kombu's four priority lists and the delay store, in one round trip. */
+  async queueDepth(queue: string): Promise<QueueDepth> {
+    const pipeline = this.client.pipeline();
+    for (const key of this.keys.lists(queue)) pipeline.llen(key);
+    pipeline.zcard(this.keys.delayed(queue));
+    const replies =
+      (await withDeadline(
+        pipeline.exec(),
+        this.options.publishWaitMs,
+        `depth of "${queue}"`,
+        this.where,
+      )) ?? [];
+    const counts = replies.map(([error, count]) => {
+      if (error) throw error;
+      return Number(count);
+    });
+    const byPriority: Record<number, number> = {};
+    PRIORITY_STEPS.forEach((bucket, i) => (byPriority[bucket] = counts[i]));
+    const ready = counts
+      .slice(0, PRIORITY_STEPS.length)
+      .reduce((sum, n) => sum + n, 0);
+    return {
+      queue,
+      ready,
+      byPriority,
+      delayed: counts[PRIORITY_STEPS.length],
+    };
   }
 
   /** Messages waiting in the queue's lists (not the delay store). */

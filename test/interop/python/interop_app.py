@@ -99,6 +99,14 @@ def when(self):
     return {'ran_at': time.time(), 'eta': eta.timestamp() if eta else None}
 
 
+@app.task(name='py.trace_headers', bind=True)
+def trace_headers(self):
+    """The trace context as opentelemetry-instrumentation-celery reads it on a worker:
+    its CeleryGetter takes `getattr(task.request, key)`, and Celery makes every message
+    header an attribute of the request."""
+    return {key: getattr(self.request, key, None) for key in ('traceparent', 'tracestate')}
+
+
 @app.task(name='py.record')
 def record(list_name, label):
     """Appends `label` to a list, so a test can read the order tasks ran in."""

@@ -39,6 +39,8 @@ function definition(
 class Fleet {
   readonly store = uniqueName('fleet');
   readonly sent: Array<{ schedule: string; tick: string; by: string }> = [];
+  /** What each beat said of each due tick (onTick). */
+  readonly outcomes: string[] = [];
   failPublish = false;
 
   constructor(
@@ -72,6 +74,8 @@ class Fleet {
         this.sent.push({ schedule: def.name, tick: iso(tick), by: owner });
       },
       logger: { warn: () => undefined, error: () => undefined } as never,
+      onTick: (schedule, outcome) =>
+        this.outcomes.push(`${owner} ${schedule} ${outcome}`),
     });
   }
 
@@ -112,6 +116,26 @@ describe('a beat', () => {
       '2026-05-01T10:00:05.000Z',
       '2026-05-01T10:00:10.000Z',
     ]);
+  });
+
+  it('tells what became of each due tick: sent by the winner, taken for the others, skipped for a dropped gap', async () => {
+    const clock = new ManualClock(at('2026-05-01T10:00:30Z'));
+    const fleet = new Fleet(clock, [definition('minutely', { every: '1m' })]);
+    const [a, b] = [fleet.beat('a', 'none'), fleet.beat('b', 'none')];
+    await a.pass();
+    await b.pass();
+    clock.set('2026-05-01T10:01:00.004Z');
+    await Promise.all([a.pass(), b.pass()]); // both see the tick due; one claims it
+    expect(fleet.outcomes.sort()).toEqual([
+      'a minutely sent',
+      'b minutely taken',
+    ]);
+    // Down for five minutes: catch-up 'none' drops the missed ticks, once per gap.
+    fleet.outcomes.length = 0;
+    clock.set('2026-05-01T10:06:30Z');
+    await a.pass();
+    expect(fleet.outcomes).toEqual(['a minutely skipped']);
+    expect(fleet.ticks()).toEqual(['2026-05-01T10:01:00.000Z']);
   });
 
   it('after a restart, repeats no tick and forgets no schedule', async () => {

@@ -18,11 +18,13 @@ describe('planning ticks', () => {
       run: [],
       skipTo: null,
       missed: false,
+      dropped: false,
     });
     expect(planTicks(minute, 10 * M, 11 * M + 300, policy('one'))).toEqual({
       run: [11 * M],
       skipTo: null,
       missed: false,
+      dropped: false,
     });
   });
 
@@ -38,12 +40,14 @@ describe('planning ticks', () => {
       run: [15 * M],
       skipTo: null,
       missed: true,
+      dropped: true,
     });
     // With a tick on time, that tick is the one run.
     expect(planTicks(minute, 10 * M, 15 * M + 1_000, policy('one'))).toEqual({
       run: [15 * M],
       skipTo: null,
       missed: true,
+      dropped: true,
     });
   });
 
@@ -52,21 +56,24 @@ describe('planning ticks', () => {
       run: [],
       skipTo: 15 * M,
       missed: true,
+      dropped: true,
     });
     expect(planTicks(minute, 10 * M, 15 * M + 1_000, policy('none'))).toEqual({
       run: [15 * M],
       skipTo: null,
       missed: true,
+      dropped: true,
     });
   });
 
   it("'all': each missed tick runs, oldest first, at most maxCatchUp (the newest)", () => {
-    expect(
-      planTicks(minute, 10 * M, 13 * M + 30_000, policy('all')).run,
-    ).toEqual([11 * M, 12 * M, 13 * M]);
+    const all = planTicks(minute, 10 * M, 13 * M + 30_000, policy('all'));
+    expect(all.run).toEqual([11 * M, 12 * M, 13 * M]);
+    expect(all.dropped).toBe(false);
     const bounded = planTicks(minute, 0, 1000 * M, policy('all', 5));
     expect(bounded.run).toEqual([996 * M, 997 * M, 998 * M, 999 * M, 1000 * M]);
     expect(bounded.missed).toBe(true);
+    expect(bounded.dropped).toBe(true);
   });
 
   it('stays cheap after a long downtime: a year of a one-second schedule', () => {

@@ -1,0 +1,88 @@
+import { BenchSection, Measurement } from '../report';
+import { median } from '../stats';
+import { REDIS_URL } from './names';
+import { processing } from './scenarios';
+import { sizesFromEnv } from './sizes';
+
+/** What each variant turns on (BENCH_OBSERVE, read by openCeleriac on both sides). */
+const VARIANTS: Record<string, string> = {
+  celeriac: '',
+  'celeriac+metrics': 'metrics',
+  'celeriac+tracing (no SDK)': 'tracing',
+};
+
+/**
+ * The cost of observability on the hot path: Celeriac's worker draining pre-filled
+ * no-op tasks at concurrency 100 on Redis, with nothing on, with metrics on, and with
+ * tracing on through the API alone (no SDK: the no-op tracer, what an app without
+ * OpenTelemetry pays). The producer has the same option (it stamps the send time the
+ * worker's queue-wait histogram reads). Variants take turns, in a rotating order, for
+ * `BENCH_OBS_ROUNDS` rounds (default 5); each figure is the median of its rounds.
+ */
+export function observabilitySection(
+  log: (line: string) => void = (line) => console.log(line),
+): BenchSection {
+  const sizes = sizesFromEnv();
+  const rounds = Number(process.env.BENCH_OBS_ROUNDS ?? 5);
+  const concurrency = 100;
+  return {
+    name: 'observability',
+    baseline: 'celeriac',
+    run: async () => {
+      const rates = new Map<string, number[]>();
+      const cpu = new Map<string, number[]>();
+      const variants = Object.entries(VARIANTS);
+      for (let round = 1; round <= rounds; round++) {
+        // Each round starts with another variant: drift over the run (a busy machine,
+        // Redis' memory) falls on each of them alike.
+        const order = variants.map(
+          (_, i) => variants[(i + round - 1) % variants.length],
+        );
+        for (const [system, observe] of order) {
+          const previous = process.env.BENCH_OBSERVE;
+          process.env.BENCH_OBSERVE = observe;
+          try {
+            const figures = await processing(
+              'celeriac',
+              concurrency,
+              { ...sizes, concurrencies: [concurrency] },
+              REDIS_URL,
+            );
+            const rate = figures[0].value;
+            const cpuPerTask = figures.find((f) =>
+              f.scenario.startsWith('worker CPU per task'),
+            )!.value;
+            rates.set(system, [...(rates.get(system) ?? []), rate]);
+            cpu.set(system, [...(cpu.get(system) ?? []), cpuPerTask]);
+            log(
+              `  round ${round} ${system.padEnd(26)} ${rate.toFixed(0)} tasks/s, ${cpuPerTask.toFixed(1)} us CPU per task`,
+            );
+          } finally {
+            if (previous === undefined) delete process.env.BENCH_OBSERVE;
+            else process.env.BENCH_OBSERVE = previous;
+          }
+        }
+      }
+      // CPU per task is the steadier figure on a shared machine: other processes
+      // take wall time from the worker, much less its own CPU time per task.
+      return [...rates].flatMap(([system, values]): Measurement[] => [
+        {
+          section: 'observability',
+          system,
+          scenario: `process, concurrency ${concurrency}, median of ${values.length}`,
+          value: median(values),
+          unit: 'tasks/s',
+          better: 'higher',
+        },
+        {
+          section: 'observability',
+          system,
+          scenario: `worker CPU per task (c=${concurrency}), median of ${values.length}`,
+          value: median(cpu.get(system)!),
+          unit: 'us',
+          better: 'lower',
+        },
+      ]);
+    },
+  };
+}
