@@ -94,7 +94,7 @@ const mayImport = {
   ],
   // The observability features: each an observer of the lifecycle (or a reader of the
   // worker's and beat's state), added by module/ only when its option is on.
-  logging: ['common'],
+  logging: ['common', 'options'],
   metrics: [
     'common',
     'protocol',

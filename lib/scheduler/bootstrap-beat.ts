@@ -1,35 +1,14 @@
-import {
-  INestApplicationContext,
-  Logger,
-  LoggerService,
-  LogLevel,
-} from '@nestjs/common';
+import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createContext } from '../logging/create-context';
-import { MonitoringEndpoint } from '../options/observability-options';
-import { MONITORING_ENDPOINT } from '../options/tokens';
+import {
+  createHeadlessProcess,
+  HeadlessProcessOptions,
+} from '../logging/headless-process';
 import { BeatOptions } from '../options/beat-options';
 import { BeatService } from './beat.service';
 
-export interface BootstrapBeatOptions extends Omit<BeatOptions, 'run'> {
-  /**
-   * Nest's logger option for the application context, or a function that picks the
-   * logger from the app once it is created (nestjs-pino's `app => app.get(Logger)`,
-   * nest-winston's): logs are buffered until then.
-   */
-  logger?:
-    | LoggerService
-    | LogLevel[]
-    | false
-    | ((app: INestApplicationContext) => LoggerService);
-  /** 'json': one JSON object per line (Celeriac's JsonLogger). Default: Nest's text. */
-  logFormat?: 'text' | 'json';
-  /**
-   * Serve `/metrics` (with the module option `metrics`) and `/health` on this port, for
-   * a process without HTTP: Prometheus and Kubernetes probes reach it there.
-   */
-  metricsPort?: number;
-}
+export interface BootstrapBeatOptions
+  extends Omit<BeatOptions, 'run'>, HeadlessProcessOptions {}
 
 /**
  * Boots `module` as a beat: the same DI container as the web app and the workers,
@@ -43,10 +22,11 @@ export async function bootstrapBeat(
   options: BootstrapBeatOptions = {},
 ): Promise<INestApplicationContext> {
   const { logger, logFormat, metricsPort, ...beatOptions } = options;
-  const app = await createContext(module, logger, logFormat);
-  app.enableShutdownHooks();
-  if (metricsPort !== undefined)
-    await app.get<MonitoringEndpoint>(MONITORING_ENDPOINT).listen(metricsPort);
+  const app = await createHeadlessProcess(module, {
+    logger,
+    logFormat,
+    metricsPort,
+  });
   const beat = app.get(BeatService);
   if (!beat.running) {
     await beat.start(beatOptions);

@@ -1,34 +1,14 @@
-import {
-  INestApplicationContext,
-  LoggerService,
-  LogLevel,
-} from '@nestjs/common';
+import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createContext } from '../logging/create-context';
-import { MonitoringEndpoint } from '../options/observability-options';
-import { MONITORING_ENDPOINT } from '../options/tokens';
+import {
+  createHeadlessProcess,
+  HeadlessProcessOptions,
+} from '../logging/headless-process';
 import { WorkerOptions } from '../options/module-options';
 import { TaskWorkerService } from './task-worker.service';
 
-export interface BootstrapWorkerOptions extends WorkerOptions {
-  /**
-   * Nest's logger option for the application context, or a function that picks the
-   * logger from the app once it is created (nestjs-pino's `app => app.get(Logger)`,
-   * nest-winston's): logs are buffered until then.
-   */
-  logger?:
-    | LoggerService
-    | LogLevel[]
-    | false
-    | ((app: INestApplicationContext) => LoggerService);
-  /** 'json': one JSON object per line (Celeriac's JsonLogger). Default: Nest's text. */
-  logFormat?: 'text' | 'json';
-  /**
-   * Serve `/metrics` (with the module option `metrics`) and `/health` on this port, for
-   * a process without HTTP: Prometheus and Kubernetes probes reach it there.
-   */
-  metricsPort?: number;
-}
+export interface BootstrapWorkerOptions
+  extends WorkerOptions, HeadlessProcessOptions {}
 
 /**
  * Boots `module` as a worker: the same DI container as the web app, without HTTP
@@ -42,10 +22,11 @@ export async function bootstrapWorker(
   options: BootstrapWorkerOptions = {},
 ): Promise<INestApplicationContext> {
   const { logger, logFormat, metricsPort, ...workerOptions } = options;
-  const app = await createContext(module, logger, logFormat);
-  app.enableShutdownHooks();
-  if (metricsPort !== undefined)
-    await app.get<MonitoringEndpoint>(MONITORING_ENDPOINT).listen(metricsPort);
+  const app = await createHeadlessProcess(module, {
+    logger,
+    logFormat,
+    metricsPort,
+  });
   await app.get(TaskWorkerService).start(workerOptions, true);
   return app;
 }
