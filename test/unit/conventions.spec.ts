@@ -97,7 +97,11 @@ describe('the repository points nowhere outside itself', () => {
 describe('test/unit/ mirrors lib/', () => {
   const UNIT = __dirname;
   /** Specs about the repository rather than one file of lib/. */
-  const REPOSITORY_CHECKS = ['conventions.spec.ts', 'docs/doc-blocks.spec.ts'];
+  const REPOSITORY_CHECKS = [
+    'conventions.spec.ts',
+    'layers.spec.ts',
+    'docs/doc-blocks.spec.ts',
+  ];
 
   it('every unit spec is named after the lib/ file it tests', () => {
     const libFiles = new Set(files.map(({ name }) => name));
