@@ -7,7 +7,7 @@ import {
   giveBackScript,
   renewScript,
   requeueScript,
-} from './lua';
+} from '../../drivers/redis/scripts';
 import { DeliverySettler, RedisDelivery, Settlement } from './redis-delivery';
 import { TickBatcher } from '../../drivers/redis/tick-batcher';
 
@@ -117,7 +117,7 @@ export class RedisSettler implements DeliverySettler {
   async giveBack(tags: string[]): Promise<void> {
     for (let i = 0; i < tags.length; i += 1000) {
       await giveBackScript.run(this.client, this.indexKeys(), [
-        this.keys.prefix,
+        ...this.keys.luaLayout,
         ...tags.slice(i, i + 1000),
       ]);
     }

@@ -26,7 +26,10 @@ import {
   priorityBucket,
 } from './keys';
 import { LeaseKeeper } from './lease-keeper';
-import { publishDelayedScript, replayDeadScript } from './lua';
+import {
+  publishDelayedScript,
+  replayDeadScript,
+} from '../../drivers/redis/scripts';
 import { EnvelopePusher } from './push';
 import { RedisConsumer } from './redis-consumer';
 import { DeadLetterRecord, RedisSettler } from './redis-settler';
@@ -358,7 +361,7 @@ export class RedisTransport
         await replayDeadScript.run(
           this.client,
           [this.keys.dead(queue), this.keys.wake(queue)],
-          [this.keys.list(queue), page],
+          [...this.keys.luaLayout, queue, page],
         ),
       );
       replayed += moved;
