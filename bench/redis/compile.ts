@@ -1,4 +1,5 @@
 import {
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -42,6 +43,9 @@ export function compiledRoot(): string {
       writeFileSync(target, outputText);
     }
   }
+  // The Redis scripts are read from files beside the code (lib/drivers/redis/lua-source.ts).
+  const lua = join('lib', 'drivers', 'redis', 'lua');
+  cpSync(join(ROOT, lua), join(out, lua), { recursive: true });
   process.once('exit', () => rmSync(out, { recursive: true, force: true }));
   built = out;
   return out;

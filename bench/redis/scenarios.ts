@@ -1,6 +1,7 @@
 import { Measurement } from '../report';
 import { BenchChild } from './child';
 import { cleanUp } from './cleanup';
+import { openFloor } from './floor';
 import { BenchPlace, newPlace } from './names';
 import { BenchSystem, openProducer } from './producers';
 import { RedisBenchSizes } from './sizes';
@@ -25,26 +26,59 @@ export async function inPlace<T>(
   }
 }
 
-/** Enqueue rates: one send at a time, then in batches. */
+/** Sends per chunk when the floor is interleaved with a system's sends. */
+const FLOOR_CHUNK = 250;
+
+/**
+ * Enqueue rates: one send at a time, then in batches. With `onFloor`, the ioredis floor
+ * (floor.ts) runs interleaved with the one-at-a-time sends, a chunk of each in turn on
+ * the same place, and its rate goes to `onFloor`.
+ */
 export function enqueue(
   system: BenchSystem,
   sizes: RedisBenchSizes,
   redisUrl: string,
+  onFloor?: (figures: Figure[]) => void,
 ): Promise<Figure[]> {
   return inPlace('enqueue', redisUrl, async (place) => {
     const producer = await openProducer(system, place);
+    const floor = onFloor ? openFloor(place, redisUrl) : undefined;
     try {
       // Warm-up, untimed: both systems share ioredis, which the first would warm alone.
       const warmUp = Math.min(1000, Math.ceil(sizes.enqueueOne / 5));
       for (let i = 0; i < warmUp; i++) await producer.one(i);
+      if (floor) for (let i = 0; i < warmUp; i++) await floor.one();
       await producer.many(0, sizes.batch);
-      let started = performance.now();
-      const cpu = process.cpuUsage();
-      for (let i = 0; i < sizes.enqueueOne; i++) await producer.one(i);
-      const one = perSecond(sizes.enqueueOne, performance.now() - started);
-      const used = process.cpuUsage(cpu);
-      const cpuPerSend = (used.user + used.system) / sizes.enqueueOne;
-      started = performance.now();
+      let ours = 0;
+      let floors = 0;
+      const cpu = { user: 0, system: 0 };
+      for (let from = 0; from < sizes.enqueueOne; from += FLOOR_CHUNK) {
+        const to = Math.min(sizes.enqueueOne, from + FLOOR_CHUNK);
+        const cpuAt = process.cpuUsage();
+        let at = performance.now();
+        for (let i = from; i < to; i++) await producer.one(i);
+        ours += performance.now() - at;
+        const used = process.cpuUsage(cpuAt);
+        cpu.user += used.user;
+        cpu.system += used.system;
+        if (!floor) continue;
+        at = performance.now();
+        for (let i = from; i < to; i++) await floor.one();
+        floors += performance.now() - at;
+      }
+      const one = perSecond(sizes.enqueueOne, ours);
+      const cpuPerSend = (cpu.user + cpu.system) / sizes.enqueueOne;
+      if (onFloor) {
+        onFloor([
+          {
+            scenario: 'enqueue, one at a time',
+            value: perSecond(sizes.enqueueOne, floors),
+            unit: 'tasks/s',
+            better: 'higher',
+          },
+        ]);
+      }
+      const started = performance.now();
       for (let i = 0; i < sizes.enqueueBatched; i += sizes.batch)
         await producer.many(i, Math.min(sizes.batch, sizes.enqueueBatched - i));
       const batched = perSecond(
@@ -72,6 +106,7 @@ export function enqueue(
         },
       ];
     } finally {
+      floor?.close();
       await producer.close();
     }
   });

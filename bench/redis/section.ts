@@ -1,7 +1,6 @@
 import { BenchSection, Measurement } from '../report';
 import { celeryEnqueue, celeryProcessing } from './celery-scenarios';
 import { celeryWanted } from './celery-side';
-import { floorEnqueue } from './floor';
 import { REDIS_URL } from './names';
 import { SYSTEMS } from './producers';
 import { Figure, enqueue, latency, processing } from './scenarios';
@@ -13,7 +12,8 @@ import { RedisBenchSizes, ScenarioGroup, sizesFromEnv } from './sizes';
  * its own process, acks late, results stored; BullMQ removeOnComplete), end-to-end
  * latency at a paced rate, and the worker's CPU and RSS. With BENCH_REDIS_CELERY=1,
  * Python Celery 5.2 too (enqueue one at a time and processing; `-P threads`, solo for 1).
- * The `ioredis floor` column is ioredis alone sending a plain LPUSH per task (floor.ts).
+ * The `ioredis floor` column is ioredis alone sending a plain LPUSH per task (floor.ts),
+ * interleaved chunk by chunk with Celeriac's one-at-a-time sends.
  */
 export function redisSection(
   sizes: RedisBenchSizes = sizesFromEnv(),
@@ -44,11 +44,21 @@ export function redisSection(
       const runs = (group: ScenarioGroup) =>
         !sizes.only || sizes.only.includes(group);
       if (runs('enqueue')) {
+        // The floor runs interleaved with Celeriac's own one-at-a-time sends.
+        let floor: Figure[] = [];
         await step(
-          (system) => enqueue(system, sizes, redisUrl),
+          (system) =>
+            enqueue(
+              system,
+              sizes,
+              redisUrl,
+              system === 'celeriac'
+                ? (figures) => (floor = figures)
+                : undefined,
+            ),
           () => celeryEnqueue(sizes, redisUrl),
         );
-        record('ioredis floor', await floorEnqueue(sizes, redisUrl));
+        record('ioredis floor', floor);
       }
       for (const concurrency of runs('process') ? sizes.concurrencies : [])
         await step(

@@ -43,6 +43,9 @@ export function sizesFromEnv(env = process.env): RedisBenchSizes {
     batch: Math.min(FULL_SIZES.batch, scaled(FULL_SIZES.enqueueBatched)),
     processing: scaled(FULL_SIZES.processing),
     latencySeconds: Math.max(0.2, FULL_SIZES.latencySeconds * scale),
+    concurrencies: env.BENCH_REDIS_CONCURRENCIES
+      ? env.BENCH_REDIS_CONCURRENCIES.split(',').map(Number)
+      : FULL_SIZES.concurrencies,
     only: env.BENCH_REDIS_ONLY?.split(',') as ScenarioGroup[] | undefined,
   };
 }

@@ -29,10 +29,20 @@ export class DeadLetters {
     return this.access().replayDeadLetters(queue, limit);
   }
 
+  /** Deletes up to `limit` dead letters of `queue` (oldest first; all by default). */
+  async drop(queue: string, limit?: number): Promise<number> {
+    return this.access().dropDeadLetters(queue, limit);
+  }
+
+  /** How many dead letters `queue` has. */
+  async count(queue: string): Promise<number> {
+    return this.access().countDeadLetters(queue);
+  }
+
   private access() {
     if (!hasDeadLetterAccess(this.transport)) {
       throw new Error(
-        `the ${this.transport.kind} transport cannot list or replay dead letters ` +
+        `the ${this.transport.kind} transport keeps no dead letters ` +
           `(see DeadLetterAccess in lib/transports/transport.ts)`,
       );
     }

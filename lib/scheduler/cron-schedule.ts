@@ -1,4 +1,11 @@
-import { CronExpression, CronExpressionParser } from 'cron-parser';
+import type { CronExpression, CronExpressionParser } from 'cron-parser';
+
+/** cron-parser (and luxon under it), loaded by the first cron schedule, not by workers. */
+function cronParser(): typeof CronExpressionParser {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('cron-parser') as typeof import('cron-parser'))
+    .CronExpressionParser;
+}
 import { InvalidScheduleError } from './errors';
 import { Schedule } from './schedule';
 
@@ -21,7 +28,7 @@ export class CronSchedule implements Schedule {
     checkFieldCount(cron);
     checkTimeZone(timezone);
     try {
-      this.expression = CronExpressionParser.parse(cron.trim(), {
+      this.expression = cronParser().parse(cron.trim(), {
         tz: timezone,
       });
       this.expression.next(); // an expression that never matches (30 February) throws here

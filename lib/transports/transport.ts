@@ -98,13 +98,16 @@ export interface DeadLetter {
   /** The task message, unless its envelope did not decode (then `decodeError`). */
   message?: TaskMessage;
   decodeError?: Error;
+  /** The message as the broker keeps it (Redis: the envelope; AMQP: the body), as text. */
+  raw: string;
 }
 
 /**
- * Optional on a Transport: reading and replaying what `Delivery.deadLetter` kept.
- * The `DeadLetters` service uses it when the transport has both methods.
+ * Optional on a Transport: the dead-letter box, what `Delivery.deadLetter` kept. The
+ * one dead-letter API: the `DeadLetters` service uses it when the transport has it.
  * memory, Redis (`_celeriac.dead.<queue>`) and AMQP (`<queue>.dead`) keep their dead
- * letters in their own place; each lists them oldest first, without taking them.
+ * letters in a box of their own per queue; every verb works oldest first.
+ * test/conformance/execution/dead-letters.ts holds each broker to it.
  */
 export interface DeadLetterAccess {
   /** Up to `limit` dead letters of `queue`, oldest first, left where they are. */
@@ -114,13 +117,19 @@ export interface DeadLetterAccess {
    * unchanged (same id, same headers); resolves with how many moved.
    */
   replayDeadLetters(queue: string, limit?: number): Promise<number>;
+  /** Deletes up to `limit` dead letters (oldest first, all by default); resolves with how many. */
+  dropDeadLetters(queue: string, limit?: number): Promise<number>;
+  /** How many dead letters `queue` has. */
+  countDeadLetters(queue: string): Promise<number>;
 }
 
 export function hasDeadLetterAccess(value: unknown): value is DeadLetterAccess {
   const candidate = value as Partial<DeadLetterAccess> | null;
   return (
     typeof candidate?.listDeadLetters === 'function' &&
-    typeof candidate.replayDeadLetters === 'function'
+    typeof candidate.replayDeadLetters === 'function' &&
+    typeof candidate.dropDeadLetters === 'function' &&
+    typeof candidate.countDeadLetters === 'function'
   );
 }
 

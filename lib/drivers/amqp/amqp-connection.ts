@@ -1,4 +1,10 @@
-import { connect } from 'amqplib';
+import type * as Amqplib from 'amqplib';
+
+/** amqplib, loaded on the first connection: a Redis-only process never loads it. */
+function amqplib(): typeof Amqplib {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('amqplib') as typeof Amqplib;
+}
 import type { ChannelModel } from 'amqplib';
 import {
   AmqpConnectionOptions,
@@ -118,7 +124,10 @@ export class AmqpConnection {
   private async connectLoop(): Promise<void> {
     for (let attempt = 0; !this.closed; attempt++) {
       try {
-        const model = await connect(this.target.connect, this.socketOptions());
+        const model = await amqplib().connect(
+          this.target.connect,
+          this.socketOptions(),
+        );
         if (this.closed) {
           await closeConnection(model);
           return;

@@ -1,6 +1,12 @@
 import Redis, { RedisOptions } from 'ioredis';
 import { parseRedisUrl } from '../../drivers/redis/redis-url';
-import { RedisScript } from '../../drivers/redis/script';
+import {
+  beatClaimScript,
+  beatCompleteScript,
+  beatReleaseScript,
+  beatSetPausedScript,
+  beatStateScript,
+} from '../../drivers/redis/scripts';
 import { ScheduleState, TickLock } from '../tick-lock';
 
 /*
@@ -9,58 +15,6 @@ import { ScheduleState, TickLock } from '../tick-lock';
  *   state:{<schedule>}          hash: handled, lastRun (ms), paused (0/1); no expiry
  *   tick:{<schedule>}:<tick>    a claim: the owner, SET NX PX <ttl>
  */
-
-/** KEYS: state. ARGV: baseline. Writes the baseline of a schedule never seen. */
-const stateScript = new RedisScript(
-  'beat-state',
-  `
-redis.call('HSETNX', KEYS[1], 'handled', ARGV[1])
-return redis.call('HMGET', KEYS[1], 'handled', 'lastRun', 'paused')`,
-);
-
-/** KEYS: state, claim. ARGV: tick, owner, ttl. 1 if claimed. */
-const claimScript = new RedisScript(
-  'beat-claim',
-  `
-local handled = tonumber(redis.call('HGET', KEYS[1], 'handled'))
-if handled and handled >= tonumber(ARGV[1]) then return 0 end
-if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return 1 end
-return 0`,
-);
-
-/** KEYS: claim. ARGV: owner. Deletes the claim if the owner still holds it. */
-const releaseScript = new RedisScript(
-  'beat-release',
-  `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`,
-);
-
-/** KEYS: state. ARGV: tick, ran (1/0). handled = max(handled, tick); lastRun likewise. */
-const completeScript = new RedisScript(
-  'beat-complete',
-  `
-local tick = tonumber(ARGV[1])
-local handled = tonumber(redis.call('HGET', KEYS[1], 'handled'))
-if not handled or handled < tick then redis.call('HSET', KEYS[1], 'handled', ARGV[1]) end
-if ARGV[2] == '1' then
-  local last = tonumber(redis.call('HGET', KEYS[1], 'lastRun'))
-  if not last or last < tick then redis.call('HSET', KEYS[1], 'lastRun', ARGV[1]) end
-end
-return 1`,
-);
-
-/** KEYS: state. ARGV: paused (1/0), latest tick. */
-const setPausedScript = new RedisScript(
-  'beat-set-paused',
-  `
-redis.call('HSETNX', KEYS[1], 'handled', ARGV[2])
-redis.call('HSET', KEYS[1], 'paused', ARGV[1])
-if ARGV[1] == '0' and tonumber(redis.call('HGET', KEYS[1], 'handled')) < tonumber(ARGV[2]) then
-  redis.call('HSET', KEYS[1], 'handled', ARGV[2])
-end
-return 1`,
-);
 
 export interface RedisTickLockOptions {
   /** Prefix of every key. Default `celeriac:beat:`. */
@@ -93,7 +47,7 @@ export class RedisTickLock implements TickLock {
   }
 
   async state(schedule: string, baseline: number): Promise<ScheduleState> {
-    const fields = (await stateScript.run(
+    const fields = (await beatStateScript.run(
       this.redis,
       [this.stateKey(schedule)],
       [baseline],
@@ -118,7 +72,7 @@ export class RedisTickLock implements TickLock {
     owner: string,
     ttlMs: number,
   ): Promise<boolean> {
-    const claimed = await claimScript.run(
+    const claimed = await beatClaimScript.run(
       this.redis,
       [this.stateKey(schedule), this.claimKey(schedule, tick)],
       [tick, owner, Math.max(1, Math.ceil(ttlMs))],
@@ -127,7 +81,7 @@ export class RedisTickLock implements TickLock {
   }
 
   async release(schedule: string, tick: number, owner: string): Promise<void> {
-    await releaseScript.run(
+    await beatReleaseScript.run(
       this.redis,
       [this.claimKey(schedule, tick)],
       [owner],
@@ -135,7 +89,7 @@ export class RedisTickLock implements TickLock {
   }
 
   async complete(schedule: string, tick: number, ran: boolean): Promise<void> {
-    await completeScript.run(
+    await beatCompleteScript.run(
       this.redis,
       [this.stateKey(schedule)],
       [tick, ran ? 1 : 0],
@@ -147,7 +101,7 @@ export class RedisTickLock implements TickLock {
     paused: boolean,
     latestTick: number,
   ): Promise<void> {
-    await setPausedScript.run(
+    await beatSetPausedScript.run(
       this.redis,
       [this.stateKey(schedule)],
       [paused ? 1 : 0, latestTick],

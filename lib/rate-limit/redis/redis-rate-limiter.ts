@@ -1,30 +1,8 @@
 import Redis from 'ioredis';
 import { parseRedisUrl } from '../../drivers/redis/redis-url';
-import { RedisScript } from '../../drivers/redis/script';
+import { rateReserveScript } from '../../drivers/redis/scripts';
 import { Rate } from '../rate';
 import { RateLimiter } from '../rate-limiter';
-
-/**
- * GCRA on one key, on Redis' clock (so workers' clocks need not agree).
- * KEYS[1]: the limiter key (its next free slot, in microseconds since the epoch).
- * ARGV[1]: microseconds between two runs.
- * Returns the microseconds from now until the reserved slot (0: now).
- * Numbers go through string.format: Lua's tostring would round them to 14 digits.
- */
-const reserveScript = new RedisScript(
-  'rate-reserve',
-  `
-pcall(redis.replicate_commands)
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
-local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
-if slot < now then slot = now end
-local nextFree = slot + tonumber(ARGV[1])
-local ttlMs = math.ceil((nextFree - now) / 1000) + 1000
-redis.call('SET', KEYS[1], string.format('%.0f', nextFree), 'PX', string.format('%.0f', ttlMs))
-return string.format('%.0f', slot - now)
-`,
-);
 
 /** Beside the Redis transport's own keys (`_celeriac.leases`, `_celeriac.delayed.<queue>`). */
 export const DEFAULT_KEY_PREFIX = '_celeriac.rate.';
@@ -57,7 +35,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   async reserve(key: string, rate: Rate): Promise<number> {
     const intervalUs = Math.max(1, Math.round(rate.intervalMs * 1000));
-    const waitUs = await reserveScript.run(
+    const waitUs = await rateReserveScript.run(
       this.client,
       [this.prefix + key],
       [String(intervalUs)],

@@ -3,7 +3,7 @@ import { ResultMeta, parseJson } from '../../protocol';
 import { parseRedisUrl } from '../../drivers/redis/redis-url';
 import { ResultBackend, StoreContext } from '../result-backend';
 import { closeConnection } from '../../drivers/redis/close-connection';
-import { RedisScript } from '../../drivers/redis/script';
+import { storeResultsScript } from '../../drivers/redis/scripts';
 import { TickBatcher } from '../../drivers/redis/tick-batcher';
 import { RedisResultWaiters } from './redis-result-waiters';
 import { RedisRevocations } from './redis-revocations';
@@ -23,39 +23,6 @@ export interface RedisResultBackendOptions {
   /** CLIENT SETNAME of the connections (the subscriber gets `:sub`). Default 'celeriac-results'. */
   connectionName?: string;
 }
-
-/**
- * Writes each meta with its expiry and PUBLISHes it on the key's name, in one atomic
- * step, unless a SUCCESS is stored already (Celery never overwrites one). The stores
- * made in one tick travel together.
- * KEYS: meta keys. ARGV: per key, meta JSON and seconds to keep (0: no expiry).
- */
-const storeScript = new RedisScript(
-  'store-results',
-  `
-for i = 1, #KEYS do
-  local key, value, ttl = KEYS[i], ARGV[2 * i - 1], tonumber(ARGV[2 * i])
-  local status = nil
-  local current = redis.call('GET', key)
-  if current then
-    status = string.match(current, '^%s*{%s*"status"%s*:%s*"(%u+)"')
-    if not status then
-      local ok, meta = pcall(cjson.decode, current)
-      if ok and type(meta) == 'table' then status = meta.status end
-    end
-  end
-  if status ~= 'SUCCESS' then
-    if ttl > 0 then
-      redis.call('SETEX', key, ttl, value)
-    else
-      redis.call('SET', key, value)
-    end
-    redis.call('PUBLISH', key, value)
-  end
-end
-return #KEYS
-`,
-);
 
 /**
  * Celery's Redis result backend: `celery-task-meta-<id>` holds the meta as Celery
@@ -167,7 +134,7 @@ export class RedisResultBackend implements ResultBackend, RevocationStore {
   private async storeMany(batch: PendingStore[]): Promise<void> {
     const keys = batch.map((entry) => entry.key);
     const args = batch.flatMap((entry) => [entry.value, entry.ttl]);
-    await storeScript.run(this.client, keys, args);
+    await storeResultsScript.run(this.client, keys, args);
   }
 
   private async read(key: string): Promise<ResultMeta | undefined> {

@@ -1,42 +1,9 @@
 import type Redis from 'ioredis';
-import { RedisScript } from '../../drivers/redis/script';
+import {
+  addRevokedScript,
+  listRevokedScript,
+} from '../../drivers/redis/scripts';
 import { RevocationStore, RevokedTask } from '../revocation-store';
-
-/** Redis' clock in ms (every expiry is on it, whatever the callers' clocks say). */
-const NOW_MS = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-`;
-
-/**
- * Keeps each id until now + ARGV[1] ms, or its current expiry if later (what `ZADD GT`
- * does, written out so Redis 6.0 runs it), then sets the key to expire with its last
- * entry. KEYS: the set. ARGV: ttl ms, task ids. Returns the expiry (ms).
- */
-const addScript = new RedisScript(
-  'add-revoked',
-  `${NOW_MS}
-local expires_at = now + tonumber(ARGV[1])
-for i = 2, #ARGV do
-  local kept = redis.call('ZSCORE', KEYS[1], ARGV[i])
-  if not kept or tonumber(kept) < expires_at then
-    redis.call('ZADD', KEYS[1], expires_at, ARGV[i])
-  end
-end
-local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-if last[2] then redis.call('PEXPIREAT', KEYS[1], math.ceil(tonumber(last[2]))) end
-return expires_at
-`,
-);
-
-/** Drops the expired ids, then returns the others: [id, expiry ms, ...]. KEYS: the set. */
-const listScript = new RedisScript(
-  'list-revoked',
-  `${NOW_MS}
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-return redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-`,
-);
 
 /**
  * Revoked task ids in one sorted set (member = task id, score = when it stops being
@@ -60,7 +27,7 @@ export class RedisRevocations implements RevocationStore {
         `addRevoked: ttlSeconds must be a positive number, got ${ttlSeconds}`,
       );
     }
-    await addScript.run(
+    await addRevokedScript.run(
       this.client,
       [this.key],
       [Math.ceil(ttlSeconds * 1000), ...new Set(taskIds)],
@@ -68,7 +35,7 @@ export class RedisRevocations implements RevocationStore {
   }
 
   async listRevoked(): Promise<RevokedTask[]> {
-    const flat = (await listScript.run(
+    const flat = (await listRevokedScript.run(
       this.client,
       [this.key],
       [],

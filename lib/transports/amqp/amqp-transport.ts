@@ -280,6 +280,19 @@ export class AmqpTransport
     );
   }
 
+  /** Deletes up to `limit` dead letters of `queue` (all by default); resolves with how many. */
+  dropDeadLetters(
+    queue: string,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<number> {
+    return this.deadLetters.drop(queue, limit, this.deadline());
+  }
+
+  /** How many dead letters `queue` has. */
+  countDeadLetters(queue: string): Promise<number> {
+    return this.deadLetters.count(queue, this.deadline());
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

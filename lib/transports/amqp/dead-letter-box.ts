@@ -21,6 +21,8 @@ export interface AmqpDeadLetter {
   decodeError?: Error;
   /** The body exactly as it came. */
   content: Buffer;
+  /** `content` as text. */
+  raw: string;
 }
 
 /**
@@ -101,6 +103,31 @@ export class DeadLetterBox {
     });
   }
 
+  /** Deletes up to `limit` dead letters of `queue`, oldest first. Returns how many. */
+  async drop(queue: string, limit: number, deadline: number): Promise<number> {
+    return this.withChannel(queue, deadline, async (channel, name) => {
+      if (limit === Number.POSITIVE_INFINITY) {
+        const { messageCount } = await channel.purgeQueue(name);
+        return messageCount;
+      }
+      let dropped = 0;
+      while (dropped < limit) {
+        const got = await channel.get(name, { noAck: true });
+        if (!got) break;
+        dropped++;
+      }
+      return dropped;
+    });
+  }
+
+  /** How many dead letters `queue` has (a passive declare's count). */
+  async count(queue: string, deadline: number): Promise<number> {
+    return this.withChannel(queue, deadline, async (channel, name) => {
+      const { messageCount } = await channel.checkQueue(name);
+      return messageCount;
+    });
+  }
+
   private async withChannel<T>(
     queue: string,
     deadline: number,
@@ -142,5 +169,6 @@ export function readDeadLetter(
     message: decoded.message,
     decodeError: decoded.decodeError,
     content: amqp.content,
+    raw: amqp.content.toString(),
   };
 }

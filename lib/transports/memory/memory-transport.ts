@@ -133,6 +133,7 @@ export class MemoryTransport
           queue: letter.queue,
           reason: letter.reason,
           at: letter.at,
+          raw: letter.raw,
         };
         try {
           dead.message = JSON.parse(letter.raw) as TaskMessage;
@@ -152,6 +153,17 @@ export class MemoryTransport
     const letters = this.broker.takeDeadLetters(queue, limit);
     for (const letter of letters) this.broker.enqueueRaw(queue, letter.raw);
     return letters.length;
+  }
+
+  async dropDeadLetters(
+    queue: string,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<number> {
+    return this.broker.takeDeadLetters(queue, limit).length;
+  }
+
+  async countDeadLetters(queue: string): Promise<number> {
+    return this.broker.deadLetters(queue).length;
   }
 }
 

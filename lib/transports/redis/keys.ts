@@ -1,7 +1,8 @@
 /**
  * Key names, in kombu's Redis layout (kombu/transport/redis.py) plus Celeriac's own keys,
- * all behind an optional prefix (kombu's `global_keyprefix`). The Lua scripts in
- * ./lua build the same names for keys they only learn at run time (see helpers.ts).
+ * all behind an optional prefix (kombu's `global_keyprefix`). Lua scripts that learn a
+ * queue only at run time build its keys from `luaLayout` (lib/drivers/redis/lua/includes/
+ * key-layout.lua): the names are spelled here and nowhere else.
  */
 
 /** kombu's field separator in priority list names and binding members. */
@@ -28,7 +29,22 @@ export function priorityBucket(priority: unknown): PriorityBucket {
 }
 
 export class RedisKeys {
-  constructor(readonly prefix = '') {}
+  /**
+   * What key-layout.lua's `key_layout(first)` reads from 5 ARGV: the list prefix,
+   * kombu's separator, and the binding, wake and dead-letter prefixes, each taken
+   * from the builders below so that Lua and TypeScript cannot disagree.
+   */
+  readonly luaLayout: readonly string[];
+
+  constructor(readonly prefix = '') {
+    this.luaLayout = [
+      this.list(''),
+      KOMBU_SEP,
+      this.binding(''),
+      this.wake(''),
+      this.dead(''),
+    ];
+  }
 
   /** The list for one priority bucket: `<queue>` or `<queue>\x06\x16<bucket>`. */
   list(queue: string, bucket: PriorityBucket = 0): string {

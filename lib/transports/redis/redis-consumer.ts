@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import { Delivery } from '../transport';
 import { decodeEnvelope } from './envelope';
 import { RedisKeys } from './keys';
-import { fetchScript } from './lua';
+import { fetchScript } from '../../drivers/redis/scripts';
 import { PrefetchPlaces, RedisDelivery } from './redis-delivery';
 import { RedisSettler } from './redis-settler';
 import { ResolvedRedisTransportOptions } from './redis-transport-options';

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { RedisDeadLetterBox } from './dead-letter-box';
 import { RedisKeys } from './keys';
 import {
   ackScript,
@@ -7,19 +8,9 @@ import {
   giveBackScript,
   renewScript,
   requeueScript,
-} from './lua';
+} from '../../drivers/redis/scripts';
 import { DeliverySettler, RedisDelivery, Settlement } from './redis-delivery';
 import { TickBatcher } from '../../drivers/redis/tick-batcher';
-
-/** A dead letter as stored in `_celeriac.dead.<queue>` (JSON). */
-export interface DeadLetterRecord {
-  queue: string;
-  reason: string;
-  /** ms since the epoch. */
-  at: number;
-  /** The envelope exactly as it was on the list. */
-  envelope: string;
-}
 
 /**
  * Knows every delivery this transport holds and settles them in Redis. Settling
@@ -88,16 +79,10 @@ export class RedisSettler implements DeliverySettler {
         );
         return;
       case 'deadLetter': {
-        const record: DeadLetterRecord = {
-          queue,
-          reason: settlement.reason,
-          at: Date.now(),
-          envelope: raw,
-        };
         await deadLetterScript.run(
           this.client,
           [...this.indexKeys(), this.keys.dead(queue)],
-          [tag, JSON.stringify(record)],
+          [tag, RedisDeadLetterBox.record(queue, settlement.reason, raw)],
         );
         return;
       }
@@ -117,7 +102,7 @@ export class RedisSettler implements DeliverySettler {
   async giveBack(tags: string[]): Promise<void> {
     for (let i = 0; i < tags.length; i += 1000) {
       await giveBackScript.run(this.client, this.indexKeys(), [
-        this.keys.prefix,
+        ...this.keys.luaLayout,
         ...tags.slice(i, i + 1000),
       ]);
     }

@@ -18,7 +18,7 @@ import {
 } from '../transport';
 import { RedisControlChannel } from './control-channel';
 import { PIDBOX_EXCHANGE, fanoutChannel } from './control-envelope';
-import { decodeEnvelope, encodeEnvelope } from './envelope';
+import { encodeEnvelope } from './envelope';
 import {
   PRIORITY_STEPS,
   PriorityBucket,
@@ -26,10 +26,11 @@ import {
   priorityBucket,
 } from './keys';
 import { LeaseKeeper } from './lease-keeper';
-import { publishDelayedScript, replayDeadScript } from './lua';
+import { publishDelayedScript } from '../../drivers/redis/scripts';
+import { RedisDeadLetterBox } from './dead-letter-box';
 import { EnvelopePusher } from './push';
 import { RedisConsumer } from './redis-consumer';
-import { DeadLetterRecord, RedisSettler } from './redis-settler';
+import { RedisSettler } from './redis-settler';
 import {
   RedisTransportOptions,
   ResolvedRedisTransportOptions,
@@ -44,17 +45,6 @@ import {
   watchConnection,
   withDeadline,
 } from './connection';
-
-/** A dead letter as `deadLetters()` returns it. */
-export interface RedisDeadLetter {
-  queue: string;
-  reason: string;
-  at: Date;
-  /** The envelope exactly as it was on the list. */
-  envelope: string;
-  message: TaskMessage | undefined;
-  decodeError?: Error;
-}
 
 /**
  * The Redis transport (`redis://`, `rediss://`), in kombu's layout so Python Celery
@@ -74,6 +64,7 @@ export class RedisTransport
   private readonly options: ResolvedRedisTransportOptions;
   private readonly client: Redis;
   private readonly settler: RedisSettler;
+  private readonly deadLetters: RedisDeadLetterBox;
   private readonly leaseKeeper: LeaseKeeper;
   private readonly sweeper: Sweeper;
   private readonly consumers = new Set<RedisConsumer>();
@@ -114,6 +105,7 @@ export class RedisTransport
     this.pusher = new EnvelopePusher(this.client);
     this.publishes = new DeadlineWatch(this.options.publishWaitMs, this.where);
     this.settler = new RedisSettler(this.client, this.keys);
+    this.deadLetters = new RedisDeadLetterBox(this.client, this.keys);
     this.leaseKeeper = new LeaseKeeper(
       () => this.settler.heldTags(),
       (tags) => this.settler.renew(tags, this.options.leaseMs),
@@ -328,45 +320,6 @@ export class RedisTransport
     return lengths.reduce((sum, length) => sum + length, 0);
   }
 
-  /** The queue's oldest dead letters, oldest first. */
-  async deadLetters(queue: string, limit = 100): Promise<RedisDeadLetter[]> {
-    const raw = await this.client.lrange(this.keys.dead(queue), -limit, -1);
-    return raw.reverse().map((text) => {
-      const record = JSON.parse(text) as DeadLetterRecord;
-      const decoded = decodeEnvelope(record.envelope);
-      const letter: RedisDeadLetter = {
-        queue: record.queue,
-        reason: record.reason,
-        at: new Date(record.at),
-        envelope: record.envelope,
-        message: decoded.message,
-      };
-      if (decoded.decodeError) letter.decodeError = decoded.decodeError;
-      return letter;
-    });
-  }
-
-  /** Moves up to `count` dead letters, oldest first, back onto their queue; returns how many. */
-  async replayDeadLetters(
-    queue: string,
-    count = Number.MAX_SAFE_INTEGER,
-  ): Promise<number> {
-    let replayed = 0;
-    while (replayed < count) {
-      const page = Math.min(1000, count - replayed);
-      const moved = Number(
-        await replayDeadScript.run(
-          this.client,
-          [this.keys.dead(queue), this.keys.wake(queue)],
-          [this.keys.list(queue), page],
-        ),
-      );
-      replayed += moved;
-      if (moved < page) break;
-    }
-    return replayed;
-  }
-
   /** Celery's pidbox broadcast: `PUBLISH <keyPrefix>/<db>.celery.pidbox <kombu envelope>`. */
   async broadcastControl(message: ControlMessage): Promise<void> {
     if (this.closed)
@@ -383,20 +336,30 @@ export class RedisTransport
     return this.control.subscribe(handler);
   }
 
-  /** DeadLetterAccess: `deadLetters()` in the shape the DeadLetters service reads. */
-  async listDeadLetters(queue: string, limit = 100): Promise<DeadLetter[]> {
-    const count = Math.min(Math.floor(limit), Number.MAX_SAFE_INTEGER);
-    if (!(count > 0)) return [];
-    return (await this.deadLetters(queue, count)).map((letter) => {
-      const dead: DeadLetter = {
-        queue: letter.queue,
-        reason: letter.reason,
-        at: letter.at,
-      };
-      if (letter.message) dead.message = letter.message;
-      if (letter.decodeError) dead.decodeError = letter.decodeError;
-      return dead;
-    });
+  /** DeadLetterAccess: the queue's dead letters (`_celeriac.dead.<queue>`), oldest first. */
+  listDeadLetters(queue: string, limit = 100): Promise<DeadLetter[]> {
+    return this.deadLetters.list(queue, limit);
+  }
+
+  /** DeadLetterAccess: back onto the queue's lists, by each envelope's priority. */
+  replayDeadLetters(
+    queue: string,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<number> {
+    return this.deadLetters.replay(queue, limit);
+  }
+
+  /** DeadLetterAccess: deletes the oldest `limit` dead letters. */
+  dropDeadLetters(
+    queue: string,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<number> {
+    return this.deadLetters.drop(queue, limit);
+  }
+
+  /** DeadLetterAccess: how many dead letters the queue has. */
+  countDeadLetters(queue: string): Promise<number> {
+    return this.deadLetters.count(queue);
   }
 
   private usesDelayStore(queue: string): boolean {

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { RedisKeys } from './keys';
-import { sweepScript } from './lua';
+import { sweepScript } from '../../drivers/redis/scripts';
 import { RedisTransportLogger } from './redis-transport-options';
 
 const SWEEP_LIMIT = 100;
@@ -57,7 +57,7 @@ export class Sweeper {
           this.keys.leases,
           this.keys.unackedMutex,
         ],
-        [this.keys.prefix, this.visibilityTimeout, SWEEP_LIMIT],
+        [...this.keys.luaLayout, this.visibilityTimeout, SWEEP_LIMIT],
       )) as number[];
       const [restored, expired = 0, stale = 0] = result;
       if (restored > 0) {

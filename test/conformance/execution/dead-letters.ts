@@ -104,6 +104,53 @@ export function describeDeadLetters(harness: ExecutionHarness): void {
         'failed: Error: not dead-lettered',
       );
     });
+    it('counts, lists oldest first, drops and replays through one DeadLetterAccess', async () => {
+      const app = await fixture().app([ImportTasks], {
+        taskDefaults: { deadLetter: true },
+      });
+      const client = fixture().client(app);
+      const deadLetters = app.get(DeadLetters);
+      const queue = fixture().queue;
+      const sent: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const result = await client.send('imports.plain');
+        await expect(result.get({ timeout: 10 })).rejects.toThrow();
+        sent.push(result.id);
+        // One at a time, so the box's order is the sending order.
+        await waitUntil(
+          async () => (await deadLetters.count(queue)) === i + 1,
+          10_000,
+          `dead letter ${i + 1}`,
+        );
+      }
+      const listed = await deadLetters.list(queue);
+      expect(listed.map((letter) => letter.message?.headers.id)).toEqual(sent);
+      // As the broker keeps it: Redis and memory the whole envelope, AMQP the body.
+      expect(listed[0].raw.length).toBeGreaterThan(10);
+      expect(await deadLetters.count(queue)).toBe(3); // listing leaves them
+
+      expect(await deadLetters.drop(queue, 1)).toBe(1);
+      expect(
+        (await deadLetters.list(queue)).map((l) => l.message?.headers.id),
+      ).toEqual(sent.slice(1));
+      expect(await deadLetters.count(queue)).toBe(2);
+
+      expect(await deadLetters.replay(queue, 1)).toBe(1);
+      // The replayed one fails again and comes back, last.
+      await waitUntil(
+        async () =>
+          (await deadLetters.list(queue))
+            .map((l) => l.message?.headers.id)
+            .join() === [sent[2], sent[1]].join(),
+        10_000,
+        'the replayed letter back in the box',
+      );
+
+      expect(await deadLetters.drop(queue)).toBe(2);
+      expect(await deadLetters.count(queue)).toBe(0);
+      expect(await deadLetters.list(queue)).toEqual([]);
+      expect(await deadLetters.drop(queue)).toBe(0);
+    });
   });
 
   describe('bad input', () => {

@@ -160,21 +160,21 @@ describe('redis transport: delay store and dead letters', () => {
     await got[0].deadLetter('handler not found (test)');
     expect(await admin.hlen(keys.unacked)).toBe(0);
 
-    const letters = await transport.deadLetters('dl');
+    const letters = await transport.listDeadLetters('dl');
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({
       queue: 'dl',
       reason: 'handler not found (test)',
     });
     expect(letters[0].message?.headers.id).toBe(sent.headers.id);
-    expect(letters[0].at.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(letters[0].at!.getTime()).toBeLessThanOrEqual(Date.now());
     await sleep(200);
     expect(got).toHaveLength(1);
 
     expect(await transport.replayDeadLetters('dl')).toBe(1);
     await waitUntil(() => got.length === 2, 5000, 'the replayed message');
     expect(got[1].message?.headers.id).toBe(sent.headers.id);
-    expect(await transport.deadLetters('dl')).toEqual([]);
+    expect(await transport.listDeadLetters('dl')).toEqual([]);
     await got[1].ack();
   });
 
@@ -189,8 +189,8 @@ describe('redis transport: delay store and dead letters', () => {
       expect(delivery.decodeError).toBeInstanceOf(Error);
       await delivery.deadLetter(delivery.decodeError!.message);
     }
-    const letters = await transport.deadLetters('bad');
-    expect(letters.map((letter) => letter.envelope)).toEqual([
+    const letters = await transport.listDeadLetters('bad');
+    expect(letters.map((letter) => letter.raw)).toEqual([
       'not json at all',
       '{"body": 42}',
     ]);
@@ -216,6 +216,7 @@ describe('redis transport: delay store and dead letters', () => {
       'at',
       'message',
       'queue',
+      'raw',
       'reason',
     ]);
     expect(letters[0]).toMatchObject({

@@ -1,29 +1,4 @@
-/**
- * Lua shared by the scripts that put deliveries back. Key names mirror ../keys.ts:
- * lists `<prefix><queue>[\x06\x16<bucket>]`, `<prefix>_kombu.binding.<exchange>`,
- * `<prefix>_celeriac.wake.<queue>`, `<prefix>_celeriac.dead.<queue>`.
- */
-export const LUA_TIME = `
-local function server_time()
-  local t = redis.call('TIME')
-  local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  return ms, tonumber(t[1]) + tonumber(t[2]) / 1000000, t[1] .. t[2]
-end
-`;
-
-export const LUA_RESTORE_HELPERS = `
-local SEP = '\\6\\22'
-
-local function bucket_of(priority)
-  local p = tonumber(priority) or 0
-  if p >= 9 then return 9 elseif p >= 6 then return 6 elseif p >= 3 then return 3 end
-  return 0
-end
-
-local function list_key(prefix, queue, bucket)
-  if bucket == 0 then return prefix .. queue end
-  return prefix .. queue .. SEP .. bucket
-end
+-- @include key-layout
 
 -- Sets delivery_info.redelivered without re-encoding the envelope (cjson would turn
 -- [] into {} and round numbers).
@@ -48,7 +23,7 @@ local function object_end(s, start)
     if c == 34 then
       i = i + 1
       while true do
-        local q = string.find(s, '["\\\\]', i)
+        local q = string.find(s, '["\\]', i)
         if not q then return nil end
         if string.byte(s, q) == 92 then i = q + 2 else i = q + 1; break end
       end
@@ -67,32 +42,33 @@ end
 
 -- kombu's _lookup: the default exchange routes to the queue named by the routing key;
 -- a named exchange to the queues bound with that routing key.
-local function lookup(prefix, exchange, routing_key)
+local function lookup(layout, exchange, routing_key)
   if type(routing_key) ~= 'string' then routing_key = '' end
   if type(exchange) ~= 'string' or exchange == '' then return { routing_key } end
   local found = {}
-  for _, member in ipairs(redis.call('SMEMBERS', prefix .. '_kombu.binding.' .. exchange)) do
-    local a = string.find(member, SEP, 1, true)
-    local b = a and string.find(member, SEP, a + 2, true)
+  local sep = layout.sep
+  for _, member in ipairs(redis.call('SMEMBERS', binding_key(layout, exchange))) do
+    local a = string.find(member, sep, 1, true)
+    local b = a and string.find(member, sep, a + #sep, true)
     if b and string.sub(member, 1, a - 1) == routing_key then
-      found[#found + 1] = string.sub(member, b + 2)
+      found[#found + 1] = string.sub(member, b + #sep)
     end
   end
   if #found == 0 then found[1] = routing_key end
   return found
 end
 
-local function dead_letter(prefix, queue, raw, reason, now_ms)
+local function dead_letter(layout, queue, raw, reason, now_ms)
   local record = cjson.encode({ queue = queue, reason = reason, at = now_ms, envelope = raw })
-  redis.call('LPUSH', prefix .. '_celeriac.dead.' .. queue, record)
+  redis.call('LPUSH', dead_key(layout, queue), record)
 end
 
 -- Puts an unacked entry '[envelope, exchange, routing_key]' back at the front of its
 -- queue (RPUSH, as kombu's restore does), marked redelivered. Returns the queues.
-local function restore_entry(prefix, value, now_ms)
+local function restore_entry(layout, value, now_ms)
   local ok, entry = pcall(cjson.decode, value)
   if not ok or type(entry) ~= 'table' then
-    dead_letter(prefix, '', value, 'unacked entry is not JSON', now_ms)
+    dead_letter(layout, '', value, 'unacked entry is not JSON', now_ms)
     return {}
   end
   local text, bucket
@@ -102,38 +78,37 @@ local function restore_entry(prefix, value, now_ms)
     local s = string.find(value, '{', 1, true)
     local e = s and object_end(value, s)
     if not e then
-      dead_letter(prefix, '', value, 'unacked entry is not [envelope, exchange, routing_key]', now_ms)
+      dead_letter(layout, '', value, 'unacked entry is not [envelope, exchange, routing_key]', now_ms)
       return {}
     end
     text = mark_redelivered(string.sub(value, s, e))
     local props = entry[1].properties
     bucket = bucket_of(type(props) == 'table' and props.priority or 0)
   else
-    dead_letter(prefix, '', value, 'unacked entry is not [envelope, exchange, routing_key]', now_ms)
+    dead_letter(layout, '', value, 'unacked entry is not [envelope, exchange, routing_key]', now_ms)
     return {}
   end
-  local queues = lookup(prefix, entry[2], entry[3])
+  local queues = lookup(layout, entry[2], entry[3])
   for _, queue in ipairs(queues) do
     if queue == '' then
-      dead_letter(prefix, '', text, 'restored message has no queue', now_ms)
+      dead_letter(layout, '', text, 'restored message has no queue', now_ms)
     else
-      redis.call('RPUSH', list_key(prefix, queue, bucket), text)
-      redis.call('ZADD', prefix .. '_celeriac.wake.' .. queue, 0, '1')
+      redis.call('RPUSH', list_key(layout, queue, bucket), text)
+      redis.call('ZADD', wake_key(layout, queue), 0, '1')
     end
   end
   return queues
 end
 
 -- Removes a delivery from kombu's indices and our leases; restores it when it was there.
-local function restore_tag(prefix, unacked, index, leases, tag, now_ms)
+local function restore_tag(layout, unacked, index, leases, tag, now_ms)
   local value = redis.call('HGET', unacked, tag)
   redis.call('HDEL', unacked, tag)
   redis.call('ZREM', index, tag)
   redis.call('ZREM', leases, tag)
   if value then
-    restore_entry(prefix, value, now_ms)
+    restore_entry(layout, value, now_ms)
     return 1
   end
   return 0
 end
-`;

@@ -1,26 +1,17 @@
-import { LUA_TIME } from './helpers';
-import { RedisScript } from '../../../drivers/redis/script';
-
-/** Keys per consumed queue: its four priority lists, its delay store, its wake marker. */
-export const FETCH_KEYS_PER_QUEUE = 6;
-
-/**
- * Takes up to `count` messages, round-robin across the queues (in the order given)
- * and highest priority first within each, and records each as unacked in the same
- * atomic step: kombu's `unacked` entry and `unacked_index` score, and our lease.
- * First moves due messages from the queues' delay stores into their lists.
- *
- * KEYS: unacked, unacked_index, leases, then per queue FETCH_KEYS_PER_QUEUE keys:
- *       list, list\x06\x163, list\x06\x166, list\x06\x169, delayed, wake.
- * ARGV: count, lease ms, max due messages to move per queue,
- *       the queue names as JSON strings (one per queue), then `count` fresh tags.
- * Returns {last queue served (0-based) or -1, server ms, next due ms or -1,
- *          queue index, tag, envelope, queue index, tag, envelope, ...}.
- */
-export const fetchScript = new RedisScript(
-  'fetch',
-  `${LUA_TIME}
-local n = (#KEYS - 3) / ${FETCH_KEYS_PER_QUEUE}
+-- Takes up to `count` messages, round-robin across the queues (in the order given)
+-- and highest priority first within each, and records each as unacked in the same
+-- atomic step: kombu's `unacked` entry and `unacked_index` score, and our lease.
+-- First moves due messages from the queues' delay stores into their lists.
+--
+-- KEYS (3 + 6 per queue): unacked, unacked_index, leases, then per queue:
+--       its four lists (highest priority first), delayed, wake.
+-- ARGV: count, lease ms, max due messages to move per queue,
+--       the queue names as JSON strings (one per queue), then `count` fresh tags.
+-- Returns {last queue served (0-based) or -1, server ms, next due ms or -1,
+--          queue index, tag, envelope, queue index, tag, envelope, ...}.
+-- @include server-time
+local PER_QUEUE = 6
+local n = (#KEYS - 3) / PER_QUEUE
 local count = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
 local move_limit = tonumber(ARGV[3])
@@ -28,7 +19,7 @@ local now_ms, now_s, now_text = server_time()
 local next_due = -1
 
 for q = 0, n - 1 do
-  local base = 4 + q * ${FETCH_KEYS_PER_QUEUE}
+  local base = 4 + q * PER_QUEUE
   local delayed = KEYS[base + 4]
   local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', now_ms, 'LIMIT', 0, move_limit)
   if #due > 0 then
@@ -56,7 +47,7 @@ while taken < count and progress do
   for q = 0, n - 1 do
     if taken >= count then break end
     if from[q] <= 3 then
-      local base = 4 + q * ${FETCH_KEYS_PER_QUEUE}
+      local base = 4 + q * PER_QUEUE
       local env = false
       while from[q] <= 3 do
         env = redis.call('RPOP', KEYS[base + from[q]])
@@ -92,7 +83,7 @@ end
 -- Full batch: wake other idle consumers if anything is left.
 if taken >= count then
   for q = 0, n - 1 do
-    local base = 4 + q * ${FETCH_KEYS_PER_QUEUE}
+    local base = 4 + q * PER_QUEUE
     for slot = from[q], 3 do
       if slot <= 3 and redis.call('LLEN', KEYS[base + slot]) > 0 then
         redis.call('ZADD', KEYS[base + 5], 0, '1')
@@ -102,5 +93,3 @@ if taken >= count then
   end
 end
 return out
-`,
-);
