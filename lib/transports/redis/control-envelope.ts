@@ -127,7 +127,8 @@ function readControlMessage(body: string): ControlMessage {
   }
   const message: ControlMessage = {
     method: parsed.method,
-    arguments: isRecord(parsed.arguments) ? parsed.arguments : {},
+    // Anything else than an object is left for the worker to refuse (and log).
+    arguments: (parsed.arguments ?? {}) as Record<string, unknown>,
     destination: Array.isArray(parsed.destination)
       ? parsed.destination.filter(
           (name): name is string => typeof name === 'string',
