@@ -105,7 +105,7 @@ describe.each(BROKERS)(
       expect(registered[node]).toEqual(
         expect.arrayContaining(['control.quick', 'control.slow']),
       );
-      const stats = (await inspect('stats'))[node] as Record<string, any>;
+      const stats = (await inspect('stats'))[node] as { uptime: unknown };
       expect(stats).toMatchObject({
         pid: process.pid,
         pool: { 'max-concurrency': 2 },
@@ -154,8 +154,9 @@ describe.each(BROKERS)(
         [node]: { ok: 'pool will grow' },
       });
       await waitUntil(() => worker.concurrency === 4, 5000);
-      const stats = (await inspect('stats'))[node] as Record<string, any>;
-      expect(stats.pool['max-concurrency']).toBe(4);
+      expect((await inspect('stats'))[node]).toMatchObject({
+        pool: { 'max-concurrency': 4 },
+      });
     });
 
     it('control add_consumer makes it run tasks of another queue; cancel_consumer stops that', async () => {
