@@ -51,6 +51,15 @@ export type {
   RevokeOptions,
 } from './client/send-options';
 export { DeadLetters } from './client/dead-letters.service';
+export { FleetControl } from './client/fleet-control.service';
+export type {
+  FleetCallOptions,
+  InspectReplies,
+  NodeReplies,
+  WorkerTaskInfo,
+} from './client/fleet-control.service';
+export { NodeNameInUseError } from './transports/errors';
+export { InvalidNodeNameError } from './worker/control/errors';
 export type {
   TaskHandle,
   TaskArgs,
@@ -64,6 +73,7 @@ export {
   ResultIgnoredError,
   NotRegisteredError,
   RevokeNotSupportedError,
+  NoControlBusError,
 } from './client/errors';
 
 export { bootstrapWorker } from './worker/bootstrap-worker';

@@ -73,3 +73,13 @@ export class RevokeNotSupportedError extends Error {
     );
   }
 }
+
+/** FleetControl on a broker without remote control (none of memory, Redis, AMQP lacks it). */
+export class NoControlBusError extends Error {
+  override readonly name = 'NoControlBusError';
+  constructor() {
+    super(
+      'this broker has no remote control (pidbox): FleetControl cannot reach workers',
+    );
+  }
+}

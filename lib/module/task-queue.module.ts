@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { DeadLetters } from '../client/dead-letters.service';
+import { FleetControl } from '../client/fleet-control.service';
 import { TaskClient } from '../client/task-client.service';
 import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { TaskExplorer } from '../registry/task.explorer';
@@ -116,6 +117,7 @@ import {
     { provide: INLINE_RUNNER, useExisting: EagerRunner },
     TaskClient,
     DeadLetters,
+    FleetControl,
     TaskWorkerService,
     ConnectionsLifecycle,
     TickLockHolder,
@@ -137,6 +139,7 @@ import {
     TaskContext,
     TaskLogger,
     DeadLetters,
+    FleetControl,
     ScheduleRegistry,
     BeatService,
     TaskQueueMetrics,

@@ -20,6 +20,14 @@ export interface WorkerOptions {
   prefetchMultiplier?: number;
   /** On shutdown, how long running tasks may take to finish (seconds or '30s'). Default 30 s. */
   shutdownTimeout?: Duration;
+  /**
+   * The worker's Celery node name, as `celery worker -n`: `'worker1@%h'`, `'%p@%h'`
+   * (`%h` host, `%n` short host, `%d` domain, `%i`, `%I`, `%p` pid, `%%`; see
+   * docs/control.md). `celery inspect` and `FleetControl` answer under it. Default
+   * `celeriac@<host>`, or `celeriac.<pid>@<host>` when another worker answers to that;
+   * a name set here that another live worker holds fails the start.
+   */
+  nodeName?: string;
 }
 
 /** The options of `TaskQueueModule.forRoot` / `forRootAsync`. */

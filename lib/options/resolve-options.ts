@@ -16,6 +16,8 @@ export interface ResolvedWorkerOptions {
   concurrency: number;
   prefetchMultiplier: number;
   shutdownTimeoutMs: number;
+  /** The `nodeName` option as given (formatted when the worker starts); undefined: the default. */
+  nodeName: string | undefined;
 }
 
 /** The module's options with every default applied, checked once at bootstrap. */
@@ -110,6 +112,7 @@ export function resolveWorkerOptions(
       's',
       'shutdownTimeout',
     ),
+    nodeName: options.nodeName,
   };
 }
 

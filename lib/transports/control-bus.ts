@@ -12,25 +12,55 @@ export interface ControlMessage {
   pattern: string | null;
   matcher: string | null;
   ticket?: string;
-  reply_to?: { exchange: string; routing_key: string };
+  reply_to?: ControlReplyTo;
 }
 
 export interface ControlSubscription {
   close(): Promise<void>;
 }
 
+/** Where a command's reply goes: kombu's `reply_to` (the `reply.celery.pidbox` exchange). */
+export interface ControlReplyTo {
+  exchange: string;
+  routing_key: string;
+}
+
+/** One node's answer as kombu sends it: `{<node name>: <reply>}`. */
+export type ControlReply = Record<string, unknown>;
+
+export interface SubscribeControlOptions {
+  /**
+   * The node name of the subscriber (`celeriac@host`). AMQP names the node's queue
+   * after it (`<node>.celery.pidbox`, exclusive: a second subscriber with the same name
+   * is refused with `NodeNameInUseError`); Redis and memory do not need it.
+   */
+  node?: string;
+}
+
+export interface CallControlOptions {
+  /** How long to collect replies (ms). */
+  timeoutMs: number;
+  /** Stop as soon as this many replies came (kombu's `limit`); default: wait the timeout. */
+  limit?: number;
+}
+
 /**
- * Broadcasts control messages to every worker (revoke now; ping, rate_limit... later).
- * A broker implements it on its transport class; the module uses it when the transport
- * has these two methods (see `isControlBus`).
+ * Broadcasts control messages to every worker and carries their replies: Celery's
+ * remote control ("pidbox"), so `celery inspect` / `celery control` reach Celeriac
+ * workers and Celeriac's `FleetControl` reaches Python ones. A broker implements it on
+ * its transport class; the module uses it when the transport has these methods (see
+ * `isControlBus`).
  *
  * - memory: every transport on the same MemoryBroker hears it.
  * - Redis: kombu's fanout, `PUBLISH <keyPrefix>/{db}.celery.pidbox <kombu envelope>`
  *   (body = the message as JSON, base64, headers `{clock, expires}`), heard with
  *   SUBSCRIBE on a dedicated connection, resubscribed after a reconnect
- *   (RedisControlChannel, docs/redis.md "Remote control").
+ *   (RedisControlChannel, docs/redis.md "Remote control"). Replies go through kombu's
+ *   direct exchange emulation: the members of `_kombu.binding.reply.celery.pidbox`
+ *   whose routing key matches name the list to LPUSH the reply envelope on.
  * - AMQP: the `celery.pidbox` fanout exchange (non-durable); each worker binds its own
  *   exclusive, auto-delete queue `<node>.celery.pidbox` (`x-message-ttl` 300000).
+ *   Replies go to the `reply.celery.pidbox` direct exchange.
  *
  * Nothing is stored: a message sent while nobody listens is lost (revokes are also kept
  * in a RevocationStore for that).
@@ -38,17 +68,41 @@ export interface ControlSubscription {
 export interface ControlBus {
   /** Resolves once the broker took the message (to every current subscriber). */
   broadcastControl(message: ControlMessage): Promise<void>;
-  /** Calls `handler` with every message broadcast after this resolves. */
+  /**
+   * Calls `handler` with every message broadcast after this resolves. Rejects with
+   * `NodeNameInUseError` when the broker knows another live subscriber of that `node`.
+   */
   subscribeControl(
     handler: (message: ControlMessage) => void,
+    options?: SubscribeControlOptions,
   ): Promise<ControlSubscription>;
+  /**
+   * Sends `reply` (`{node: answer}`) where a command asked (`reply_to`) with its
+   * `ticket` header, as kombu's `Node.reply`. A reply nobody waits for any more is dropped.
+   */
+  replyControl(
+    replyTo: ControlReplyTo,
+    ticket: string | undefined,
+    reply: ControlReply,
+  ): Promise<void>;
+  /**
+   * Broadcasts `message` with a fresh ticket and a reply queue of its own, and resolves
+   * with the replies that came within `timeoutMs` (or once `limit` came), in arrival
+   * order: kombu's `Mailbox._broadcast(reply=True)`.
+   */
+  callControl(
+    message: ControlMessage,
+    options: CallControlOptions,
+  ): Promise<ControlReply[]>;
 }
 
 export function isControlBus(value: unknown): value is ControlBus {
   const candidate = value as Partial<ControlBus> | null;
   return (
     typeof candidate?.broadcastControl === 'function' &&
-    typeof candidate.subscribeControl === 'function'
+    typeof candidate.subscribeControl === 'function' &&
+    typeof candidate.replyControl === 'function' &&
+    typeof candidate.callControl === 'function'
   );
 }
 

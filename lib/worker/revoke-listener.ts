@@ -1,40 +1,29 @@
 import { Logger } from '@nestjs/common';
 import { RevocationStore } from '../results/revocation-store';
-import {
-  ControlBus,
-  ControlSubscription,
-  readRevoke,
-} from '../transports/control-bus';
 import { RevokedTasks } from './revoked-tasks';
 
 /**
- * Keeps a worker's revoked task ids: those broadcast from now on (Celery's `revoke`
- * over the control bus) and those kept in the RevocationStore for workers that start
- * later. A revoke with `terminate` calls `onTerminate` for the task id.
+ * Keeps a worker's revoked task ids: those commanded live (Celery's `revoke` over the
+ * control bus, handled by the worker's ControlNode, which calls `add`) and those kept
+ * in the RevocationStore for workers that start later. A revoke with `terminate`
+ * calls `onTerminate` for the task id.
  */
 export class RevokeListener {
   readonly revoked = new RevokedTasks();
-  private subscription: ControlSubscription | null = null;
 
   constructor(
     private readonly deps: {
-      controlBus: ControlBus | null;
       revocations: RevocationStore | null;
       /** How long a revoke heard live is kept, in seconds. */
       revokeExpiresSeconds: number;
-      onTerminate: (taskId: string) => void;
+      onTerminate: (taskId: string) => boolean;
       logger: Logger;
     },
   ) {}
 
-  /** Subscribes to revokes broadcast from now on, then loads those kept. */
+  /** Loads the revokes kept. */
   async start(): Promise<void> {
-    const { controlBus, revocations } = this.deps;
-    if (controlBus)
-      this.subscription = await controlBus.subscribeControl((message) => {
-        const revoke = readRevoke(message);
-        if (revoke) this.add(revoke.taskIds, revoke.terminate);
-      });
+    const { revocations } = this.deps;
     if (!revocations) return;
     try {
       for (const { taskId, expiresAt } of await revocations.listRevoked()) {
@@ -47,15 +36,14 @@ export class RevokeListener {
     }
   }
 
-  async stop(): Promise<void> {
-    await this.subscription?.close().catch(() => undefined);
-  }
-
-  private add(taskIds: string[], terminate: boolean): void {
+  /** Flags the ids as revoked; with `terminate`, returns those that were running. */
+  add(taskIds: string[], terminate: boolean): string[] {
     const expiresAt = Date.now() + this.deps.revokeExpiresSeconds * 1000;
+    const terminated: string[] = [];
     for (const taskId of taskIds) {
       this.revoked.add(taskId, expiresAt);
-      if (terminate) this.deps.onTerminate(taskId);
+      if (terminate && this.deps.onTerminate(taskId)) terminated.push(taskId);
     }
+    return terminated;
   }
 }

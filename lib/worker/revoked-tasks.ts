@@ -20,6 +20,14 @@ export class RevokedTasks {
     }
   }
 
+  /** The live ids with their expiry (ms since the epoch), oldest first. */
+  entries(): Map<string, number> {
+    const now = Date.now();
+    for (const [id, expiresAt] of this.ids)
+      if (expiresAt <= now) this.ids.delete(id);
+    return new Map(this.ids);
+  }
+
   has(taskId: string): boolean {
     if (this.ids.size === 0) return false;
     const expiresAt = this.ids.get(taskId);

@@ -41,6 +41,11 @@ export class TaskExecutor {
     return this.registry.get(name);
   }
 
+  /** Every registered task (for `inspect registered`). */
+  tasks(): RegisteredTask[] {
+    return this.registry.all();
+  }
+
   async run(
     task: RegisteredTask,
     request: TaskRequest,

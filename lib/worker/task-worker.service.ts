@@ -25,6 +25,7 @@ import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { TaskExecutor } from './task-executor.service';
 import { TaskFinisher } from './task-finisher.service';
 import { TaskWorker } from './task-worker';
+import { nodeInfoOf } from './control/node-info';
 
 /**
  * The worker of this Nest application: started in onApplicationBootstrap when the
@@ -98,6 +99,12 @@ export class TaskWorkerService
         localRateLimiter: this.localRateLimiter,
         fleetRateLimiter: this.fleetRateLimiter,
         keepProcessAlive,
+        nodeInfo: nodeInfoOf(this.options, options, this.transport.kind),
+        // A worker process stops as on SIGTERM (bootstrapWorker enables the shutdown
+        // hooks); a worker inside an HTTP app stops consuming, the app goes on.
+        onShutdownCommand: keepProcessAlive
+          ? () => process.kill(process.pid, 'SIGTERM')
+          : undefined,
       },
       options,
     );

@@ -7,7 +7,14 @@ import { RegisteredTask } from '../registry/registered-task';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { RevocationStore } from '../results/revocation-store';
 import { ControlBus } from '../transports/control-bus';
-import { Consumer, Delivery, Transport } from '../transports/transport';
+import { Delivery, Transport } from '../transports/transport';
+import { ControlNode } from './control/control-node';
+import {
+  ControlTarget,
+  NodeInfo,
+  RequestInHand,
+} from './control/control-command';
+import { QueueConsumers } from './queue-consumers';
 import { decodeDelivery } from './decode-delivery';
 import { checkCanvas } from './pre-run/check-canvas';
 import { checkEta } from './pre-run/check-eta';
@@ -20,6 +27,7 @@ import { PreRunDecision } from './pre-run/pre-run-step';
 import { RateGate } from './rate-gate';
 import { RevokeListener } from './revoke-listener';
 import { RunControl } from './run-control';
+import { CELERIAC_VERSION } from '../common/version';
 import { TaskExecutor } from './task-executor.service';
 import { Settlement, TaskFinisher } from './task-finisher.service';
 import { waitAll } from './wait-all';
@@ -30,8 +38,15 @@ export interface TaskWorkerDeps {
   finisher: TaskFinisher;
   /** Told what happens to each task (events, metrics, tracing). */
   lifecycle: TaskLifecycle;
-  /** Revokes broadcast live; null when the broker has no control bus. */
+  /**
+   * Celery's remote control (revoke, inspect, control commands); null when the broker
+   * has no control bus: then the worker is no Celery node and hears no revokes live.
+   */
   controlBus?: ControlBus | null;
+  /** What `inspect stats` / `conf` / `report` tell about this worker. */
+  nodeInfo?: Omit<NodeInfo, 'startedAt'>;
+  /** The `shutdown` command: default, the worker stops (bootstrapWorker: SIGTERM). */
+  onShutdownCommand?: (reason: string) => void;
   /** Revokes kept for workers that start later; null when nowhere. */
   revocations?: RevocationStore | null;
   /** How long a revoke heard live is kept, in seconds. */
@@ -52,20 +67,31 @@ export interface TaskWorkerDeps {
  * Skips expired and revoked tasks (REVOKED), holds rate-limited ones without taking a
  * slot, and terminates a running task on a revoke with terminate.
  */
-export class TaskWorker {
+export class TaskWorker implements ControlTarget {
   private readonly logger: Logger;
   private readonly waiting: Delivery[] = [];
   /** Every delivery being handled, from its start to its settlement. */
   private readonly handling = new Set<Promise<void>>();
   /** Concurrency slots taken: a slot is freed once the task function has returned. */
   private busySlots = 0;
-  /** Running tasks by id, for revoke with terminate. */
-  private readonly active = new Map<string, RunControl>();
+  /** Running tasks by id, for revoke with terminate and `inspect active`. */
+  private readonly runningTasks = new Map<
+    string,
+    { control: RunControl; inHand: RequestInHand }
+  >();
   /** Rate-limited deliveries waiting in memory for their slot. */
-  private readonly held = new Map<Delivery, NodeJS.Timeout>();
+  private readonly held = new Map<
+    Delivery,
+    { timer: NodeJS.Timeout; releaseAt: number }
+  >();
   private readonly revokes: RevokeListener;
   private readonly preRun: PreRunPipeline;
-  private consumer: Consumer | null = null;
+  private consumers: QueueConsumers | null = null;
+  private controlNode: ControlNode | null = null;
+  /** Most task functions running at once: the option, changed by pool_grow/shrink. */
+  private slots: number;
+  /** Tasks finished since start, by name (`inspect stats` total). */
+  private readonly finishedByName = new Map<string, number>();
   private stopping = false;
   private keepAlive: NodeJS.Timeout | null = null;
   /** Tasks finished since start: for logs and tests. */
@@ -76,19 +102,15 @@ export class TaskWorker {
     readonly options: ResolvedWorkerOptions,
   ) {
     this.logger = deps.logger ?? new Logger('TaskWorker');
+    this.slots = options.concurrency;
     this.revokes = new RevokeListener({
-      controlBus: deps.controlBus ?? null,
       revocations: deps.revocations ?? null,
       revokeExpiresSeconds: deps.revokeExpiresSeconds ?? 10_800,
       onTerminate: (taskId) => this.terminate(taskId),
       logger: this.logger,
     });
-    const { concurrency, prefetchMultiplier } = options;
     // Held deliveries use the prefetch beyond the running slots.
-    const holdRoom = Math.max(
-      1,
-      concurrency * prefetchMultiplier - concurrency,
-    );
+    const holdRoom = () => Math.max(1, this.prefetch - this.slots);
     this.preRun = new PreRunPipeline([
       checkExpired(),
       checkRevoked(this.revokes.revoked),
@@ -97,7 +119,7 @@ export class TaskWorker {
       checkCanvas((message) => this.logger.warn(message)),
       checkRateLimit(
         new RateGate(deps.localRateLimiter, deps.fleetRateLimiter ?? null),
-        () => this.held.size < holdRoom && !this.stopping,
+        () => this.held.size < holdRoom() && !this.stopping,
       ),
     ]);
   }
@@ -109,7 +131,22 @@ export class TaskWorker {
 
   /** Task functions running now. */
   get running(): number {
-    return this.active.size;
+    return this.runningTasks.size;
+  }
+
+  /** Its Celery node name (`celeriac@host`); empty without a control bus. */
+  get node(): string {
+    return this.controlNode?.node ?? '';
+  }
+
+  /** Most tasks running at once now (the option, or as pool_grow/shrink set it). */
+  get concurrency(): number {
+    return this.slots;
+  }
+
+  /** Deliveries that may be outstanding: concurrency x prefetchMultiplier. */
+  get prefetch(): number {
+    return this.slots * this.options.prefetchMultiplier;
   }
 
   /** Deliveries taken from the broker and not started: waiting for a slot, or held by a rate limit. */
@@ -119,24 +156,47 @@ export class TaskWorker {
 
   /** True from start() until stop(): consuming its queues. */
   get consuming(): boolean {
-    return this.consumer !== null && !this.stopping;
+    return this.consumers !== null && !this.stopping;
   }
 
-  /** Listens for revokes (live, then those kept), then starts consuming. */
+  /**
+   * Becomes a Celery node (listens for remote control: revokes, inspect, control),
+   * loads the revokes kept, then starts consuming.
+   */
   async start(): Promise<void> {
+    const { controlBus, nodeInfo } = this.deps;
+    if (controlBus) {
+      this.controlNode = new ControlNode({
+        bus: controlBus,
+        nodeName: this.options.nodeName,
+        target: this,
+        info: {
+          transport: this.deps.transport.kind,
+          brokerUrl: '',
+          backendUrl: '',
+          settings: {},
+          softwareVersion: CELERIAC_VERSION,
+          ...nodeInfo,
+          startedAt: Date.now(),
+        },
+        logger: this.logger,
+      });
+      await this.controlNode.start();
+    }
     await this.revokes.start();
-    const { queues, concurrency, prefetchMultiplier } = this.options;
-    this.consumer = await this.deps.transport.consume(
+    const { queues } = this.options;
+    this.consumers = new QueueConsumers(
+      this.deps.transport,
       queues,
+      this.prefetch,
       (delivery) => this.accept(delivery),
-      {
-        prefetch: concurrency * prefetchMultiplier,
-      },
     );
+    await this.consumers.start();
     if (this.deps.keepProcessAlive)
       this.keepAlive = setInterval(() => undefined, 1 << 30);
     this.logger.log(
-      `Consuming ${queues.join(', ')} on ${this.deps.transport.kind} with concurrency ${concurrency}`,
+      `Consuming ${queues.join(', ')} on ${this.deps.transport.kind} with concurrency ${this.slots}` +
+        (this.node ? ` as ${this.node}` : ''),
     );
   }
 
@@ -148,8 +208,8 @@ export class TaskWorker {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    await this.consumer?.stop();
-    for (const timer of this.held.values()) clearTimeout(timer);
+    await this.consumers?.stop();
+    for (const { timer } of this.held.values()) clearTimeout(timer);
     const unstarted = [...this.waiting.splice(0), ...this.held.keys()];
     this.held.clear();
     await Promise.all(
@@ -170,9 +230,11 @@ export class TaskWorker {
         );
       }
     }
-    await this.revokes.stop();
+    await this.controlNode?.stop();
     if (this.keepAlive) clearInterval(this.keepAlive);
-    this.logger.log(`Stopped consuming ${this.options.queues.join(', ')}`);
+    this.logger.log(
+      `Stopped consuming ${(this.consumers?.queues ?? this.options.queues).join(', ')}`,
+    );
   }
 
   private accept(delivery: Delivery): void {
@@ -194,7 +256,7 @@ export class TaskWorker {
   private drain(): void {
     while (
       !this.stopping &&
-      this.busySlots < this.options.concurrency &&
+      this.busySlots < this.slots &&
       this.waiting.length > 0
     ) {
       const delivery = this.waiting.shift()!;
@@ -266,7 +328,7 @@ export class TaskWorker {
       this.waiting.unshift(delivery);
       this.drain();
     }, ms);
-    this.held.set(delivery, timer);
+    this.held.set(delivery, { timer, releaseAt: Date.now() + ms });
   }
 
   private async run(
@@ -278,7 +340,16 @@ export class TaskWorker {
     const { acksLate } = task.policy;
     if (!acksLate) await this.settle(() => delivery.ack());
     const control = new RunControl();
-    this.active.set(request.id, control);
+    this.runningTasks.set(request.id, {
+      control,
+      inHand: {
+        request,
+        queue: delivery.queue,
+        redelivered: delivery.redelivered,
+        startedAt: Date.now(),
+        acknowledged: !acksLate,
+      },
+    });
     let outcome;
     this.deps.lifecycle.started(request, delivery.queue);
     const startedAt = performance.now();
@@ -289,8 +360,12 @@ export class TaskWorker {
         control,
       });
     } finally {
-      if (this.active.get(request.id) === control)
-        this.active.delete(request.id);
+      if (this.runningTasks.get(request.id)?.control === control)
+        this.runningTasks.delete(request.id);
+      this.finishedByName.set(
+        request.name,
+        (this.finishedByName.get(request.name) ?? 0) + 1,
+      );
       freeSlot();
       delivery.doneRunning?.();
     }
@@ -311,11 +386,97 @@ export class TaskWorker {
   }
 
   /** A revoke with terminate: the running task is abandoned and reads REVOKED. */
-  private terminate(taskId: string): void {
-    const running = this.active.get(taskId);
-    if (!running) return;
+  private terminate(taskId: string): boolean {
+    const running = this.runningTasks.get(taskId);
+    if (!running) return false;
     this.logger.warn(`Terminating task ${taskId} (revoked with terminate)`);
-    running.abandon(new TaskRevokedError(taskId, 'terminated'));
+    running.control.abandon(new TaskRevokedError(taskId, 'terminated'));
+    return true;
+  }
+
+  // ControlTarget: what remote control reads and changes (see control/).
+
+  active(): RequestInHand[] {
+    return [...this.runningTasks.values()].map(({ inHand }) => inHand);
+  }
+
+  reserved(): RequestInHand[] {
+    return this.inHand(this.waiting, () => undefined);
+  }
+
+  scheduled(): RequestInHand[] {
+    return this.inHand(
+      [...this.held.keys()],
+      (delivery) => this.held.get(delivery)?.releaseAt,
+    );
+  }
+
+  revoked(): Map<string, number> {
+    return this.revokes.revoked.entries();
+  }
+
+  revoke(taskIds: string[], terminate: boolean): string[] {
+    return this.revokes.add(taskIds, terminate);
+  }
+
+  findTask(name: string): RegisteredTask | undefined {
+    return this.deps.executor.find(name);
+  }
+
+  tasks(): RegisteredTask[] {
+    return this.deps.executor.tasks();
+  }
+
+  totals(): Record<string, number> {
+    return Object.fromEntries(this.finishedByName);
+  }
+
+  async setConcurrency(concurrency: number): Promise<void> {
+    this.slots = Math.max(1, Math.floor(concurrency));
+    this.logger.log(`Concurrency is now ${this.slots}`);
+    this.drain();
+    await this.consumers?.setPrefetch(this.prefetch);
+  }
+
+  queues(): readonly string[] {
+    return this.consumers?.queues ?? this.options.queues;
+  }
+
+  async addQueue(queue: string): Promise<void> {
+    if (!this.consumers || this.stopping) return;
+    await this.consumers.add(queue);
+    this.logger.log(`Consuming ${queue} too (add_consumer)`);
+  }
+
+  async cancelQueue(queue: string): Promise<void> {
+    if (!this.consumers || this.stopping) return;
+    await this.consumers.cancel(queue);
+    this.logger.log(`No longer consuming ${queue} (cancel_consumer)`);
+  }
+
+  shutdown(reason: string): void {
+    if (this.deps.onShutdownCommand) this.deps.onShutdownCommand(reason);
+    else void this.stop();
+  }
+
+  private inHand(
+    deliveries: Delivery[],
+    releaseAt: (delivery: Delivery) => number | undefined,
+  ): RequestInHand[] {
+    const found: RequestInHand[] = [];
+    for (const delivery of deliveries) {
+      const decoded = decodeDelivery(delivery);
+      if (!decoded.ok) continue;
+      found.push({
+        request: decoded.request,
+        queue: delivery.queue,
+        redelivered: delivery.redelivered,
+        startedAt: null,
+        acknowledged: false,
+        releaseAt: releaseAt(delivery),
+      });
+    }
+    return found;
   }
 
   /** The task request, or undefined after dead-lettering what cannot be read. */

@@ -1,5 +1,18 @@
 import type { Channel } from 'amqplib';
-import { ControlMessage, ControlSubscription } from '../control-bus';
+import { randomUUID } from 'node:crypto';
+import {
+  CallControlOptions,
+  ControlMessage,
+  ControlReply,
+  ControlReplyTo,
+  ControlSubscription,
+} from '../control-bus';
+import { NodeNameInUseError } from '../errors';
+import {
+  REPLY_EXCHANGE,
+  ReplyCollector,
+  newReplyQueue,
+} from '../reply-collector';
 import {
   AmqpConnection,
   LiveConnection,
@@ -25,6 +38,7 @@ import { closeChannel } from '../../drivers/amqp/safe-close';
 export class AmqpControlBus {
   private clock = 0;
   private declaredOn = -1;
+  private replyDeclaredOn = -1;
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -48,20 +62,126 @@ export class AmqpControlBus {
   async subscribe(
     handler: (message: ControlMessage) => void,
     deadline: number,
+    node: string = celeriacNodeName(),
   ): Promise<ControlSubscription> {
     const subscriber = new PidboxSubscriber(
       this.connection,
       this.logger,
       handler,
+      node,
     );
-    await subscriber.start(deadline);
+    try {
+      await subscriber.start(deadline);
+    } catch (error) {
+      await subscriber.close();
+      // 405 RESOURCE_LOCKED: another connection holds the exclusive node queue.
+      if ((error as { code?: unknown }).code === 405)
+        throw new NodeNameInUseError(node);
+      throw error;
+    }
     return { close: () => subscriber.close() };
   }
+
+  /** kombu's `_publish_reply`: to the direct reply exchange, transient, `{ticket, clock}`. */
+  async reply(
+    replyTo: ControlReplyTo,
+    ticket: string | undefined,
+    reply: ControlReply,
+    deadline: number,
+  ): Promise<void> {
+    const live = await this.connection.get(deadline);
+    if (
+      replyTo.exchange === REPLY_EXCHANGE &&
+      this.replyDeclaredOn !== live.generation
+    ) {
+      await withChannel(live, declareReplyExchange);
+      this.replyDeclaredOn = live.generation;
+    }
+    await this.publisher.publish(
+      {
+        exchange: replyTo.exchange,
+        routingKey: replyTo.routing_key,
+        content: Buffer.from(JSON.stringify(reply)),
+        options: {
+          contentType: 'application/json',
+          contentEncoding: 'utf-8',
+          deliveryMode: 1,
+          headers: { ticket, clock: ++this.clock },
+        },
+      },
+      deadline,
+    );
+  }
+
+  /**
+   * kombu's `_broadcast(reply=True)`: a reply queue of its own (auto-delete, bound to
+   * `reply.celery.pidbox` by its oid), the command with a ticket, replies until the
+   * timeout or the limit; closing the channel deletes the queue.
+   */
+  async call(
+    message: ControlMessage,
+    options: CallControlOptions,
+    deadline: number,
+  ): Promise<ControlReply[]> {
+    const live = await this.connection.get(deadline);
+    const channel = await live.model.createChannel();
+    channel.on('error', (error: Error) =>
+      this.logger.warn(`control reply channel failed: ${error.message}`),
+    );
+    const { oid, queue } = newReplyQueue();
+    const collector = new ReplyCollector(randomUUID(), options);
+    try {
+      await declareReplyExchange(channel);
+      await channel.assertQueue(queue, {
+        durable: false,
+        autoDelete: true,
+        exclusive: true,
+        arguments: { 'x-expires': QUEUE_EXPIRES_MS },
+      });
+      await channel.bindQueue(queue, REPLY_EXCHANGE, oid);
+      await channel.consume(
+        queue,
+        (delivery) => {
+          if (!delivery) return;
+          try {
+            collector.add(
+              JSON.parse(delivery.content.toString('utf8')),
+              (delivery.properties.headers ?? {}).ticket,
+            );
+          } catch {
+            this.logger.warn('control: ignored a reply that is not JSON');
+          }
+        },
+        { noAck: true },
+      );
+      await this.broadcast(
+        {
+          ...message,
+          ticket: collector.ticket,
+          reply_to: { exchange: REPLY_EXCHANGE, routing_key: oid },
+        },
+        deadline,
+      );
+      collector.start();
+      return await collector.done;
+    } finally {
+      await closeChannel(channel);
+    }
+  }
+}
+
+/** kombu's reply queues expire 10 s after their last use. */
+const QUEUE_EXPIRES_MS = 10_000;
+
+async function declareReplyExchange(channel: Channel): Promise<void> {
+  await channel.assertExchange(REPLY_EXCHANGE, 'direct', {
+    durable: false,
+    autoDelete: false,
+  });
 }
 
 /** One node's queue and consumer, redone on every new connection until closed. */
 class PidboxSubscriber {
-  readonly node = celeriacNodeName();
   private channel: Channel | undefined;
   private closed = false;
   private unlisten: (() => void) | undefined;
@@ -70,6 +190,7 @@ class PidboxSubscriber {
     private readonly connection: AmqpConnection,
     private readonly logger: AmqpLogger,
     private readonly handler: (message: ControlMessage) => void,
+    readonly node: string,
   ) {}
 
   async start(deadline: number): Promise<void> {

@@ -1,6 +1,14 @@
 import type { Message, Options } from 'amqplib';
 import { TaskMessage, parseCeleryIso } from '../../protocol';
-import { ControlMessage, ControlSubscription } from '../control-bus';
+import {
+  CallControlOptions,
+  ControlBus,
+  ControlMessage,
+  ControlReply,
+  ControlReplyTo,
+  ControlSubscription,
+  SubscribeControlOptions,
+} from '../control-bus';
 import {
   ConnectionState,
   ConsumeOptions,
@@ -55,7 +63,7 @@ const CLOSE_GRACE_MS = 5_000;
  * See docs/rabbitmq.md.
  */
 export class AmqpTransport
-  implements Transport, QueueInspection, ConnectionState
+  implements Transport, QueueInspection, ConnectionState, ControlBus
 {
   readonly kind = 'amqp';
   readonly connection: AmqpConnection;
@@ -213,10 +221,15 @@ export class AmqpTransport
   /** Listens on a `<node>.celery.pidbox` queue of its own (declared again on reconnect). */
   async subscribeControl(
     handler: (message: ControlMessage) => void,
+    options: SubscribeControlOptions = {},
   ): Promise<ControlSubscription> {
     if (this.closed)
       throw new Error('amqp transport is closed: cannot subscribe');
-    const subscription = await this.control.subscribe(handler, this.deadline());
+    const subscription = await this.control.subscribe(
+      handler,
+      this.deadline(),
+      options.node,
+    );
     const tracked: ControlSubscription = {
       close: async () => {
         this.subscriptions.delete(tracked);
@@ -225,6 +238,29 @@ export class AmqpTransport
     };
     this.subscriptions.add(tracked);
     return tracked;
+  }
+
+  /** To the `reply.celery.pidbox` direct exchange, with the command's ticket. */
+  async replyControl(
+    replyTo: ControlReplyTo,
+    ticket: string | undefined,
+    reply: ControlReply,
+  ): Promise<void> {
+    if (this.closed) return;
+    await this.control.reply(replyTo, ticket, reply, this.deadline());
+  }
+
+  /** Broadcasts and gathers replies on a reply queue of its own. */
+  callControl(
+    message: ControlMessage,
+    options: CallControlOptions,
+  ): Promise<ControlReply[]> {
+    if (this.closed) {
+      return Promise.reject(
+        new Error('amqp transport is closed: cannot call workers'),
+      );
+    }
+    return this.control.call(message, options, this.deadline());
   }
 
   /** True while the connection is up (amqplib's heartbeats notice a silent loss). */

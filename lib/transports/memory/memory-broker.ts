@@ -32,6 +32,8 @@ export class MemoryBroker {
   private readonly dead: MemoryDeadLetter[] = [];
   /** Control messages (Celery's pidbox broadcast), as JSON text. */
   readonly control = new EventEmitter().setMaxListeners(0);
+  /** Node names with a live control subscription: a name is held by one subscriber. */
+  readonly controlNodes = new Set<string>();
   private readonly delayTimers = new Set<NodeJS.Timeout>();
   /** Delayed messages per queue, not yet due. */
   private readonly delayedCounts = new Map<string, number>();

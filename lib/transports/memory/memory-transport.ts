@@ -1,9 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { TaskMessage, parseCeleryIso } from '../../protocol';
 import {
+  CallControlOptions,
   ControlBus,
   ControlMessage,
+  ControlReply,
+  ControlReplyTo,
   ControlSubscription,
+  SubscribeControlOptions,
 } from '../control-bus';
+import { NodeNameInUseError } from '../errors';
+import {
+  REPLY_EXCHANGE,
+  ReplyCollector,
+  newReplyQueue,
+} from '../reply-collector';
 import {
   ConnectionState,
   ConsumeOptions,
@@ -110,18 +121,63 @@ export class MemoryTransport
 
   async subscribeControl(
     handler: (message: ControlMessage) => void,
+    options: SubscribeControlOptions = {},
   ): Promise<ControlSubscription> {
     if (this.closed)
       throw new Error('memory transport is closed: cannot subscribe');
+    const { node } = options;
+    if (node !== undefined) {
+      if (this.broker.controlNodes.has(node))
+        throw new NodeNameInUseError(node);
+      this.broker.controlNodes.add(node);
+    }
     const listener = (text: string) =>
       setImmediate(() => handler(JSON.parse(text) as ControlMessage));
     this.broker.control.on('message', listener);
     const unsubscribe = () => {
       this.broker.control.off('message', listener);
+      if (node !== undefined) this.broker.controlNodes.delete(node);
       this.subscriptions.delete(unsubscribe);
     };
     this.subscriptions.add(unsubscribe);
     return { close: async () => unsubscribe() };
+  }
+
+  /** Emitted as `reply:<routing key>` on the broker's control emitter. */
+  async replyControl(
+    replyTo: ControlReplyTo,
+    ticket: string | undefined,
+    reply: ControlReply,
+  ): Promise<void> {
+    if (this.closed) return;
+    this.broker.control.emit(
+      `reply:${replyTo.routing_key}`,
+      JSON.stringify(reply),
+      ticket,
+    );
+  }
+
+  async callControl(
+    message: ControlMessage,
+    options: CallControlOptions,
+  ): Promise<ControlReply[]> {
+    const { oid } = newReplyQueue();
+    const collector = new ReplyCollector(randomUUID(), options);
+    const event = `reply:${oid}`;
+    const listener = (text: string, ticket: string | undefined) =>
+      collector.add(JSON.parse(text), ticket);
+    this.broker.control.on(event, listener);
+    try {
+      await this.broadcastControl({
+        ...message,
+        ticket: collector.ticket,
+        reply_to: { exchange: REPLY_EXCHANGE, routing_key: oid },
+      });
+      collector.start();
+      return await collector.done;
+    } finally {
+      this.broker.control.off(event, listener);
+    }
   }
 
   async listDeadLetters(queue: string, limit = 100): Promise<DeadLetter[]> {

@@ -1,12 +1,27 @@
 import type Redis from 'ioredis';
-import { ControlMessage, ControlSubscription } from '../control-bus';
+import { randomUUID } from 'node:crypto';
+import {
+  CallControlOptions,
+  ControlMessage,
+  ControlReply,
+  ControlReplyTo,
+  ControlSubscription,
+} from '../control-bus';
+import {
+  REPLY_EXCHANGE,
+  ReplyCollector,
+  newReplyQueue,
+} from '../reply-collector';
+import { KOMBU_SEP } from './keys';
 import { closeConnection } from '../../drivers/redis/close-connection';
 import { ReadyGate, watchConnection, withDeadline } from './connection';
 import { RedisUnavailableError } from './errors';
 import {
   DecodedControl,
   decodeControlEnvelope,
+  decodeJsonEnvelope,
   encodeControlEnvelope,
+  encodeJsonEnvelope,
 } from './control-envelope';
 import { RedisTransportLogger } from './redis-transport-options';
 
@@ -16,6 +31,8 @@ export interface RedisControlChannelOptions {
   ready: ReadyGate;
   /** `<keyPrefix>/<db>.celery.pidbox` (see `fanoutChannel`). */
   channel: string;
+  /** kombu's global_keyprefix: binding sets and reply lists are behind it. */
+  keyPrefix: string;
   /** A new connection for one subscription (subscriber mode needs its own). */
   createSubscriber: () => Redis;
   /** How long a broadcast or a subscribe waits through an outage (ms). */
@@ -67,6 +84,101 @@ export class RedisControlChannel {
       throw error;
     }
     return subscriber;
+  }
+
+  /**
+   * kombu's direct exchange on Redis: the members of `_kombu.binding.<exchange>` whose
+   * routing key matches name the lists to LPUSH the reply on; none: nobody waits, dropped.
+   */
+  async reply(
+    replyTo: ControlReplyTo,
+    ticket: string | undefined,
+    reply: ControlReply,
+  ): Promise<void> {
+    const { client, ready, waitMs, where, keyPrefix } = this.options;
+    const what = 'reply to a control command';
+    await ready.wait(waitMs, what);
+    const members = await withDeadline(
+      client.smembers(`${keyPrefix}_kombu.binding.${replyTo.exchange}`),
+      waitMs,
+      what,
+      where,
+    );
+    const queues = members
+      .map((member) => member.split(KOMBU_SEP))
+      .filter(([routingKey]) => routingKey === replyTo.routing_key)
+      .map((parts) => parts[2]);
+    if (queues.length === 0) return;
+    this.clock += 1;
+    const envelope = encodeJsonEnvelope(
+      reply,
+      { ticket, clock: this.clock },
+      replyTo.exchange,
+      replyTo.routing_key,
+    );
+    const pipeline = client.pipeline();
+    for (const queue of new Set(queues))
+      pipeline.lpush(`${keyPrefix}${queue}`, envelope);
+    await withDeadline(pipeline.exec(), waitMs, what, where);
+  }
+
+  /**
+   * kombu's `_broadcast(reply=True)` on Redis: binds a reply list of its own to
+   * `reply.celery.pidbox`, broadcasts, BRPOPs replies on a connection of its own until
+   * the timeout or the limit, then unbinds and deletes the list (an auto-delete queue).
+   */
+  async call(
+    message: ControlMessage,
+    options: CallControlOptions,
+  ): Promise<ControlReply[]> {
+    const { client, keyPrefix, waitMs, where } = this.options;
+    const { oid, queue } = newReplyQueue();
+    const bindingKey = `${keyPrefix}_kombu.binding.${REPLY_EXCHANGE}`;
+    const member = [oid, '', queue].join(KOMBU_SEP);
+    const list = `${keyPrefix}${queue}`;
+    const collector = new ReplyCollector(randomUUID(), options);
+    await withDeadline(
+      client.sadd(bindingKey, member),
+      waitMs,
+      'bind a reply queue',
+      where,
+    );
+    const blocker = this.options.createSubscriber();
+    blocker.on('error', () => undefined); // a failed BRPOP ends the collection
+    try {
+      await this.broadcast({
+        ...message,
+        ticket: collector.ticket,
+        reply_to: { exchange: REPLY_EXCHANGE, routing_key: oid },
+      });
+      collector.start();
+      const until = Date.now() + options.timeoutMs;
+      while (!collector.finished) {
+        const left = until - Date.now();
+        if (left <= 0) break;
+        const popped = await blocker
+          .brpop(list, Math.max(0.01, left / 1000))
+          .catch(() => null);
+        if (!popped) continue;
+        try {
+          const { body, headers } = decodeJsonEnvelope(popped[1]);
+          collector.add(JSON.parse(body), headers.ticket);
+        } catch (error) {
+          this.options.logger.warn(
+            `redis control channel: ignored a reply that does not decode (${(error as Error).message})`,
+          );
+        }
+      }
+      return await collector.done;
+    } finally {
+      blocker.disconnect();
+      await client
+        .multi()
+        .srem(bindingKey, member)
+        .del(list)
+        .exec()
+        .catch(() => undefined);
+    }
   }
 
   /** Unsubscribes and closes every subscription's connection. */

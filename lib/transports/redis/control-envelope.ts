@@ -30,14 +30,32 @@ export function encodeControlEnvelope(
   clock: number,
   nowMs: number = Date.now(),
 ): string {
+  return encodeJsonEnvelope(
+    message,
+    { clock, expires: nowMs / 1000 + 1 },
+    PIDBOX_EXCHANGE,
+    '',
+  );
+}
+
+/**
+ * Any JSON body in kombu's Redis envelope: base64 body, `application/json`, transient
+ * (a pidbox reply carries headers `{ticket, clock}`, kombu's `_publish_reply`).
+ */
+export function encodeJsonEnvelope(
+  body: unknown,
+  headers: Record<string, unknown>,
+  exchange: string,
+  routingKey: string,
+): string {
   return JSON.stringify({
-    body: Buffer.from(JSON.stringify(message), 'utf8').toString('base64'),
+    body: Buffer.from(JSON.stringify(body), 'utf8').toString('base64'),
     'content-encoding': 'utf-8',
     'content-type': 'application/json',
-    headers: { clock, expires: nowMs / 1000 + 1 },
+    headers,
     properties: {
-      delivery_mode: 2,
-      delivery_info: { exchange: PIDBOX_EXCHANGE, routing_key: '' },
+      delivery_mode: exchange === PIDBOX_EXCHANGE ? 2 : 1,
+      delivery_info: { exchange, routing_key: routingKey },
       priority: 0,
       body_encoding: 'base64',
       delivery_tag: randomUUID(),
@@ -57,6 +75,18 @@ export interface DecodedControl {
  * not check it either (only a client collecting replies does).
  */
 export function decodeControlEnvelope(text: string): DecodedControl {
+  const { body, headers } = decodeJsonEnvelope(text);
+  return {
+    message: readControlMessage(body),
+    clock: typeof headers.clock === 'number' ? headers.clock : undefined,
+  };
+}
+
+/** The body text and headers of a kombu JSON envelope; throws saying why it is not one. */
+export function decodeJsonEnvelope(text: string): {
+  body: string;
+  headers: Record<string, unknown>;
+} {
   let envelope: unknown;
   try {
     envelope = JSON.parse(text);
@@ -82,10 +112,7 @@ export function decodeControlEnvelope(text: string): DecodedControl {
     throw new Error(`unsupported body_encoding ${JSON.stringify(encoding)}`);
   }
   const headers = isRecord(envelope.headers) ? envelope.headers : {};
-  return {
-    message: readControlMessage(body),
-    clock: typeof headers.clock === 'number' ? headers.clock : undefined,
-  };
+  return { body, headers };
 }
 
 function readControlMessage(body: string): ControlMessage {
@@ -100,7 +127,8 @@ function readControlMessage(body: string): ControlMessage {
   }
   const message: ControlMessage = {
     method: parsed.method,
-    arguments: isRecord(parsed.arguments) ? parsed.arguments : {},
+    // Anything else than an object is left for the worker to refuse (and log).
+    arguments: (parsed.arguments ?? {}) as Record<string, unknown>,
     destination: Array.isArray(parsed.destination)
       ? parsed.destination.filter(
           (name): name is string => typeof name === 'string',

@@ -1,8 +1,11 @@
 import Redis, { RedisOptions } from 'ioredis';
 import { TaskMessage, parseCeleryIso } from '../../protocol';
 import {
+  CallControlOptions,
   ControlBus,
   ControlMessage,
+  ControlReply,
+  ControlReplyTo,
   ControlSubscription,
 } from '../control-bus';
 import {
@@ -128,6 +131,7 @@ export class RedisTransport
         this.client.options.db ?? 0,
         PIDBOX_EXCHANGE,
       ),
+      keyPrefix: this.options.keyPrefix,
       createSubscriber: () =>
         this.client.duplicate({
           connectionName: `${this.options.connectionName}:control`,
@@ -334,6 +338,26 @@ export class RedisTransport
     if (this.closed)
       throw new Error('redis transport is closed: cannot subscribe');
     return this.control.subscribe(handler);
+  }
+
+  /** To the list kombu's reply binding names (`_kombu.binding.reply.celery.pidbox`). */
+  async replyControl(
+    replyTo: ControlReplyTo,
+    ticket: string | undefined,
+    reply: ControlReply,
+  ): Promise<void> {
+    if (this.closed) return;
+    await this.control.reply(replyTo, ticket, reply);
+  }
+
+  /** Broadcasts and gathers replies on a reply list of its own. */
+  async callControl(
+    message: ControlMessage,
+    options: CallControlOptions,
+  ): Promise<ControlReply[]> {
+    if (this.closed)
+      throw new Error('redis transport is closed: cannot call workers');
+    return this.control.call(message, options);
   }
 
   /** DeadLetterAccess: the queue's dead letters (`_celeriac.dead.<queue>`), oldest first. */

@@ -286,3 +286,43 @@ async function killAndWait(child: ChildProcess): Promise<void> {
 process.once('exit', () => {
   for (const child of running) signalGroup(child, 'SIGKILL');
 });
+
+/** What one `celery` command printed, and how it exited. */
+export interface CeleryCliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the real Celery CLI on the interop app (`python3 -m celery -A interop_app ...`),
+ * configured like the test's Celery side; never rejects on a non-zero exit.
+ */
+export function celeryCli(
+  config: CeleryConfig,
+  args: string[],
+  timeoutMs = 60_000,
+): Promise<CeleryCliResult> {
+  const child = spawnPython(
+    ['-m', 'celery', '-A', 'interop_app', ...args],
+    celeryEnv(config),
+    'ignore',
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signalGroup(child, 'SIGKILL');
+      reject(
+        new Error(`celery ${args.join(' ')} took more than ${timeoutMs} ms`),
+      );
+    }, timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
