@@ -49,7 +49,7 @@ export interface TaskWorkerDeps {
  * Consumes queues and runs their tasks, never more than `concurrency` at once.
  * Acks after the task finished (acks late) unless the task says otherwise; bad input
  * (undecodable, unknown task) is logged, recorded and dead-lettered, and the worker goes on.
- * Skips expired and revoked tasks (REVOKED), holds rate-limited ones without taking a
+ * Skips expired and revoked tasks (REVOKED), holds early eta and rate-limited ones without taking a
  * slot, and terminates a running task on a revoke with terminate.
  */
 export class TaskWorker {
@@ -61,8 +61,10 @@ export class TaskWorker {
   private busySlots = 0;
   /** Running tasks by id, for revoke with terminate. */
   private readonly active = new Map<string, RunControl>();
-  /** Rate-limited deliveries waiting in memory for their slot. */
+  /** Deliveries waiting in memory: for a rate-limit slot, or for their eta. */
   private readonly held = new Map<Delivery, NodeJS.Timeout>();
+  /** Those of `held` waiting for their eta: they take no rate-limit hold room. */
+  private readonly heldForEta = new Set<Delivery>();
   private readonly revokes: RevokeListener;
   private readonly preRun: PreRunPipeline;
   private consumer: Consumer | null = null;
@@ -97,7 +99,8 @@ export class TaskWorker {
       checkCanvas((message) => this.logger.warn(message)),
       checkRateLimit(
         new RateGate(deps.localRateLimiter, deps.fleetRateLimiter ?? null),
-        () => this.held.size < holdRoom && !this.stopping,
+        () =>
+          this.held.size - this.heldForEta.size < holdRoom && !this.stopping,
       ),
     ]);
   }
@@ -112,7 +115,7 @@ export class TaskWorker {
     return this.active.size;
   }
 
-  /** Deliveries taken from the broker and not started: waiting for a slot, or held by a rate limit. */
+  /** Deliveries taken from the broker and not started: waiting for a slot, or held (rate limit, eta). */
   get prefetched(): number {
     return this.waiting.length + this.held.size;
   }
@@ -152,6 +155,7 @@ export class TaskWorker {
     for (const timer of this.held.values()) clearTimeout(timer);
     const unstarted = [...this.waiting.splice(0), ...this.held.keys()];
     this.held.clear();
+    this.heldForEta.clear();
     await Promise.all(
       unstarted.map((delivery) => this.settle(() => delivery.requeue())),
     );
@@ -250,6 +254,10 @@ export class TaskWorker {
       case 'defer':
         return this.settle(() => delivery.defer(decision.until));
       case 'hold':
+        if (decision.eta) {
+          delivery.holdForEta?.();
+          this.heldForEta.add(delivery);
+        }
         return this.hold(delivery, decision.ms);
       case 'reject':
         this.logger.error(decision.log);
@@ -263,6 +271,7 @@ export class TaskWorker {
   private hold(delivery: Delivery, ms: number): void {
     const timer = setTimeout(() => {
       this.held.delete(delivery);
+      this.heldForEta.delete(delivery);
       this.waiting.unshift(delivery);
       this.drain();
     }, ms);

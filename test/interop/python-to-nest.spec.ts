@@ -128,20 +128,20 @@ describe.each(BROKERS_AND_BACKENDS)(
       );
     });
 
-    it(`honours Python's countdown: deferred into ${setup.delaysIn}, run at its eta`, async () => {
+    it(`honours Python's countdown: waits in ${setup.delaysIn}, run at its eta`, async () => {
       const started = Date.now();
       const sending = python({ name: 'nest.when', options: { countdown: 2 } });
-      // The worker takes the eta message from the queue and defers it.
+      // The worker takes the eta message from the queue and holds or defers it.
       await waitUntil(
-        async () => (await broker.deferred(queue)) === 1,
+        async () => (await broker.waitingForEta(queue)) === 1,
         10_000,
-        'the deferred eta message',
+        'the eta message waiting',
       );
       const [report] = await sending;
       const { ranAt, eta } = report.result as { ranAt: number; eta: number };
       expect(eta).toBeGreaterThanOrEqual(started + 2000);
       expect(ranAt).toBeGreaterThanOrEqual(eta);
-      expect(await broker.deferred(queue)).toBe(0);
+      expect(await broker.waitingForEta(queue)).toBe(0);
     });
 
     it('app.control.revoke reaches the Celeriac worker: a waiting task is REVOKED, not run', async () => {
