@@ -96,7 +96,7 @@ export class TaskWorker {
       checkRevoked(this.revokes.revoked),
       checkEta(),
       checkRegistered(),
-      checkCanvas((message) => this.logger.warn(message)),
+      checkCanvas(),
       checkRateLimit(
         new RateGate(deps.localRateLimiter, deps.fleetRateLimiter ?? null),
         () =>
@@ -327,18 +327,30 @@ export class TaskWorker {
     running.abandon(new TaskRevokedError(taskId, 'terminated'));
   }
 
-  /** The task request, or undefined after dead-lettering what cannot be read. */
+  /**
+   * The task request, or undefined after dead-lettering what cannot be read. When its
+   * task id can be read, a FAILURE is stored first, so its caller does not wait forever.
+   */
   private async decode(delivery: Delivery): Promise<TaskRequest | undefined> {
     const decoded = decodeDelivery(delivery);
     if (decoded.ok) return decoded.request;
-    this.deps.lifecycle.rejected(undefined, delivery.queue, decoded.reason);
-    this.logger.error(
-      `Malformed message on ${delivery.queue}: ${decoded.reason}; dead-lettered`,
-    );
+    const { reason, failed } = decoded;
+    this.deps.lifecycle.rejected(failed?.request, delivery.queue, reason);
+    if (failed) {
+      const { request, meta } = failed;
+      this.logger.error(
+        `Cannot run task ${request.name}[${request.id}] from ${delivery.queue}: ${reason}; stored as FAILURE, dead-lettered`,
+      );
+      await this.deps.finisher.store(request, meta);
+    } else {
+      this.logger.error(
+        `Malformed message on ${delivery.queue}: ${reason}; dead-lettered`,
+      );
+    }
     await this.deadLetter(
       delivery,
-      undefined,
-      `malformed message: ${decoded.reason}`,
+      failed?.request,
+      `malformed message: ${reason}`,
     );
     return undefined;
   }
