@@ -1,6 +1,17 @@
-/** A message that cannot be understood as a Celery task message. */
+/**
+ * A message that cannot be understood as a Celery task message. `excType` and
+ * `excModule` are the exception a Celery worker stores for it (kombu's `DecodeError`
+ * unless the content is refused: `ContentDisallowed`).
+ */
 export class MalformedMessageError extends Error {
   override readonly name = 'MalformedMessageError';
+  constructor(
+    message: string,
+    readonly excType: 'DecodeError' | 'ContentDisallowed' = 'DecodeError',
+    readonly excModule = 'kombu.exceptions',
+  ) {
+    super(message);
+  }
 }
 
 /**

@@ -10,3 +10,4 @@ export * from './parse-message';
 export * from './states';
 export * from './result-meta';
 export * from './error-mapping';
+export * from './unrunnable';

@@ -2,6 +2,9 @@ import { MalformedMessageError } from './errors';
 import { parseCeleryIso } from './iso-time';
 import { parseJson } from './json';
 import { CONTENT_TYPE_JSON, TaskEmbed, TaskMessage } from './message';
+
+/** kombu's `content_encoding` for a body that is bytes, not text. */
+export const CONTENT_ENCODING_BINARY = 'binary';
 import { TaskRequest } from './task-request';
 
 /**
@@ -17,14 +20,19 @@ export function parseTaskMessage(message: TaskMessage): TaskRequest {
   if (contentType !== CONTENT_TYPE_JSON) {
     throw new MalformedMessageError(
       `content type ${JSON.stringify(contentType)} is not supported (only ${CONTENT_TYPE_JSON})`,
+      'ContentDisallowed',
     );
   }
   const compression = (message.headers as { compression?: unknown } | undefined)
     ?.compression;
   if (compression !== undefined && compression !== null) {
     throw new MalformedMessageError(
-      `compression header ${JSON.stringify(compression)}: compressed bodies are not supported (send without task_compression)`,
+      `compression ${JSON.stringify(compression)}: Celeriac does not decompress message bodies yet (send without task_compression)`,
+      'ContentDisallowed',
     );
+  }
+  if (message.properties?.content_encoding === CONTENT_ENCODING_BINARY) {
+    throw new MalformedMessageError('body is not UTF-8 text');
   }
   let body: unknown;
   try {

@@ -14,8 +14,11 @@ export interface Transport {
 
   /**
    * Resolves once the broker holds the message (AMQP: confirmed; Redis: written).
-   * A message whose `eta` header is in the future goes to the broker's delay store
-   * and becomes visible on `queue` when due, even if every process restarts meanwhile.
+   * A message whose `eta` header is in the future either waits in the broker's delay
+   * store and becomes visible on `queue` when due, even if every process restarts
+   * meanwhile (AMQP's delay levels; Redis with `delayStore`), or goes on `queue` at
+   * once with its `eta` header, as Celery sends it (Redis by default): its deliveries
+   * then have `holdForEta`, and the consumer holds them until due.
    * Rejects with a clear error when the broker cannot take it; never drops silently.
    */
   publish(queue: string, message: TaskMessage): Promise<void>;
@@ -71,6 +74,14 @@ export interface Delivery {
    * delivery now; where the broker counts unacked messages (AMQP) there is no such hook.
    */
   doneRunning?(): void;
+  /**
+   * Present where eta messages wait on the queue itself (Celery's way: Redis without
+   * the delay store). The worker then holds an early delivery, unsettled, until its
+   * eta instead of deferring it, and calls this once: the transport stops counting it
+   * against the prefetch (as Celery raises its prefetch for each eta task) and keeps it
+   * from being redelivered while this process lives. Absent: `defer` it.
+   */
+  holdForEta?(): void;
   /** Done with it: the broker forgets it. */
   ack(): Promise<void>;
   /** Give it back untouched, to be delivered again (to any consumer). */

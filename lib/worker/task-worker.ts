@@ -64,7 +64,7 @@ export interface TaskWorkerDeps {
  * Consumes queues and runs their tasks, never more than `concurrency` at once.
  * Acks after the task finished (acks late) unless the task says otherwise; bad input
  * (undecodable, unknown task) is logged, recorded and dead-lettered, and the worker goes on.
- * Skips expired and revoked tasks (REVOKED), holds rate-limited ones without taking a
+ * Skips expired and revoked tasks (REVOKED), holds early eta and rate-limited ones without taking a
  * slot, and terminates a running task on a revoke with terminate.
  */
 export class TaskWorker implements ControlTarget {
@@ -79,11 +79,13 @@ export class TaskWorker implements ControlTarget {
     string,
     { control: RunControl; inHand: RequestInHand }
   >();
-  /** Rate-limited deliveries waiting in memory for their slot. */
+  /** Deliveries waiting in memory: for a rate-limit slot, or for their eta. */
   private readonly held = new Map<
     Delivery,
     { timer: NodeJS.Timeout; releaseAt: number }
   >();
+  /** Those of `held` waiting for their eta: they take no rate-limit hold room. */
+  private readonly heldForEta = new Set<Delivery>();
   private readonly revokes: RevokeListener;
   private readonly preRun: PreRunPipeline;
   private consumers: QueueConsumers | null = null;
@@ -116,10 +118,11 @@ export class TaskWorker implements ControlTarget {
       checkRevoked(this.revokes.revoked),
       checkEta(),
       checkRegistered(),
-      checkCanvas((message) => this.logger.warn(message)),
+      checkCanvas(),
       checkRateLimit(
         new RateGate(deps.localRateLimiter, deps.fleetRateLimiter ?? null),
-        () => this.held.size < holdRoom() && !this.stopping,
+        () =>
+          this.held.size - this.heldForEta.size < holdRoom() && !this.stopping,
       ),
     ]);
   }
@@ -149,7 +152,7 @@ export class TaskWorker implements ControlTarget {
     return this.slots * this.options.prefetchMultiplier;
   }
 
-  /** Deliveries taken from the broker and not started: waiting for a slot, or held by a rate limit. */
+  /** Deliveries taken from the broker and not started: waiting for a slot, or held (rate limit, eta). */
   get prefetched(): number {
     return this.waiting.length + this.held.size;
   }
@@ -212,6 +215,7 @@ export class TaskWorker implements ControlTarget {
     for (const { timer } of this.held.values()) clearTimeout(timer);
     const unstarted = [...this.waiting.splice(0), ...this.held.keys()];
     this.held.clear();
+    this.heldForEta.clear();
     await Promise.all(
       unstarted.map((delivery) => this.settle(() => delivery.requeue())),
     );
@@ -312,6 +316,10 @@ export class TaskWorker implements ControlTarget {
       case 'defer':
         return this.settle(() => delivery.defer(decision.until));
       case 'hold':
+        if (decision.eta) {
+          delivery.holdForEta?.();
+          this.heldForEta.add(delivery);
+        }
         return this.hold(delivery, decision.ms);
       case 'reject':
         this.logger.error(decision.log);
@@ -325,6 +333,7 @@ export class TaskWorker implements ControlTarget {
   private hold(delivery: Delivery, ms: number): void {
     const timer = setTimeout(() => {
       this.held.delete(delivery);
+      this.heldForEta.delete(delivery);
       this.waiting.unshift(delivery);
       this.drain();
     }, ms);
@@ -479,18 +488,30 @@ export class TaskWorker implements ControlTarget {
     return found;
   }
 
-  /** The task request, or undefined after dead-lettering what cannot be read. */
+  /**
+   * The task request, or undefined after dead-lettering what cannot be read. When its
+   * task id can be read, a FAILURE is stored first, so its caller does not wait forever.
+   */
   private async decode(delivery: Delivery): Promise<TaskRequest | undefined> {
     const decoded = decodeDelivery(delivery);
     if (decoded.ok) return decoded.request;
-    this.deps.lifecycle.rejected(undefined, delivery.queue, decoded.reason);
-    this.logger.error(
-      `Malformed message on ${delivery.queue}: ${decoded.reason}; dead-lettered`,
-    );
+    const { reason, failed } = decoded;
+    this.deps.lifecycle.rejected(failed?.request, delivery.queue, reason);
+    if (failed) {
+      const { request, meta } = failed;
+      this.logger.error(
+        `Cannot run task ${request.name}[${request.id}] from ${delivery.queue}: ${reason}; stored as FAILURE, dead-lettered`,
+      );
+      await this.deps.finisher.store(request, meta);
+    } else {
+      this.logger.error(
+        `Malformed message on ${delivery.queue}: ${reason}; dead-lettered`,
+      );
+    }
     await this.deadLetter(
       delivery,
-      undefined,
-      `malformed message: ${decoded.reason}`,
+      failed?.request,
+      `malformed message: ${reason}`,
     );
     return undefined;
   }

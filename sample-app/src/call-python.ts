@@ -20,11 +20,6 @@ async function main(): Promise<void> {
       TaskQueueModule.forRoot({
         broker: config.brokerUrl,
         backend: config.resultBackend,
-        // Redis: a countdown for a queue only Python consumes goes on the list itself,
-        // where the Celery worker sees it (Celeriac's delay store is for Celeriac workers).
-        brokerOptions: /^rediss?:/.test(config.brokerUrl)
-          ? { delayStore: (queue: string) => queue !== pyQueue }
-          : {},
       }),
     ],
   })

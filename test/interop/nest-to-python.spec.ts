@@ -33,7 +33,7 @@ describe.each(BROKERS_AND_BACKENDS)(
           queues: [queue],
           config: broker.celeryConfig(),
         }),
-        nestApp(broker.nestOptions({ defaultQueue: queue, forCelery: true })),
+        nestApp(broker.nestOptions({ defaultQueue: queue })),
       ]);
       client = app.get(TaskClient);
     });
@@ -111,6 +111,21 @@ describe.each(BROKERS_AND_BACKENDS)(
       expect(await result.get({ timeout: 20 })).toBe('ok after 1 retry');
     });
 
+    // The queue is consumed by the Celery worker alone: with default options the delay
+    // reaches it (Redis: on the list with its eta; RabbitMQ: out of the delay levels).
+    it('honours an eta: the Celery worker runs it at its time, not before', async () => {
+      const eta = new Date(Date.now() + 2000);
+      const result = await send<{ ran_at: number; eta: number }>(
+        'py.when',
+        [],
+        { eta },
+      );
+      const { ran_at: ranAt, eta: seen } = await result.get({ timeout: 20 });
+      expect(seen * 1000).toBeCloseTo(eta.getTime(), -1);
+      expect(ranAt * 1000).toBeGreaterThanOrEqual(eta.getTime());
+      expect(ranAt * 1000 - eta.getTime()).toBeLessThan(2000);
+    });
+
     it('honours a countdown: the Celery worker does not run it before its eta', async () => {
       const before = Date.now();
       const result = await send<{ ran_at: number; eta: number }>(
@@ -121,6 +136,7 @@ describe.each(BROKERS_AND_BACKENDS)(
       const { ran_at: ranAt, eta } = await result.get({ timeout: 20 });
       expect(eta * 1000).toBeGreaterThanOrEqual(before + 2000);
       expect(ranAt).toBeGreaterThanOrEqual(eta);
+      expect(ranAt - eta).toBeLessThan(2);
     });
 
     it('client.revoke() reaches the Celery worker: a task waiting for its eta is REVOKED, not run', async () => {

@@ -33,7 +33,7 @@ describe.each(BROKERS)('interop on $label: priority', (setup) => {
 
   it(`a worker started on a waiting queue runs ${first} first and ${last} last`, async () => {
     const app = await nestApp(
-      broker.nestOptions({ forCelery: true, maxPriority: { [queue]: 10 } }),
+      broker.nestOptions({ maxPriority: { [queue]: 10 } }),
     );
     const client = app.get(TaskClient);
     const ran = uniqueName('order');

@@ -1,3 +1,4 @@
+import { DeadLetters } from '../../lib';
 import { waitUntil } from '../support/wait';
 import { BROKERS_AND_BACKENDS, interopBroker } from './support/brokers';
 import { CollectingLogger, nestApp } from './support/nest-app';
@@ -33,12 +34,15 @@ describe.each(BROKERS_AND_BACKENDS)(
       return reports;
     };
 
+    let deadLetters: DeadLetters;
+
     beforeAll(async () => {
-      await nestApp(
+      const app = await nestApp(
         broker.nestOptions({ worker: { queues: [queue], concurrency: 4 } }),
         [InteropTasks],
         logs,
       );
+      deadLetters = app.get(DeadLetters);
     });
 
     afterAll(() => broker.cleanup());
@@ -110,7 +114,7 @@ describe.each(BROKERS_AND_BACKENDS)(
       ]);
     });
 
-    it('a Python chain through a Nest task: the task runs, and the worker warns that the rest does not', async () => {
+    it('a Python chain through a Nest task: FAILURE NotImplementedError at once, naming canvas; not run, dead-lettered', async () => {
       const { chain } = await sendFromPython(config, {
         chain: [
           { name: 'math.add', args: [1, 2], options: { queue } },
@@ -119,29 +123,69 @@ describe.each(BROKERS_AND_BACKENDS)(
       });
       const [first, second] = chain!;
       for (const step of chain!) broker.sent.add(step.id);
-      expect(first).toMatchObject({ state: 'SUCCESS', result: 3 });
+      expect(first).toMatchObject({
+        state: 'FAILURE',
+        exc_type: 'NotImplementedError',
+        raised: 'builtins.NotImplementedError',
+      });
+      expect(first.exc_message).toContain(
+        'Celeriac does not run Celery canvas yet: task math.add carries the rest of a chain (1 more task(s))',
+      );
       expect(second.state).toBe('PENDING');
       expect(logs.lines).toContainEqual(
         expect.stringContaining(
-          `math.add[${first.id}] carries the rest of a chain (1 more task(s)): Celeriac does not run Celery canvas yet`,
+          `math.add[${first.id}] carries the rest of a chain (1 more task(s)): Celeriac does not run Celery canvas yet; stored as FAILURE NotImplementedError, dead-lettered`,
         ),
       );
+      const letters = await deadLetters.list(queue);
+      const letter = letters.find(
+        (dead) => dead.message?.headers.id === first.id,
+      );
+      expect(letter?.reason).toMatch(/^NotImplementedError/);
     });
 
-    it(`honours Python's countdown: deferred into ${setup.delaysIn}, run at its eta`, async () => {
+    it("a gzip-compressed message (compression='gzip'): FAILURE ContentDisallowed at once, naming compression; dead-lettered", async () => {
+      const [report] = await python({
+        name: 'math.add',
+        args: [1, 2],
+        options: { compression: 'gzip' },
+      });
+      expect(report).toMatchObject({
+        state: 'FAILURE',
+        exc_type: 'ContentDisallowed',
+        raised: 'kombu.exceptions.ContentDisallowed',
+      });
+      expect(report.exc_message).toContain(
+        'Celeriac does not decompress message bodies yet',
+      );
+      expect(logs.lines).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `Cannot run task math\\.add\\[${report.id}\\] from ${queue}: ContentDisallowed: compression "application/x-gzip"`,
+          ),
+        ),
+      );
+      const letters = await deadLetters.list(queue);
+      const letter = letters.find(
+        (dead) => dead.message?.headers.id === report.id,
+      );
+      expect(letter?.reason).toMatch(/ContentDisallowed: compression/);
+    });
+
+    it(`honours Python's countdown: waits in ${setup.delaysIn}, run at its eta`, async () => {
       const started = Date.now();
       const sending = python({ name: 'nest.when', options: { countdown: 2 } });
-      // The worker takes the eta message from the queue and defers it.
+      // The worker takes the eta message from the queue and holds or defers it.
       await waitUntil(
-        async () => (await broker.deferred(queue)) === 1,
+        async () => (await broker.waitingForEta(queue)) === 1,
         10_000,
-        'the deferred eta message',
+        'the eta message waiting',
       );
       const [report] = await sending;
       const { ranAt, eta } = report.result as { ranAt: number; eta: number };
       expect(eta).toBeGreaterThanOrEqual(started + 2000);
       expect(ranAt).toBeGreaterThanOrEqual(eta);
-      expect(await broker.deferred(queue)).toBe(0);
+      expect(await broker.waitingForEta(queue)).toBe(0);
     });
 
     it('app.control.revoke reaches the Celeriac worker: a waiting task is REVOKED, not run', async () => {

@@ -36,7 +36,6 @@ describe.each(BROKERS)('interop on $label: the trace context', (setup) => {
       nestApp(
         broker.nestOptions({
           defaultQueue: pyQueue,
-          forCelery: true,
           worker: { queues: [nestQueue] },
           tracing: { tracerProvider: sdk.provider },
         }),

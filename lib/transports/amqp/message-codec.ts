@@ -1,5 +1,6 @@
 import type { Message, MessageProperties, Options } from 'amqplib';
 import {
+  CONTENT_ENCODING_BINARY,
   CONTENT_ENCODING_UTF8,
   CONTENT_TYPE_JSON,
   TaskHeaders,
@@ -105,17 +106,15 @@ export function decodeMessage(
   | { message: TaskMessage; decodeError?: undefined }
   | { message?: undefined; decodeError: Error } {
   let body = amqp.content.toString('utf8');
+  let binary = false;
   if (body.includes('\uFFFD')) {
     try {
       body = strictUtf8.decode(amqp.content);
     } catch {
-      const contentType = amqp.properties.contentType as unknown;
-      const contentEncoding = amqp.properties.contentEncoding as unknown;
-      return {
-        decodeError: new Error(
-          `body is not UTF-8 text (content_type ${String(contentType)}, content_encoding ${String(contentEncoding)})`,
-        ),
-      };
+      // Bytes (a compressed or pickled body): kept, marked as kombu marks bytes, so the
+      // worker can still read the headers and tell the caller why it cannot run it.
+      body = amqp.content.toString('base64');
+      binary = true;
     }
   }
   const p = amqp.properties;
@@ -126,7 +125,9 @@ export function decodeMessage(
       typeof headers.id === 'string' ? headers.id : '',
     ),
     content_type: stringOr(p.contentType, CONTENT_TYPE_JSON),
-    content_encoding: stringOr(p.contentEncoding, CONTENT_ENCODING_UTF8),
+    content_encoding: binary
+      ? CONTENT_ENCODING_BINARY
+      : stringOr(p.contentEncoding, CONTENT_ENCODING_UTF8),
     delivery_mode: typeof p.deliveryMode === 'number' ? p.deliveryMode : 1,
     priority: typeof p.priority === 'number' ? p.priority : 0,
   };

@@ -22,6 +22,8 @@ export interface ConsumerContext {
   settler: RedisSettler;
   /** A dedicated connection for the blocking wait. */
   createBlocker(): Redis;
+  /** False where eta messages wait on the queue: its deliveries then have `holdForEta`. */
+  usesDelayStore(queue: string): boolean;
 }
 
 /**
@@ -51,6 +53,7 @@ export class RedisConsumer {
       if (early) this.settlingEarly--;
       else this.release();
     },
+    setAside: () => this.release(),
   };
   private cursor = 0;
   private stopped = false;
@@ -186,6 +189,7 @@ export class RedisConsumer {
         decodeEnvelope(raw),
         settler,
         this.places,
+        !this.context.usesDelayStore(queue),
       );
       settler.hold(delivery);
       this.outstanding++;

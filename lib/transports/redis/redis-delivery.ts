@@ -19,6 +19,8 @@ export interface PrefetchPlaces {
   freeEarly(): boolean;
   /** The delivery is settled; `early` when its place was freed by `freeEarly`. */
   free(early: boolean): void;
+  /** Frees the place of a delivery held for its eta, whatever the budget. */
+  setAside(): void;
 }
 
 /** One message taken from Redis; `tag` is its field in kombu's `unacked` hash. */
@@ -28,7 +30,9 @@ export class RedisDelivery implements Delivery {
   readonly redelivered: boolean;
   readonly bucket: PriorityBucket;
   settled = false;
-  private place: 'held' | 'freedEarly' | 'freed' = 'held';
+  /** See Delivery.holdForEta: set when the queue's eta messages wait on its list. */
+  readonly holdForEta?: () => void;
+  private place: 'held' | 'freedEarly' | 'setAside' | 'freed' = 'held';
 
   constructor(
     readonly queue: string,
@@ -38,7 +42,9 @@ export class RedisDelivery implements Delivery {
     decoded: DecodedEnvelope,
     private readonly settler: DeliverySettler,
     private readonly places: PrefetchPlaces,
+    etaOnQueue = false,
   ) {
+    if (etaOnQueue) this.holdForEta = () => this.setAside();
     this.message = decoded.message;
     if (decoded.decodeError) this.decodeError = decoded.decodeError;
     this.redelivered = decoded.redelivered;
@@ -57,8 +63,20 @@ export class RedisDelivery implements Delivery {
   /** Called once settled: frees the place in the prefetch count, if still held. */
   freePlace(): void {
     if (this.place === 'freed') return;
-    this.places.free(this.place === 'freedEarly');
+    if (this.place !== 'setAside')
+      this.places.free(this.place === 'freedEarly');
     this.place = 'freed';
+  }
+
+  /**
+   * Held until its eta: no longer counted against the prefetch. Its lease is still
+   * renewed (the settler holds it), so neither our sweep nor kombu's visibility
+   * timeout restores it while this process lives.
+   */
+  private setAside(): void {
+    if (this.place !== 'held') return;
+    this.places.setAside();
+    this.place = 'setAside';
   }
 
   ack(): Promise<void> {

@@ -23,11 +23,13 @@ export interface RedisTransportOptions {
   /** How often a consuming transport looks for deliveries to restore (ms). Default leaseMs / 5, 50..5000. */
   sweepIntervalMs?: number;
   /**
-   * Where a published message with a future `eta` waits. true: in the delay store,
-   * moved to its list when due by any Celeriac consumer. false: straight onto the
-   * list, Celery's way (the consumer holds it until due); use it, or a predicate, for
-   * queues that only Python workers consume, since they never look at the delay store.
-   * Default true.
+   * Where a message with a future `eta` waits. false (the default): on the queue's
+   * list with its `eta` header, Celery's way, so any consumer runs it, Python Celery
+   * included; the worker that takes it holds it until due (Celeriac renews its lease,
+   * so it is not redelivered meanwhile). true: in Celeriac's delay store, moved to the
+   * list when due by any Celeriac consumer (never by Celery): nothing is held in a
+   * worker's memory, but only a fleet with a Celeriac consumer of the queue runs it.
+   * A predicate chooses per queue. See docs/redis.md, Delays.
    */
   delayStore?: boolean | ((queue: string) => boolean);
   /** Most messages taken per fetch (one Lua call). Default 200. */
@@ -73,7 +75,7 @@ export function resolveRedisTransportOptions(
       Math.min(5000, Math.max(50, Math.floor(leaseMs / 5))),
       'sweepIntervalMs',
     ),
-    delayStore: options.delayStore ?? true,
+    delayStore: options.delayStore ?? false,
     fetchBatchSize: positive(options.fetchBatchSize, 200, 'fetchBatchSize'),
     idlePollMs: positive(options.idlePollMs, 200, 'idlePollMs'),
     publishWaitMs: positive(options.publishWaitMs, 10_000, 'publishWaitMs'),

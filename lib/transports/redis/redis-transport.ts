@@ -212,6 +212,7 @@ export class RedisTransport
         options: this.options,
         settler: this.settler,
         createBlocker: () => this.createBlocker(),
+        usesDelayStore: (queue) => this.usesDelayStore(queue),
       },
       [...new Set(queues)],
       onDelivery,

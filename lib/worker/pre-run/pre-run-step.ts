@@ -15,14 +15,15 @@ export interface PreRunJob {
  * checks, and the worker carries it out:
  * - `revoke`: store REVOKED and ack (an expired or revoked task is not run);
  * - `defer`: hand the delivery back to the broker's delay store until `until`;
- * - `hold`: keep it in memory for `ms`, then check it again (a near rate-limit slot);
+ * - `hold`: keep it in memory for `ms`, then check it again (a near rate-limit slot;
+ *   with `eta`, a task held until its eta, which takes no room from rate-limit holds);
  * - `reject`: store `meta` (a FAILURE the caller reads) and dead-letter with `reason`.
  */
 export type PreRunDecision =
   | { action: 'run' }
   | { action: 'revoke'; reason: 'expired' | 'revoked'; log: string }
   | { action: 'defer'; until: Date }
-  | { action: 'hold'; ms: number }
+  | { action: 'hold'; ms: number; eta?: boolean }
   | { action: 'reject'; reason: string; meta: ResultMeta; log: string };
 
 export const RUN: PreRunDecision = { action: 'run' };

@@ -1,5 +1,9 @@
 import type { GetMessage } from 'amqplib';
-import { buildTaskMessage, parseTaskMessage } from '../../../lib/protocol';
+import {
+  MalformedMessageError,
+  buildTaskMessage,
+  parseTaskMessage,
+} from '../../../lib/protocol';
 import { Delivery } from '../../../lib/transports/transport';
 import { rawChannel, useSharedBroker } from '../../support/amqp-broker';
 import { amqpFixtures } from '../../support/amqp-fixtures';
@@ -157,7 +161,7 @@ describe('AMQP wire format (against the Celery 5.2 capture)', () => {
     await Promise.all(got.map((delivery) => delivery.ack()));
   });
 
-  it('hands over a body that is not UTF-8 as a decode error, kept intact for dead-lettering', async () => {
+  it('hands over a body that is not UTF-8 marked binary, with its headers (so its caller can be told), kept intact for dead-lettering', async () => {
     const queue = fx.queue('binary');
     const transport = await fx.open();
     const got: Delivery[] = [];
@@ -176,10 +180,19 @@ describe('AMQP wire format (against the Celery 5.2 capture)', () => {
     } finally {
       await model.close();
     }
-    expect(got[0].message).toBeUndefined();
-    expect(got[0].decodeError?.message).toMatch(
-      /not UTF-8.*application\/x-python-serialize/,
-    );
+    const message = got[0].message!;
+    expect(message.headers.id).toBe('pickled');
+    expect(message.properties.content_encoding).toBe('binary');
+    expect(Buffer.from(message.body, 'base64')).toEqual(pickle);
+    let refused: unknown;
+    try {
+      parseTaskMessage(message);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(MalformedMessageError);
+    expect(refused).toMatchObject({ excType: 'ContentDisallowed' });
+    expect(String(refused)).toMatch(/application\/x-python-serialize/);
     await got[0].deadLetter('undecodable body');
     const [letter] = await transport.listDeadLetters(queue);
     expect(letter.content).toEqual(pickle);

@@ -25,10 +25,11 @@ describe('redis transport: delay store and dead letters', () => {
   const transports: RedisTransport[] = [];
   let prefix = '';
   let keys: RedisKeys;
-  const open = () => {
+  const open = (delayStore = true) => {
     const transport = RedisTransport.fromUrl(REDIS_URL, {
       keyPrefix: prefix,
       logger: quietLogger(),
+      delayStore,
     });
     transports.push(transport);
     return transport;
@@ -96,7 +97,23 @@ describe('redis transport: delay store and dead letters', () => {
     await got[0].ack();
   });
 
-  it('can publish eta messages straight to the list for queues only Python consumes', async () => {
+  it("by default puts an eta message on the queue's list with its eta header, as Celery does", async () => {
+    const transport = RedisTransport.fromUrl(REDIS_URL, {
+      keyPrefix: prefix,
+      logger: quietLogger(),
+    });
+    transports.push(transport);
+    const sent = task({ eta: new Date(Date.now() + 60_000) });
+    await transport.publish('later', sent);
+    expect(await transport.size('later')).toBe(1);
+    expect(await admin.zcard(keys.delayed('later'))).toBe(0);
+    const [envelope] = await admin.lrange(keys.list('later'), 0, -1);
+    expect(JSON.parse(envelope)).toMatchObject({
+      headers: { eta: sent.headers.eta },
+    });
+  });
+
+  it('can keep the delay store for some queues only (a predicate)', async () => {
     const transport = RedisTransport.fromUrl(REDIS_URL, {
       keyPrefix: prefix,
       logger: quietLogger(),

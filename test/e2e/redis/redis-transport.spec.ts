@@ -26,4 +26,19 @@ describeTransportContract('redis', {
     }),
   cleanup: async () => deletePrefix(admin, keyPrefix),
   redeliveryAfterMs: leaseMs,
+  etaWaits: 'queue',
+});
+
+describe('redis transport with the delay store', () => {
+  describeTransportContract('redis (delayStore: true)', {
+    create: async () =>
+      RedisTransport.fromUrl(REDIS_URL, {
+        keyPrefix,
+        leaseMs,
+        delayStore: true,
+        logger: quietLogger(),
+      }),
+    cleanup: async () => deletePrefix(admin, keyPrefix),
+    redeliveryAfterMs: leaseMs,
+  });
 });

@@ -15,7 +15,7 @@ the script waits for the result with AsyncResult.get(propagate=False) and report
 `results` reads tasks sent elsewhere, as `AsyncResult(id).get()`. `chain` sends
 `chain(*signatures)` and reports each step's id and state (the first waited for). Prints one JSON object:
 {"calls": [{"id", "state", "result", "exc_type", "exc_module", "exc_message",
-"is_instance", "traceback", "date_done"}], "bulk": [ids], "results": [same as calls]}.
+"is_instance", "traceback", "raised", "date_done"}], "bulk": [ids], "results": [same as calls]}.
 """
 import builtins
 import datetime
@@ -54,6 +54,10 @@ def report(result, wait):
             for name in ('TypeError', 'ValueError', 'Exception')
         }
         out['traceback'] = result.traceback
+        try:  # what get() raises when it propagates, as a caller sees it
+            result.get(timeout=wait)
+        except Exception as raised:
+            out['raised'] = f'{type(raised).__module__}.{type(raised).__name__}'
     else:
         out['result'] = value
     done = result.date_done

@@ -29,7 +29,7 @@ export interface InteropSetup {
   label: string;
   broker: 'redis' | 'amqp';
   backendUrl: string;
-  /** Where Celeriac keeps eta messages until their time, for test names. */
+  /** Where an eta message Python sends to a Celeriac worker waits, for test names. */
   delaysIn: string;
 }
 
@@ -37,7 +37,7 @@ export const REDIS: InteropSetup = {
   label: 'Redis',
   broker: 'redis',
   backendUrl: RESULTS_URL,
-  delaysIn: 'the delay store',
+  delaysIn: "the worker, unacked (Celery's way)",
 };
 export const AMQP: InteropSetup = {
   label: 'RabbitMQ',
@@ -66,11 +66,6 @@ export interface NestAppOptions extends Omit<
   TaskQueueModuleOptions,
   'broker' | 'backend'
 > {
-  /**
-   * It sends eta tasks to Celery workers: on Redis they go on the queue's list, since
-   * Celery never reads Celeriac's delay store (RabbitMQ's delay levels it does).
-   */
-  forCelery?: boolean;
   /** RabbitMQ: queues to declare with x-max-priority (Redis has priority buckets). */
   maxPriority?: Record<string, number>;
 }
@@ -96,8 +91,11 @@ export interface InteropBroker {
   nestOptions(options?: NestAppOptions): TaskQueueModuleOptions;
   /** The broker's part of a Celeriac worker process's environment (nest-worker.ts). */
   workerEnv(): BrokerWorkerEnv;
-  /** Messages waiting for their eta in Celeriac's delay store (Redis) or levels (RabbitMQ). */
-  deferred(queue: string): Promise<number>;
+  /**
+   * Messages of `queue` waiting for their eta: held by a worker or in the delay store
+   * (Redis), or in Celeriac's delay levels (RabbitMQ).
+   */
+  waitingForEta(queue: string): Promise<number>;
   /**
    * Puts a message on `queue` as a Celery producer would, from its kombu Redis
    * envelope: the envelope itself on Redis, its body, headers and properties on RabbitMQ.
@@ -142,22 +140,24 @@ function redisBroker(setup: InteropSetup, label: string): InteropBroker {
       keyPrefix: prefix,
       ...extra,
     }),
-    nestOptions: ({ forCelery, maxPriority: _ignored, ...options } = {}) => ({
+    nestOptions: ({ maxPriority: _ignored, ...options } = {}) => ({
       ...options,
       broker: REDIS_URL,
       backend: setup.backendUrl,
-      brokerOptions: {
-        keyPrefix: prefix,
-        ...(forCelery ? { delayStore: false } : {}),
-        ...options.brokerOptions,
-      },
+      brokerOptions: { keyPrefix: prefix, ...options.brokerOptions },
     }),
     workerEnv: () => ({
       REDIS_URL,
       RESULTS_URL: setup.backendUrl,
       KEY_PREFIX: prefix,
     }),
-    deferred: (queue) => redis.zcard(keys.delayed(queue)),
+    async waitingForEta(queue) {
+      // kombu's unacked entries are [envelope, exchange, routing key].
+      const held = (await redis.hvals(keys.unacked)).filter(
+        (entry) => (JSON.parse(entry) as unknown[])[2] === queue,
+      );
+      return held.length + (await redis.zcard(keys.delayed(queue)));
+    },
     async publishRaw(queue, envelope) {
       await redis.lpush(keys.list(queue), JSON.stringify(envelope));
     },
@@ -196,7 +196,7 @@ function amqpBroker(setup: InteropSetup, label: string): InteropBroker {
       keyPrefix: prefix,
       ...extra,
     }),
-    nestOptions: ({ forCelery: _all, maxPriority = {}, ...options } = {}) => ({
+    nestOptions: ({ maxPriority = {}, ...options } = {}) => ({
       ...options,
       broker: AMQP_URL,
       backend: setup.backendUrl,
@@ -219,7 +219,7 @@ function amqpBroker(setup: InteropSetup, label: string): InteropBroker {
       RESULTS_URL: setup.backendUrl,
       KEY_PREFIX: prefix,
     }),
-    deferred: () => messagesInDelayLevels(delayPrefix),
+    waitingForEta: () => messagesInDelayLevels(delayPrefix),
     publishRaw: (queue, envelope) => {
       const { properties } = envelope;
       return publishRaw(

@@ -186,6 +186,8 @@ export interface PythonCallReport {
   exc_message?: string;
   is_instance?: Record<'TypeError' | 'ValueError' | 'Exception', boolean>;
   traceback?: string | null;
+  /** On FAILURE: what `get()` raises when it propagates, as `module.Name`. */
+  raised?: string;
   date_done?: string | null;
   error?: string;
 }

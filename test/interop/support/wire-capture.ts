@@ -98,7 +98,7 @@ export function wireCapture(broker: InteropBroker) {
   let client: TaskClient;
   let tap: WireTap;
   beforeAll(async () => {
-    const app = await nestApp(broker.nestOptions({ forCelery: true }));
+    const app = await nestApp(broker.nestOptions());
     client = app.get(TaskClient);
     tap = await wireTap(broker);
   });
