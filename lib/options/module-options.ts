@@ -46,6 +46,19 @@ export interface TaskQueueModuleOptions {
   /** How long results are kept (seconds or '1d'). Default one day, as Celery. */
   resultExpires?: Duration;
   /**
+   * Celery's `result_extended`: results also carry `name`, `args`, `kwargs`, `worker`,
+   * `retries` and `queue`, as a Celery worker stores them. Default false, as Celery.
+   */
+  extendedResults?: boolean;
+  /**
+   * The Celery 5.x the Python side runs ('5.2', '5.4'...): results are written in its
+   * form, so Python can compare them with its own. Today it decides `date_done`: naive
+   * UTC up to 5.3, with `+00:00` from 5.4. Default '5.2' (Debian's, Ubuntu 22.04's).
+   */
+  celeryVersion?: string;
+  /** The worker's node name in results and events (Celery's `-n`). Default `celeriac@<hostname>`. */
+  workerName?: string;
+  /**
    * Consume in this process too. An HTTP app only produces unless told to; a worker
    * process is started with `bootstrapWorker` instead.
    */

@@ -27,6 +27,12 @@ export interface ResolvedOptions {
   defaultQueue: string;
   taskDefaults: Omit<TaskOptions, 'name'>;
   resultExpiresSeconds: number;
+  /** Celery's `result_extended`. */
+  extendedResults: boolean;
+  /** The Celery version whose result form is written ('5.2' unless set). */
+  celeryVersion: string;
+  /** This process's node name, `celeriac@<hostname>` unless set. */
+  workerName: string;
   /** Set when this process consumes in-process (`worker` option). */
   worker: ResolvedWorkerOptions | null;
   eager: boolean;
@@ -62,6 +68,9 @@ export function resolveOptions(
     resultExpiresSeconds:
       toMilliseconds(options.resultExpires ?? 86_400, 's', 'resultExpires') /
       1000,
+    extendedResults: options.extendedResults ?? false,
+    celeryVersion: options.celeryVersion ?? '5.2',
+    workerName: options.workerName ?? `celeriac@${hostname()}`,
     worker: options.worker
       ? resolveWorkerOptions(
           options.worker === true ? {} : options.worker,

@@ -11,3 +11,4 @@ export * from './states';
 export * from './result-meta';
 export * from './error-mapping';
 export * from './unrunnable';
+export * from './celery-result-form';

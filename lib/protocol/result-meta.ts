@@ -27,7 +27,8 @@ export interface ExceptionInfo {
  * the same order: status, result, traceback, children, date_done, [group_id],
  * [parent_id], task_id. `date_done` is set only for ready states (SUCCESS, FAILURE,
  * REVOKED) and null otherwise (STARTED, RETRY, PROGRESS...), as Celery does; it is
- * written with `+00:00`, as Celery >= 5.5 does (5.2 clients parse both).
+ * written with `+00:00`, as Celery >= 5.4 does; `inCeleryForm` writes it as the
+ * configured Celery version does (5.2: naive).
  */
 export function resultMeta(
   taskId: string,

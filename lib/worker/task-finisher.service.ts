@@ -2,10 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RESOLVED_OPTIONS, RESULT_BACKEND } from '../options/tokens';
 import { ResolvedOptions } from '../options/resolve-options';
 import {
+  DateDoneForm,
   ResultMeta,
   TaskMessage,
   TaskRequest,
+  dateDoneFormOf,
   errorToExceptionInfo,
+  inCeleryForm,
   resultMeta,
 } from '../protocol';
 import { RegisteredTask } from '../registry/registered-task';
@@ -43,11 +46,15 @@ const REQUEUE: Settlement = { kind: 'requeue' };
  */
 @Injectable()
 export class TaskFinisher {
+  private readonly dateDoneForm: DateDoneForm;
+
   constructor(
     @Inject(RESULT_BACKEND) private readonly backend: ResultBackend,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
     private readonly hooks: TaskHooks,
-  ) {}
+  ) {
+    this.dateDoneForm = dateDoneFormOf(options.celeryVersion);
+  }
 
   async finish(
     outcome: TaskOutcome,
@@ -60,6 +67,7 @@ export class TaskFinisher {
         const stored = await this.store(
           request,
           resultMeta(request.id, 'SUCCESS', outcome.value, ids),
+          context.queue,
         );
         if (this.hooks.listens('success', request.name)) {
           await this.hooks.emit('success', {
@@ -87,6 +95,7 @@ export class TaskFinisher {
             ...ids,
             traceback: traceOf(error),
           }),
+          context.queue,
         );
         if (this.hooks.listens('failure', request.name)) {
           await this.hooks.emit('failure', {
@@ -105,13 +114,17 @@ export class TaskFinisher {
         };
       }
       case 'revoked':
-        await this.storeRevoked(request, outcome.reason);
+        await this.storeRevoked(request, outcome.reason, context.queue);
         return ACK;
     }
   }
 
   /** Stores REVOKED (expired, revoked, terminated), Celery's TaskRevokedError as result. */
-  async storeRevoked(request: TaskRequest, reason: string): Promise<boolean> {
+  async storeRevoked(
+    request: TaskRequest,
+    reason: string,
+    queue: string | null = null,
+  ): Promise<boolean> {
     return this.store(
       request,
       resultMeta(request.id, 'REVOKED', {
@@ -119,6 +132,7 @@ export class TaskFinisher {
         exc_message: [reason],
         exc_module: 'celery.exceptions',
       }),
+      queue,
     );
   }
 
@@ -126,14 +140,26 @@ export class TaskFinisher {
    * Stores a state; false when the backend failed (the caller gives the delivery back).
    * With ignoreResult only failures and revokes are stored.
    */
-  async store(request: TaskRequest, meta: ResultMeta): Promise<boolean> {
+  async store(
+    request: TaskRequest,
+    meta: ResultMeta,
+    queue: string | null = null,
+  ): Promise<boolean> {
     if (
       request.ignoreResult &&
       (meta.status === 'SUCCESS' || meta.status === 'RETRY')
     )
       return true;
+    const stored = inCeleryForm(
+      meta,
+      this.dateDoneForm,
+      request,
+      this.options.extendedResults
+        ? { worker: this.options.workerName, queue }
+        : undefined,
+    );
     try {
-      await this.backend.store(meta, {
+      await this.backend.store(stored, {
         replyTo: request.replyTo,
         expiresIn: this.options.resultExpiresSeconds,
       });
@@ -168,6 +194,7 @@ export class TaskFinisher {
         groupId: request.group,
         traceback: traceOf(error),
       }),
+      context.queue,
     );
     if (this.hooks.listens('retry', request.name)) {
       await this.hooks.emit('retry', { ...eventOf(context), error, eta });

@@ -311,7 +311,11 @@ export class TaskWorker implements ControlTarget {
         if (decision.reason === 'expired') this.logger.warn(decision.log);
         else this.logger.log(decision.log);
         this.deps.lifecycle.revoked(request, decision.reason);
-        await this.deps.finisher.storeRevoked(request, decision.reason);
+        await this.deps.finisher.storeRevoked(
+          request,
+          decision.reason,
+          delivery.queue,
+        );
         return this.settle(() => delivery.ack());
       case 'defer':
         return this.settle(() => delivery.defer(decision.until));
@@ -324,7 +328,7 @@ export class TaskWorker implements ControlTarget {
       case 'reject':
         this.logger.error(decision.log);
         this.deps.lifecycle.rejected(request, delivery.queue, decision.reason);
-        await this.deps.finisher.store(request, decision.meta);
+        await this.deps.finisher.store(request, decision.meta, delivery.queue);
         return this.deadLetter(delivery, request, decision.reason);
     }
   }
@@ -502,7 +506,7 @@ export class TaskWorker implements ControlTarget {
       this.logger.error(
         `Cannot run task ${request.name}[${request.id}] from ${delivery.queue}: ${reason}; stored as FAILURE, dead-lettered`,
       );
-      await this.deps.finisher.store(request, meta);
+      await this.deps.finisher.store(request, meta, delivery.queue);
     } else {
       this.logger.error(
         `Malformed message on ${delivery.queue}: ${reason}; dead-lettered`,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DeadLetters } from '../../lib';
 import { waitUntil } from '../support/wait';
 import { BROKERS_AND_BACKENDS, interopBroker } from './support/brokers';
@@ -38,7 +39,11 @@ describe.each(BROKERS_AND_BACKENDS)(
 
     beforeAll(async () => {
       const app = await nestApp(
-        broker.nestOptions({ worker: { queues: [queue], concurrency: 4 } }),
+        broker.nestOptions({
+          worker: { queues: [queue], concurrency: 4 },
+          extendedResults: true,
+          workerName: 'celeriac@interop',
+        }),
         [InteropTasks],
         logs,
       );
@@ -50,11 +55,49 @@ describe.each(BROKERS_AND_BACKENDS)(
     it("runs send_task('math.add', args=[2, 3]) and Python's get() returns 5", async () => {
       const [report] = await python({ name: 'math.add', args: [2, 3] });
       expect(report).toMatchObject({ state: 'SUCCESS', result: 5 });
-      // Python parsed our date_done (with +00:00) into a datetime; an rpc:// reply
+      // Python parsed our date_done (naive UTC, as Celery 5.2) into a datetime; an rpc:// reply
       // has none, as Celery's own do not.
       if (setup.backendUrl === 'rpc://') expect(report.date_done).toBeNull();
       else expect(report.date_done).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
     });
+
+    it('extendedResults: Python reads name, args, kwargs, worker, retries and queue as from its own workers', async () => {
+      const [report] = await python({
+        name: 'nest.echo',
+        args: [1, 'two'],
+        kwargs: { three: 3 },
+      });
+      if (setup.backendUrl === 'rpc://') {
+        // rpc:// replies carry the state and result only, as Celery's do.
+        expect(report).toMatchObject({ state: 'SUCCESS', name: null });
+        return;
+      }
+      expect(report).toMatchObject({
+        state: 'SUCCESS',
+        name: 'nest.echo',
+        args: [1, 'two'],
+        kwargs: { three: 3 },
+        worker: 'celeriac@interop',
+        retries: 0,
+        queue,
+      });
+    });
+
+    if (setup.backendUrl !== 'rpc://') {
+      it("date_done in Celery 5.2's form: Python sorts a mix of Nest and Python results by it", async () => {
+        const [nest] = await python({ name: 'math.add', args: [1, 1] });
+        const own = randomUUID();
+        broker.sent.add(own);
+        const { sorted } = await sendFromPython(config, {
+          sort_by_date_done: { ids: [nest.id], store_own: own },
+        });
+        expect(sorted).toEqual([nest.id, own]);
+        // Naive UTC, as Celery 5.2 writes it: no offset.
+        expect(nest.date_done).toMatch(
+          /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/,
+        );
+      });
+    }
 
     it('a task that throws reaches Python as a failure it can read', async () => {
       const [typeError, declined] = await python(

@@ -60,6 +60,8 @@ def report(result, wait):
             out['raised'] = f'{type(raised).__module__}.{type(raised).__name__}'
     else:
         out['result'] = value
+    for field in ('name', 'args', 'kwargs', 'worker', 'retries', 'queue'):
+        out[field] = getattr(result, field, None)  # result_extended fields (None without)
     done = result.date_done
     out['date_done'] = done.isoformat() if isinstance(done, datetime.datetime) else done
     return out
@@ -95,6 +97,16 @@ def main():
         out['chain'] = [report(results[0], 10)] + [
             {'id': result.id, 'state': result.state} for result in results[1:]
         ]
+    if 'sort_by_date_done' in request:
+        # A Python result stored by this Celery (its own date_done form), then sorted()
+        # with the others by date_done, as a dashboard would.
+        own = request['sort_by_date_done']['store_own']
+        app.backend.store_result(own, 'python', 'SUCCESS')
+        ids = request['sort_by_date_done']['ids'] + [own]
+        try:
+            out['sorted'] = [r.id for r in sorted((app.AsyncResult(i) for i in ids), key=lambda r: r.date_done)]
+        except TypeError as error:
+            out['sorted'] = f'TypeError: {error}'
     bulk = request.get('bulk')
     if bulk:
         options = options_of(bulk.get('options'))

@@ -188,6 +188,13 @@ export interface PythonCallReport {
   traceback?: string | null;
   /** On FAILURE: what `get()` raises when it propagates, as `module.Name`. */
   raised?: string;
+  /** `result_extended` fields as AsyncResult reads them (null without). */
+  name?: string | null;
+  args?: unknown[] | null;
+  kwargs?: Record<string, unknown> | null;
+  worker?: string | null;
+  retries?: number | null;
+  queue?: string | null;
   date_done?: string | null;
   error?: string;
 }
@@ -217,6 +224,8 @@ export async function sendFromPython(
     results?: { id: string; wait?: number }[];
     /** One `chain(*signatures).apply_async()`. */
     chain?: Omit<PythonCall, 'wait'>[];
+    /** Stores a result as this Celery does under `storeOwn`, then sorts `ids` and it by date_done. */
+    sort_by_date_done?: { ids: string[]; store_own: string };
   },
 ): Promise<PythonReports> {
   const output = await runPythonScript('send.py', config, request);
@@ -229,6 +238,8 @@ export interface PythonReports {
   results?: PythonCallReport[];
   /** The chain's steps in order: the first waited for, the others' state only. */
   chain?: PythonCallReport[];
+  /** The ids sorted by date_done, or the TypeError Python raised. */
+  sorted?: string[] | string;
 }
 
 /** Runs a script of test/interop/python with `input` as JSON on stdin; resolves with its stdout. */
