@@ -7,6 +7,7 @@ export type {
 export { TASK_QUEUE_OPTIONS } from './module/task-queue.module-definition';
 
 export { Task, getTaskMetadata } from './decorators/task.decorator';
+export { Arg, Kwargs } from './decorators/task-arguments.decorator';
 export type {
   TaskOptions,
   RetryOptions,

@@ -215,7 +215,12 @@ function isPlainObject(object: object): boolean {
   );
 }
 
-function idAdvice(className: string | undefined): string {
+/**
+ * The advice for a class instance where data is expected: pass the record's id. The
+ * client's argument guard gives it, and so does the bootstrap for a task parameter
+ * declared as a class.
+ */
+export function idAdvice(className: string | undefined): string {
   const variable = className
     ? className[0].toLowerCase() + className.slice(1)
     : 'record';

@@ -6,6 +6,7 @@ import { TaskRequest, resultMeta, toPlainData } from '../protocol';
 import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { RunEnd } from '../lifecycle/task-observer';
 import { RegisteredTask } from '../registry/registered-task';
+import { bindArguments } from '../registry/bind-arguments';
 import { TaskRegistry } from '../registry/task.registry';
 import { ResultBackend } from '../results/result-backend';
 import { Retry } from './errors';
@@ -46,6 +47,13 @@ export class TaskExecutor {
     request: TaskRequest,
     where: { queue: string | null; eager: boolean; control?: RunControl },
   ): Promise<TaskOutcome> {
+    let args: unknown[];
+    try {
+      args = bindArguments(task.signature, request.args, request.kwargs);
+    } catch (error) {
+      // Arguments that do not fit: the task does not run, and no retry would help.
+      return { kind: 'failure', error };
+    }
     const control = where.control ?? new RunControl();
     const header = (
       request.message.headers as Record<string, unknown> | undefined
@@ -63,9 +71,7 @@ export class TaskExecutor {
     });
     const disarm = armTimeLimits(control, timeLimitsFor(task.policy, request));
     const call = () =>
-      new Promise<unknown>((resolve) =>
-        resolve(task.invoke(...argumentsFor(request))),
-      );
+      new Promise<unknown>((resolve) => resolve(task.invoke(...args)));
     const invoke = () => this.lifecycle.aroundRun(request, call);
     const running = this.registry.tracksTaskContext
       ? runInTaskContext(current, invoke)
@@ -137,14 +143,4 @@ function abandonedOutcome(reason: Error): TaskOutcome {
   if (reason instanceof TaskRevokedError)
     return { kind: 'revoked', reason: reason.reason };
   return { kind: 'failure', error: reason };
-}
-
-/**
- * Positional arguments, then the keyword arguments as one last object when a caller
- * (Python, usually) sent some. See docs/interop.md.
- */
-function argumentsFor(request: TaskRequest): unknown[] {
-  return Object.keys(request.kwargs).length > 0
-    ? [...request.args, request.kwargs]
-    : request.args;
 }
