@@ -104,7 +104,11 @@ export {
 export type { TickLock, ScheduleState } from './locks/tick-lock';
 
 export type { Duration } from './common/duration';
-export { ArgumentNotDataError, MalformedMessageError } from './protocol/errors';
+export {
+  ArgumentNotDataError,
+  MalformedMessageError,
+  ResultNotDataError,
+} from './protocol/errors';
 export type { TaskState } from './protocol/states';
 export type { ResultMeta } from './protocol/result-meta';
 export type {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TaskRevokedError } from '../client/errors';
 import { RESOLVED_OPTIONS, RESULT_BACKEND } from '../options/tokens';
 import { ResolvedOptions } from '../options/resolve-options';
-import { TaskRequest, resultMeta, toPlainData } from '../protocol';
+import { TaskRequest, resultMeta, toPlainResult } from '../protocol';
 import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { RunEnd } from '../lifecycle/task-observer';
 import { RegisteredTask } from '../registry/registered-task';
@@ -98,7 +98,7 @@ export class TaskExecutor {
     meta: unknown,
   ): Promise<void> {
     if (request.ignoreResult) return;
-    const plain = toPlainData(meta, 'the progress meta');
+    const plain = toPlainResult(meta, 'the progress meta');
     await this.backend.store(
       resultMeta(request.id, 'PROGRESS', plain, {
         parentId: request.parentId,
@@ -114,7 +114,7 @@ export class TaskExecutor {
 
 function succeeded(value: unknown): TaskOutcome {
   try {
-    return { kind: 'success', value: toPlainData(value, 'the result') };
+    return { kind: 'success', value: toPlainResult(value, 'the result') };
   } catch (error) {
     return { kind: 'failure', error };
   }
