@@ -4,6 +4,13 @@ export type {
   TaskQueueModuleOptions,
   WorkerOptions,
 } from './options/module-options';
+export type {
+  RouteFunction,
+  RouteMap,
+  RouteTarget,
+  TaskRoute,
+  TaskRoutes,
+} from './options/route-options';
 export { TASK_QUEUE_OPTIONS } from './module/task-queue.module-definition';
 
 export { Task, getTaskMetadata } from './decorators/task.decorator';
@@ -65,6 +72,7 @@ export {
   ResultIgnoredError,
   NotRegisteredError,
   RevokeNotSupportedError,
+  InvalidRouteError,
 } from './client/errors';
 
 export { bootstrapWorker } from './worker/bootstrap-worker';
