@@ -4,9 +4,17 @@ export type {
   TaskQueueModuleOptions,
   WorkerOptions,
 } from './options/module-options';
+export type {
+  RouteFunction,
+  RouteMap,
+  RouteTarget,
+  TaskRoute,
+  TaskRoutes,
+} from './options/route-options';
 export { TASK_QUEUE_OPTIONS } from './module/task-queue.module-definition';
 
 export { Task, getTaskMetadata } from './decorators/task.decorator';
+export { Arg, Kwargs } from './decorators/task-arguments.decorator';
 export type {
   TaskOptions,
   RetryOptions,
@@ -74,6 +82,7 @@ export {
   NotRegisteredError,
   RevokeNotSupportedError,
   NoControlBusError,
+  InvalidRouteError,
 } from './client/errors';
 
 export { bootstrapWorker } from './worker/bootstrap-worker';
@@ -113,7 +122,11 @@ export {
 export type { TickLock, ScheduleState } from './locks/tick-lock';
 
 export type { Duration } from './common/duration';
-export { ArgumentNotDataError, MalformedMessageError } from './protocol/errors';
+export {
+  ArgumentNotDataError,
+  MalformedMessageError,
+  ResultNotDataError,
+} from './protocol/errors';
 export type { TaskState } from './protocol/states';
 export type { ResultMeta } from './protocol/result-meta';
 export type {

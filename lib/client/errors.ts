@@ -83,3 +83,8 @@ export class NoControlBusError extends Error {
     );
   }
 }
+
+/** A `routes` entry that gives no queue: thrown at bootstrap, or by a send for a route function. */
+export class InvalidRouteError extends Error {
+  override readonly name = 'InvalidRouteError';
+}

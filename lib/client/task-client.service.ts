@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional, Type } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { toMilliseconds } from '../common/duration';
 import { getTaskMetadata } from '../decorators/task.decorator';
+import { getTaskParameterMetadata } from '../decorators/task-arguments.decorator';
 import { TaskOptions } from '../options/task-options';
 import {
   CONTROL_BUS,
@@ -19,6 +20,7 @@ import {
 } from '../protocol';
 import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { TaskRegistry } from '../registry/task.registry';
+import { bindArguments } from '../registry/bind-arguments';
 import { ResultBackend } from '../results/result-backend';
 import { RevocationStore } from '../results/revocation-store';
 import { ControlBus } from '../transports/control-bus';
@@ -28,6 +30,7 @@ import { callOptionsOf } from './call-options';
 import { InlineRunner } from './inline-runner';
 import { NotRegisteredError } from './errors';
 import { revokeTasks } from './revoke';
+import { Router, compileRoutes } from './task-routes';
 import { RevokeOptions, SendOptions } from './send-options';
 import { MethodNames, TaskArgs, TaskHandle, TaskResult } from './task-handle';
 
@@ -40,6 +43,7 @@ import { MethodNames, TaskArgs, TaskHandle, TaskResult } from './task-handle';
 export class TaskClient {
   private readonly revoker = (taskId: string, options: RevokeOptions) =>
     this.revoke(taskId, options);
+  private readonly route: Router;
 
   constructor(
     @Inject(TRANSPORT) private readonly transport: Transport,
@@ -53,7 +57,9 @@ export class TaskClient {
     @Optional()
     @Inject(INLINE_RUNNER)
     private readonly eager?: InlineRunner,
-  ) {}
+  ) {
+    this.route = compileRoutes(options.routes);
+  }
 
   /** Sends a task by name. `R` is the result type you expect (unchecked). */
   async send<R = unknown>(
@@ -65,6 +71,11 @@ export class TaskClient {
       throw new TypeError('task name must be a non-empty string');
     // The message is serialized below, before any await: no copy of plain data needed.
     const plain = guardArgumentsForSend(args, options.kwargs ?? {});
+    const registered = this.registry.get(name);
+    // A task this app knows: arguments that do not fit fail here, not on a worker
+    // (Celery's apply_async checks them the same way).
+    if (registered)
+      bindArguments(registered.signature, plain.args, plain.kwargs);
     const defaults = this.defaultsFor(name);
     const id = options.taskId ?? randomUUID();
     const ignoreResult = options.ignoreResult ?? defaults.ignoreResult ?? false;
@@ -95,7 +106,11 @@ export class TaskClient {
       // rpc://: the reply queue must exist before a worker can answer.
       if (!ignoreResult && this.backend.connect) await this.backend.connect();
       const queue =
-        options.queue ?? defaults.queue ?? this.options.defaultQueue;
+        options.queue ??
+        registered?.options.queue ??
+        this.route(name, plain.args, plain.kwargs) ??
+        this.options.taskDefaults.queue ??
+        this.options.defaultQueue;
       this.lifecycle.beforeSend(message, queue);
       try {
         await this.transport.publish(queue, message);
@@ -123,11 +138,21 @@ export class TaskClient {
       );
     }
     const name = metadata.name;
+    const { kwargsIndex } = getTaskParameterMetadata(
+      type.prototype as object,
+      method,
+    );
+    const send = (args: unknown[], options: SendOptions = {}) =>
+      kwargsIndex === null
+        ? this.send<TaskResult<T, K>>(name, args, options)
+        : this.send<TaskResult<T, K>>(
+            name,
+            ...asPythonSends(name, args, options, kwargsIndex),
+          );
     return {
       name,
-      delay: (...args) => this.send<TaskResult<T, K>>(name, args),
-      applyAsync: (args, options) =>
-        this.send<TaskResult<T, K>>(name, args, options),
+      delay: (...args) => send(args),
+      applyAsync: (args, options) => send(args, options),
     };
   }
 
@@ -163,6 +188,29 @@ export class TaskClient {
       ...this.registry.get(name)?.options,
     };
   }
+}
+
+/**
+ * A call by reference of a task with a `@Kwargs()` parameter, sent as Python would
+ * send it: that argument travels as the kwargs (with the call's own `kwargs` over it),
+ * not as a positional argument, which the worker would refuse.
+ */
+function asPythonSends(
+  name: string,
+  args: unknown[],
+  options: SendOptions,
+  kwargsIndex: number,
+): [unknown[], SendOptions] {
+  if (args.length <= kwargsIndex) return [args, options];
+  const given = args[kwargsIndex];
+  const positional = args.filter((_, index) => index !== kwargsIndex);
+  if (given === undefined || given === null) return [positional, options];
+  if (typeof given !== 'object' || Array.isArray(given)) {
+    throw new TypeError(
+      `${name}(): the @Kwargs() argument must be an object of keyword arguments, got ${JSON.stringify(given)}`,
+    );
+  }
+  return [positional, { ...options, kwargs: { ...given, ...options.kwargs } }];
 }
 
 function etaOf(options: SendOptions, now: Date): Date | null {

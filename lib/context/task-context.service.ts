@@ -42,6 +42,14 @@ export interface CurrentTask {
    */
   readonly signal: AbortSignal;
   /**
+   * Throws the reason the task should stop, if there is one: SoftTimeLimitExceeded once
+   * its soft time limit passed (also a Python caller's `soft_time_limit`), TimeLimitExceeded,
+   * or TaskRevokedError when revoked with terminate. Celery raises SoftTimeLimitExceeded
+   * inside the task; JavaScript cannot interrupt running code, so a task calls this
+   * between steps (a loop, each batch) and Python sees Celery's own exception.
+   */
+  throwIfAborted(): void;
+  /**
    * Stores state PROGRESS with `meta` as its result; `AsyncResult.progress()` reads
    * it. Writes are kept in order and done before the final state is stored.
    */

@@ -1,6 +1,7 @@
 import { Duration } from '../common/duration';
 import { TaskOptions } from './task-options';
 import { BeatOptions } from './beat-options';
+import { TaskRoutes } from './route-options';
 import {
   HealthOptions,
   MetricsOptions,
@@ -41,6 +42,14 @@ export interface TaskQueueModuleOptions {
   backend?: string;
   /** The queue a task goes to when neither the call nor the task names one. Default `celery`. */
   defaultQueue?: string;
+  /**
+   * Which queue a task goes to when the call does not name one (Celery's
+   * `task_routes`): `{ 'billing.*': 'billing', 'mail.send': { queue: 'mail' } }`, a
+   * function `(name, args, kwargs) => queue`, or a list of those tried in order. A
+   * call's `queue` and a `@Task({ queue })` win over a route; a route wins over
+   * `taskDefaults.queue` and `defaultQueue`. See docs/interop.md.
+   */
+  routes?: TaskRoutes;
   /** Defaults for every task; `@Task` options and per-call options override them. */
   taskDefaults?: Omit<TaskOptions, 'name'>;
   /** How long results are kept (seconds or '1d'). Default one day, as Celery. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Duration, toMilliseconds } from '../common/duration';
 import { TaskOptions } from './task-options';
+import { TaskRoutes } from './route-options';
 import { TaskQueueModuleOptions, WorkerOptions } from './module-options';
 import {
   ResolvedMetricsOptions,
@@ -26,6 +27,8 @@ export interface ResolvedOptions {
   backend: string;
   defaultQueue: string;
   taskDefaults: Omit<TaskOptions, 'name'>;
+  /** As given; the client compiles them (client/task-routes.ts). */
+  routes: TaskRoutes | null;
   resultExpiresSeconds: number;
   /** Celery's `result_extended`. */
   extendedResults: boolean;
@@ -65,6 +68,7 @@ export function resolveOptions(
     backend,
     defaultQueue,
     taskDefaults: options.taskDefaults ?? {},
+    routes: options.routes ?? null,
     resultExpiresSeconds:
       toMilliseconds(options.resultExpires ?? 86_400, 's', 'resultExpires') /
       1000,

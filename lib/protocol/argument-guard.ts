@@ -1,4 +1,10 @@
-import { ArgumentNotDataError } from './errors';
+import { ArgumentNotDataError, ResultNotDataError } from './errors';
+
+/** One check: the objects being visited (to find cycles) and the error it throws. */
+interface Walk {
+  seen: Set<object>;
+  Refusal: typeof ArgumentNotDataError | typeof ResultNotDataError;
+}
 
 /**
  * Checks that a value is plain JSON data and returns a copy ready to serialize:
@@ -10,7 +16,15 @@ import { ArgumentNotDataError } from './errors';
  * and cycles. The same object may appear twice when it does not contain itself.
  */
 export function toPlainData(value: unknown, path: string): unknown {
-  return visit(value, path, new Set<object>());
+  return visit(value, path, { seen: new Set(), Refusal: ArgumentNotDataError });
+}
+
+/**
+ * `toPlainData` for what a task gives back (its result, its progress meta): refused
+ * with ResultNotDataError, which says the result is at fault.
+ */
+export function toPlainResult(value: unknown, path: string): unknown {
+  return visit(value, path, { seen: new Set(), Refusal: ResultNotDataError });
 }
 
 /** `toPlainData` for a task's positional and keyword arguments. */
@@ -18,10 +32,10 @@ export function guardArguments(
   args: readonly unknown[],
   kwargs: Record<string, unknown>,
 ): { args: unknown[]; kwargs: Record<string, unknown> } {
-  const seen = new Set<object>();
+  const walk: Walk = { seen: new Set(), Refusal: ArgumentNotDataError };
   return {
-    args: visit(args, 'args', seen) as unknown[],
-    kwargs: visitRecord(kwargs, 'kwargs', seen),
+    args: visit(args, 'args', walk) as unknown[],
+    kwargs: visitRecord(kwargs, 'kwargs', walk),
   };
 }
 
@@ -46,7 +60,7 @@ export function guardArgumentsForSend(
   return guardArguments(args, kwargs);
 }
 
-function visit(value: unknown, path: string, seen: Set<object>): unknown {
+function visit(value: unknown, path: string, walk: Walk): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -55,7 +69,7 @@ function visit(value: unknown, path: string, seen: Set<object>): unknown {
       return null;
     case 'number':
       if (!Number.isFinite(value)) {
-        throw new ArgumentNotDataError(
+        throw new walk.Refusal(
           path,
           `is ${value}, which JSON cannot carry`,
           'Send a number, null or a string instead.',
@@ -63,19 +77,15 @@ function visit(value: unknown, path: string, seen: Set<object>): unknown {
       }
       return value;
     case 'bigint':
-      throw new ArgumentNotDataError(
+      throw new walk.Refusal(
         path,
         'is a BigInt, which JSON cannot carry',
         'Send it as a string (`value.toString()`).',
       );
     case 'symbol':
-      throw new ArgumentNotDataError(
-        path,
-        'is a symbol',
-        'Send a string instead.',
-      );
+      throw new walk.Refusal(path, 'is a symbol', 'Send a string instead.');
     case 'function':
-      throw new ArgumentNotDataError(
+      throw new walk.Refusal(
         path,
         'is a function',
         'The task runs in another process: send data, not code.',
@@ -84,7 +94,7 @@ function visit(value: unknown, path: string, seen: Set<object>): unknown {
   if (value === null) return null;
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) {
-      throw new ArgumentNotDataError(
+      throw new walk.Refusal(
         path,
         'is an invalid Date',
         'Send a valid Date or an ISO-8601 string.',
@@ -93,45 +103,45 @@ function visit(value: unknown, path: string, seen: Set<object>): unknown {
     return value.toISOString();
   }
   if (Array.isArray(value)) {
-    return within(value, path, seen, () =>
+    return within(value, path, walk, () =>
       // Array.from visits holes (as undefined), map would keep them as holes.
       Array.from(value as unknown[], (item, index) =>
-        visit(item, `${path}[${index}]`, seen),
+        visit(item, `${path}[${index}]`, walk),
       ),
     );
   }
-  return visitRecord(value as Record<string, unknown>, path, seen);
+  return visitRecord(value as Record<string, unknown>, path, walk);
 }
 
 function visitRecord(
   object: Record<string, unknown>,
   path: string,
-  seen: Set<object>,
+  walk: Walk,
 ): Record<string, unknown> {
   if (!isPlainObject(object)) {
     const className = (object.constructor as { name?: string } | undefined)
       ?.name;
-    throw new ArgumentNotDataError(
+    throw new walk.Refusal(
       path,
       `is an instance of ${className ? `class ${className}` : 'a class'}, not plain data`,
       idAdvice(className),
     );
   }
-  return within(object, path, seen, () => {
+  return within(object, path, walk, () => {
     const copy: Record<string, unknown> = {};
     for (const key of Object.keys(object)) {
       const item = object[key];
       if (item === undefined) continue; // as JSON.stringify does
       // Defined, not assigned: `copy['__proto__'] = x` would set the prototype.
       Object.defineProperty(copy, key, {
-        value: visit(item, `${path}${propertyPath(key)}`, seen),
+        value: visit(item, `${path}${propertyPath(key)}`, walk),
         enumerable: true,
         writable: true,
         configurable: true,
       });
     }
     for (const symbol of Object.getOwnPropertySymbols(object)) {
-      throw new ArgumentNotDataError(
+      throw new walk.Refusal(
         `${path}[${String(symbol)}]`,
         'is keyed by a symbol',
         'Use string keys.',
@@ -180,23 +190,18 @@ function isJsonAsIs(value: unknown, depth: number): boolean {
 }
 
 /** Runs `copy` with `object` marked as being visited, to detect cycles. */
-function within<T>(
-  object: object,
-  path: string,
-  seen: Set<object>,
-  copy: () => T,
-): T {
-  if (seen.has(object)) {
-    throw new ArgumentNotDataError(
+function within<T>(object: object, path: string, walk: Walk, copy: () => T): T {
+  if (walk.seen.has(object)) {
+    throw new walk.Refusal(
       path,
       'refers back to an object that contains it (a cycle)',
     );
   }
-  seen.add(object);
+  walk.seen.add(object);
   try {
     return copy();
   } finally {
-    seen.delete(object);
+    walk.seen.delete(object);
   }
 }
 
@@ -215,7 +220,12 @@ function isPlainObject(object: object): boolean {
   );
 }
 
-function idAdvice(className: string | undefined): string {
+/**
+ * The advice for a class instance where data is expected: pass the record's id. The
+ * client's argument guard gives it, and so does the bootstrap for a task parameter
+ * declared as a class.
+ */
+export function idAdvice(className: string | undefined): string {
   const variable = className
     ? className[0].toLowerCase() + className.slice(1)
     : 'record';

@@ -31,3 +31,25 @@ export class ArgumentNotDataError extends TypeError {
     super(`${path} ${reason}. Task arguments are data (JSON). ${advice}`);
   }
 }
+
+/**
+ * What a task gave back (its result, or progress meta) is not plain data: a NaN, a
+ * class instance, a cycle... Stored as Celery stores a result its serializer refuses,
+ * kombu's `EncodeError`, so a Python caller can `except EncodeError`.
+ */
+export class ResultNotDataError extends TypeError {
+  override readonly name = 'EncodeError';
+  readonly excModule = 'kombu.exceptions';
+  constructor(
+    /** Where the value is: `the result`, `the result.total`. */
+    readonly path: string,
+    /** What is wrong with it: `is NaN, which JSON cannot carry`. */
+    readonly reason: string,
+    /** What to do instead. */
+    advice = 'Return plain data: ids, strings, numbers, lists and plain objects.',
+  ) {
+    super(
+      `${path} ${reason}. A task's result is stored as data (JSON), so it must be data. ${advice}`,
+    );
+  }
+}

@@ -1,4 +1,5 @@
 /** Errors of task registration and of task options, thrown at bootstrap or when a call is checked. */
+import { idAdvice } from '../protocol';
 import { RegisteredTask } from './registered-task';
 
 /** Two handlers claim one task name: the bootstrap fails, naming both. */
@@ -48,4 +49,34 @@ function describeValue(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/**
+ * A task parameter declared as a class instance (an entity, a Map, a Buffer...): a
+ * message carries JSON data only, so the task could never receive one. The bootstrap
+ * fails with the advice the client's argument guard gives.
+ */
+export class NotDataParameterError extends Error {
+  override readonly name = 'NotDataParameterError';
+  constructor(task: string, method: string, index: number, className: string) {
+    super(
+      `@Task ${task} (${method}): parameter ${index + 1} is declared as ` +
+        `${className ? `class ${className}` : 'a class'}, but task arguments are data ` +
+        `(JSON), so it could never receive one. ${idAdvice(className || undefined)} ` +
+        `(Parameters may be declared string, number, boolean, an array, an interface or ` +
+        `a type, or Date, which is given as a Date.)`,
+    );
+  }
+}
+
+/**
+ * Arguments that do not fit a task's parameters (one missing, one too many, an
+ * unknown keyword): a plain `TypeError`, worded as Python words it, so a Python caller
+ * catches it as `TypeError`. The task does not run.
+ */
+export function taskArgumentsError(
+  problem: string,
+  signature: string,
+): TypeError {
+  return new TypeError(`${problem} (the task's parameters: ${signature})`);
 }

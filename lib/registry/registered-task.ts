@@ -1,5 +1,6 @@
 import { TaskMetadata } from '../options/task-options';
 import { TaskPolicy } from './task-policy';
+import { TaskSignature } from './task-signature';
 
 /** A task found at bootstrap: its options and the bound method that runs it. */
 export interface RegisteredTask {
@@ -11,6 +12,8 @@ export interface RegisteredTask {
   run: (...args: unknown[]) => unknown;
   /** The method through Nest's enhancers (guards, interceptors, filters): what a worker calls. */
   invoke: (...args: unknown[]) => Promise<unknown>;
+  /** Its parameters, to bind a message's args and kwargs to (`bindArguments`). */
+  signature: TaskSignature;
   /** Retries, limits, dead-lettering: the task's options over the module's defaults. */
   policy: TaskPolicy;
 }

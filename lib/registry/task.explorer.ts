@@ -15,6 +15,7 @@ import { TaskEvent, TaskHooks } from './task-hooks.service';
 import { injectsTaskContext } from './task-context-usage';
 import { ProviderMethod, providerMethods } from './provider-methods';
 import { createTaskInvoker } from './task-invoker';
+import { taskSignatureOf } from './task-signature';
 import { TaskRegistry } from './task.registry';
 import { ScopedTaskProviderError } from './errors';
 
@@ -50,6 +51,7 @@ export class TaskExplorer implements OnModuleInit {
     className,
     methodName,
     method,
+    prototype,
   }: ProviderMethod): void {
     // A primitive or function value: methods found on its metatype are not its own.
     if (value !== undefined && value !== null && typeof value !== 'object')
@@ -69,6 +71,7 @@ export class TaskExplorer implements OnModuleInit {
       methodName,
       run: bound,
       invoke: createTaskInvoker(this.contextCreator, instance, methodName),
+      signature: taskSignatureOf(metadata.name, prototype, methodName),
       policy: resolveTaskPolicy(
         metadata,
         this.options.taskDefaults,

@@ -16,6 +16,11 @@ export class RunControl {
     return this.controller.signal;
   }
 
+  /** Why the task was told to stop, or null while it may go on. */
+  get interrupted(): Error | null {
+    return this.interruption;
+  }
+
   /** Why the worker gave up on the task, or null while it waits for it. */
   get abandonReason(): Error | null {
     return this.reason;

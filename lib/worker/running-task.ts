@@ -63,6 +63,11 @@ export class RunningTask implements CurrentTask {
     return this.env.control.signal;
   }
 
+  throwIfAborted(): void {
+    const reason = this.env.control.interrupted;
+    if (reason) throw reason;
+  }
+
   progress(meta: unknown): Promise<void> {
     if (this.closed) return Promise.resolve();
     const write = (this.pending ?? Promise.resolve()).then(() =>

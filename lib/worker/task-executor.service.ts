@@ -2,10 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TaskRevokedError } from '../client/errors';
 import { RESOLVED_OPTIONS, RESULT_BACKEND } from '../options/tokens';
 import { ResolvedOptions } from '../options/resolve-options';
-import { TaskRequest, resultMeta, toPlainData } from '../protocol';
+import { TaskRequest, resultMeta, toPlainResult } from '../protocol';
 import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { RunEnd } from '../lifecycle/task-observer';
 import { RegisteredTask } from '../registry/registered-task';
+import { bindArguments } from '../registry/bind-arguments';
 import { TaskRegistry } from '../registry/task.registry';
 import { ResultBackend } from '../results/result-backend';
 import { Retry } from './errors';
@@ -51,6 +52,13 @@ export class TaskExecutor {
     request: TaskRequest,
     where: { queue: string | null; eager: boolean; control?: RunControl },
   ): Promise<TaskOutcome> {
+    let args: unknown[];
+    try {
+      args = bindArguments(task.signature, request.args, request.kwargs);
+    } catch (error) {
+      // Arguments that do not fit: the task does not run, and no retry would help.
+      return { kind: 'failure', error };
+    }
     const control = where.control ?? new RunControl();
     const header = (
       request.message.headers as Record<string, unknown> | undefined
@@ -68,9 +76,7 @@ export class TaskExecutor {
     });
     const disarm = armTimeLimits(control, timeLimitsFor(task.policy, request));
     const call = () =>
-      new Promise<unknown>((resolve) =>
-        resolve(task.invoke(...argumentsFor(request))),
-      );
+      new Promise<unknown>((resolve) => resolve(task.invoke(...args)));
     const invoke = () => this.lifecycle.aroundRun(request, call);
     const running = this.registry.tracksTaskContext
       ? runInTaskContext(current, invoke)
@@ -97,7 +103,7 @@ export class TaskExecutor {
     meta: unknown,
   ): Promise<void> {
     if (request.ignoreResult) return;
-    const plain = toPlainData(meta, 'the progress meta');
+    const plain = toPlainResult(meta, 'the progress meta');
     await this.backend.store(
       resultMeta(request.id, 'PROGRESS', plain, {
         parentId: request.parentId,
@@ -113,7 +119,7 @@ export class TaskExecutor {
 
 function succeeded(value: unknown): TaskOutcome {
   try {
-    return { kind: 'success', value: toPlainData(value, 'the result') };
+    return { kind: 'success', value: toPlainResult(value, 'the result') };
   } catch (error) {
     return { kind: 'failure', error };
   }
@@ -142,14 +148,4 @@ function abandonedOutcome(reason: Error): TaskOutcome {
   if (reason instanceof TaskRevokedError)
     return { kind: 'revoked', reason: reason.reason };
   return { kind: 'failure', error: reason };
-}
-
-/**
- * Positional arguments, then the keyword arguments as one last object when a caller
- * (Python, usually) sent some. See docs/interop.md.
- */
-function argumentsFor(request: TaskRequest): unknown[] {
-  return Object.keys(request.kwargs).length > 0
-    ? [...request.args, request.kwargs]
-    : request.args;
 }

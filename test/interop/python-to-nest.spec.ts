@@ -140,21 +140,73 @@ describe.each(BROKERS_AND_BACKENDS)(
       expect(report.exc_message).toContain('nest.nope');
     });
 
-    it('passes kwargs to the Nest task as one last argument object', async () => {
+    it("maps Python's kwargs to the Nest task's parameters by name, alone or after args", async () => {
       const reports = await python(
+        { name: 'math.add', kwargs: { a: 2, b: 3 } },
+        { name: 'math.add', args: [2], kwargs: { b: 3 } },
         { name: 'nest.greet', args: ['Ada'], kwargs: { punctuation: '!' } },
         { name: 'nest.greet', args: ['Ada'] },
         { name: 'nest.area', kwargs: { width: 2, height: 3 } },
         { name: 'nest.echo', args: [1, [2]], kwargs: { a: { b: null } } },
-        { name: 'nest.echo', args: [1], kwargs: {} },
+        {
+          name: 'nest.date',
+          kwargs: { at: '2026-03-14T10:00:00.123456+00:00' },
+        },
+      );
+      expect(reports.map((report) => report.state)).toEqual(
+        reports.map(() => 'SUCCESS'),
       );
       expect(reports.map((report) => report.result)).toEqual([
+        5,
+        5,
         'Hello, Ada!',
-        'Hello, Ada.', // no kwargs: no extra argument, the default applies
+        'Hello, Ada.', // left out: the default applies
         6,
-        [1, [2], { a: { b: null } }],
-        [1],
+        { args: [1, [2]], kwargs: { a: { b: null } } },
+        { isDate: true, iso: '2026-03-14T10:00:00.123Z' },
       ]);
+    });
+
+    it('arguments that do not fit: Python reads a TypeError naming the task and its parameters', async () => {
+      const reports = await python(
+        { name: 'math.add', args: [1] },
+        { name: 'math.add', args: ['2', '3', '4'] },
+        { name: 'math.add', args: [1], kwargs: { c: 2 } },
+        { name: 'math.add', args: [1, 2], kwargs: { a: 3 } },
+      );
+      const messages = [
+        "math.add() missing 1 required positional argument: 'b'",
+        'math.add() takes 2 positional arguments but 3 were given',
+        "math.add() got an unexpected keyword argument 'c'",
+        "math.add() got multiple values for argument 'a'",
+      ];
+      reports.forEach((report, index) => {
+        expect(report).toMatchObject({
+          state: 'FAILURE',
+          exc_type: 'TypeError',
+          exc_module: 'builtins',
+          is_instance: { TypeError: true },
+        });
+        expect(report.exc_message).toContain(messages[index]);
+        expect(report.exc_message).toContain(
+          "(the task's parameters: math.add(a, b))",
+        );
+      });
+    });
+
+    it("Python's soft_time_limit: a task that calls throwIfAborted() fails with Celery's SoftTimeLimitExceeded", async () => {
+      const [limited, free] = await python(
+        { name: 'nest.steps', args: [5000], options: { soft_time_limit: 1 } },
+        { name: 'nest.steps', args: [300] },
+      );
+      expect(limited).toMatchObject({
+        state: 'FAILURE',
+        exc_type: 'SoftTimeLimitExceeded',
+        exc_module: 'billiard.exceptions',
+      });
+      // billiard's own str() of it: SoftTimeLimitExceeded('soft time limit (1 s) exceeded',)
+      expect(limited.exc_message).toContain('soft time limit (1 s) exceeded');
+      expect(free).toMatchObject({ state: 'SUCCESS', result: 'done' });
     });
 
     it('a Python chain through a Nest task: FAILURE NotImplementedError at once, naming canvas; not run, dead-lettered', async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Task, TaskContext } from '../../../lib';
+import { Kwargs, Task, TaskContext } from '../../../lib';
 
 /** A card was declined: an error class only JavaScript knows. */
 export class PaymentDeclined extends Error {}
@@ -43,22 +43,43 @@ export class InteropTasks {
     throw new PaymentDeclined(`card declined for ${amount}`);
   }
 
-  /** Positional arguments, then Python's kwargs as one last object. */
+  /** A parameter with a default: Python may leave it out or name it. */
   @Task('nest.greet')
-  greet(name: string, options: { punctuation?: string } = {}): string {
-    return `Hello, ${name}${options.punctuation ?? '.'}`;
+  greet(name: string, punctuation = '.'): string {
+    return `Hello, ${name}${punctuation}`;
   }
 
-  /** A task meant to be called with keyword arguments only. */
+  /** Every keyword argument in one object (Python's `**kwargs`). */
   @Task('nest.area')
-  area({ width, height }: { width: number; height: number }): number {
+  area(@Kwargs() { width, height }: { width: number; height: number }): number {
     return width * height;
   }
 
-  /** Everything it was called with, as the worker passed it. */
+  /** Everything it was called with: `*args` and `**kwargs`. */
   @Task('nest.echo')
-  echo(...args: unknown[]): unknown[] {
-    return args;
+  echo(
+    @Kwargs() kwargs: Record<string, unknown>,
+    ...args: unknown[]
+  ): { args: unknown[]; kwargs: Record<string, unknown> } {
+    return { args, kwargs };
+  }
+
+  /** A Date parameter: Python's ISO string arrives as a Date. */
+  @Task('nest.date')
+  date(at: Date): { isDate: boolean; iso: string } {
+    return { isDate: at instanceof Date, iso: at.toISOString() };
+  }
+
+  /** Works in steps for `ms`, checking between steps whether it must stop. */
+  @Task('nest.steps')
+  async steps(ms: number): Promise<string> {
+    const ctx = this.taskContext.current;
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      ctx.throwIfAborted();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return 'done';
   }
 
   /** When it ran and the eta it was given (ms since the epoch). */
@@ -70,7 +91,7 @@ export class InteropTasks {
 
   /** What a Celery 5.3 producer's tagged types arrive as. */
   @Task('tasks.record')
-  record(...args: unknown[]): unknown[] {
-    return args;
+  record(@Kwargs() kwargs: object, ...args: unknown[]): unknown[] {
+    return [...args, kwargs];
   }
 }

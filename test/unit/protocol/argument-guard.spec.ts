@@ -4,6 +4,8 @@ import {
   guardArguments,
   guardArgumentsForSend,
   toPlainData,
+  toPlainResult,
+  ResultNotDataError,
 } from '../../../lib/protocol';
 
 /** An entity, as a TypeORM/Prisma/Mongoose user would have loaded it. */
@@ -246,6 +248,27 @@ describe('toPlainData', () => {
     expect(
       refusal(() => toPlainData({ e: new Event(1, 'x') }, 'result')).path,
     ).toBe('result.e');
+  });
+});
+
+describe('toPlainResult', () => {
+  it("refuses a result that is not data with an error about the result, stored as kombu's EncodeError", () => {
+    let error: unknown;
+    try {
+      toPlainResult({ total: Number.NaN }, 'the result');
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ResultNotDataError);
+    expect(error).toMatchObject({
+      name: 'EncodeError',
+      excModule: 'kombu.exceptions',
+      path: 'the result.total',
+    });
+    expect((error as Error).message).toContain(
+      "the result.total is NaN, which JSON cannot carry. A task's result is stored as data (JSON)",
+    );
+    expect((error as Error).message).not.toContain('arguments');
   });
 });
 

@@ -8,6 +8,7 @@ import {
 import { TaskOptions } from '../../../../lib/options/task-options';
 import { RegisteredTask } from '../../../../lib/registry/registered-task';
 import { resolveTaskPolicy } from '../../../../lib/registry/task-policy';
+import { signatureOf } from '../../../../lib/registry/task-signature';
 import { Delivery } from '../../../../lib/transports/transport';
 import { PreRunJob } from '../../../../lib/worker/pre-run/pre-run-step';
 
@@ -38,6 +39,7 @@ export function task(options: Omit<TaskOptions, 'name'> = {}): RegisteredTask {
     methodName: 'run',
     run: fail,
     invoke: fail,
+    signature: signatureOf(metadata.name, []),
     policy: resolveTaskPolicy(metadata, {}, true),
   };
 }
