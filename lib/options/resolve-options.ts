@@ -58,7 +58,10 @@ export function resolveOptions(
     broker,
     backend,
     defaultQueue,
-    taskDefaults: options.taskDefaults ?? {},
+    taskDefaults:
+      options.trackStarted === undefined
+        ? (options.taskDefaults ?? {})
+        : { trackStarted: options.trackStarted, ...options.taskDefaults },
     resultExpiresSeconds:
       toMilliseconds(options.resultExpires ?? 86_400, 's', 'resultExpires') /
       1000,
