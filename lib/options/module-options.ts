@@ -52,6 +52,11 @@ export interface TaskQueueModuleOptions {
   routes?: TaskRoutes;
   /** Defaults for every task; `@Task` options and per-call options override them. */
   taskDefaults?: Omit<TaskOptions, 'name'>;
+  /**
+   * Every task stores STARTED (with `pid` and `hostname`) before it runs: Celery's
+   * `task_track_started`. Default false; a task's own `trackStarted` wins.
+   */
+  trackStarted?: boolean;
   /** How long results are kept (seconds or '1d'). Default one day, as Celery. */
   resultExpires?: Duration;
   /**

@@ -67,7 +67,10 @@ export function resolveOptions(
     broker,
     backend,
     defaultQueue,
-    taskDefaults: options.taskDefaults ?? {},
+    taskDefaults:
+      options.trackStarted === undefined
+        ? (options.taskDefaults ?? {})
+        : { trackStarted: options.trackStarted, ...options.taskDefaults },
     routes: options.routes ?? null,
     resultExpiresSeconds:
       toMilliseconds(options.resultExpires ?? 86_400, 's', 'resultExpires') /

@@ -45,6 +45,12 @@ export interface TaskOptions extends RetryOptions {
   priority?: number;
   /** Ack after the task finished (default true: a worker killed mid-task loses nothing). */
   acksLate?: boolean;
+  /**
+   * Store STARTED (with the worker's `pid` and `hostname`) before the task runs, as
+   * Celery's `track_started`. Default false (the module option `trackStarted`): results
+   * go from PENDING to their final state. Never with ignoreResult.
+   */
+  trackStarted?: boolean;
   /** Store no result (Celery's ignore_result). */
   ignoreResult?: boolean;
   /** Default expiry of a call: seconds (or '10m'...) after sending, past which it is not run. */

@@ -14,6 +14,8 @@ export interface TaskPolicy {
   fleetRateLimit: Rate | null;
   deadLetter: boolean;
   acksLate: boolean;
+  /** Store STARTED before the run (Celery's track_started). */
+  trackStarted: boolean;
 }
 
 /**
@@ -58,6 +60,7 @@ export function resolveTaskPolicy(
     fleetRateLimit,
     deadLetter,
     acksLate,
+    trackStarted: options.trackStarted ?? false,
   };
 }
 

@@ -119,6 +119,28 @@ export class TaskFinisher {
     }
   }
 
+  /**
+   * Stores STARTED with `{pid, hostname}` as its result, as Celery's tracer does for
+   * `track_started` tasks; a backend failure is logged and the task runs anyway.
+   */
+  async storeStarted(request: TaskRequest, hostname: string): Promise<void> {
+    if (request.ignoreResult) return;
+    try {
+      await this.backend.store(
+        resultMeta(request.id, 'STARTED', { pid: process.pid, hostname }),
+        {
+          replyTo: request.replyTo,
+          expiresIn: this.options.resultExpiresSeconds,
+        },
+      );
+    } catch (error) {
+      Logger.warn(
+        `could not store STARTED on ${this.backend.kind}: ${String(error)}; the task runs anyway`,
+        taskLogContext(request),
+      );
+    }
+  }
+
   /** Stores REVOKED (expired, revoked, terminated), Celery's TaskRevokedError as result. */
   async storeRevoked(
     request: TaskRequest,

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { TaskRevokedError } from '../client/errors';
 import { ResolvedWorkerOptions } from '../options/resolve-options';
@@ -364,6 +365,11 @@ export class TaskWorker implements ControlTarget {
       },
     });
     let outcome;
+    if (task.policy.trackStarted)
+      await this.deps.finisher.storeStarted(
+        request,
+        this.node || `celeriac@${hostname()}`,
+      );
     this.deps.lifecycle.started(request, delivery.queue);
     const startedAt = performance.now();
     try {

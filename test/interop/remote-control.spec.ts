@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { TestingModule } from '@nestjs/testing';
-import { FleetControl, Task, TaskClient } from '../../lib';
+import { FleetControl, NodeNameInUseError, Task, TaskClient } from '../../lib';
 import { TaskRegistry } from '../../lib/registry/task.registry';
 import { CONTROL_BUS } from '../../lib/options/tokens';
 import { ControlBus } from '../../lib/transports/control-bus';
@@ -228,6 +228,37 @@ describe.each(BROKERS)(
         [pythonNode]: { ok: 'pong' },
       });
       await python.kill();
+    });
+
+    it('two workers never share a node name: a taken nodeName fails the start, default names differ', async () => {
+      await expect(
+        nestApp(
+          broker.nestOptions({
+            worker: { queues: [broker.queue('ctl-dup')], nodeName: node },
+          }),
+          [ControlTasks],
+        ),
+      ).rejects.toThrow(NodeNameInUseError);
+      const first = await nestApp(
+        broker.nestOptions({ worker: { queues: [broker.queue('ctl-a')] } }),
+        [ControlTasks],
+      );
+      const second = await nestApp(
+        broker.nestOptions({ worker: { queues: [broker.queue('ctl-b')] } }),
+        [ControlTasks],
+      );
+      const names = [first, second].map(
+        (each) => each.get(TaskWorkerService).current!.node,
+      );
+      for (const name of names)
+        expect(name).toMatch(
+          new RegExp(`^celeriac(\\.${process.pid}(\\.\\d+)?)?@${hostname()}$`),
+        );
+      expect(new Set(names).size).toBe(2);
+      const fleet = await app
+        .get(FleetControl)
+        .ping({ destination: names, timeout: 3 });
+      expect(Object.keys(fleet).sort()).toEqual([...names].sort());
     });
 
     it('control shutdown stops the worker', async () => {

@@ -23,6 +23,20 @@ describe('task policy', () => {
     expect(policy.acksLate).toBe(true);
   });
 
+  it('trackStarted: off by default, the module default, the task over it', () => {
+    expect(resolveTaskPolicy(meta({}), {}, false).trackStarted).toBe(false);
+    expect(
+      resolveTaskPolicy(meta({}), { trackStarted: true }, false).trackStarted,
+    ).toBe(true);
+    expect(
+      resolveTaskPolicy(
+        meta({ trackStarted: false }),
+        { trackStarted: true },
+        false,
+      ).trackStarted,
+    ).toBe(false);
+  });
+
   it('lets an option left undefined on @Task fall back to the default', () => {
     class Tasks {
       @Task({ name: 't.undefined', maxRetries: undefined })
