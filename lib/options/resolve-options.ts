@@ -28,6 +28,8 @@ export interface ResolvedOptions {
   /** Set when this process consumes in-process (`worker` option). */
   worker: ResolvedWorkerOptions | null;
   eager: boolean;
+  /** How long boot waits for the broker and backend connections; null: it does not. */
+  failFastMs: number | null;
   brokerOptions: Record<string, unknown>;
   backendOptions: Record<string, unknown>;
   /** `gen<pid>@<host>`, Celery's origin header. */
@@ -67,6 +69,7 @@ export function resolveOptions(
         )
       : null,
     eager: options.eager ?? false,
+    failFastMs: resolveFailFast(options.failFast),
     brokerOptions: options.brokerOptions ?? {},
     backendOptions: options.backendOptions ?? {},
     origin: `gen${process.pid}@${hostname()}`,
@@ -111,6 +114,14 @@ export function resolveWorkerOptions(
       'shutdownTimeout',
     ),
   };
+}
+
+function resolveFailFast(
+  failFast: TaskQueueModuleOptions['failFast'],
+): number | null {
+  if (!failFast) return null;
+  const timeout = failFast === true ? 10 : (failFast.timeout ?? 10);
+  return positiveSeconds(timeout, 'failFast.timeout') * 1000;
 }
 
 /** Fleet-wide limits live beside the broker when it can keep them. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
+import { explainFailure } from './refusal';
 
 export type ScriptArg = string | number;
 
@@ -26,8 +27,12 @@ export class RedisScript {
       return await client.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT'))
-        throw error;
-      return client.eval(this.lua, keys.length, ...keys, ...args);
+        throw explainFailure(client, error);
+      return client
+        .eval(this.lua, keys.length, ...keys, ...args)
+        .catch((failure: unknown) => {
+          throw explainFailure(client, failure);
+        });
     }
   }
 }

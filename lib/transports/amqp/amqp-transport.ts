@@ -10,6 +10,7 @@ import {
   QueueInspection,
   Transport,
 } from '../transport';
+import { ConnectionCheck } from '../connection-check';
 import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
 import { AmqpControlBus } from './amqp-control-bus';
 import { AmqpConsumer } from './amqp-consumer';
@@ -55,7 +56,7 @@ const CLOSE_GRACE_MS = 5_000;
  * See docs/rabbitmq.md.
  */
 export class AmqpTransport
-  implements Transport, QueueInspection, ConnectionState
+  implements Transport, QueueInspection, ConnectionState, ConnectionCheck
 {
   readonly kind = 'amqp';
   readonly connection: AmqpConnection;
@@ -225,6 +226,11 @@ export class AmqpTransport
     };
     this.subscriptions.add(tracked);
     return tracked;
+  }
+
+  /** ConnectionCheck: resolves once RabbitMQ took the connection (`failFast` at boot). */
+  async checkConnection(waitMs: number): Promise<void> {
+    await this.connection.get(Date.now() + waitMs);
   }
 
   /** True while the connection is up (amqplib's heartbeats notice a silent loss). */

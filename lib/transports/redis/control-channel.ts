@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import { ControlMessage, ControlSubscription } from '../control-bus';
 import { closeConnection } from '../../drivers/redis/close-connection';
 import { ReadyGate, watchConnection, withDeadline } from './connection';
+import { explainFailure } from '../../drivers/redis/refusal';
 import { RedisUnavailableError } from './errors';
 import {
   DecodedControl,
@@ -90,6 +91,7 @@ class ControlSubscriber implements ControlSubscription {
     watchConnection(
       this.connection,
       `redis control channel (${options.where})`,
+      options.where,
       options.logger,
     );
     this.connection.on('message', (channel: string, text: string) =>
@@ -111,7 +113,8 @@ class ControlSubscriber implements ControlSubscription {
         where,
       );
     } catch (error) {
-      if (!(error instanceof RedisUnavailableError)) throw error;
+      if (!(error instanceof RedisUnavailableError))
+        throw explainFailure(this.connection, error);
       logger.warn(
         `redis control channel: Redis at ${where} is unavailable; remote control commands are heard once it is back`,
       );
