@@ -51,6 +51,7 @@ export async function createResultBackend(
     case 'rediss':
       return RedisResultBackend.fromUrl(options.backend, {
         expiresIn: options.resultExpiresSeconds,
+        logger: new Logger('RedisResultBackend'),
         ...options.backendOptions,
       });
     case 'rpc':

@@ -26,7 +26,8 @@ import { TaskQueueHealthIndicator } from '../health/task-queue-health-indicator.
 import { MonitoringEndpointService } from './monitoring-endpoint.service';
 import { createTickLockFactory } from './beat-connections';
 import { ConnectionsLifecycle } from './connections-lifecycle.service';
-import { createResultBackend, createTransport } from './connections';
+import { createTransport } from './connections';
+import { createCheckedResultBackend } from './fail-fast';
 import {
   createControlBus,
   createFleetRateLimiter,
@@ -71,7 +72,7 @@ import {
     },
     {
       provide: RESULT_BACKEND,
-      useFactory: createResultBackend,
+      useFactory: createCheckedResultBackend,
       inject: [RESOLVED_OPTIONS, TRANSPORT],
     },
     {

@@ -31,6 +31,12 @@ export interface WorkerOptions {
   nodeName?: string;
 }
 
+/** How `failFast` checks the broker and the result backend at boot. */
+export interface FailFastOptions {
+  /** How long to wait for each connection (seconds or '10s'). Default 10 s. */
+  timeout?: Duration;
+}
+
 /** The options of `TaskQueueModule.forRoot` / `forRootAsync`. */
 export interface TaskQueueModuleOptions {
   /** `memory://[name]` (default), `redis://`, `rediss://`, `amqp://`, `amqps://`. */
@@ -83,6 +89,14 @@ export interface TaskQueueModuleOptions {
    * of its own is started with `bootstrapBeat` instead. See docs/periodic.md.
    */
   beat?: boolean | BeatOptions;
+  /**
+   * Connect to the broker and the result backend at boot, and fail the boot when either
+   * cannot be reached within the timeout (10 s by default) or refuses the configuration.
+   * Off by default: the app boots while the broker is down, and sends wait for it (up to
+   * their own timeout). A configuration error (a wrong password, a Redis db or an AMQP
+   * vhost the server does not have) is logged at ERROR and fails every send either way.
+   */
+  failFast?: boolean | FailFastOptions;
   /** Run tasks inline when they are sent (Celery's task_always_eager), for unit tests. */
   eager?: boolean;
   /** Passed to the transport's constructor (see docs/redis.md, docs/rabbitmq.md). */

@@ -39,6 +39,8 @@ export interface ResolvedOptions {
   /** Set when this process consumes in-process (`worker` option). */
   worker: ResolvedWorkerOptions | null;
   eager: boolean;
+  /** How long boot waits for the broker and backend connections; null: it does not. */
+  failFastMs: number | null;
   brokerOptions: Record<string, unknown>;
   backendOptions: Record<string, unknown>;
   /** `gen<pid>@<host>`, Celery's origin header. */
@@ -85,6 +87,7 @@ export function resolveOptions(
         )
       : null,
     eager: options.eager ?? false,
+    failFastMs: resolveFailFast(options.failFast),
     brokerOptions: options.brokerOptions ?? {},
     backendOptions: options.backendOptions ?? {},
     origin: `gen${process.pid}@${hostname()}`,
@@ -130,6 +133,14 @@ export function resolveWorkerOptions(
     ),
     nodeName: options.nodeName,
   };
+}
+
+function resolveFailFast(
+  failFast: TaskQueueModuleOptions['failFast'],
+): number | null {
+  if (!failFast) return null;
+  const timeout = failFast === true ? 10 : (failFast.timeout ?? 10);
+  return positiveSeconds(timeout, 'failFast.timeout') * 1000;
 }
 
 /** Fleet-wide limits live beside the broker when it can keep them. */

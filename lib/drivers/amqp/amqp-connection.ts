@@ -14,7 +14,8 @@ import {
 import { AmqpTarget, parseAmqpUrl } from './amqp-url';
 import { backoffDelay } from './backoff';
 import { batchSocketWrites } from './batch-writes';
-import { AmqpUnavailableError } from './errors';
+import { connectionRefusal, describeAmqpError } from './describe-error';
+import { AmqpConfigurationError, AmqpUnavailableError } from './errors';
 import { ReplyLanes } from './reply-lanes';
 import { closeConnection } from './safe-close';
 
@@ -47,6 +48,8 @@ export class AmqpConnection {
   private loop: Promise<void> | undefined;
   private closed = false;
   private lastError: Error | undefined;
+  /** Set when the broker refused the connection for good: no more attempts. */
+  private refusal: AmqpConfigurationError | undefined;
   private readonly listeners = new Set<ConnectListener>();
   private readonly waiters = new Set<() => void>();
   private wakeLoop: (() => void) | undefined;
@@ -76,10 +79,12 @@ export class AmqpConnection {
 
   /**
    * The live connection, connecting first if needed. Rejects with AmqpUnavailableError
-   * at `deadline` (epoch ms) while the broker cannot be reached, or once closed.
+   * at `deadline` (epoch ms) while the broker cannot be reached, or once closed, and
+   * with AmqpConfigurationError as soon as the broker refused the connection for good.
    */
   async get(deadline = Number.POSITIVE_INFINITY): Promise<LiveConnection> {
     for (;;) {
+      if (this.refusal) throw this.refusal;
       if (this.closed)
         throw new AmqpUnavailableError(
           `${this.target.display}: connection closed`,
@@ -88,7 +93,9 @@ export class AmqpConnection {
       this.start();
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        const reason = this.lastError ? `: ${this.lastError.message}` : '';
+        const reason = this.lastError
+          ? `: ${describeAmqpError(this.lastError)}`
+          : '';
         throw new AmqpUnavailableError(
           `RabbitMQ at ${this.target.display} is unreachable${reason}`,
         );
@@ -115,7 +122,7 @@ export class AmqpConnection {
 
   /** Starts the connect loop unless it runs already. */
   private start(): void {
-    if (this.loop || this.closed) return;
+    if (this.loop || this.closed || this.refusal) return;
     this.loop = this.connectLoop().finally(() => {
       this.loop = undefined;
     });
@@ -136,18 +143,35 @@ export class AmqpConnection {
         return;
       } catch (error) {
         this.lastError = error as Error;
+        const refusal = connectionRefusal(
+          this.lastError,
+          this.target.connect.vhost ?? '/',
+        );
+        if (refusal !== undefined) {
+          this.refuse(refusal);
+          return;
+        }
         const delay = backoffDelay(
           attempt,
           this.options.reconnectMinMs,
           this.options.reconnectMaxMs,
         );
         this.logger.warn(
-          `cannot connect to ${this.target.display} (${this.lastError.message}); retrying in ${delay} ms`,
+          `cannot connect to ${this.target.display}: ${describeAmqpError(this.lastError)}; retrying in ${delay} ms`,
         );
         this.notifyWaiters();
         await this.sleep(delay);
       }
     }
+  }
+
+  /** A configuration error: said once, at ERROR, and every waiter rejects with it. */
+  private refuse(reason: string): void {
+    this.refusal = new AmqpConfigurationError(
+      `RabbitMQ at ${this.target.display} refused the connection: ${reason}. Nothing is sent to it; fix the URL and restart`,
+    );
+    this.logger.error(this.refusal.message);
+    this.notifyWaiters();
   }
 
   private adopt(model: ChannelModel): void {
@@ -159,7 +183,7 @@ export class AmqpConnection {
     model.on('error', (error: Error) => {
       this.lastError = error;
       this.logger.warn(
-        `connection to ${this.target.display} failed: ${error.message}`,
+        `connection to ${this.target.display} failed: ${describeAmqpError(error)}`,
       );
     });
     model.on('blocked', (reason: string) =>

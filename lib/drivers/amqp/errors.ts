@@ -7,6 +7,16 @@ export class AmqpUnavailableError extends Error {
   override readonly name = 'AmqpUnavailableError';
 }
 
+/**
+ * RabbitMQ refused the connection for good: a wrong user name or password
+ * (ACCESS_REFUSED), or a vhost that does not exist or the user may not use
+ * (NOT_ALLOWED). Celeriac stops reconnecting; every send rejects with this error.
+ * Fix the URL (or the broker's users and vhosts) and restart.
+ */
+export class AmqpConfigurationError extends Error {
+  override readonly name = 'AmqpConfigurationError';
+}
+
 /** The broker refused a declaration or a message (PRECONDITION_FAILED, basic.nack...). */
 export class AmqpRefusedError extends Error {
   override readonly name = 'AmqpRefusedError';

@@ -4,3 +4,4 @@ export * from './amqp-connection';
 export * from './confirm-publisher';
 export * from './amqp-int';
 export * from './errors';
+export * from './describe-error';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import { declaredKeyCount, readLua } from './lua-source';
+import { explainFailure } from './refusal';
 
 export type ScriptArg = string | number;
 
@@ -41,8 +42,12 @@ export class RedisScript {
       return await client.evalsha(sha, keys.length, ...keys, ...args);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT'))
-        throw error;
-      return client.eval(lua, keys.length, ...keys, ...args);
+        throw explainFailure(client, error);
+      return client
+        .eval(lua, keys.length, ...keys, ...args)
+        .catch((failure: unknown) => {
+          throw explainFailure(client, failure);
+        });
     }
   }
 

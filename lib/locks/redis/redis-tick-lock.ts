@@ -1,5 +1,6 @@
 import Redis, { RedisOptions } from 'ioredis';
-import { parseRedisUrl } from '../../drivers/redis/redis-url';
+import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
+import { guardConfiguration } from '../../drivers/redis/refusal';
 import {
   beatClaimScript,
   beatCompleteScript,
@@ -43,6 +44,7 @@ export class RedisTickLock implements TickLock {
     });
     // While Redis is away, commands reject with the reason and beat logs it once per
     // pass; ioredis would also print every reconnection error as unhandled.
+    guardConfiguration(this.redis, describeRedis(this.redis.options));
     this.redis.on('error', () => undefined);
   }
 

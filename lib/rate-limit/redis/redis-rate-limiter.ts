@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
-import { parseRedisUrl } from '../../drivers/redis/redis-url';
+import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
+import { guardConfiguration } from '../../drivers/redis/refusal';
 import { rateReserveScript } from '../../drivers/redis/scripts';
 import { Rate } from '../rate';
 import { RateLimiter } from '../rate-limiter';
@@ -29,6 +30,7 @@ export class RedisRateLimiter implements RateLimiter {
       connectionName: 'celeriac:rate-limit',
       maxRetriesPerRequest: 3,
     });
+    guardConfiguration(client, describeRedis(client.options));
     client.on('error', () => undefined); // reported by the rejected reserve()
     this.client = client;
   }

@@ -1,6 +1,14 @@
 import Redis, { RedisOptions } from 'ioredis';
 import { ResultMeta, parseJson } from '../../protocol';
-import { parseRedisUrl } from '../../drivers/redis/redis-url';
+import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
+import {
+  explainFailure,
+  guardConfiguration,
+  refusalOf,
+} from '../../drivers/redis/refusal';
+import { RedisUnavailableError } from '../../drivers/redis/errors';
+import { waitUntilReady } from '../../drivers/redis/wait-ready';
+import { ConnectionCheck } from '../../transports/connection-check';
 import { ResultBackend, StoreContext } from '../result-backend';
 import { closeConnection } from '../../drivers/redis/close-connection';
 import { storeResultsScript } from '../../drivers/redis/scripts';
@@ -22,6 +30,8 @@ export interface RedisResultBackendOptions {
   expiresIn?: number;
   /** CLIENT SETNAME of the connections (the subscriber gets `:sub`). Default 'celeriac-results'. */
   connectionName?: string;
+  /** Told of a configuration error (a wrong password, a db out of range). Default: console. */
+  logger?: { error(message: string): void };
 }
 
 /**
@@ -30,7 +40,9 @@ export interface RedisResultBackendOptions {
  * share one subscriber connection per backend. Revokes are kept in
  * `<keyPrefix>celeriac-revoked` (see RedisRevocations).
  */
-export class RedisResultBackend implements ResultBackend, RevocationStore {
+export class RedisResultBackend
+  implements ResultBackend, RevocationStore, ConnectionCheck
+{
   readonly kind = 'redis';
   private readonly client: Redis;
   private readonly waiters: RedisResultWaiters;
@@ -38,6 +50,7 @@ export class RedisResultBackend implements ResultBackend, RevocationStore {
   private readonly stores: TickBatcher<PendingStore>;
   private readonly keyPrefix: string;
   private readonly expiresIn: number;
+  private readonly where: string;
 
   constructor(
     connection: RedisOptions = {},
@@ -53,6 +66,12 @@ export class RedisResultBackend implements ResultBackend, RevocationStore {
       ...connection,
       connectionName,
     });
+    const where = describeRedis(connection);
+    this.where = where;
+    const logger = options.logger ?? console;
+    const onRefused = (refusal: Error) =>
+      logger.error(`redis result backend: ${refusal.message}`);
+    guardConfiguration(this.client, where, onRefused);
     this.client.on('error', () => undefined); // ioredis reconnects; commands wait
     this.stores = new TickBatcher((batch) => this.storeMany(batch), 500);
     this.revocations = new RedisRevocations(
@@ -64,6 +83,7 @@ export class RedisResultBackend implements ResultBackend, RevocationStore {
         const subscriber = this.client.duplicate({
           connectionName: `${connectionName}:sub`,
         });
+        guardConfiguration(subscriber, where);
         subscriber.on('error', () => undefined);
         return subscriber;
       },
@@ -77,6 +97,20 @@ export class RedisResultBackend implements ResultBackend, RevocationStore {
     options?: RedisResultBackendOptions,
   ): RedisResultBackend {
     return new RedisResultBackend(parseRedisUrl(url), options);
+  }
+
+  /** ConnectionCheck: resolves once Redis took the connection (`failFast` at boot). */
+  async checkConnection(waitMs: number): Promise<void> {
+    const outcome = await waitUntilReady(this.client, waitMs);
+    if (outcome === 'ready') return;
+    throw (
+      refusalOf(this.client) ??
+      new RedisUnavailableError(
+        outcome === 'closed'
+          ? `redis result backend: the connection to Redis at ${this.where} is closed`
+          : `redis result backend: Redis at ${this.where} did not answer within ${waitMs} ms; failFast stops the boot`,
+      )
+    );
   }
 
   /** `celery-task-meta-<id>`, behind the key prefix. */
@@ -138,7 +172,9 @@ export class RedisResultBackend implements ResultBackend, RevocationStore {
   }
 
   private async read(key: string): Promise<ResultMeta | undefined> {
-    const text = await this.client.get(key);
+    const text = await this.client.get(key).catch((error: unknown) => {
+      throw explainFailure(this.client, error);
+    });
     return text === null ? undefined : (parseJson(text) as ResultMeta);
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ResultMeta } from '../../protocol';
+import { ConnectionCheck } from '../../transports/connection-check';
 import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
 import {
   AmqpConnectionOptions,
@@ -35,7 +36,7 @@ const DEFAULT_EXPIRES_IN = 86_400;
  * process. Only the sender can read a result, and nothing survives it: use the Redis
  * backend when other processes need results.
  */
-export class RpcResultBackend implements ResultBackend {
+export class RpcResultBackend implements ResultBackend, ConnectionCheck {
   readonly kind = 'rpc';
   readonly replyTo: string;
   private readonly logger: AmqpLogger;
@@ -108,6 +109,12 @@ export class RpcResultBackend implements ResultBackend {
         throw error;
       });
     return this.started;
+  }
+
+  /** ConnectionCheck: the broker took the connection and the reply queue is consumed. */
+  async checkConnection(waitMs: number): Promise<void> {
+    await this.connection.get(Date.now() + waitMs);
+    await this.connect();
   }
 
   /** Worker side: sends the state to the task's sender (`context.replyTo`). */

@@ -18,6 +18,7 @@ import {
   QueueInspection,
   Transport,
 } from '../transport';
+import { ConnectionCheck } from '../connection-check';
 import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
 import { AmqpControlBus } from './amqp-control-bus';
 import { AmqpConsumer } from './amqp-consumer';
@@ -63,7 +64,12 @@ const CLOSE_GRACE_MS = 5_000;
  * See docs/rabbitmq.md.
  */
 export class AmqpTransport
-  implements Transport, QueueInspection, ConnectionState, ControlBus
+  implements
+    Transport,
+    QueueInspection,
+    ConnectionState,
+    ControlBus,
+    ConnectionCheck
 {
   readonly kind = 'amqp';
   readonly connection: AmqpConnection;
@@ -261,6 +267,11 @@ export class AmqpTransport
       );
     }
     return this.control.call(message, options, this.deadline());
+  }
+
+  /** ConnectionCheck: resolves once RabbitMQ took the connection (`failFast` at boot). */
+  async checkConnection(waitMs: number): Promise<void> {
+    await this.connection.get(Date.now() + waitMs);
   }
 
   /** True while the connection is up (amqplib's heartbeats notice a silent loss). */

@@ -1,23 +1,33 @@
 import type Redis from 'ioredis';
 import { RedisUnavailableError } from './errors';
 import { RedisTransportLogger } from './redis-transport-options';
+import {
+  describeRedisError,
+  guardConfiguration,
+  refusalOf,
+} from '../../drivers/redis';
 
 /**
- * Logs an outage once (ioredis reports every failed reconnect) and its end, and calls
- * `onReconnect` each time the connection is ready again.
+ * Closes the connection for good on a configuration error (logged once, at ERROR: see
+ * guardConfiguration), logs an outage once (ioredis reports every failed reconnect) and
+ * its end, and calls `onReconnect` each time the connection is ready again.
  */
 export function watchConnection(
   client: Redis,
   label: string,
+  where: string,
   logger: RedisTransportLogger,
   onReconnect?: () => void,
 ): void {
   let down = false;
   let everReady = false;
+  guardConfiguration(client, where, (refusal) =>
+    logger.error(`${label}: ${refusal.message}`),
+  );
   client.on('error', (error: Error) => {
-    if (down) return;
+    if (down || refusalOf(client)) return;
     down = true;
-    logger.warn(`${label}: ${error.message}; reconnecting`);
+    logger.warn(`${label}: ${describeRedisError(error)}; reconnecting`);
   });
   client.on('ready', () => {
     if (down) logger.warn(`${label}: reconnected`);
@@ -32,44 +42,61 @@ export function watchConnection(
  * listener on the client however many wait.
  */
 export class ReadyGate {
-  private next: Promise<void> | undefined;
+  private next: Promise<boolean> | undefined;
 
   constructor(
     private readonly client: Redis,
     private readonly where: string,
   ) {}
 
-  /** Resolves when the connection is ready; rejects after `waitMs` (nothing was sent). */
-  wait(waitMs: number, what: string): Promise<void> {
+  /**
+   * Resolves when the connection is ready; rejects after `waitMs` (nothing was sent),
+   * or at once when the connection is closed or was refused (RedisConfigurationError).
+   */
+  wait(
+    waitMs: number,
+    what: string,
+    consequence = 'the message was not stored',
+  ): Promise<void> {
     const { client } = this;
     if (client.status === 'ready') return Promise.resolve();
-    if (client.status === 'end') {
-      return Promise.reject(
-        new RedisUnavailableError(
-          `${what}: the connection to Redis at ${this.where} is closed`,
-        ),
-      );
-    }
-    this.next ??= new Promise<void>((resolve) =>
-      client.once('ready', () => {
+    if (client.status === 'end') return Promise.reject(this.closed(what));
+    this.next ??= new Promise<boolean>((resolve) => {
+      const settle = (ready: boolean) => {
+        client.off('ready', onReady);
+        client.off('end', onEnd);
         this.next = undefined;
-        resolve();
-      }),
-    );
+        resolve(ready);
+      };
+      const onReady = () => settle(true);
+      const onEnd = () => settle(false);
+      client.once('ready', onReady);
+      client.once('end', onEnd);
+    });
     const next = this.next;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(
           new RedisUnavailableError(
-            `${what}: Redis at ${this.where} is unavailable (${client.status}) and did not come back within ${waitMs} ms; the message was not stored`,
+            `${what}: Redis at ${this.where} is unavailable (${client.status}) and did not come back within ${waitMs} ms; ${consequence}`,
           ),
         );
       }, waitMs);
-      void next.then(() => {
+      void next.then((ready) => {
         clearTimeout(timer);
-        resolve();
+        if (ready) resolve();
+        else reject(this.closed(what));
       });
     });
+  }
+
+  /** The configuration refusal that closed the connection, or that it is closed. */
+  private closed(what: string): Error {
+    const refusal = refusalOf(this.client);
+    if (refusal) return refusal;
+    return new RedisUnavailableError(
+      `${what}: the connection to Redis at ${this.where} is closed`,
+    );
   }
 }
 

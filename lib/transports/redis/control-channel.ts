@@ -15,6 +15,7 @@ import {
 import { KOMBU_SEP } from './keys';
 import { closeConnection } from '../../drivers/redis/close-connection';
 import { ReadyGate, watchConnection, withDeadline } from './connection';
+import { explainFailure } from '../../drivers/redis/refusal';
 import { RedisUnavailableError } from './errors';
 import {
   DecodedControl,
@@ -202,6 +203,7 @@ class ControlSubscriber implements ControlSubscription {
     watchConnection(
       this.connection,
       `redis control channel (${options.where})`,
+      options.where,
       options.logger,
     );
     this.connection.on('message', (channel: string, text: string) =>
@@ -223,7 +225,8 @@ class ControlSubscriber implements ControlSubscription {
         where,
       );
     } catch (error) {
-      if (!(error instanceof RedisUnavailableError)) throw error;
+      if (!(error instanceof RedisUnavailableError))
+        throw explainFailure(this.connection, error);
       logger.warn(
         `redis control channel: Redis at ${where} is unavailable; remote control commands are heard once it is back`,
       );

@@ -7,6 +7,7 @@ import { fetchScript } from '../../drivers/redis/scripts';
 import { PrefetchPlaces, RedisDelivery } from './redis-delivery';
 import { RedisSettler } from './redis-settler';
 import { ResolvedRedisTransportOptions } from './redis-transport-options';
+import { refusalOf } from '../../drivers/redis/refusal';
 
 /** Due messages moved from a delay store per fetch and queue. */
 const MOVE_LIMIT = 1000;
@@ -254,6 +255,17 @@ export class RedisConsumer {
 
   private retryLater(error: unknown): void {
     if (this.stopped) return;
+    const refusal =
+      refusalOf(this.context.client) ??
+      (this.blocker && refusalOf(this.blocker));
+    if (refusal) {
+      // A configuration error: fetching again would only fail again.
+      this.stopped = true;
+      this.context.options.logger.error(
+        `redis transport: consumer of ${this.describe()} stopped: ${refusal.message}`,
+      );
+      return;
+    }
     this.failures++;
     const delay = Math.min(2000, 25 * 2 ** Math.min(this.failures, 7));
     if (this.failures === 1 || this.failures % 20 === 0) {

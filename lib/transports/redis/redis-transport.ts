@@ -19,6 +19,7 @@ import {
   QueueInspection,
   Transport,
 } from '../transport';
+import { ConnectionCheck } from '../connection-check';
 import { RedisControlChannel } from './control-channel';
 import { PIDBOX_EXCHANGE, fanoutChannel } from './control-envelope';
 import { encodeEnvelope } from './envelope';
@@ -60,7 +61,8 @@ export class RedisTransport
     ControlBus,
     DeadLetterAccess,
     QueueInspection,
-    ConnectionState
+    ConnectionState,
+    ConnectionCheck
 {
   readonly kind = 'redis';
   readonly keys: RedisKeys;
@@ -98,6 +100,7 @@ export class RedisTransport
     watchConnection(
       this.client,
       `redis transport (${this.where})`,
+      this.where,
       this.options.logger,
       () => {
         void this.leaseKeeper.renewNow();
@@ -278,6 +281,11 @@ export class RedisTransport
     await closeConnection(this.client);
   }
 
+  /** ConnectionCheck: resolves once Redis took the connection (`failFast` at boot). */
+  async checkConnection(waitMs: number): Promise<void> {
+    await this.ready.wait(waitMs, 'connect', 'failFast stops the boot');
+  }
+
   /** True while the connection it publishes and settles on is ready. */
   get connected(): boolean {
     return !this.closed && this.client.status === 'ready';
@@ -399,6 +407,7 @@ export class RedisTransport
     watchConnection(
       blocker,
       `redis transport wait (${this.where})`,
+      this.where,
       this.options.logger,
     );
     this.blockers.add(blocker);
