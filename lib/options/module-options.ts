@@ -1,6 +1,7 @@
 import { Duration } from '../common/duration';
 import { TaskOptions } from './task-options';
 import { BeatOptions } from './beat-options';
+import { PoolOptions } from './pool-options';
 import {
   HealthOptions,
   MetricsOptions,
@@ -20,6 +21,12 @@ export interface WorkerOptions {
   prefetchMultiplier?: number;
   /** On shutdown, how long running tasks may take to finish (seconds or '30s'). Default 30 s. */
   shutdownTimeout?: Duration;
+  /**
+   * Run every task in child processes (Celery's prefork pool), or give the pool of tasks
+   * marked `isolate: 'process'` its options. With a pool and no `concurrency`,
+   * concurrency is processes x childConcurrency. See docs/isolation.md.
+   */
+  pool?: PoolOptions;
 }
 
 /** The options of `TaskQueueModule.forRoot` / `forRootAsync`. */

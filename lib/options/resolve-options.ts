@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { Duration, toMilliseconds } from '../common/duration';
 import { TaskOptions } from './task-options';
 import { TaskQueueModuleOptions, WorkerOptions } from './module-options';
+import { ResolvedPoolOptions, resolvePoolOptions } from './pool-options';
 import {
   ResolvedMetricsOptions,
   TracingOptions,
@@ -16,6 +17,10 @@ export interface ResolvedWorkerOptions {
   concurrency: number;
   prefetchMultiplier: number;
   shutdownTimeoutMs: number;
+  /** Set when every task runs in child processes (the `pool` option). */
+  pool: ResolvedPoolOptions | null;
+  /** The options of the pool that runs tasks marked `isolate: 'process'`. */
+  isolatedPool: ResolvedPoolOptions;
 }
 
 /** The module's options with every default applied, checked once at bootstrap. */
@@ -86,7 +91,10 @@ export function resolveWorkerOptions(
   options: WorkerOptions,
   defaultQueue: string,
 ): ResolvedWorkerOptions {
-  const concurrency = options.concurrency ?? 10;
+  const pool = options.pool ? resolvePoolOptions(options.pool) : null;
+  const concurrency =
+    options.concurrency ??
+    (pool ? pool.processes * pool.childConcurrency : 10);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(
       `worker concurrency must be a whole number of at least 1, got ${concurrency}`,
@@ -110,6 +118,8 @@ export function resolveWorkerOptions(
       's',
       'shutdownTimeout',
     ),
+    pool,
+    isolatedPool: pool ?? resolvePoolOptions({}),
   };
 }
 

@@ -14,6 +14,10 @@ export interface TaskPolicy {
   fleetRateLimit: Rate | null;
   deadLetter: boolean;
   acksLate: boolean;
+  /** Runs in a child process of the worker's pool (`isolate: 'process'`). */
+  isolated: boolean;
+  /** A message whose child died is delivered again (acks late only). */
+  rejectOnWorkerLost: boolean;
 }
 
 /**
@@ -58,7 +62,20 @@ export function resolveTaskPolicy(
     fleetRateLimit,
     deadLetter,
     acksLate,
+    isolated: isolateOf(where, options.isolate),
+    rejectOnWorkerLost: options.rejectOnWorkerLost ?? false,
   };
+}
+
+function isolateOf(where: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (value === 'process') return true;
+  throw new InvalidTaskOptionError(
+    where,
+    'isolate',
+    value,
+    "the only isolation is 'process'",
+  );
 }
 
 /** A time limit option in seconds, or null when unset; more than 0. */
