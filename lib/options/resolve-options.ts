@@ -93,8 +93,7 @@ export function resolveWorkerOptions(
 ): ResolvedWorkerOptions {
   const pool = options.pool ? resolvePoolOptions(options.pool) : null;
   const concurrency =
-    options.concurrency ??
-    (pool ? pool.processes * pool.childConcurrency : 10);
+    options.concurrency ?? (pool ? pool.processes * pool.childConcurrency : 10);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(
       `worker concurrency must be a whole number of at least 1, got ${concurrency}`,
