@@ -23,6 +23,9 @@ import { RunControl } from './run-control';
 import { TaskExecutor } from './task-executor.service';
 import { Settlement, TaskFinisher } from './task-finisher.service';
 import { waitAll } from './wait-all';
+import { ProcessPool } from './pool/process-pool';
+import { WorkerLostError } from './pool/errors';
+import { TaskRunner } from './task-runner';
 
 export interface TaskWorkerDeps {
   transport: Transport;
@@ -42,6 +45,8 @@ export interface TaskWorkerDeps {
   fleetRateLimiter?: RateLimiter | null;
   /** Hold the process open while consuming (a standalone worker), whatever the broker keeps open. */
   keepProcessAlive?: boolean;
+  /** The child processes of isolated tasks (every task when `every`); null when none. */
+  pool?: { runner: ProcessPool; every: boolean } | null;
   logger?: Logger;
 }
 
@@ -122,8 +127,14 @@ export class TaskWorker {
     return this.consumer !== null && !this.stopping;
   }
 
-  /** Listens for revokes (live, then those kept), then starts consuming. */
+  /** The process pool, for pool_grow / pool_shrink (`resize`); null when tasks run here. */
+  get pool(): ProcessPool | null {
+    return this.deps.pool?.runner ?? null;
+  }
+
+  /** Listens for revokes (live, then those kept), starts the pool if any, then consumes. */
   async start(): Promise<void> {
+    await this.deps.pool?.runner.start();
     await this.revokes.start();
     const { queues, concurrency, prefetchMultiplier } = this.options;
     this.consumer = await this.deps.transport.consume(
@@ -170,6 +181,7 @@ export class TaskWorker {
         );
       }
     }
+    await this.deps.pool?.runner.stop();
     await this.revokes.stop();
     if (this.keepAlive) clearInterval(this.keepAlive);
     this.logger.log(`Stopped consuming ${this.options.queues.join(', ')}`);
@@ -283,7 +295,7 @@ export class TaskWorker {
     this.deps.lifecycle.started(request, delivery.queue);
     const startedAt = performance.now();
     try {
-      outcome = await this.deps.executor.run(task, request, {
+      outcome = await this.runnerFor(task).run(task, request, {
         queue: delivery.queue,
         eager: false,
         control,
@@ -299,6 +311,18 @@ export class TaskWorker {
       outcome,
       performance.now() - startedAt,
     );
+    if (
+      acksLate &&
+      task.policy.rejectOnWorkerLost &&
+      outcome.kind === 'failure' &&
+      outcome.error instanceof WorkerLostError
+    ) {
+      // Celery's reject_on_worker_lost: given back, no FAILURE stored.
+      this.logger.warn(
+        `Task ${request.name}[${request.id}] lost its child process: delivered again (rejectOnWorkerLost)`,
+      );
+      return this.settle(() => delivery.requeue());
+    }
     const settlement = await this.deps.finisher.finish(outcome, {
       request,
       task,
@@ -308,6 +332,13 @@ export class TaskWorker {
         this.deps.transport.publish(queue ?? delivery.queue, message),
     });
     if (acksLate) await this.settleAs(delivery, request, settlement);
+  }
+
+  private runnerFor(task: RegisteredTask): TaskRunner {
+    const pool = this.deps.pool;
+    return pool && (pool.every || task.policy.isolated)
+      ? pool.runner
+      : this.deps.executor;
   }
 
   /** A revoke with terminate: the running task is abandoned and reads REVOKED. */
