@@ -58,9 +58,14 @@ export class PoolTasks {
     return { text: this.greeter.greet(name), pid: process.pid };
   }
 
-  /** Spins the CPU without yielding; the hard limit is 1 s. */
+  /** Notes when it started, then spins the CPU without yielding; the hard limit is 1 s. */
   @Task({ name: 'pool.spin', timeLimit: 1 })
-  spin(ms: number): string {
+  async spin(id: string, ms: number): Promise<string> {
+    await this.greeter.redis.hset(
+      this.greeter.config.runsKey,
+      `${id}:startedAt`,
+      Date.now(),
+    );
     spinFor(ms);
     return 'spun';
   }
