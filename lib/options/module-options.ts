@@ -2,6 +2,7 @@ import { Duration } from '../common/duration';
 import { TaskOptions } from './task-options';
 import { BeatOptions } from './beat-options';
 import { TaskRoutes } from './route-options';
+import { PoolOptions } from './pool-options';
 import {
   HealthOptions,
   MetricsOptions,
@@ -29,6 +30,12 @@ export interface WorkerOptions {
    * a name set here that another live worker holds fails the start.
    */
   nodeName?: string;
+  /**
+   * Run every task in child processes (Celery's prefork pool), or give the pool of tasks
+   * marked `isolate: 'process'` its options. With a pool and no `concurrency`,
+   * concurrency is processes x childConcurrency. See docs/isolation.md.
+   */
+  pool?: PoolOptions;
 }
 
 /** How `failFast` checks the broker and the result backend at boot. */

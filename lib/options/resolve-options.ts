@@ -4,6 +4,7 @@ import { Duration, toMilliseconds } from '../common/duration';
 import { TaskOptions } from './task-options';
 import { TaskRoutes } from './route-options';
 import { TaskQueueModuleOptions, WorkerOptions } from './module-options';
+import { ResolvedPoolOptions, resolvePoolOptions } from './pool-options';
 import {
   ResolvedMetricsOptions,
   TracingOptions,
@@ -19,6 +20,10 @@ export interface ResolvedWorkerOptions {
   shutdownTimeoutMs: number;
   /** The `nodeName` option as given (formatted when the worker starts); undefined: the default. */
   nodeName: string | undefined;
+  /** Set when every task runs in child processes (the `pool` option). */
+  pool: ResolvedPoolOptions | null;
+  /** The options of the pool that runs tasks marked `isolate: 'process'`. */
+  isolatedPool: ResolvedPoolOptions;
 }
 
 /** The module's options with every default applied, checked once at bootstrap. */
@@ -107,7 +112,9 @@ export function resolveWorkerOptions(
   options: WorkerOptions,
   defaultQueue: string,
 ): ResolvedWorkerOptions {
-  const concurrency = options.concurrency ?? 10;
+  const pool = options.pool ? resolvePoolOptions(options.pool) : null;
+  const concurrency =
+    options.concurrency ?? (pool ? pool.processes * pool.childConcurrency : 10);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(
       `worker concurrency must be a whole number of at least 1, got ${concurrency}`,
@@ -132,6 +139,8 @@ export function resolveWorkerOptions(
       'shutdownTimeout',
     ),
     nodeName: options.nodeName,
+    pool,
+    isolatedPool: pool ?? resolvePoolOptions({}),
   };
 }
 

@@ -82,6 +82,19 @@ export interface TaskOptions extends RetryOptions {
    * broker's dead letters, to be looked at and replayed (`DeadLetters`). Needs acksLate.
    */
   deadLetter?: boolean;
+
+  /**
+   * `'process'`: run in a child process of the worker's pool, where a hard time limit
+   * kills and a crash loses only the child (Celery's prefork). See docs/isolation.md.
+   * Default: in the worker's process, unless the worker has a `pool`.
+   */
+  isolate?: 'process';
+  /**
+   * When the child process running it dies (crash, `process.exit`, OOM), give the message
+   * back to be delivered again instead of failing with WorkerLostError (Celery's
+   * reject_on_worker_lost). Needs acksLate. Default false.
+   */
+  rejectOnWorkerLost?: boolean;
 }
 
 /** What `@Task` stores on the method. */

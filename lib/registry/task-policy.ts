@@ -16,6 +16,10 @@ export interface TaskPolicy {
   acksLate: boolean;
   /** Store STARTED before the run (Celery's track_started). */
   trackStarted: boolean;
+  /** Runs in a child process of the worker's pool (`isolate: 'process'`). */
+  isolated: boolean;
+  /** A message whose child died is delivered again (acks late only). */
+  rejectOnWorkerLost: boolean;
 }
 
 /**
@@ -61,7 +65,20 @@ export function resolveTaskPolicy(
     deadLetter,
     acksLate,
     trackStarted: options.trackStarted ?? false,
+    isolated: isolateOf(where, options.isolate),
+    rejectOnWorkerLost: options.rejectOnWorkerLost ?? false,
   };
+}
+
+function isolateOf(where: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (value === 'process') return true;
+  throw new InvalidTaskOptionError(
+    where,
+    'isolate',
+    value,
+    "the only isolation is 'process'",
+  );
 }
 
 /** A time limit option in seconds, or null when unset; more than 0. */

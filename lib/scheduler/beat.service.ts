@@ -1,3 +1,4 @@
+import { isPoolChild } from '../options/pool-options';
 import {
   BeforeApplicationShutdown,
   Inject,
@@ -64,7 +65,8 @@ export class BeatService
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.options.run) await this.start();
+    // A worker pool's child runs tasks only.
+    if (this.options.run && !isPoolChild()) await this.start();
   }
 
   /** Starts beat, with `overrides` over the module's `beat` options. One per process. */

@@ -144,7 +144,7 @@ function failed(
 }
 
 /** Terminated: REVOKED. Hard time limit: a failure (TimeLimitExceeded), never retried. */
-function abandonedOutcome(reason: Error): TaskOutcome {
+export function abandonedOutcome(reason: Error): TaskOutcome {
   if (reason instanceof TaskRevokedError)
     return { kind: 'revoked', reason: reason.reason };
   return { kind: 'failure', error: reason };

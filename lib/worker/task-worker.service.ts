@@ -26,6 +26,9 @@ import { TaskExecutor } from './task-executor.service';
 import { TaskFinisher } from './task-finisher.service';
 import { TaskWorker } from './task-worker';
 import { nodeInfoOf } from './control/node-info';
+import { TaskRegistry } from '../registry/task.registry';
+import { isPoolChild } from '../options/pool-options';
+import { ProcessPool } from './pool/process-pool';
 
 /**
  * The worker of this Nest application: started in onApplicationBootstrap when the
@@ -51,6 +54,7 @@ export class TaskWorkerService
     private readonly fleetRateLimiter: RateLimiter | null,
     @Inject(LOCAL_RATE_LIMITER)
     private readonly localRateLimiter: RateLimiter,
+    private readonly registry: TaskRegistry,
   ) {}
 
   /** The running worker, if any. */
@@ -59,7 +63,9 @@ export class TaskWorkerService
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.options.worker) await this.startWith(this.options.worker);
+    // A pool's child only runs the tasks its worker sends it.
+    if (this.options.worker && !isPoolChild())
+      await this.startWith(this.options.worker);
   }
 
   /** Starts consuming. A process runs one worker; starting a second one is an error. */
@@ -75,6 +81,25 @@ export class TaskWorkerService
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.stop();
+  }
+
+  /** The pool of child processes, when every task or some task runs in one. */
+  private poolFor(
+    options: ReturnType<typeof resolveWorkerOptions>,
+    standalone: boolean,
+  ): { runner: ProcessPool; every: boolean } | null {
+    const every = options.pool !== null;
+    const isolated = this.registry.all().some((task) => task.policy.isolated);
+    if (!every && !isolated) return null;
+    const pool = options.pool ?? options.isolatedPool;
+    const entry = pool.entry ?? (standalone ? process.argv[1] : null);
+    if (!entry) {
+      throw new Error(
+        'a worker started in-process (the module option `worker`) needs pool.entry to run tasks in ' +
+          'child processes: a script that calls bootstrapWorker with the module (see docs/isolation.md)',
+      );
+    }
+    return { runner: new ProcessPool(pool, entry), every };
   }
 
   private async startWith(
@@ -105,6 +130,7 @@ export class TaskWorkerService
         onShutdownCommand: keepProcessAlive
           ? () => process.kill(process.pid, 'SIGTERM')
           : undefined,
+        pool: this.poolFor(options, keepProcessAlive),
       },
       options,
     );

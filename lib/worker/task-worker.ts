@@ -32,6 +32,9 @@ import { CELERIAC_VERSION } from '../common/version';
 import { TaskExecutor } from './task-executor.service';
 import { Settlement, TaskFinisher } from './task-finisher.service';
 import { waitAll } from './wait-all';
+import { ProcessPool } from './pool/process-pool';
+import { WorkerLostError } from './pool/errors';
+import { TaskRunner } from './task-runner';
 
 export interface TaskWorkerDeps {
   transport: Transport;
@@ -58,6 +61,8 @@ export interface TaskWorkerDeps {
   fleetRateLimiter?: RateLimiter | null;
   /** Hold the process open while consuming (a standalone worker), whatever the broker keeps open. */
   keepProcessAlive?: boolean;
+  /** The child processes of isolated tasks (every task when `every`); null when none. */
+  pool?: { runner: ProcessPool; every: boolean } | null;
   logger?: Logger;
 }
 
@@ -163,6 +168,11 @@ export class TaskWorker implements ControlTarget {
     return this.consumers !== null && !this.stopping;
   }
 
+  /** The process pool, for pool_grow / pool_shrink (`resize`); null when tasks run here. */
+  get pool(): ProcessPool | null {
+    return this.deps.pool?.runner ?? null;
+  }
+
   /**
    * Becomes a Celery node (listens for remote control: revokes, inspect, control),
    * loads the revokes kept, then starts consuming.
@@ -187,6 +197,7 @@ export class TaskWorker implements ControlTarget {
       });
       await this.controlNode.start();
     }
+    await this.deps.pool?.runner.start();
     await this.revokes.start();
     const { queues } = this.options;
     this.consumers = new QueueConsumers(
@@ -236,6 +247,7 @@ export class TaskWorker implements ControlTarget {
       }
     }
     await this.controlNode?.stop();
+    await this.deps.pool?.runner.stop();
     if (this.keepAlive) clearInterval(this.keepAlive);
     this.logger.log(
       `Stopped consuming ${(this.consumers?.queues ?? this.options.queues).join(', ')}`,
@@ -373,7 +385,7 @@ export class TaskWorker implements ControlTarget {
     this.deps.lifecycle.started(request, delivery.queue);
     const startedAt = performance.now();
     try {
-      outcome = await this.deps.executor.run(task, request, {
+      outcome = await this.runnerFor(task).run(task, request, {
         queue: delivery.queue,
         eager: false,
         control,
@@ -393,6 +405,18 @@ export class TaskWorker implements ControlTarget {
       outcome,
       performance.now() - startedAt,
     );
+    if (
+      acksLate &&
+      task.policy.rejectOnWorkerLost &&
+      outcome.kind === 'failure' &&
+      outcome.error instanceof WorkerLostError
+    ) {
+      // Celery's reject_on_worker_lost: given back, no FAILURE stored.
+      this.logger.warn(
+        `Task ${request.name}[${request.id}] lost its child process: delivered again (rejectOnWorkerLost)`,
+      );
+      return this.settle(() => delivery.requeue());
+    }
     const settlement = await this.deps.finisher.finish(outcome, {
       request,
       task,
@@ -402,6 +426,13 @@ export class TaskWorker implements ControlTarget {
         this.deps.transport.publish(queue ?? delivery.queue, message),
     });
     if (acksLate) await this.settleAs(delivery, request, settlement);
+  }
+
+  private runnerFor(task: RegisteredTask): TaskRunner {
+    const pool = this.deps.pool;
+    return pool && (pool.every || task.policy.isolated)
+      ? pool.runner
+      : this.deps.executor;
   }
 
   /** A revoke with terminate: the running task is abandoned and reads REVOKED. */
@@ -453,6 +484,12 @@ export class TaskWorker implements ControlTarget {
   async setConcurrency(concurrency: number): Promise<void> {
     this.slots = Math.max(1, Math.floor(concurrency));
     this.logger.log(`Concurrency is now ${this.slots}`);
+    // With every task in child processes, pool_grow / pool_shrink resize the pool too.
+    const pool = this.deps.pool;
+    if (pool && this.options.pool) {
+      const perChild = this.options.pool.childConcurrency;
+      pool.runner.resize(Math.max(1, Math.ceil(this.slots / perChild)));
+    }
     this.drain();
     await this.consumers?.setPrefetch(this.prefetch);
   }

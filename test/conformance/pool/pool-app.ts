@@ -1,0 +1,100 @@
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import Redis from 'ioredis';
+import { Task, TaskQueueModule, TaskQueueModuleOptions } from '../../../lib';
+
+/** Where a pool test runs: the module's options, its queue, and where runs are counted. */
+export interface PoolConfig {
+  module: TaskQueueModuleOptions;
+  queue: string;
+  redisUrl: string;
+  /** Key under which each run is counted (a hash: task argument -> runs). */
+  runsKey: string;
+  /** What the injected provider says (DI in the child). */
+  greeting: string;
+}
+
+export const POOL_CONFIG = Symbol('pool-config');
+
+/** A provider with config, injected into the tasks: it must reach them in the child. */
+@Injectable()
+export class Greeter implements OnApplicationShutdown {
+  readonly redis: Redis;
+  constructor(@Inject(POOL_CONFIG) readonly config: PoolConfig) {
+    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    this.redis.on('error', () => undefined);
+  }
+  greet(name: string): string {
+    return `${this.config.greeting}, ${name}`;
+  }
+  onApplicationShutdown(): void {
+    this.redis.disconnect();
+  }
+}
+
+function spinFor(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // never yields: only a kill stops it
+  }
+}
+
+@Injectable()
+export class PoolTasks {
+  constructor(private readonly greeter: Greeter) {}
+
+  @Task('pool.pid')
+  pid(): number {
+    return process.pid;
+  }
+
+  @Task('pool.greet')
+  greet(name: string): { text: string; pid: number } {
+    return { text: this.greeter.greet(name), pid: process.pid };
+  }
+
+  /** Notes when it started, then spins the CPU without yielding; the hard limit is 1 s. */
+  @Task({ name: 'pool.spin', timeLimit: 1 })
+  async spin(id: string, ms: number): Promise<string> {
+    await this.greeter.redis.hset(
+      this.greeter.config.runsKey,
+      `${id}:startedAt`,
+      Date.now(),
+    );
+    spinFor(ms);
+    return 'spun';
+  }
+
+  /** Counts its runs, then spins (no time limit): the lease test. */
+  @Task('pool.countedSpin')
+  async countedSpin(id: string, ms: number): Promise<number> {
+    await this.greeter.redis.hincrby(this.greeter.config.runsKey, id, 1);
+    spinFor(ms);
+    return process.pid;
+  }
+
+  @Task('pool.exit')
+  exit(): never {
+    process.exit(1);
+  }
+}
+
+@Module({})
+export class PoolAppModule {
+  static register(config: PoolConfig): DynamicModule {
+    return {
+      module: PoolAppModule,
+      imports: [TaskQueueModule.forRoot(config.module)],
+      providers: [
+        { provide: POOL_CONFIG, useValue: config },
+        Greeter,
+        PoolTasks,
+      ],
+    };
+  }
+}
