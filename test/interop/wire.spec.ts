@@ -312,9 +312,10 @@ describe.each(BROKERS)(
         ...ours
       } = celeriac;
       expect(ours).toEqual(rest);
-      // Celery 5.2 writes date_done naive (UTC); Celeriac with +00:00, as Celery 5.5 does.
+      // Celery 5.2 writes date_done naive (UTC), and so does Celeriac by default
+      // (celeryVersion '5.2'): Python can sort the two together.
       expect(celeryDone).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
-      expect(ourDone).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
+      expect(ourDone).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
     };
 
     it('SUCCESS', async () => {

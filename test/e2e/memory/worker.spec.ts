@@ -144,7 +144,9 @@ describe('the worker', () => {
       'two dead letters',
     );
     const reasons = broker.deadLetters('celery').map((letter) => letter.reason);
-    expect(reasons[0]).toMatch(/malformed message: body is not JSON/);
+    expect(reasons[0]).toMatch(
+      /malformed message: DecodeError: body is not JSON/,
+    );
     expect(reasons[1]).toMatch(
       /content type "application\/x-python-serialize" is not supported/,
     );
