@@ -7,12 +7,14 @@ import { cpus } from 'node:os';
 import { amqpSection } from './amqp';
 import { BenchSection, Measurement, formatTable, writeResults } from './report';
 import { observabilitySection } from './redis/observability';
+import { poolSection } from './pool/section';
 import { redisSection } from './redis/section';
 
 const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   amqp: () => Promise.resolve(amqpSection()),
   redis: async () => redisSection(),
   observability: async () => observabilitySection(),
+  pool: async () => poolSection(),
 };
 
 async function main(): Promise<void> {
