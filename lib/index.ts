@@ -4,6 +4,7 @@ export type {
   TaskQueueModuleOptions,
   WorkerOptions,
 } from './options/module-options';
+export type { PoolOptions } from './options/pool-options';
 export type {
   RouteFunction,
   RouteMap,
@@ -101,6 +102,7 @@ export {
   MaxRetriesExceededError,
   Retry,
 } from './worker/errors';
+export { WorkerLostError } from './worker/pool/errors';
 
 export { bootstrapBeat } from './scheduler/bootstrap-beat';
 export type { BootstrapBeatOptions } from './scheduler/bootstrap-beat';
