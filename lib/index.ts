@@ -154,7 +154,11 @@ export type {
 } from './transports/transport';
 export { MemoryBroker } from './transports/memory/memory-broker';
 export { RedisUnavailableError } from './transports/redis/errors';
-export { AmqpUnavailableError } from './drivers/amqp/errors';
+export { RedisConfigurationError } from './drivers/redis/errors';
+export {
+  AmqpUnavailableError,
+  AmqpConfigurationError,
+} from './drivers/amqp/errors';
 
 export type {
   MetricsOptions,

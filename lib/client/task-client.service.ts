@@ -21,6 +21,7 @@ import {
 import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { TaskRegistry } from '../registry/task.registry';
 import { bindArguments } from '../registry/bind-arguments';
+import { priorityOf } from '../registry/task-policy';
 import { ResultBackend } from '../results/result-backend';
 import { RevocationStore } from '../results/revocation-store';
 import { ControlBus } from '../transports/control-bus';
@@ -89,7 +90,10 @@ export class TaskClient {
       origin: this.options.origin,
       eta: etaOf(options, now),
       expires: expiresOf(options.expires ?? defaults.expires, now),
-      priority: options.priority ?? defaults.priority,
+      priority: priorityOf(
+        `call of task "${name}"`,
+        options.priority ?? defaults.priority,
+      ),
       ignoreResult,
       replyTo: this.backend.replyTo ?? this.options.clientId,
       timeLimit: call.timeLimit,

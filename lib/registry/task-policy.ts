@@ -56,6 +56,7 @@ export function resolveTaskPolicy(
       'fleet-wide limits need a store: set the module option rateLimitStore (redis://...)',
     );
   }
+  priorityOf(where, options.priority);
   return {
     retry: resolveRetryPolicy(where, options),
     timeLimit: timeLimitOf(where, 'timeLimit', options.timeLimit),
@@ -78,6 +79,28 @@ function isolateOf(where: string, value: unknown): boolean {
     'isolate',
     value,
     "the only isolation is 'process'",
+  );
+}
+
+/**
+ * A priority, 0 to 9 as Celery's brokers take it (0 runs first on Redis, 9 on RabbitMQ),
+ * or undefined when unset. Anything else is refused: RabbitMQ would clamp it, Redis
+ * would file it under a priority that does not exist.
+ */
+export function priorityOf(where: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= 0 &&
+    value <= 9
+  )
+    return value;
+  throw new InvalidTaskOptionError(
+    where,
+    'priority',
+    value,
+    'a whole number from 0 to 9',
   );
 }
 

@@ -37,7 +37,8 @@ export class PeriodicExplorer implements OnModuleInit {
       owners.set(found.prototype, owner);
       if (owner === found.wrapper) count += this.explore(found);
     }
-    if (count > 0) this.logger.log(`Found ${count} periodic schedule(s)`);
+    // Beat says how many it runs when it starts; other processes need not hear of them.
+    if (count > 0) this.logger.debug(`Found ${count} periodic schedule(s)`);
   }
 
   /** Registers the schedules of one method; returns how many. */

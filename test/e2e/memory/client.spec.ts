@@ -130,6 +130,18 @@ describe('the client', () => {
     await app.close();
   });
 
+  it('refuses a priority outside 0-9 before sending anything', async () => {
+    const { app, broker } = await memoryApp({ providers: [EventTasks] });
+    const client = app.get(TaskClient);
+    await expect(
+      client.send('events.echo', [1], { priority: 42 }),
+    ).rejects.toThrow(
+      /call of task "events.echo": priority 42 is not valid \(a whole number from 0 to 9\)/,
+    );
+    expect(broker.size('celery')).toBe(0);
+    await app.close();
+  });
+
   it('refuses a typed handle on a method without @Task', async () => {
     const { app } = await memoryApp({ providers: [EventTasks] });
     class Plain {

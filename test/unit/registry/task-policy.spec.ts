@@ -69,4 +69,15 @@ describe('task policy', () => {
       resolveTaskPolicy(meta({ deadLetter: true, acksLate: false }), {}, false),
     ).toThrow(/deadLetter true is not valid \(a task acked before it runs/);
   });
+
+  it('priority: a whole number from 0 to 9, else refused at bootstrap', () => {
+    for (const priority of [0, 9])
+      expect(() =>
+        resolveTaskPolicy(meta({ priority }), {}, false),
+      ).not.toThrow();
+    for (const priority of [42, -1, 1.5, '5'])
+      expect(() =>
+        resolveTaskPolicy(meta({ priority: priority as number }), {}, false),
+      ).toThrow(/priority .* is not valid \(a whole number from 0 to 9\)/);
+  });
 });
