@@ -46,7 +46,7 @@ const PYTHON_BUILTINS = new Set([
 ]);
 
 /** JS's own error classes: their `name` is inherited by subclasses that set none. */
-const JS_BUILTIN_ERROR_NAMES = new Set([
+export const JS_BUILTIN_ERROR_NAMES: ReadonlySet<string> = new Set([
   'Error',
   'AggregateError',
   'EvalError',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ControlMessage } from '../control-bus';
+import { decodeBody } from './envelope';
 
 /** Celery's remote control exchange (its kombu `Mailbox` is named `celery`). */
 export const PIDBOX_EXCHANGE = 'celery.pidbox';
@@ -102,14 +103,11 @@ export function decodeJsonEnvelope(text: string): {
     throw new Error('envelope has no string body');
   }
   const properties = isRecord(envelope.properties) ? envelope.properties : {};
-  const encoding = properties.body_encoding;
-  let body: string;
-  if (encoding === 'base64') {
-    body = Buffer.from(envelope.body, 'base64').toString('utf8');
-  } else if (encoding === undefined || encoding === null) {
-    body = envelope.body;
-  } else {
-    throw new Error(`unsupported body_encoding ${JSON.stringify(encoding)}`);
+  const body = decodeBody(envelope.body, properties.body_encoding);
+  if (body === undefined) {
+    throw new Error(
+      `unsupported body_encoding ${JSON.stringify(properties.body_encoding)}`,
+    );
   }
   const headers = isRecord(envelope.headers) ? envelope.headers : {};
   return { body, headers };

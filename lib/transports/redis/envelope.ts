@@ -83,15 +83,10 @@ export function decodeEnvelope(raw: string): DecodedEnvelope {
   if (typeof envelope.body !== 'string') {
     return failure('envelope has no string body', redelivered, bucket);
   }
-  const encoding = properties.body_encoding;
-  let body: string;
-  if (encoding === 'base64') {
-    body = Buffer.from(envelope.body, 'base64').toString('utf8');
-  } else if (encoding === undefined || encoding === null) {
-    body = envelope.body;
-  } else {
+  const body = decodeBody(envelope.body, properties.body_encoding);
+  if (body === undefined) {
     return failure(
-      `unsupported body_encoding ${JSON.stringify(encoding)}`,
+      `unsupported body_encoding ${JSON.stringify(properties.body_encoding)}`,
       redelivered,
       bucket,
     );
@@ -151,4 +146,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function stringOr(value: unknown, fallback: string): string {
   return typeof value === 'string' ? value : fallback;
+}
+
+/**
+ * An envelope's body as text: kombu's Redis transport base64-encodes it
+ * (`body_encoding: 'base64'`); without an encoding it is the text itself. Undefined
+ * for an encoding kombu does not write.
+ */
+export function decodeBody(
+  body: string,
+  encoding: unknown,
+): string | undefined {
+  if (encoding === 'base64')
+    return Buffer.from(body, 'base64').toString('utf8');
+  if (encoding === undefined || encoding === null) return body;
+  return undefined;
 }

@@ -1,4 +1,5 @@
 import {
+  JS_BUILTIN_ERROR_NAMES,
   ExceptionInfo,
   TaskMessage,
   errorToExceptionInfo,
@@ -34,16 +35,10 @@ export type OutcomeData =
   | { kind: 'failure'; error: ErrorData }
   | { kind: 'revoked'; reason: string };
 
-/** JS's error classes that take a message alone. */
-const JS_ERRORS = new Set([
-  'Error',
-  'EvalError',
-  'RangeError',
-  'ReferenceError',
-  'SyntaxError',
-  'TypeError',
-  'URIError',
-]);
+/** JS's error classes that take a message alone (AggregateError takes a list first). */
+const JS_ERRORS = new Set(
+  [...JS_BUILTIN_ERROR_NAMES].filter((name) => name !== 'AggregateError'),
+);
 
 export function errorToData(error: unknown): ErrorData {
   return {
