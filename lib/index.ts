@@ -21,6 +21,7 @@ export type {
   RetryOptions,
   ErrorClass,
   RateLimit,
+  TaskCompression,
 } from './options/task-options';
 export {
   OnTaskSuccess,
@@ -129,6 +130,7 @@ export {
   MalformedMessageError,
   ResultNotDataError,
 } from './protocol/errors';
+export { UnsupportedCompressionError } from './protocol/compression';
 export type { TaskState } from './protocol/states';
 export type { ResultMeta } from './protocol/result-meta';
 export type {

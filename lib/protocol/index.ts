@@ -12,3 +12,4 @@ export * from './result-meta';
 export * from './error-mapping';
 export * from './unrunnable';
 export * from './celery-result-form';
+export * from './compression';
