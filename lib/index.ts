@@ -68,7 +68,7 @@ export type {
   NodeReplies,
   WorkerTaskInfo,
 } from './client/fleet-control.service';
-export { NodeNameInUseError } from './transports/errors';
+export { MessageTooLargeError, NodeNameInUseError } from './transports/errors';
 export { InvalidNodeNameError } from './worker/control/errors';
 export type {
   TaskHandle,

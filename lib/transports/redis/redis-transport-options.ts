@@ -1,3 +1,4 @@
+import { REDIS_MAX_VALUE_BYTES, sizeLimitOption } from '../message-size';
 /** Where the transport reports trouble it recovers from (a Nest Logger fits). */
 export interface RedisTransportLogger {
   warn(message: string): void;
@@ -45,6 +46,12 @@ export interface RedisTransportOptions {
    * when it drops mid-command, before rejecting (ms). Default 10 000.
    */
   publishWaitMs?: number;
+  /**
+   * Largest message `publish` sends, in bytes (kombu's envelope, base64 body included):
+   * larger ones are refused with MessageTooLargeError. Default 512 MiB, Redis's own
+   * limit on a value (`proto-max-bulk-len`).
+   */
+  maxMessageSize?: number;
   /** CLIENT SETNAME of the connections (a suffix tells them apart). Default 'celeriac'. */
   connectionName?: string;
   /** Default: console. */
@@ -79,6 +86,11 @@ export function resolveRedisTransportOptions(
     fetchBatchSize: positive(options.fetchBatchSize, 200, 'fetchBatchSize'),
     idlePollMs: positive(options.idlePollMs, 200, 'idlePollMs'),
     publishWaitMs: positive(options.publishWaitMs, 10_000, 'publishWaitMs'),
+    maxMessageSize: sizeLimitOption(
+      options.maxMessageSize,
+      REDIS_MAX_VALUE_BYTES,
+      'brokerOptions.maxMessageSize',
+    ),
     connectionName: options.connectionName ?? 'celeriac',
     logger: options.logger ?? console,
   };

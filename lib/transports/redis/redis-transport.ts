@@ -23,6 +23,7 @@ import { ConnectionCheck } from '../connection-check';
 import { RedisControlChannel } from './control-channel';
 import { PIDBOX_EXCHANGE, fanoutChannel } from './control-envelope';
 import { encodeEnvelope } from './envelope';
+import { checkSize, describeTask, utf8SizeIfNear } from '../message-size';
 import {
   PRIORITY_STEPS,
   PriorityBucket,
@@ -157,6 +158,13 @@ export class RedisTransport
       );
     const binding = this.bound.has(queue) ? '' : this.keys.bindingMember(queue);
     const envelope = encodeEnvelope(queue, message);
+    const limit = this.options.maxMessageSize;
+    checkSize(
+      () => `task ${describeTask(message)} to "${queue}"`,
+      utf8SizeIfNear(envelope, limit),
+      limit,
+      'brokerOptions.maxMessageSize',
+    );
     const bucket = priorityBucket(message.properties?.priority);
     const eta = message.headers?.eta
       ? parseCeleryIso(message.headers.eta)
