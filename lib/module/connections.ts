@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { RedisSentinelOptions } from '../drivers/redis/redis-url';
 import { MemoryResultBackend } from '../results/memory/memory-result-backend';
 import { RedisResultBackend } from '../results/redis/redis-result-backend';
 import { RpcResultBackend } from '../results/rpc/rpc-result-backend';
@@ -17,6 +18,8 @@ export function createTransport(options: ResolvedOptions): Transport {
       return MemoryTransport.fromUrl(options.broker);
     case 'redis':
     case 'rediss':
+    case 'sentinel':
+    case 'redis+sentinel':
       return RedisTransport.fromUrl(options.broker, {
         logger: new Logger('RedisTransport'),
         ...options.brokerOptions,
@@ -30,7 +33,7 @@ export function createTransport(options: ResolvedOptions): Transport {
     default:
       throw new Error(
         `broker ${redact(options.broker)}: the scheme "${scheme}:" is not supported ` +
-          `(use memory://, redis://, rediss://, amqp:// or amqps://)`,
+          `(use memory://, redis://, rediss://, sentinel://, amqp:// or amqps://)`,
       );
   }
 }
@@ -49,6 +52,8 @@ export async function createResultBackend(
       );
     case 'redis':
     case 'rediss':
+    case 'sentinel':
+    case 'redis+sentinel':
       return RedisResultBackend.fromUrl(options.backend, {
         expiresIn: options.resultExpiresSeconds,
         logger: new Logger('RedisResultBackend'),
@@ -59,7 +64,7 @@ export async function createResultBackend(
     default:
       throw new Error(
         `result backend ${redact(options.backend)}: the scheme "${scheme}:" is not supported ` +
-          `(use memory://, redis://, rediss:// or rpc://)`,
+          `(use memory://, redis://, rediss://, sentinel:// or rpc://)`,
       );
   }
 }
@@ -93,6 +98,13 @@ function schemeOf(url: string, what: string): string {
       `${what} URL ${JSON.stringify(redact(url))} has no scheme (like redis://)`,
     );
   return match[1].toLowerCase();
+}
+
+/** The broker's Sentinel options (brokerOptions.sentinel), for the stores beside it. */
+export function sentinelOf(
+  options: Partial<Pick<ResolvedOptions, 'brokerOptions'>>,
+): RedisSentinelOptions | undefined {
+  return options.brokerOptions?.sentinel as RedisSentinelOptions | undefined;
 }
 
 /** The URL without its password, for error messages. */

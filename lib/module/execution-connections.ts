@@ -11,7 +11,8 @@ import {
 } from '../results/revocation-store';
 import { ControlBus, isControlBus } from '../transports/control-bus';
 import { Transport } from '../transports/transport';
-import { redact } from './connections';
+import { redact, sentinelOf } from './connections';
+import { REDIS_SCHEMES } from '../drivers/redis/redis-url';
 import { ResolvedOptions } from '../options/resolve-options';
 
 /** The transport's control bus (Celery's pidbox broadcast), when its broker has one. */
@@ -40,15 +41,16 @@ export function createFleetRateLimiter(
     return MemoryRateLimiter.named(
       url.replace(/^memory:\/\//, '') || 'default',
     );
-  if (scheme === 'redis' || scheme === 'rediss') {
+  if (REDIS_SCHEMES.includes(scheme)) {
     // On the broker's own Redis, behind its key prefix (kombu's global_keyprefix).
     const brokerPrefix =
       url === options.broker ? options.brokerOptions.keyPrefix : undefined;
     return new RedisRateLimiter(url, {
       keyPrefix: `${typeof brokerPrefix === 'string' ? brokerPrefix : ''}${DEFAULT_KEY_PREFIX}`,
+      sentinel: url === options.broker ? sentinelOf(options) : undefined,
     });
   }
   throw new Error(
-    `rateLimitStore ${redact(url)}: the scheme "${scheme}:" is not supported (use redis://, rediss:// or memory://)`,
+    `rateLimitStore ${redact(url)}: the scheme "${scheme}:" is not supported (use redis://, rediss://, sentinel:// or memory://)`,
   );
 }

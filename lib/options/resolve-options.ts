@@ -155,9 +155,7 @@ function resolveFailFast(
 /** Fleet-wide limits live beside the broker when it can keep them. */
 function defaultRateLimitStoreFor(broker: string): string | null {
   const scheme = broker.split(':', 1)[0];
-  if (scheme === 'memory' || scheme === 'redis' || scheme === 'rediss') {
-    return broker;
-  }
+  if (scheme === 'memory' || isRedis(scheme)) return broker;
   return null;
 }
 
@@ -179,11 +177,18 @@ function checkBackendFitsBroker(backend: string, broker: string): void {
   }
 }
 
+/** A Redis server URL: plain, TLS, or found through Sentinel (drivers/redis/redis-url.ts). */
+function isRedis(scheme: string): boolean {
+  return ['redis', 'rediss', 'sentinel', 'redis+sentinel'].includes(
+    scheme.toLowerCase(),
+  );
+}
+
 /** Celery's usual pairings: results beside the broker where it can keep them. */
 function defaultBackendFor(broker: string): string {
   const scheme = broker.split(':', 1)[0];
   if (scheme === 'memory') return broker;
-  if (scheme === 'redis' || scheme === 'rediss') return broker;
+  if (isRedis(scheme)) return broker;
   if (scheme === 'amqp' || scheme === 'amqps') return 'rpc://';
   return broker;
 }

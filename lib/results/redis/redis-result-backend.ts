@@ -6,7 +6,11 @@ import {
   utf8SizeIfNear,
 } from '../../transports/message-size';
 import { ResultMeta, parseJson } from '../../protocol';
-import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
+import {
+  RedisSentinelOptions,
+  describeRedis,
+  parseRedisUrl,
+} from '../../drivers/redis/redis-url';
 import {
   explainFailure,
   guardConfiguration,
@@ -40,6 +44,11 @@ export interface RedisResultBackendOptions {
    * Default 512 MiB, Redis's own limit on a value.
    */
   maxResultSize?: number;
+  /**
+   * With a `sentinel://` URL: the master's name and the sentinels' password (else
+   * `?master_name=` and `?sentinel_password=` on the URL). See README, Production.
+   */
+  sentinel?: RedisSentinelOptions;
   /** CLIENT SETNAME of the connections (the subscriber gets `:sub`). Default 'celeriac-results'. */
   connectionName?: string;
   /** Told of a configuration error (a wrong password, a db out of range). Default: console. */
@@ -114,7 +123,10 @@ export class RedisResultBackend
     url: string,
     options?: RedisResultBackendOptions,
   ): RedisResultBackend {
-    return new RedisResultBackend(parseRedisUrl(url), options);
+    return new RedisResultBackend(
+      parseRedisUrl(url, options?.sentinel),
+      options,
+    );
   }
 
   /** ConnectionCheck: resolves once Redis took the connection (`failFast` at boot). */

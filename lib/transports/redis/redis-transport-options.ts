@@ -1,3 +1,4 @@
+import type { RedisSentinelOptions } from '../../drivers/redis/redis-url';
 import { REDIS_MAX_VALUE_BYTES, sizeLimitOption } from '../message-size';
 /** Where the transport reports trouble it recovers from (a Nest Logger fits). */
 export interface RedisTransportLogger {
@@ -52,6 +53,11 @@ export interface RedisTransportOptions {
    * limit on a value (`proto-max-bulk-len`).
    */
   maxMessageSize?: number;
+  /**
+   * With a `sentinel://` URL: the master's name and the sentinels' password (else
+   * `?master_name=` and `?sentinel_password=` on the URL). See README, Production.
+   */
+  sentinel?: RedisSentinelOptions;
   /** CLIENT SETNAME of the connections (a suffix tells them apart). Default 'celeriac'. */
   connectionName?: string;
   /** Default: console. */
@@ -91,6 +97,7 @@ export function resolveRedisTransportOptions(
       REDIS_MAX_VALUE_BYTES,
       'brokerOptions.maxMessageSize',
     ),
+    sentinel: options.sentinel ?? {},
     connectionName: options.connectionName ?? 'celeriac',
     logger: options.logger ?? console,
   };

@@ -148,7 +148,7 @@ export class RedisTransport
 
   /** `redis://[[user]:password@]host[:port][/db]` or `rediss://...` (TLS). */
   static fromUrl(url: string, options?: RedisTransportOptions): RedisTransport {
-    return new RedisTransport(parseRedisUrl(url), options);
+    return new RedisTransport(parseRedisUrl(url, options?.sentinel), options);
   }
 
   async publish(queue: string, message: TaskMessage): Promise<void> {
