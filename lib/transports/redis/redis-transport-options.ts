@@ -58,6 +58,14 @@ export interface RedisTransportOptions {
    * `?master_name=` and `?sentinel_password=` on the URL). See README, Production.
    */
   sentinel?: RedisSentinelOptions;
+  /**
+   * Replicas that must have each published message before `publish` resolves (Redis
+   * `WAIT`): with Sentinel, a failover then loses no message whose send resolved (Redis
+   * replicates asynchronously; without it, the last writes before a crash can be lost).
+   * A send that is written but not confirmed in `publishWaitMs` rejects (the message may
+   * still run: at least once). Default 1 with a `sentinel://` URL, else 0.
+   */
+  replicaAcks?: number;
   /** CLIENT SETNAME of the connections (a suffix tells them apart). Default 'celeriac'. */
   connectionName?: string;
   /** Default: console. */
@@ -98,6 +106,7 @@ export function resolveRedisTransportOptions(
       'brokerOptions.maxMessageSize',
     ),
     sentinel: options.sentinel ?? {},
+    replicaAcks: options.replicaAcks ?? -1,
     connectionName: options.connectionName ?? 'celeriac',
     logger: options.logger ?? console,
   };

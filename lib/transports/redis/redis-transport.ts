@@ -42,6 +42,7 @@ import {
   resolveRedisTransportOptions,
 } from './redis-transport-options';
 import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
+import { RedisUnavailableError } from '../../drivers/redis/errors';
 import { Sweeper } from './sweeper';
 import { closeConnection } from '../../drivers/redis/close-connection';
 import {
@@ -83,6 +84,7 @@ export class RedisTransport
   private readonly publishes: DeadlineWatch;
   private readonly reconnectListeners = new Set<() => void>();
   private closed = false;
+  private readonly replicaAcks: number;
 
   constructor(
     connection: RedisOptions = {},
@@ -91,6 +93,12 @@ export class RedisTransport
     this.options = resolveRedisTransportOptions(options);
     this.keys = new RedisKeys(this.options.keyPrefix);
     this.where = describeRedis(connection);
+    this.replicaAcks =
+      this.options.replicaAcks >= 0
+        ? this.options.replicaAcks
+        : connection.sentinels
+          ? 1
+          : 0;
     this.client = new Redis({
       // Commands wait through an outage and are resent on reconnect; publish bounds the wait.
       maxRetriesPerRequest: null,
@@ -187,6 +195,21 @@ export class RedisTransport
         : this.push(queue, bucket, envelope, binding);
     await this.publishes.run(write, what);
     if (binding) this.bound.add(queue);
+    if (this.replicaAcks > 0) await this.confirmReplicas(what);
+  }
+
+  /** Redis WAIT: the writes of this connection so far are on `replicaAcks` replicas. */
+  private async confirmReplicas(what: string): Promise<void> {
+    const acked = await this.client.wait(
+      this.replicaAcks,
+      this.options.publishWaitMs,
+    );
+    if (acked < this.replicaAcks)
+      throw new RedisUnavailableError(
+        `${what}: written to the master ${this.where} but confirmed by ${acked} of the ` +
+          `${this.replicaAcks} replica(s) of replicaAcks within ${this.options.publishWaitMs} ms; ` +
+          `a failover now could lose it (it may still run)`,
+      );
   }
 
   /** With kombu's binding member on a process's first publish to the queue. */
