@@ -129,8 +129,8 @@ export {
   ArgumentNotDataError,
   MalformedMessageError,
   ResultNotDataError,
+  UnsupportedCompressionError,
 } from './protocol/errors';
-export { UnsupportedCompressionError } from './protocol/compression';
 export type { TaskState } from './protocol/states';
 export type { ResultMeta } from './protocol/result-meta';
 export type {

@@ -1,5 +1,5 @@
 import * as zlib from 'node:zlib';
-import { MalformedMessageError } from './errors';
+import { MalformedMessageError, UnsupportedCompressionError } from './errors';
 import { TaskMessage } from './message';
 
 /**
@@ -29,21 +29,6 @@ export const SUPPORTED_COMPRESSIONS: readonly CompressionName[] = [
   'zlib',
   'brotli',
 ];
-
-/**
- * A compression Celeriac cannot do: a name kombu does not know, or one Node's zlib
- * lacks (bzip2, lzma, zstd). Thrown at send, before anything is sent.
- */
-export class UnsupportedCompressionError extends Error {
-  override readonly name = 'UnsupportedCompressionError';
-  constructor(readonly compression: unknown) {
-    super(
-      `compression ${JSON.stringify(compression)} is not supported: Celeriac compresses ` +
-        `with gzip (kombu's application/x-gzip, zlib format) or brotli; ` +
-        `bzip2, lzma and zstd are not in Node's zlib`,
-    );
-  }
-}
 
 type Codec = {
   compress(bytes: Buffer): Buffer;
