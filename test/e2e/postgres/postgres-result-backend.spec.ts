@@ -8,7 +8,7 @@ import {
   dropSchema,
   sql,
   uniqueSchema,
-} from './postgres-test-support';
+} from '../../support/postgres';
 
 describe('postgres result backend', () => {
   const schema = uniqueSchema('results');

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { uniqueName } from '../../support/wait';
+import { uniqueName } from './wait';
 
 /** The local PostgreSQL of the tests (trust authentication, database `test`). */
 export const POSTGRES_URL =
