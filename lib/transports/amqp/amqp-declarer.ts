@@ -4,6 +4,8 @@ import {
   LiveConnection,
 } from '../../drivers/amqp/amqp-connection';
 import {
+  CeleryQueueSettings,
+  celeryQueueArguments,
   declareCeleryQueue,
   declareDeadLetterQueue,
 } from './celery-declarations';
@@ -32,19 +34,19 @@ export class AmqpDeclarer {
 
   constructor(
     private readonly connection: AmqpConnection,
-    private readonly maxPriorityOf: (queue: string) => number | undefined,
+    private readonly settingsOf: (queue: string) => CeleryQueueSettings,
     private readonly delay: DelayTopology,
   ) {}
 
   /** The queue, its exchange and binding, as Celery declares them. */
   celeryQueue(queue: string, deadline: number): Promise<void> {
     return this.ensure(`queue:${queue}`, deadline, (channel) =>
-      declareCeleryQueue(channel, queue, this.maxPriorityOf(queue)).catch(
+      declareCeleryQueue(channel, queue, this.settingsOf(queue)).catch(
         (error: unknown) => {
           throw refusal(
             error,
             `queue ${JSON.stringify(queue)}`,
-            this.maxPriorityOf(queue),
+            this.settingsOf(queue),
           );
         },
       ),
@@ -157,13 +159,26 @@ export class AmqpDeclarer {
   }
 }
 
-function refusal(error: unknown, what: string, maxPriority?: number): unknown {
+function refusal(
+  error: unknown,
+  what: string,
+  settings?: CeleryQueueSettings,
+): unknown {
   if (!isServerRefusal(error)) return error;
-  const hint =
-    maxPriority === undefined
-      ? ' Celeriac declares it as Celery does: durable, no arguments (set `queues.<name>.maxPriority` for a priority queue).'
-      : ` Celeriac declares it as Celery does: durable, x-max-priority ${maxPriority}.`;
+  const args = Object.entries(celeryQueueArguments(settings))
+    .map(([name, value]) => `${name} ${JSON.stringify(valueOf(value))}`)
+    .join(', ');
+  const hint = args
+    ? ` Celeriac declares it as Celery does: durable, ${args}.`
+    : ' Celeriac declares it as Celery does: durable, no arguments (set `queues.<name>.maxPriority` for a priority queue, `queues.<name>.queueType` for a quorum queue).';
   return new AmqpRefusedError(
     `RabbitMQ refused to declare ${what}: ${(error as Error).message}.${what.startsWith('queue') ? hint : ''}`,
   );
+}
+
+/** A queue argument's plain value (amqpInt wraps numbers in a typed field). */
+function valueOf(value: unknown): unknown {
+  return value !== null && typeof value === 'object' && 'value' in value
+    ? value.value
+    : value;
 }

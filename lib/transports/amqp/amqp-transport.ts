@@ -37,6 +37,8 @@ import { ConfirmPublisher } from '../../drivers/amqp/confirm-publisher';
 import { closeChannel } from '../../drivers/amqp/safe-close';
 import { AmqpDeadLetter, DeadLetterBox } from './dead-letter-box';
 import { delayEntryExchange, delayRoutingKey } from './delay-scheme';
+import { queueSettingsOf } from './queue-settings';
+import { CeleryQueueSettings } from './celery-declarations';
 import {
   AmqpUnroutableError,
   isServerRefusal,
@@ -83,6 +85,7 @@ export class AmqpTransport
   private readonly publishTimeoutMs: number;
   private readonly delayPrefix: string;
   private closed = false;
+  private readonly queueSettings: (queue: string) => CeleryQueueSettings;
 
   constructor(
     url: string,
@@ -93,15 +96,11 @@ export class AmqpTransport
     this.publishTimeoutMs =
       options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
     this.delayPrefix = options.delayPrefix ?? DEFAULT_DELAY_PREFIX;
-    this.declarer = new AmqpDeclarer(
-      this.connection,
-      (queue) =>
-        options.queues?.[queue]?.maxPriority ?? options.queueMaxPriority,
-      {
-        prefix: this.delayPrefix,
-        queueType: options.delayQueueType ?? 'classic',
-      },
-    );
+    this.queueSettings = queueSettingsOf(options);
+    this.declarer = new AmqpDeclarer(this.connection, this.queueSettings, {
+      prefix: this.delayPrefix,
+      queueType: options.delayQueueType ?? 'classic',
+    });
     this.publisher = new ConfirmPublisher(
       this.connection,
       this.logger,
@@ -182,6 +181,7 @@ export class AmqpTransport
         declarer: this.declarer,
         logger: this.logger,
         globalQos: this.options.globalQos ?? false,
+        isQuorum: (queue) => this.queueSettings(queue).queueType === 'quorum',
         forward: {
           deadLetter: (delivery, reason) =>
             this.deadLetters.put(

@@ -1,17 +1,40 @@
 import type { Channel } from 'amqplib';
 import { amqpInt } from '../../drivers/amqp/amqp-int';
 
+/** How one queue is declared (see AmqpQueueOptions). */
+export interface CeleryQueueSettings {
+  maxPriority?: number;
+  queueType: 'classic' | 'quorum';
+  deliveryLimit?: number;
+  /** Where RabbitMQ dead-letters what passed the delivery limit. */
+  deadLetterQueue: string;
+}
+
 /**
  * The queue arguments Celery 5.x declares: none, or `x-max-priority` when a max priority
- * is configured for the queue (`task_queue_max_priority` or `Queue(max_priority=)`).
+ * is configured for the queue (`task_queue_max_priority` or `Queue(max_priority=)`); a
+ * quorum queue `x-queue-type: quorum` (Celery 5.5), and with a delivery limit the
+ * arguments that dead-letter past it, which Celery's `queue_arguments` must then repeat.
  * Any other difference makes RabbitMQ refuse the second declaration (PRECONDITION_FAILED).
  */
 export function celeryQueueArguments(
-  maxPriority?: number,
+  settings: Partial<CeleryQueueSettings> = {},
 ): Record<string, unknown> {
-  return maxPriority === undefined
-    ? {}
-    : { 'x-max-priority': amqpInt(maxPriority) };
+  if (settings.queueType !== 'quorum') {
+    return settings.maxPriority === undefined
+      ? {}
+      : { 'x-max-priority': amqpInt(settings.maxPriority) };
+  }
+  if (settings.deliveryLimit === undefined) return { 'x-queue-type': 'quorum' };
+  return {
+    'x-queue-type': 'quorum',
+    'x-delivery-limit': amqpInt(settings.deliveryLimit),
+    'x-dead-letter-exchange': '',
+    'x-dead-letter-routing-key': settings.deadLetterQueue,
+    // at-least-once dead-lettering needs reject-publish (RabbitMQ >= 3.10).
+    'x-dead-letter-strategy': 'at-least-once',
+    'x-overflow': 'reject-publish',
+  };
 }
 
 /**
@@ -23,8 +46,11 @@ export function celeryQueueArguments(
 export async function declareCeleryQueue(
   channel: Channel,
   queue: string,
-  maxPriority?: number,
+  settings: Partial<CeleryQueueSettings> = {},
 ): Promise<void> {
+  // RabbitMQ drops a dead letter whose queue is missing: it comes first.
+  if (settings.queueType === 'quorum' && settings.deliveryLimit !== undefined)
+    await declareDeadLetterQueue(channel, settings.deadLetterQueue!);
   await channel.assertExchange(queue, 'direct', {
     durable: true,
     autoDelete: false,
@@ -34,7 +60,7 @@ export async function declareCeleryQueue(
     durable: true,
     autoDelete: false,
     exclusive: false,
-    arguments: celeryQueueArguments(maxPriority),
+    arguments: celeryQueueArguments(settings),
   });
   await channel.bindQueue(queue, queue, queue);
 }
