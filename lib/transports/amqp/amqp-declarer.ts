@@ -11,6 +11,16 @@ import {
 } from './celery-declarations';
 import { DelayTopology, declareDelayTopology } from './delay-scheme';
 import {
+  bindToCeleryDelayedDelivery,
+  declareCeleryDelayedDelivery,
+} from './celery-delayed-delivery';
+
+/** Celery 5.5's delayed-delivery levels: their queue type and name prefix. */
+export interface CeleryDelayTopology {
+  queueType: 'classic' | 'quorum';
+  prefix?: string;
+}
+import {
   AmqpRefusedError,
   AmqpUnavailableError,
   isServerRefusal,
@@ -36,20 +46,45 @@ export class AmqpDeclarer {
     private readonly connection: AmqpConnection,
     private readonly settingsOf: (queue: string) => CeleryQueueSettings,
     private readonly delay: DelayTopology,
+    private readonly celeryDelay: CeleryDelayTopology = { queueType: 'quorum' },
   ) {}
 
-  /** The queue, its exchange and binding, as Celery declares them. */
+  /**
+   * The queue, its exchange and binding, as Celery declares them; with Celery 5.5's
+   * delayed delivery, also its levels and the queue's bindings to them, as a Celery 5.5
+   * worker makes them.
+   */
   celeryQueue(queue: string, deadline: number): Promise<void> {
-    return this.ensure(`queue:${queue}`, deadline, (channel) =>
-      declareCeleryQueue(channel, queue, this.settingsOf(queue)).catch(
+    const settings = this.settingsOf(queue);
+    return this.ensure(`queue:${queue}`, deadline, async (channel) => {
+      await declareCeleryQueue(channel, queue, settings).catch(
         (error: unknown) => {
-          throw refusal(
-            error,
-            `queue ${JSON.stringify(queue)}`,
-            this.settingsOf(queue),
-          );
+          throw refusal(error, `queue ${JSON.stringify(queue)}`, settings);
         },
-      ),
+      );
+      if (!settings.celeryDelays) return;
+      await this.celeryDelayTopology(deadline);
+      await bindToCeleryDelayedDelivery(
+        channel,
+        queue,
+        this.celeryDelay.prefix,
+      );
+    });
+  }
+
+  /** Celery 5.5's `celery_delayed_*` levels, once per connection. */
+  celeryDelayTopology(deadline: number): Promise<void> {
+    return this.ensure('celery-delay', deadline, (channel) =>
+      declareCeleryDelayedDelivery(
+        channel,
+        this.celeryDelay.queueType,
+        this.celeryDelay.prefix,
+      ).catch((error: unknown) => {
+        throw refusal(
+          error,
+          `Celery's delayed-delivery levels celery_delayed_*`,
+        );
+      }),
     );
   }
 

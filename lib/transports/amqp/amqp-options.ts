@@ -17,6 +17,13 @@ export interface AmqpQueueOptions {
    * `x-dead-letter-strategy: at-least-once`, `x-overflow: reject-publish`).
    */
   deliveryLimit?: number;
+  /**
+   * Type of the exchange named like the queue (Celery's `Queue(name, Exchange(name,
+   * type=...))`, `task_create_missing_queue_exchange_type`). `topic` lets delays use
+   * Celery 5.5's native delayed delivery when quorum queues are configured. Default:
+   * the transport's `exchangeType`.
+   */
+  exchangeType?: 'direct' | 'topic';
 }
 
 export interface AmqpTransportOptions extends AmqpConnectionOptions {
@@ -32,7 +39,16 @@ export interface AmqpTransportOptions extends AmqpConnectionOptions {
    * `task_create_missing_queue_type`). Default `classic`.
    */
   queueType?: 'classic' | 'quorum';
-  /** Settings of named queues; they win over `queueMaxPriority` and `queueType`. */
+  /** Type of every queue's own exchange not named in `queues`. Default `direct` (Celery's). */
+  exchangeType?: 'direct' | 'topic';
+  /**
+   * Queue type of Celery 5.5's `celery_delayed_*` levels
+   * (`broker_native_delayed_delivery_queue_type`). Default `quorum`.
+   */
+  celeryDelayQueueType?: 'classic' | 'quorum';
+  /** kombu's prefix of the `celery_delayed_*` names (`<prefix>_celery_delayed_k`). Default none. */
+  celeryDelayPrefix?: string;
+  /** Settings of named queues; they win over `queueMaxPriority`, `queueType` and `exchangeType`. */
   queues?: Record<string, AmqpQueueOptions>;
   /** Name prefix of the delay exchanges and queues. Default `celeriac.delay`. */
   delayPrefix?: string;

@@ -6,6 +6,12 @@ export interface CeleryQueueSettings {
   maxPriority?: number;
   queueType: 'classic' | 'quorum';
   deliveryLimit?: number;
+  exchangeType: 'direct' | 'topic';
+  /**
+   * Delays go through Celery 5.5's `celery_delayed_*` levels: a quorum queue is
+   * configured and this queue's exchange is not direct (Celery's own test).
+   */
+  celeryDelays: boolean;
   /** Where RabbitMQ dead-letters what passed the delivery limit. */
   deadLetterQueue: string;
 }
@@ -51,7 +57,7 @@ export async function declareCeleryQueue(
   // RabbitMQ drops a dead letter whose queue is missing: it comes first.
   if (settings.queueType === 'quorum' && settings.deliveryLimit !== undefined)
     await declareDeadLetterQueue(channel, settings.deadLetterQueue!);
-  await channel.assertExchange(queue, 'direct', {
+  await channel.assertExchange(queue, settings.exchangeType ?? 'direct', {
     durable: true,
     autoDelete: false,
     internal: false,

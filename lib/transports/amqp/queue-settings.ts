@@ -11,14 +11,23 @@ export function queueSettingsOf(
   options: AmqpTransportOptions,
 ): (queue: string) => CeleryQueueSettings {
   const deadLetterQueue = options.deadLetterQueue ?? defaultDeadLetterQueue;
+  // Celery 5.5's detect_quorum_queues: any configured queue of type quorum.
+  const anyQuorum =
+    options.queueType === 'quorum' ||
+    Object.values(options.queues ?? {}).some(
+      (queue) => queue.queueType === 'quorum',
+    );
   const resolve = (queue: string): CeleryQueueSettings => {
     const own = options.queues?.[queue] ?? {};
     const queueType = own.queueType ?? options.queueType ?? 'classic';
     const maxPriority =
       own.maxPriority ??
       (queueType === 'classic' ? options.queueMaxPriority : undefined);
+    const exchangeType = own.exchangeType ?? options.exchangeType ?? 'direct';
     return {
       queueType,
+      exchangeType,
+      celeryDelays: anyQuorum && exchangeType !== 'direct',
       maxPriority,
       deliveryLimit: own.deliveryLimit,
       deadLetterQueue: deadLetterQueue(queue),
