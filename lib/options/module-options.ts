@@ -27,7 +27,8 @@ export interface WorkerOptions {
    * (`%h` host, `%n` short host, `%d` domain, `%i`, `%I`, `%p` pid, `%%`; see
    * docs/control.md). `celery inspect` and `FleetControl` answer under it. Default
    * `celeriac@<host>`, or `celeriac.<pid>@<host>` when another worker answers to that;
-   * a name set here that another live worker holds fails the start.
+   * a name set here that another live worker holds fails the start. The same name is
+   * the `worker` of extended results and the `hostname` of STARTED.
    */
   nodeName?: string;
   /**
@@ -83,7 +84,10 @@ export interface TaskQueueModuleOptions {
    * UTC up to 5.3, with `+00:00` from 5.4. Default '5.2' (Debian's, Ubuntu 22.04's).
    */
   celeryVersion?: string;
-  /** The worker's node name in results and events (Celery's `-n`). Default `celeriac@<hostname>`. */
+  /**
+   * @deprecated Use `worker: { nodeName }` (or `bootstrapWorker`'s `worker.nodeName`):
+   * one name for remote control and results. Read only when `worker.nodeName` is not set.
+   */
   workerName?: string;
   /**
    * Consume in this process too. An HTTP app only produces unless told to; a worker

@@ -39,8 +39,11 @@ export interface ResolvedOptions {
   extendedResults: boolean;
   /** The Celery version whose result form is written ('5.2' unless set). */
   celeryVersion: string;
-  /** This process's node name, `celeriac@<hostname>` unless set. */
-  workerName: string;
+  /**
+   * The `worker.nodeName` option as given (or the deprecated `workerName`), formatted by
+   * the worker; undefined: the default `celeriac@<host>`.
+   */
+  nodeName: string | undefined;
   /** Set when this process consumes in-process (`worker` option). */
   worker: ResolvedWorkerOptions | null;
   eager: boolean;
@@ -70,6 +73,9 @@ export function resolveOptions(
   const defaultQueue = options.defaultQueue ?? 'celery';
   const backend = options.backend ?? defaultBackendFor(broker);
   checkBackendFitsBroker(backend, broker);
+  const workerOptions =
+    typeof options.worker === 'object' ? options.worker : {};
+  const nodeName = workerOptions.nodeName ?? options.workerName;
   return {
     broker,
     backend,
@@ -84,12 +90,9 @@ export function resolveOptions(
       1000,
     extendedResults: options.extendedResults ?? false,
     celeryVersion: options.celeryVersion ?? '5.2',
-    workerName: options.workerName ?? `celeriac@${hostname()}`,
+    nodeName,
     worker: options.worker
-      ? resolveWorkerOptions(
-          options.worker === true ? {} : options.worker,
-          defaultQueue,
-        )
+      ? resolveWorkerOptions({ ...workerOptions, nodeName }, defaultQueue)
       : null,
     eager: options.eager ?? false,
     failFastMs: resolveFailFast(options.failFast),
