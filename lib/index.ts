@@ -59,6 +59,13 @@ export type {
   GetOptions,
   RevokeOptions,
 } from './client/send-options';
+export type {
+  TaskMap,
+  MappedTaskName,
+  MappedTaskArgs,
+  MappedTaskResult,
+  UnmappedTaskName,
+} from './client/task-map';
 export { DeadLetters } from './client/dead-letters.service';
 export { FleetControl } from './client/fleet-control.service';
 export type {
