@@ -6,6 +6,18 @@ export type {
 } from './options/module-options';
 export type { PoolOptions } from './options/pool-options';
 export type {
+  BrokerOptions,
+  BackendOptions,
+  RedisBrokerOptions,
+  RedisBrokerLogger,
+  AmqpBrokerOptions,
+  AmqpBrokerLogger,
+  AmqpBrokerQueueOptions,
+  RedisBackendOptions,
+  RpcBackendOptions,
+} from './options/connection-options';
+export { UnknownOptionError } from './options/errors';
+export type {
   RouteFunction,
   RouteMap,
   RouteTarget,

@@ -8,6 +8,12 @@ import { MemoryTransport } from '../transports/memory';
 import { RedisTransport } from '../transports/redis';
 import { Transport } from '../transports/transport';
 import { ResolvedOptions } from '../options/resolve-options';
+import {
+  AmqpBrokerOptions,
+  RedisBackendOptions,
+  RedisBrokerOptions,
+  RpcBackendOptions,
+} from '../options/connection-options';
 
 /** The one place where a URL scheme picks a concrete broker. */
 export function createTransport(options: ResolvedOptions): Transport {
@@ -19,13 +25,13 @@ export function createTransport(options: ResolvedOptions): Transport {
     case 'rediss':
       return RedisTransport.fromUrl(options.broker, {
         logger: new Logger('RedisTransport'),
-        ...options.brokerOptions,
+        ...(options.brokerOptions as RedisBrokerOptions),
       });
     case 'amqp':
     case 'amqps':
       return AmqpTransport.fromUrl(options.broker, {
         logger: new Logger('AmqpTransport'),
-        ...options.brokerOptions,
+        ...(options.brokerOptions as AmqpBrokerOptions),
       });
     default:
       throw new Error(
@@ -52,7 +58,7 @@ export async function createResultBackend(
       return RedisResultBackend.fromUrl(options.backend, {
         expiresIn: options.resultExpiresSeconds,
         logger: new Logger('RedisResultBackend'),
-        ...options.backendOptions,
+        ...(options.backendOptions as RedisBackendOptions),
       });
     case 'rpc':
       return connectRpcBackend(options, transport);
@@ -80,7 +86,7 @@ async function connectRpcBackend(
   const backend = new RpcResultBackend(transport.connection, {
     expiresIn: options.resultExpiresSeconds,
     logger: new Logger('RpcResultBackend'),
-    ...options.backendOptions,
+    ...(options.backendOptions as RpcBackendOptions),
   });
   await backend.connect();
   return backend;

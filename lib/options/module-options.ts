@@ -3,6 +3,7 @@ import { TaskOptions } from './task-options';
 import { BeatOptions } from './beat-options';
 import { TaskRoutes } from './route-options';
 import { PoolOptions } from './pool-options';
+import { BackendOptions, BrokerOptions } from './connection-options';
 import {
   HealthOptions,
   MetricsOptions,
@@ -110,10 +111,18 @@ export interface TaskQueueModuleOptions {
   failFast?: boolean | FailFastOptions;
   /** Run tasks inline when they are sent (Celery's task_always_eager), for unit tests. */
   eager?: boolean;
-  /** Passed to the transport's constructor (see docs/redis.md, docs/rabbitmq.md). */
-  brokerOptions?: Record<string, unknown>;
-  /** Passed to the result backend's constructor. */
-  backendOptions?: Record<string, unknown>;
+  /**
+   * Options of the broker the `broker` URL names: `RedisBrokerOptions` (docs/redis.md) or
+   * `AmqpBrokerOptions` (docs/rabbitmq.md); `memory://` takes none. A key that broker
+   * does not take fails the boot with `UnknownOptionError`.
+   */
+  brokerOptions?: BrokerOptions;
+  /**
+   * Options of the result backend the `backend` URL names: `RedisBackendOptions` or
+   * `RpcBackendOptions`; `memory://` takes none. Unknown keys are refused as for
+   * `brokerOptions`.
+   */
+  backendOptions?: BackendOptions;
   /**
    * Where fleet-wide rate limits (`fleetRateLimit`) are counted: `redis://...` (every
    * worker process shares it) or `memory://[name]` (one process). Default: the broker

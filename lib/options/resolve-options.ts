@@ -6,6 +6,12 @@ import { TaskRoutes } from './route-options';
 import { TaskQueueModuleOptions, WorkerOptions } from './module-options';
 import { ResolvedPoolOptions, resolvePoolOptions } from './pool-options';
 import {
+  BackendOptions,
+  BrokerOptions,
+  checkBackendOptions,
+  checkBrokerOptions,
+} from './connection-options';
+import {
   ResolvedMetricsOptions,
   TracingOptions,
   resolveHealthOptions,
@@ -49,8 +55,10 @@ export interface ResolvedOptions {
   eager: boolean;
   /** How long boot waits for the broker and backend connections; null: it does not. */
   failFastMs: number | null;
-  brokerOptions: Record<string, unknown>;
-  backendOptions: Record<string, unknown>;
+  /** Checked to be options of the broker's scheme. */
+  brokerOptions: BrokerOptions;
+  /** Checked to be options of the backend's scheme. */
+  backendOptions: BackendOptions;
   /** `gen<pid>@<host>`, Celery's origin header. */
   origin: string;
   /** This process's client id, used as reply_to (Celery's oid). */
@@ -73,6 +81,8 @@ export function resolveOptions(
   const defaultQueue = options.defaultQueue ?? 'celery';
   const backend = options.backend ?? defaultBackendFor(broker);
   checkBackendFitsBroker(backend, broker);
+  checkBrokerOptions(broker, options.brokerOptions);
+  checkBackendOptions(backend, options.backendOptions);
   const workerOptions =
     typeof options.worker === 'object' ? options.worker : {};
   const nodeName = workerOptions.nodeName ?? options.workerName;
