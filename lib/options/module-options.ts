@@ -1,4 +1,6 @@
 import { Duration } from '../common/duration';
+import { ResultBackend } from '../results/result-backend';
+import { Transport } from '../transports/transport';
 import { TaskOptions } from './task-options';
 import { BeatOptions } from './beat-options';
 import { TaskRoutes } from './route-options';
@@ -48,13 +50,17 @@ export interface FailFastOptions {
 
 /** The options of `TaskQueueModule.forRoot` / `forRootAsync`. */
 export interface TaskQueueModuleOptions {
-  /** `memory://[name]` (default), `redis://`, `rediss://`, `amqp://`, `amqps://`. */
-  broker?: string;
   /**
-   * Where results are stored: `memory://[name]`, `redis://...`, `rpc://`.
-   * Default: the memory broker's own store, the Redis broker's server, `rpc://` on AMQP.
+   * `memory://[name]` (default), `redis://`, `rediss://`, `amqp://`, `amqps://`; or a
+   * `Transport` of your own (see docs/extending.md), which then needs `backend` too.
    */
-  backend?: string;
+  broker?: string | Transport;
+  /**
+   * Where results are stored: `memory://[name]`, `redis://...`, `rpc://`, or a
+   * `ResultBackend` of your own (docs/extending.md). Default: the memory broker's own
+   * store, the Redis broker's server, `rpc://` on AMQP; none for your own transport.
+   */
+  backend?: string | ResultBackend;
   /** The queue a task goes to when neither the call nor the task names one. Default `celery`. */
   defaultQueue?: string;
   /**
