@@ -35,13 +35,13 @@ const SCENARIOS: Record<string, () => Promise<Tally>> = {
     redisRestart(
       short
         ? { count: 400, perSecond: 80, taskMs: 50 }
-        : { count: 3000, perSecond: 200, taskMs: 10 },
+        : { count: 3000, perSecond: 200, taskMs: 50 },
     ),
   'amqp-close': () =>
     amqpConnectionClose(
       short
-        ? { count: 400, perSecond: 60, taskMs: 10 }
-        : { count: 3000, perSecond: 200, taskMs: 10 },
+        ? { count: 400, perSecond: 60, taskMs: 50 }
+        : { count: 3000, perSecond: 200, taskMs: 50 },
     ),
   beat: () => beatFleetKills(short ? 10 : 40),
   'hostile-redis': () => hostileMessages('redis', short ? 1 : 5),
