@@ -1,4 +1,4 @@
-import { rabbitmqctl } from '../../test/support/amqp-broker';
+import { connectionPids, rabbitmqctl } from '../../test/support/amqp-broker';
 import { uniqueName } from '../../test/support/wait';
 import { chaosModule, deleteChaosQueues } from './brokers';
 import { Tally } from './tally';
@@ -42,17 +42,7 @@ export async function amqpConnectionClose(shape: LoadShape): Promise<Tally> {
 
 /** rabbitmqctl close_connection on each connection whose name starts with `prefix`. */
 async function closeConnectionsNamed(prefix: string): Promise<number> {
-  const out = await rabbitmqctl(
-    'list_connections',
-    'pid',
-    'client_properties',
-    '-q',
-    '--no-table-headers',
-  );
-  const pids = out
-    .split('\n')
-    .filter((row) => row.includes(`{"connection_name","${prefix}`))
-    .map((row) => row.split('\t')[0]);
+  const pids = await connectionPids((name) => name.startsWith(prefix));
   await Promise.all(
     pids.map((pid) =>
       rabbitmqctl('close_connection', pid, 'closed by the chaos suite').catch(

@@ -125,8 +125,7 @@ export class TaskLoad {
       sent: this.sent.size,
       completed,
       lost: this.sent.size - completed,
-      runTwice: Object.values(started).filter((runs) => Number(runs) > 1)
-        .length,
+      runTwice: [...this.sent].filter((id) => Number(started[id]) > 1).length,
       notes: [
         this.kills > 0 ? `${this.kills} worker kills` : '',
         this.refused > 0 ? `${this.refused} sends refused` : '',
@@ -137,7 +136,7 @@ export class TaskLoad {
     };
   }
 
-  /** Stops the workers (SIGTERM), the producer, and deletes the counts. */
+  /** Stops the workers (SIGTERM) and the producer, and deletes the counts and keys. */
   async close(): Promise<void> {
     await this.apps.close();
     await Promise.all(
