@@ -171,16 +171,20 @@ export function countKeys(
   };
 }
 
-/** Calls `step` every `ms` until `stop` resolves; returns how many times it ran. */
+/** Calls `step` every `ms` (waiting for each) until `until` settles. */
 export async function every(
   ms: number,
   until: Promise<unknown>,
   step: () => Promise<void>,
 ): Promise<void> {
   let done = false;
-  void until.finally(() => (done = true));
+  const settled = until.then(
+    () => void (done = true),
+    () => void (done = true),
+  );
   while (!done) {
-    await Promise.race([sleep(ms), until]);
+    await Promise.race([sleep(ms), settled]);
     if (!done) await step();
   }
+  await until; // its rejection, if any, is the scenario's
 }
