@@ -7,6 +7,7 @@ import {
   writePickle,
   isReady,
   parseJson,
+  pythonValueAsText,
 } from '../../protocol';
 import { PostgresResultError } from './errors';
 
@@ -100,6 +101,8 @@ function plainData(
   exceptionHere: boolean,
 ): unknown {
   if (value instanceof PythonObject) {
+    const text = pythonValueAsText(value);
+    if (text !== undefined) return text;
     if (exceptionHere) return exceptionInfoOf(value);
     throw new PostgresResultError(
       `the result of task ${taskId} holds a Python ${value.module}.${value.name}, which is not plain data`,

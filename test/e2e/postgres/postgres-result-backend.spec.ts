@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readPickle, resultMeta } from '../../../lib/protocol';
 import { PostgresResultBackend } from '../../../lib/results/postgres/postgres-result-backend';
 import { PostgresResultError } from '../../../lib/results/postgres/errors';
+import { runPython } from '../../support/run-python';
 import { sleep } from '../../support/wait';
 import {
   POSTGRES_URL,
@@ -205,22 +206,34 @@ describe('postgres result backend', () => {
     );
   });
 
-  it('a row whose pickle holds a Python object inside the data fails the read with a clear error', async () => {
+  it('reads a Python datetime in a result as its ISO text, and fails clearly on an object that is not data', async () => {
     const backend = open();
     await backend.connect();
-    const id = randomUUID();
-    // [datetime.date(2026, 1, 2)], as Python's pickle protocol 4 writes it.
-    const pickled = Buffer.from(
-      '80049523000000000000005d948c086461746574696d65948c0464617465949394430407ea01029485945294612e',
-      'hex',
+    const insert = (id: string, hex: string) =>
+      sql(
+        `INSERT INTO ${schema}.celery_taskmeta (id, task_id, status, result)
+         VALUES (nextval('${schema}.task_id_sequence'), $1, 'SUCCESS', $2)`,
+        [id, Buffer.from(hex, 'hex')],
+      );
+    const dated = randomUUID();
+    await insert(
+      dated,
+      runPython(
+        "import pickle, datetime; print(pickle.dumps({'at': datetime.datetime(2026, 12, 6, 3, 4, 5, 6, tzinfo=datetime.timezone.utc)}).hex())",
+      ).trim(),
     );
-    await sql(
-      `INSERT INTO ${schema}.celery_taskmeta (id, task_id, status, result)
-       VALUES (nextval('${schema}.task_id_sequence'), $1, 'SUCCESS', $2)`,
-      [id, pickled],
+    expect((await backend.get(dated))?.result).toEqual({
+      at: '2026-12-06T03:04:05.000006+00:00',
+    });
+    const odd = randomUUID();
+    await insert(
+      odd,
+      runPython(
+        'import pickle, fractions; print(pickle.dumps([fractions.Fraction(1, 3)]).hex())',
+      ).trim(),
     );
-    await expect(backend.get(id)).rejects.toThrow(
-      `the result of task ${id} holds a Python datetime.date, which is not plain data`,
+    await expect(backend.get(odd)).rejects.toThrow(
+      `the result of task ${odd} holds a Python fractions.Fraction, which is not plain data`,
     );
   });
 });

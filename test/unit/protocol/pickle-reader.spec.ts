@@ -2,6 +2,7 @@ import {
   PickleFormatError,
   PythonObject,
   exceptionInfoOf,
+  pythonValueAsText,
   readPickle,
   writePickle,
 } from '../../../lib/protocol';
@@ -139,5 +140,34 @@ describe('readPickle: bytes made by Python', () => {
     expect(() => readPickle(Buffer.from([0x80, 4, 0x49, 0x2e]))).toThrow(
       /byte 2: opcode 0x49/,
     );
+  });
+});
+
+describe('pythonValueAsText: dates and decimals as kombu’s JSON writes them', () => {
+  it.each([2, 4, 5])(
+    'protocol %i: isoformat() of datetime, date, time; Decimal digits',
+    (protocol) => {
+      const out = python(
+        [
+          'import pickle, datetime, decimal, json',
+          'tz = datetime.timezone',
+          'values = [datetime.datetime(2026, 12, 6, 3, 4, 5, 123456, tzinfo=tz.utc),',
+          '          datetime.datetime(999, 1, 2, 3, 4, 5),',
+          '          datetime.datetime(2026, 1, 1, tzinfo=tz(datetime.timedelta(hours=5, minutes=30))),',
+          '          datetime.datetime(2026, 1, 1, tzinfo=tz(-datetime.timedelta(hours=3))),',
+          '          datetime.date(2026, 2, 28), datetime.time(23, 59, 58, 10), decimal.Decimal("1.10")]',
+          `print(json.dumps([pickle.dumps(values, protocol=${protocol}).hex(), [str(v) if isinstance(v, decimal.Decimal) else v.isoformat() for v in values]]))`,
+        ].join('\n'),
+      );
+      const [hex, expected] = JSON.parse(out) as [string, string[]];
+      const objects = readPickle(Buffer.from(hex, 'hex')) as PythonObject[];
+      expect(objects.map(pythonValueAsText)).toEqual(expected);
+    },
+  );
+
+  it('leaves other objects alone', () => {
+    expect(
+      pythonValueAsText(new PythonObject('fractions', 'Fraction', ['1/3'])),
+    ).toBeUndefined();
   });
 });
