@@ -13,3 +13,6 @@ export * from './error-mapping';
 export * from './unrunnable';
 export * from './celery-result-form';
 export * from './compression';
+export * from './python-object';
+export * from './pickle-reader';
+export * from './pickle-writer';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { waitUntil } from '../../support/wait';
-import { freePort } from './private-redis-server';
+import { freePort } from '../../support/private-redis-server';
 
 export const MASTER_NAME = 'celeriac-test';
 
