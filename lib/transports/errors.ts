@@ -34,7 +34,8 @@ export class MessageTooLargeError extends Error {
     super(
       `${what} is ${size} bytes (${mebibytes(size)}), over the limit of ${limit} bytes ` +
         `(${mebibytes(limit)}, the option ${option}): send a reference to the data ` +
-        `(a key, a URL) instead, compress it, or raise ${option} if the broker takes more`,
+        `(a key, a URL) instead${option.includes('Result') ? '' : ', compress it'}, ` +
+        `or raise ${option} if the server takes more`,
     );
   }
 }
