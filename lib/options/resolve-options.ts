@@ -6,8 +6,10 @@ import { TaskRoutes } from './route-options';
 import { TaskQueueModuleOptions, WorkerOptions } from './module-options';
 import { ResolvedPoolOptions, resolvePoolOptions } from './pool-options';
 import {
+  ResolvedEventOptions,
   ResolvedMetricsOptions,
   TracingOptions,
+  resolveEventOptions,
   resolveHealthOptions,
   resolveMetricsOptions,
   resolveTracingOptions,
@@ -24,6 +26,8 @@ export interface ResolvedWorkerOptions {
   pool: ResolvedPoolOptions | null;
   /** The options of the pool that runs tasks marked `isolate: 'process'`. */
   isolatedPool: ResolvedPoolOptions;
+  /** The worker's `events` option; undefined: the module's `events.tasks`. */
+  taskEvents: boolean | undefined;
 }
 
 /** The module's options with every default applied, checked once at bootstrap. */
@@ -61,6 +65,8 @@ export interface ResolvedOptions {
   /** Null when tracing is off. */
   tracing: TracingOptions | null;
   health: { heartbeatIntervalMs: number };
+  /** Celery's events: what workers and producers send. */
+  events: ResolvedEventOptions;
 }
 
 export function resolveOptions(
@@ -105,6 +111,7 @@ export function resolveOptions(
     metrics: resolveMetricsOptions(options.metrics),
     tracing: resolveTracingOptions(options.tracing),
     health: resolveHealthOptions(options.health),
+    events: resolveEventOptions(options.events),
   };
 }
 
@@ -141,6 +148,7 @@ export function resolveWorkerOptions(
     nodeName: options.nodeName,
     pool,
     isolatedPool: pool ?? resolvePoolOptions({}),
+    taskEvents: options.events,
   };
 }
 
