@@ -163,9 +163,9 @@ export function ofType<T extends CeleryEventType>(
 }
 
 /** An RxJS operator keeping the events of one node (`hostname`). */
-export function fromNode<E extends CeleryEvent>(
+export function fromNode(
   hostname: string,
-): MonoTypeOperatorFunction<E> {
+): MonoTypeOperatorFunction<CeleryEvent> {
   return filter((event) => event.hostname === hostname);
 }
 

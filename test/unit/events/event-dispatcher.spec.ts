@@ -15,10 +15,10 @@ function recordingBus(fail = false) {
   return { bus, published };
 }
 
-const tick = () => new Promise((resolve) => setImmediate(resolve));
+const flushed = () => new Promise((resolve) => setTimeout(resolve, 30));
 
 describe('EventDispatcher', () => {
-  it("sends the task events of one turn as one task.multi list, in order, with Celery's fields", async () => {
+  it("sends the task events of 10 ms as one task.multi list, in order, with Celery's fields", async () => {
     const { bus, published } = recordingBus();
     const warnings: string[] = [];
     const dispatcher = new EventDispatcher(bus, 'celeriac@h', {
@@ -27,7 +27,7 @@ describe('EventDispatcher', () => {
     for (let i = 0; i < 3; i++)
       dispatcher.send('task-received', { uuid: `id-${i}` });
     expect(published).toEqual([]);
-    await tick();
+    await flushed();
     expect(published).toHaveLength(1);
     const [{ messages, hostname }] = published;
     expect(hostname).toBe('celeriac@h');
@@ -59,16 +59,16 @@ describe('EventDispatcher', () => {
     });
   });
 
-  it('splits a large turn into lists of at most 100, published together', async () => {
+  it('splits a large batch into lists of at most 200, published together', async () => {
     const { bus, published } = recordingBus();
     const dispatcher = new EventDispatcher(bus, 'n@h', { warn: () => {} });
-    for (let i = 0; i < 250; i++)
+    for (let i = 0; i < 450; i++)
       dispatcher.send('task-started', { uuid: `${i}` });
-    await tick();
+    await flushed();
     expect(published).toHaveLength(1);
     expect(
       published[0].messages.map((m) => (m.body as unknown[]).length),
-    ).toEqual([100, 100, 50]);
+    ).toEqual([200, 200, 50]);
   });
 
   it('drops events the broker does not take, and says so once until it takes them again', async () => {
