@@ -35,7 +35,7 @@ export function eventsSection(
 ): BenchSection {
   return variantSection(
     'events',
-    { 'celeriac (events off)': '', 'celeriac+events': 'events' },
+    { celeriac: '', 'celeriac+events': 'events' },
     log,
   );
 }

@@ -35,7 +35,7 @@ export class EventDispatcher {
     private readonly logger: EventLogger,
   ) {}
 
-  /** Sends one event: task events in the next `task.multi`, the others now. */
+  /** Sends one event (`fields` becomes it): task events in the next `task.multi`, the others now. */
   send(type: string, fields: Record<string, unknown> = {}): void {
     const event = this.build(type, fields);
     if (eventGroup(type) === 'task') {
@@ -70,19 +70,18 @@ export class EventDispatcher {
     await Promise.all([...this.pending]);
   }
 
+  /** Completes `fields` into the event (the callers pass a fresh object: no copy). */
   private build(
     type: string,
     fields: Record<string, unknown>,
   ): Record<string, unknown> {
-    return {
-      hostname: this.hostname,
-      utcoffset: this.utcOffset(),
-      pid: process.pid,
-      clock: ++this.clock,
-      ...fields,
-      timestamp: Date.now() / 1000,
-      type,
-    };
+    fields.hostname = this.hostname;
+    fields.utcoffset = this.utcOffset();
+    fields.pid = process.pid;
+    fields.clock = ++this.clock;
+    fields.timestamp = Date.now() / 1000;
+    fields.type = type;
+    return fields;
   }
 
   private utcOffset(): number {
