@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { TaskRevokedError } from '../client/errors';
 import { ResolvedWorkerOptions } from '../options/resolve-options';
@@ -10,6 +9,7 @@ import { RevocationStore } from '../results/revocation-store';
 import { ControlBus } from '../transports/control-bus';
 import { Delivery, Transport } from '../transports/transport';
 import { ControlNode } from './control/control-node';
+import { formatNodeName } from './control/node-name';
 import {
   ControlTarget,
   NodeInfo,
@@ -202,11 +202,13 @@ export class TaskWorker implements ControlTarget {
         },
         logger: this.logger,
       });
-      await this.controlNode.start();
+      this.deps.finisher.nodeName = await this.controlNode.start();
+    } else {
+      this.deps.finisher.nodeName = formatNodeName(this.options.nodeName);
     }
     if (this.deps.events) {
       this.workerEvents = new WorkerEvents(this.deps.events, {
-        node: this.node || `celeriac@${hostname()}`,
+        node: this.deps.finisher.nodeName,
         lifecycle: this.deps.lifecycle,
         activity: {
           active: () => this.runningTasks.size,
@@ -400,7 +402,7 @@ export class TaskWorker implements ControlTarget {
     if (task.policy.trackStarted)
       await this.deps.finisher.storeStarted(
         request,
-        this.node || `celeriac@${hostname()}`,
+        this.deps.finisher.nodeName,
       );
     this.deps.lifecycle.started(request, delivery.queue);
     const startedAt = performance.now();
