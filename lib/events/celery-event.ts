@@ -64,11 +64,13 @@ export interface TaskReceivedEvent extends EventBase {
   parent_id: string | null;
 }
 
+/** `task-started`: the task function is about to run. */
 export interface TaskStartedEvent extends EventBase {
   type: 'task-started';
   uuid: string;
 }
 
+/** `task-succeeded`: it returned. */
 export interface TaskSucceededEvent extends EventBase {
   type: 'task-succeeded';
   uuid: string;
@@ -78,6 +80,7 @@ export interface TaskSucceededEvent extends EventBase {
   runtime: number;
 }
 
+/** `task-failed`: it threw, and will not run again. */
 export interface TaskFailedEvent extends EventBase {
   type: 'task-failed';
   uuid: string;
@@ -86,6 +89,7 @@ export interface TaskFailedEvent extends EventBase {
   traceback: string | null;
 }
 
+/** `task-retried`: it threw, and will run again. */
 export interface TaskRetriedEvent extends EventBase {
   type: 'task-retried';
   uuid: string;
@@ -93,6 +97,7 @@ export interface TaskRetriedEvent extends EventBase {
   traceback: string | null;
 }
 
+/** `task-revoked`: revoked or expired before it ran, or terminated while running. */
 export interface TaskRevokedEvent extends EventBase {
   type: 'task-revoked';
   uuid: string;
@@ -101,6 +106,7 @@ export interface TaskRevokedEvent extends EventBase {
   expired: boolean;
 }
 
+/** `task-rejected`: a message the worker could not run, dead-lettered. */
 export interface TaskRejectedEvent extends EventBase {
   type: 'task-rejected';
   uuid: string;
@@ -130,10 +136,10 @@ export type CeleryEvent = CeleryWorkerEvent | CeleryTaskEvent;
 export type CeleryEventType = CeleryEvent['type'];
 
 /** The event of one type name. */
-export type EventOfType<T extends CeleryEventType> = Extract<
-  CeleryEvent,
-  { type: T }
->;
+export type EventOfType<T extends CeleryEventType> =
+  T extends CeleryWorkerEvent['type']
+    ? CeleryWorkerEvent
+    : Extract<CeleryTaskEvent, { type: T }>;
 
 /** `task` for `task-sent`, `worker` for `worker-heartbeat` (Celery's `group_from`). */
 export function eventGroup(type: string): string {
