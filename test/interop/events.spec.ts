@@ -37,6 +37,9 @@ class EventTasks {
   }
 }
 
+// Three Celery CLI calls and a Python worker's start take long on a busy host.
+jest.setTimeout(90_000);
+
 /**
  * Celery's events to and from Celeriac, against the real thing: Celery's own
  * EventReceiver hears a Nest worker; TaskEvents hears a Python worker (`-E`); the
