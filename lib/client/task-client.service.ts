@@ -17,6 +17,7 @@ import {
   buildTaskMessage,
   guardArgumentsForSend,
   parseCeleryIso,
+  TaskEmbed,
 } from '../protocol';
 import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { TaskRegistry } from '../registry/task.registry';
@@ -68,6 +69,20 @@ export class TaskClient {
     args: readonly unknown[] = [],
     options: SendOptions = {},
   ): Promise<AsyncResult<R>> {
+    return this.sendLinked<R>(name, args, options, {});
+  }
+
+  /**
+   * Sends a task with its place in a workflow: what follows it (`embed`), its parent
+   * and root, its group and chord. Canvas and the worker following one use it; an
+   * application sends workflows with `chain`, `group` and `chord` instead.
+   */
+  async sendLinked<R = unknown>(
+    name: string,
+    args: readonly unknown[],
+    options: SendOptions,
+    links: MessageLinks,
+  ): Promise<AsyncResult<R>> {
     if (typeof name !== 'string' || name === '')
       throw new TypeError('task name must be a non-empty string');
     // The message is serialized below, before any await: no copy of plain data needed.
@@ -95,9 +110,14 @@ export class TaskClient {
         options.priority ?? defaults.priority,
       ),
       ignoreResult,
-      replyTo: this.backend.replyTo ?? this.options.clientId,
+      replyTo: links.replyTo ?? this.backend.replyTo ?? this.options.clientId,
       timeLimit: call.timeLimit,
       headers: call.headers,
+      embed: links.embed,
+      parentId: links.parentId,
+      rootId: links.rootId ?? undefined,
+      group: links.group,
+      groupIndex: links.groupIndex,
       now,
     });
     if (this.options.eager) {
@@ -192,6 +212,17 @@ export class TaskClient {
       ...this.registry.get(name)?.options,
     };
   }
+}
+
+/** Where a message sits in a workflow (see TaskClient.sendLinked). */
+export interface MessageLinks {
+  embed?: TaskEmbed | null;
+  parentId?: string | null;
+  rootId?: string | null;
+  group?: string | null;
+  groupIndex?: number | null;
+  /** Where the result goes on `rpc://`: the reply queue of whoever sent the workflow. */
+  replyTo?: string | null;
 }
 
 /**

@@ -12,3 +12,5 @@ export * from './result-meta';
 export * from './error-mapping';
 export * from './unrunnable';
 export * from './celery-result-form';
+export * from './signature';
+export * from './chord-error';
