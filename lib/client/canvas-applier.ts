@@ -36,6 +36,8 @@ export interface Applied {
   id: string;
   kind: 'task' | 'group' | 'chord';
   members: Applied[];
+  /** The step before it in a chain (a chord's is its header). */
+  parent?: Applied;
 }
 
 /**
@@ -130,17 +132,18 @@ export class CanvasApplier {
     }
     const [first, ...rest] = steps;
     const chain = [...rest].reverse().concat(place.chain ?? []);
-    const applied = await this.apply(first, args, { ...place, chain });
-    const last = steps[steps.length - 1];
-    const lastId =
-      last.subtask_type === 'chord'
-        ? (stringOption(
-            readSignature(last.kwargs.body, 'chord body').options.task_id,
-          ) ?? applied.id)
-        : (stringOption(last.options.task_id) ?? applied.id);
-    return rest.length === 0
-      ? applied
-      : { id: lastId, kind: 'task', members: [] };
+    let applied = await this.apply(first, args, { ...place, chain });
+    for (const step of rest) {
+      const kind = step.subtask_type === 'chord' ? 'chord' : 'task';
+      const id =
+        kind === 'chord'
+          ? stringOption(
+              readSignature(step.kwargs.body, 'chord body').options.task_id,
+            )
+          : stringOption(step.options.task_id);
+      applied = { id: id ?? '', kind, members: [], parent: applied };
+    }
+    return applied;
   }
 
   private async applyGroup(
@@ -217,7 +220,12 @@ export class CanvasApplier {
         }),
       );
     }
-    return { id: bodyId, kind: 'chord', members };
+    return {
+      id: bodyId,
+      kind: 'chord',
+      members,
+      parent: { id: groupId, kind: 'group', members },
+    };
   }
 }
 

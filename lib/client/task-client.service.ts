@@ -28,6 +28,15 @@ import { RevocationStore } from '../results/revocation-store';
 import { ControlBus } from '../transports/control-bus';
 import { Transport } from '../transports/transport';
 import { AsyncResult } from './async-result';
+import { CanvasApplier } from './canvas-applier';
+import { GroupResult } from './group-result';
+import {
+  ResultFactory,
+  Signature,
+  SignatureApplier,
+  SignatureOptions,
+  celeryOptionsOf,
+} from './signature';
 import { callOptionsOf } from './call-options';
 import { InlineRunner } from './inline-runner';
 import { NotRegisteredError } from './errors';
@@ -46,6 +55,15 @@ export class TaskClient {
   private readonly revoker = (taskId: string, options: RevokeOptions) =>
     this.revoke(taskId, options);
   private readonly route: Router;
+  private readonly canvas: CanvasApplier;
+  private readonly results: ResultFactory = {
+    result: (id) => new AsyncResult(id, this.backend, false, this.revoker),
+    group: (id, results) => new GroupResult(id, results, this.backend),
+  };
+  private readonly applySignature: SignatureApplier = async (dict, args) => ({
+    applied: await this.canvas.apply(dict, args),
+    results: this.results,
+  });
 
   constructor(
     @Inject(TRANSPORT) private readonly transport: Transport,
@@ -61,6 +79,76 @@ export class TaskClient {
     private readonly eager?: InlineRunner,
   ) {
     this.route = compileRoutes(options.routes);
+    this.canvas = new CanvasApplier(
+      (name, args, sendOptions, links) =>
+        this.sendLinked(name, args, sendOptions, links),
+      backend,
+    );
+  }
+
+  /**
+   * A signature of the @Task method `method` of `type` (Celery's `.s()`), typed: in a
+   * `chain`, the previous step's result must fit its first parameter. `args` are
+   * partial arguments: a chain's result goes before them.
+   */
+  signature<T, K extends MethodNames<T>>(
+    type: Type<T>,
+    method: K,
+    args?: readonly unknown[],
+    options?: SignatureOptions,
+  ): Signature<TaskArgs<T, K>[0], TaskResult<T, K>>;
+  /** A signature by task name (a task of another language), unchecked; `R` is the result you expect. */
+  signature<R = any>(
+    name: string,
+    args?: readonly unknown[],
+    options?: SignatureOptions,
+  ): Signature<unknown, R>;
+  signature(typeOrName: string | Type<unknown>, ...rest: unknown[]): Signature {
+    let name: string;
+    if (typeof typeOrName === 'string') name = typeOrName;
+    else {
+      const method = rest.shift() as string;
+      const metadata = getTaskMetadata(
+        (typeOrName.prototype as Record<string, unknown>)[method],
+      );
+      if (!metadata)
+        throw new NotRegisteredError(
+          `${typeOrName.name}.${method}`,
+          `: the method has no @Task() decorator`,
+        );
+      name = metadata.name;
+    }
+    if (name === '')
+      throw new TypeError('task name must be a non-empty string');
+    const [args = [], options = {}] = rest as [
+      readonly unknown[] | undefined,
+      SignatureOptions | undefined,
+    ];
+    const plain = guardArgumentsForSend(args, options.kwargs ?? {});
+    const { kwargs: _kwargs, ...execution } = options;
+    return new Signature<unknown, unknown>(
+      {
+        task: name,
+        args: plain.args,
+        kwargs: plain.kwargs,
+        options: celeryOptionsOf(execution),
+        subtask_type: null,
+        immutable: false,
+      },
+      this.applySignature,
+    );
+  }
+
+  /** A group saved with `GroupResult.save()` (by Celeriac or Python), or undefined. */
+  async restoreGroup(groupId: string): Promise<GroupResult | undefined> {
+    const tuple = await this.backend.restoreGroup?.(groupId);
+    if (!tuple) return undefined;
+    const [, members] = tuple as [unknown, unknown[] | null];
+    const results = (members ?? []).map((member) => {
+      const [[id]] = member as [[string, unknown], unknown];
+      return this.results.result(id);
+    });
+    return new GroupResult(groupId, results, this.backend);
   }
 
   /** Sends a task by name. `R` is the result type you expect (unchecked). */
