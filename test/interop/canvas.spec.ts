@@ -1,3 +1,4 @@
+import { TaskClient, chord, group } from '../../lib';
 import { uniqueName } from '../support/wait';
 import { BROKERS, interopBroker } from './support/brokers';
 import { nestApp } from './support/nest-app';
@@ -48,8 +49,10 @@ describe.each(BROKERS)(
       return report!;
     };
 
+    let client: TaskClient;
+
     beforeAll(async () => {
-      await Promise.all([
+      const [, app] = await Promise.all([
         CeleryWorker.start({
           name: uniqueName('canvas'),
           queues: [pyQueue],
@@ -63,6 +66,7 @@ describe.each(BROKERS)(
           [InteropTasks],
         ),
       ]);
+      client = app.get(TaskClient);
     });
 
     afterAll(() => broker.cleanup());
@@ -146,6 +150,41 @@ describe.each(BROKERS)(
       expect(report.exc_message).toMatch(
         /^Dependency [0-9a-f-]{36} raised ValueError\('no'\)$/,
       );
+    });
+
+    it('a chord sent from Nest: a header of Python and Nest tasks, a Nest body', async () => {
+      const result = await chord(
+        [
+          client.signature<number>('py.add', [1, 1], { queue: pyQueue }),
+          client.signature(InteropTasks, 'add', [2, 2], { queue: nestQueue }),
+          client.signature<number>('py.mul', [3, 3], { queue: pyQueue }),
+        ],
+        client.signature(InteropTasks, 'sum', [], { queue: nestQueue }),
+      ).applyAsync();
+      broker.sent.add(result.id);
+      expect(await result.get({ timeout: 20 })).toBe(15);
+    });
+
+    it("Python's GroupResult.restore() reads a group Nest sent and saved", async () => {
+      const result = await group(
+        client.signature<number>('py.add', [1, 2], { queue: pyQueue }),
+        client.signature(InteropTasks, 'add', [3, 4], { queue: nestQueue }),
+      ).applyAsync();
+      for (const member of result.results) broker.sent.add(member.id);
+      expect(await result.get({ timeout: 20 })).toEqual([3, 7]);
+      await result.save();
+      try {
+        const { restored } = await sendFromPython(config, {
+          restore_group: result.id,
+        });
+        expect(restored).toEqual({
+          id: result.id,
+          ids: result.results.map((member) => member.id),
+          values: [3, 7],
+        });
+      } finally {
+        await result.delete();
+      }
     });
   },
 );
