@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   SignatureDict,
   TaskEmbed,
+  TaskRequest,
   groupMembers,
   readSignature,
   readSignatures,
@@ -29,6 +30,8 @@ export interface ApplyPlace {
   groupIndex?: number | null;
   /** The chord body its end counts toward. */
   chord?: SignatureDict | null;
+  /** The task whose run sends it (a worker following a workflow), for tracing. */
+  sentBy?: TaskRequest;
 }
 
 /** What applying sent: the id to wait on, and the members of a group or chord header. */
@@ -95,6 +98,7 @@ export class CanvasApplier {
       {
         embed,
         replyTo: stringOption(options.reply_to),
+        sentBy: place.sentBy,
         parentId: place.parentId ?? stringOption(options.parent_id),
         rootId: place.rootId ?? stringOption(options.root_id),
         group: place.group ?? stringOption(options.group_id),
@@ -159,6 +163,7 @@ export class CanvasApplier {
         await this.apply(member, args, {
           parentId: place.parentId,
           rootId: place.rootId,
+          sentBy: place.sentBy,
           group: groupId,
           groupIndex: index++,
         }),
@@ -214,6 +219,7 @@ export class CanvasApplier {
         await this.apply(part, args, {
           parentId: place.parentId,
           rootId: place.rootId,
+          sentBy: place.sentBy,
           group: groupId,
           groupIndex: index++,
           chord: body,

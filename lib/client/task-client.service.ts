@@ -18,6 +18,7 @@ import {
   guardArgumentsForSend,
   parseCeleryIso,
   TaskEmbed,
+  TaskRequest,
 } from '../protocol';
 import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { TaskRegistry } from '../registry/task.registry';
@@ -223,7 +224,7 @@ export class TaskClient {
         this.route(name, plain.args, plain.kwargs) ??
         this.options.taskDefaults.queue ??
         this.options.defaultQueue;
-      this.lifecycle.beforeSend(message, queue);
+      this.lifecycle.beforeSend(message, queue, links.sentBy);
       try {
         await this.transport.publish(queue, message);
       } catch (error) {
@@ -311,6 +312,8 @@ export interface MessageLinks {
   groupIndex?: number | null;
   /** Where the result goes on `rpc://`: the reply queue of whoever sent the workflow. */
   replyTo?: string | null;
+  /** The task whose run sends it (a canvas step a worker sends): tracing's parent. */
+  sentBy?: TaskRequest;
 }
 
 /**

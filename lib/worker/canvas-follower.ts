@@ -54,7 +54,11 @@ export class CanvasFollower {
     const embed = request.embed;
     const children: unknown[] = [];
     if (!embed) return children;
-    const place = { parentId: request.id, rootId: request.rootId };
+    const place = {
+      parentId: request.id,
+      rootId: request.rootId,
+      sentBy: request,
+    };
     for (const callback of readSignatures(embed.callbacks, 'callbacks')) {
       const applied = await this.applier().apply(callback, [value], place);
       children.push([[applied.id, null], null]);
@@ -107,6 +111,7 @@ export class CanvasFollower {
     await this.applier().apply(body, [parts.map((part) => part.result)], {
       parentId: request.id,
       rootId: request.rootId,
+      sentBy: request,
     });
   }
 
@@ -166,6 +171,7 @@ export class CanvasFollower {
         await this.applier().apply(errback, [failedId], {
           parentId: failedId,
           rootId: request.rootId,
+          sentBy: request,
         });
       } catch (error) {
         Logger.error(
