@@ -45,6 +45,12 @@ import { revokeTasks } from './revoke';
 import { Router, compileRoutes } from './task-routes';
 import { RevokeOptions, SendOptions } from './send-options';
 import { MethodNames, TaskArgs, TaskHandle, TaskResult } from './task-handle';
+import {
+  MappedTaskArgs,
+  MappedTaskName,
+  MappedTaskResult,
+  UnmappedTaskName,
+} from './task-map';
 
 /**
  * Sends tasks: by name (`send('videos.transcode', [id])`) for a producer without the
@@ -152,13 +158,30 @@ export class TaskClient {
     return new GroupResult(groupId, results, this.backend);
   }
 
-  /** Sends a task by name. `R` is the result type you expect (unchecked). */
-  async send<R = unknown>(
+  /**
+   * Sends a task named in `TaskMap` (which your app augments): the arguments must fit
+   * its signature, and the result has its type.
+   */
+  send<N extends MappedTaskName>(
+    name: N,
+    args: MappedTaskArgs<N>,
+    options?: SendOptions,
+  ): Promise<AsyncResult<MappedTaskResult<N>>>;
+  /**
+   * Sends a task by name. `R` is the result type you expect (unchecked). A name that
+   * `TaskMap` holds must be sent with the map's types instead, without `R`.
+   */
+  send<R = unknown, N extends string = string>(
+    name: UnmappedTaskName<N>,
+    args?: readonly unknown[],
+    options?: SendOptions,
+  ): Promise<AsyncResult<R>>;
+  async send(
     name: string,
     args: readonly unknown[] = [],
     options: SendOptions = {},
-  ): Promise<AsyncResult<R>> {
-    return this.sendLinked<R>(name, args, options, {});
+  ): Promise<AsyncResult<unknown>> {
+    return this.sendLinked(name, args, options, {});
   }
 
   /**

@@ -23,6 +23,7 @@ import { taskLogContext } from '../context/task-context.service';
 import { CanvasApplier } from '../client/canvas-applier';
 import { TaskClient } from '../client/task-client.service';
 import { CanvasFollower } from './canvas-follower';
+import { formatNodeName } from './control/node-name';
 
 /** What to do with the delivery once a run is recorded. */
 export type Settlement =
@@ -55,6 +56,11 @@ export class TaskFinisher {
   private readonly dateDoneForm: DateDoneForm;
   private readonly canvas: CanvasFollower;
   private applier: CanvasApplier | null = null;
+  /**
+   * This process's node name in results (the extended `worker`): the `nodeName` option
+   * formatted, then the name the worker took (ControlNode may add a pid to the default).
+   */
+  nodeName: string;
 
   constructor(
     @Inject(RESULT_BACKEND) private readonly backend: ResultBackend,
@@ -63,6 +69,7 @@ export class TaskFinisher {
     @Optional() private readonly moduleRef?: ModuleRef,
   ) {
     this.dateDoneForm = dateDoneFormOf(options.celeryVersion);
+    this.nodeName = formatNodeName(options.nodeName);
     this.canvas = new CanvasFollower(
       () => this.canvasApplier(),
       backend,
@@ -275,7 +282,7 @@ export class TaskFinisher {
       this.dateDoneForm,
       request,
       this.options.extendedResults
-        ? { worker: this.options.workerName, queue }
+        ? { worker: this.nodeName, queue }
         : undefined,
     );
     try {

@@ -58,8 +58,8 @@ export async function canvasChecks(client: TaskClient): Promise<void> {
   // An immutable step takes no input: any previous result fits.
   chain(fetch, publish.si());
 
-  // A step by name is unchecked on both sides.
-  chain(fetch, client.signature('py.anything'), publish);
+  // A step by name takes any input; its result is what you say it is.
+  chain(fetch, client.signature<string>('py.anything'), publish);
 
   // link: the callback gets the result.
   fetch.link(resize);
