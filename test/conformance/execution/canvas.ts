@@ -15,6 +15,14 @@ import { ExecutionHarness, useExecutionFixture } from './harness';
 @Injectable()
 class CanvasTasks {
   static seen: unknown[][] = [];
+  static flakyRuns = 0;
+
+  /** Fails its first run (retried), then doubles its input. */
+  @Task({ name: 'canvas.flaky', maxRetries: 2, retryDelay: '10ms' })
+  flaky(value: number): number {
+    if (CanvasTasks.flakyRuns++ === 0) throw new Error('first run fails');
+    return value * 2;
+  }
 
   @Task('canvas.add')
   add(a: number, b: number): number {
@@ -51,6 +59,7 @@ export function describeCanvas(harness: ExecutionHarness): void {
 
     beforeEach(async () => {
       CanvasTasks.seen = [];
+      CanvasTasks.flakyRuns = 0;
       client = fixture().client(await fixture().app([CanvasTasks]));
     });
 
@@ -127,6 +136,16 @@ export function describeCanvas(harness: ExecutionHarness): void {
       expect(CanvasTasks.seen).toEqual(
         expect.arrayContaining([[4], [failed.id]]),
       );
+    });
+
+    it('a step that retries keeps its place in the chain', async () => {
+      const result = await chain(
+        add(1, 2),
+        client.signature(CanvasTasks, 'flaky'),
+        add(1),
+      ).applyAsync();
+      expect(await result.get({ timeout: 10 })).toBe(7);
+      expect(CanvasTasks.flakyRuns).toBe(2);
     });
 
     it('a failing step stops the chain: the last step reads its FAILURE', async () => {
