@@ -68,6 +68,12 @@ export { TASK_CONTEXT_TYPE } from './registry/task-invoker';
 
 export { TaskClient } from './client/task-client.service';
 export { AsyncResult } from './client/async-result';
+export { GroupResult } from './client/group-result';
+export { Signature } from './client/signature';
+export type { SignatureOptions } from './client/signature';
+export { chain, group, chord } from './client/canvas';
+export type { ResultOf } from './client/canvas';
+export type { SignatureDict } from './protocol/signature';
 export type {
   SendOptions,
   GetOptions,
@@ -134,6 +140,7 @@ export {
   RevokeNotSupportedError,
   NoControlBusError,
   InvalidRouteError,
+  CanvasError,
 } from './client/errors';
 
 export { bootstrapWorker } from './worker/bootstrap-worker';

@@ -16,3 +16,5 @@ export * from './compression';
 export * from './python-object';
 export * from './pickle-reader';
 export * from './pickle-writer';
+export * from './signature';
+export * from './chord-error';

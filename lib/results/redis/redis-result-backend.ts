@@ -19,9 +19,17 @@ import {
 import { RedisUnavailableError } from '../../drivers/redis/errors';
 import { waitUntilReady } from '../../drivers/redis/wait-ready';
 import { ConnectionCheck } from '../../transports/connection-check';
-import { ResultBackend, StoreContext } from '../result-backend';
+import {
+  ChordPart,
+  ChordPartResult,
+  ResultBackend,
+  StoreContext,
+} from '../result-backend';
 import { closeConnection } from '../../drivers/redis/close-connection';
-import { storeResultsScript } from '../../drivers/redis/scripts';
+import {
+  chordPartScript,
+  storeResultsScript,
+} from '../../drivers/redis/scripts';
 import { TickBatcher } from '../../drivers/redis/tick-batcher';
 import { RedisResultWaiters } from './redis-result-waiters';
 import { RedisRevocations } from './redis-revocations';
@@ -146,6 +154,61 @@ export class RedisResultBackend
   /** `celery-task-meta-<id>`, behind the key prefix. */
   key(taskId: string): string {
     return `${this.keyPrefix}celery-task-meta-${taskId}`;
+  }
+
+  /** `celery-taskset-meta-<id>` (and its chord keys `.j`, `.t`, `.s`), behind the key prefix. */
+  groupKey(groupId: string, suffix = ''): string {
+    return `${this.keyPrefix}celery-taskset-meta-${groupId}${suffix}`;
+  }
+
+  /** Celery's `set_chord_size`: the `.s` key the chord counter compares with. */
+  async setChordSize(groupId: string, size: number): Promise<void> {
+    const key = this.groupKey(groupId, '.s');
+    if (this.expiresIn > 0)
+      await this.client.setex(key, this.expiresIn, String(size));
+    else await this.client.set(key, String(size));
+  }
+
+  /** Celery's `on_chord_part_return` counting (see chord-part-3.lua). */
+  async addChordPart(part: ChordPart): Promise<ChordPartResult[] | null> {
+    const encoded = JSON.stringify([1, part.taskId, part.status, part.result]);
+    const parts = (await chordPartScript.run(
+      this.client,
+      [
+        this.groupKey(part.groupId, '.j'),
+        this.groupKey(part.groupId, '.t'),
+        this.groupKey(part.groupId, '.s'),
+      ],
+      [encoded, part.groupIndex ?? '+inf', this.expiresIn],
+    )) as string[] | null;
+    if (!parts) return null;
+    return parts.map((text) => {
+      const [, taskId, status, result] = parseJson(text) as [
+        number,
+        string,
+        string,
+        unknown,
+      ];
+      return { taskId, status, result };
+    });
+  }
+
+  /** `GroupResult.save()`: `{"result": <tuple>}` under `celery-taskset-meta-<id>`. */
+  async saveGroup(groupId: string, resultTuple: unknown): Promise<void> {
+    const value = JSON.stringify({ result: resultTuple });
+    const key = this.groupKey(groupId);
+    if (this.expiresIn > 0) await this.client.setex(key, this.expiresIn, value);
+    else await this.client.set(key, value);
+  }
+
+  async restoreGroup(groupId: string): Promise<unknown> {
+    const text = await this.client.get(this.groupKey(groupId));
+    if (text === null) return undefined;
+    return (parseJson(text) as { result?: unknown }).result;
+  }
+
+  async forgetGroup(groupId: string): Promise<void> {
+    await this.client.del(this.groupKey(groupId));
   }
 
   store(meta: ResultMeta, context: StoreContext = {}): Promise<void> {

@@ -74,6 +74,16 @@ def add(a, b):
     return a + b
 
 
+@app.task(name='py.mul')
+def mul(a, b):
+    return a * b
+
+
+@app.task(name='py.tsum')
+def tsum(numbers):
+    return sum(numbers)
+
+
 @app.task(name='py.fail')
 def fail(message):
     raise ValueError(message)
