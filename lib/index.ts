@@ -16,6 +16,7 @@ export type {
   RedisBackendOptions,
   RpcBackendOptions,
 } from './options/connection-options';
+export type { TlsOptions } from './common/tls-options';
 export { UnknownOptionError } from './options/errors';
 export type {
   RouteFunction,

@@ -3,22 +3,26 @@ import { RedisTickLock } from '../locks/redis/redis-tick-lock';
 import { BeatConfigurationError } from '../scheduler/errors';
 import { TickLockConfig, TickLockFactory } from '../scheduler/scheduler.tokens';
 import { TickLock } from '../locks/tick-lock';
-import { redact } from './connections';
-import { ResolvedOptions } from '../options/resolve-options';
+import { TlsSources, redact, redisTlsFor } from './connections';
+import { TlsOptions } from '../common/tls-options';
 
 /**
  * The one place where a URL scheme picks beat's tick lock store: `lockUrl` when given,
  * else the broker's own server (Redis) or store (memory). RabbitMQ has no place for it:
  * beat then needs `lockUrl`, and says so.
  */
-export function createTickLockFactory(
-  options: Pick<ResolvedOptions, 'broker'>,
-): TickLockFactory {
-  return (config: TickLockConfig) =>
-    createTickLock(config.lockUrl ?? defaultLockUrl(options.broker), config);
+export function createTickLockFactory(options: TlsSources): TickLockFactory {
+  return (config: TickLockConfig) => {
+    const url = config.lockUrl ?? defaultLockUrl(options.broker);
+    return createTickLock(url, config, redisTlsFor(url, options));
+  };
 }
 
-function createTickLock(url: string, config: TickLockConfig): TickLock {
+function createTickLock(
+  url: string,
+  config: TickLockConfig,
+  tls: TlsOptions | undefined,
+): TickLock {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
   switch (scheme) {
     case 'memory':
@@ -27,7 +31,7 @@ function createTickLock(url: string, config: TickLockConfig): TickLock {
       );
     case 'redis':
     case 'rediss':
-      return new RedisTickLock(url, { keyPrefix: config.keyPrefix });
+      return new RedisTickLock(url, { keyPrefix: config.keyPrefix, tls });
     default:
       throw new BeatConfigurationError(
         `beat lockUrl ${JSON.stringify(redact(url))}: beat keeps its tick lock in Redis ` +

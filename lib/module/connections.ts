@@ -8,6 +8,7 @@ import { MemoryTransport } from '../transports/memory';
 import { RedisTransport } from '../transports/redis';
 import { Transport } from '../transports/transport';
 import { ResolvedOptions } from '../options/resolve-options';
+import { TlsOptions } from '../common/tls-options';
 import {
   AmqpBrokerOptions,
   RedisBackendOptions,
@@ -114,6 +115,28 @@ function schemeOf(url: string, what: string): string {
       `${what} URL ${JSON.stringify(redact(url))} has no scheme (like redis://)`,
     );
   return match[1].toLowerCase();
+}
+
+/** Where redisTlsFor looks. */
+export type TlsSources = Pick<ResolvedOptions, 'broker'> &
+  Partial<
+    Pick<ResolvedOptions, 'brokerOptions' | 'backend' | 'backendOptions'>
+  >;
+
+/**
+ * The TLS settings for a Redis `url` used beside the broker and backend (the tick lock,
+ * the rate limiter): those of the broker or backend on the same URL, else none (the
+ * URL's own `ssl_*` parameters then apply).
+ */
+export function redisTlsFor(
+  url: string,
+  options: TlsSources,
+): TlsOptions | undefined {
+  if (url === options.broker) return options.brokerOptions?.tls;
+  const backendOptions = options.backendOptions ?? {};
+  if (url === options.backend && 'tls' in backendOptions)
+    return backendOptions.tls;
+  return undefined;
 }
 
 /** The URL without its password, for error messages. */

@@ -11,7 +11,7 @@ import {
 } from '../results/revocation-store';
 import { ControlBus, isControlBus } from '../transports/control-bus';
 import { Transport } from '../transports/transport';
-import { redact } from './connections';
+import { redact, redisTlsFor } from './connections';
 import { ResolvedOptions } from '../options/resolve-options';
 import { RedisBrokerOptions } from '../options/connection-options';
 
@@ -49,6 +49,7 @@ export function createFleetRateLimiter(
         : undefined;
     return new RedisRateLimiter(url, {
       keyPrefix: `${brokerPrefix ?? ''}${DEFAULT_KEY_PREFIX}`,
+      tls: redisTlsFor(url, options),
     });
   }
   throw new Error(

@@ -1,3 +1,4 @@
+import { TlsOptions } from '../common/tls-options';
 import { UnknownOptionError } from './errors';
 
 /** Where the Redis broker reports trouble it recovers from; a Nest `Logger` fits. */
@@ -28,6 +29,8 @@ export interface RedisBrokerOptions {
   publishWaitMs?: number;
   /** CLIENT SETNAME of the connections. Default 'celeriac'. */
   connectionName?: string;
+  /** TLS of a `rediss://` URL; also used by the tick lock and rate limiter on the same URL (docs/redis.md, TLS). */
+  tls?: TlsOptions;
   /** Default: a Nest `Logger`. */
   logger?: RedisBrokerLogger;
 }
@@ -51,7 +54,9 @@ export interface AmqpBrokerOptions {
   heartbeat?: number;
   /** The `connection_name` client property. */
   connectionName?: string;
-  /** Passed to net/tls `connect` (ca, cert, key, servername, rejectUnauthorized...). */
+  /** TLS of an `amqps://` URL (docs/rabbitmq.md, TLS). */
+  tls?: TlsOptions;
+  /** Passed to net/tls `connect` as they are, after `tls`. */
   socketOptions?: Record<string, unknown>;
   /** First wait before reconnecting (ms); doubles on each failure. Default 100. */
   reconnectMinMs?: number;
@@ -81,6 +86,8 @@ export interface RedisBackendOptions {
   keyPrefix?: string;
   /** CLIENT SETNAME of the connections. Default 'celeriac-results'. */
   connectionName?: string;
+  /** TLS of a `rediss://` URL (docs/redis.md, TLS). */
+  tls?: TlsOptions;
   /** Told of a configuration error. Default: a Nest `Logger`. */
   logger?: { error(message: string): void };
 }
@@ -115,11 +122,13 @@ const REDIS_BROKER_KEYS: Record<keyof RedisBrokerOptions, true> = {
   idlePollMs: true,
   publishWaitMs: true,
   connectionName: true,
+  tls: true,
   logger: true,
 };
 const AMQP_BROKER_KEYS: Record<keyof AmqpBrokerOptions, true> = {
   heartbeat: true,
   connectionName: true,
+  tls: true,
   socketOptions: true,
   reconnectMinMs: true,
   reconnectMaxMs: true,
@@ -135,6 +144,7 @@ const AMQP_BROKER_KEYS: Record<keyof AmqpBrokerOptions, true> = {
 const REDIS_BACKEND_KEYS: Record<keyof RedisBackendOptions, true> = {
   keyPrefix: true,
   connectionName: true,
+  tls: true,
   logger: true,
 };
 const RPC_BACKEND_KEYS: Record<keyof RpcBackendOptions, true> = {

@@ -4,6 +4,7 @@ import { guardConfiguration } from '../../drivers/redis/refusal';
 import { rateReserveScript } from '../../drivers/redis/scripts';
 import { Rate } from '../rate';
 import { RateLimiter } from '../rate-limiter';
+import { TlsOptions } from '../../common/tls-options';
 
 /** Beside the Redis transport's own keys (`_celeriac.leases`, `_celeriac.delayed.<queue>`). */
 export const DEFAULT_KEY_PREFIX = '_celeriac.rate.';
@@ -11,6 +12,8 @@ export const DEFAULT_KEY_PREFIX = '_celeriac.rate.';
 export interface RedisRateLimiterOptions {
   /** Prepended to the task name to make its key. Default `_celeriac.rate.`. */
   keyPrefix?: string;
+  /** TLS of a `rediss://` URL: the CA, a client certificate, the server name. */
+  tls?: TlsOptions;
 }
 
 /**
@@ -25,7 +28,7 @@ export class RedisRateLimiter implements RateLimiter {
   constructor(url: string, options: RedisRateLimiterOptions = {}) {
     this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     const client = new Redis({
-      ...parseRedisUrl(url),
+      ...parseRedisUrl(url, options.tls),
       lazyConnect: true,
       connectionName: 'celeriac:rate-limit',
       maxRetriesPerRequest: 3,

@@ -1,3 +1,5 @@
+import { TlsOptions } from '../../common/tls-options';
+
 /** Where the transport reports trouble it recovers from (a Nest Logger fits). */
 export interface RedisTransportLogger {
   warn(message: string): void;
@@ -47,11 +49,16 @@ export interface RedisTransportOptions {
   publishWaitMs?: number;
   /** CLIENT SETNAME of the connections (a suffix tells them apart). Default 'celeriac'. */
   connectionName?: string;
+  /** TLS of a `rediss://` URL: the CA, a client certificate, the server name. */
+  tls?: TlsOptions;
   /** Default: console. */
   logger?: RedisTransportLogger;
 }
 
-export type ResolvedRedisTransportOptions = Required<RedisTransportOptions>;
+/** The options with their defaults; `tls` is the connection's, used by `fromUrl`. */
+export type ResolvedRedisTransportOptions = Required<
+  Omit<RedisTransportOptions, 'tls'>
+>;
 
 export function resolveRedisTransportOptions(
   options: RedisTransportOptions = {},
