@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './private-redis-server';
 import { TestCertificates } from './test-certificates';
+import { sleep } from './wait';
 
 const run = promisify(execFile);
 
@@ -65,18 +66,29 @@ export class PrivateRabbitMqNode {
     });
     const started = new PrivateRabbitMqNode(port, node, dir, child);
     try {
-      await run('rabbitmqctl', [
-        '-n',
-        node,
-        'await_startup',
-        '--timeout',
-        '90',
-      ]);
+      await started.awaitStartup(90_000);
     } catch (error) {
       await started.stop();
       throw error;
     }
     return started;
+  }
+
+  /** Until the node runs: it is not known to epmd for its first seconds. */
+  private async awaitStartup(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await run('rabbitmqctl', ['-n', this.node, 'await_startup']);
+        return;
+      } catch (error) {
+        if (this.process.exitCode !== null || Date.now() > deadline)
+          throw new Error(
+            `the RabbitMQ node ${this.node} did not start (see ${this.dir}/log): ${(error as Error).message}`,
+          );
+        await sleep(1000);
+      }
+    }
   }
 
   /** `amqps://guest:guest@localhost:<port>`. */
