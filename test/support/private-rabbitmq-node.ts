@@ -3,6 +3,7 @@ import {
   chmodSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -100,15 +101,28 @@ export class PrivateRabbitMqNode {
     try {
       await run('rabbitmqctl', ['-n', this.node, 'stop']);
     } catch {
-      // Not up: the process group goes below.
-    }
-    if (this.process.exitCode === null && this.process.pid !== undefined) {
-      try {
-        process.kill(-this.process.pid, 'SIGKILL');
-      } catch {
-        // Gone already.
-      }
+      // Not up (yet): kill what runs, by the pids it and our child have.
+      kill(Number(readIfThere(join(this.dir, 'rabbitmq.pid'))));
+      if (this.process.exitCode === null) kill(-(this.process.pid ?? 0));
     }
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** SIGKILL to a pid (negative: a process group), if it is one and still runs. */
+function kill(pid: number): void {
+  if (!Number.isInteger(pid) || pid === 0) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone already.
+  }
+}
+
+function readIfThere(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return '';
   }
 }
