@@ -21,6 +21,13 @@ import {
 import { ConnectionCheck } from '../connection-check';
 import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
 import { AmqpControlBus } from './amqp-control-bus';
+import { AmqpEventBus } from './amqp-event-bus';
+import {
+  EventBus,
+  EventDelivery,
+  EventMessage,
+  EventSubscription,
+} from '../event-bus';
 import { AmqpConsumer } from './amqp-consumer';
 import { AmqpDeclarer } from './amqp-declarer';
 import {
@@ -37,6 +44,12 @@ import { ConfirmPublisher } from '../../drivers/amqp/confirm-publisher';
 import { closeChannel } from '../../drivers/amqp/safe-close';
 import { AmqpDeadLetter, DeadLetterBox } from './dead-letter-box';
 import { delayEntryExchange, delayRoutingKey } from './delay-scheme';
+import {
+  celeryDelayEntryExchange,
+  celeryDelayRoutingKey,
+} from './celery-delayed-delivery';
+import { queueSettingsOf } from './queue-settings';
+import { CeleryQueueSettings } from './celery-declarations';
 import {
   AmqpUnroutableError,
   isServerRefusal,
@@ -69,6 +82,7 @@ export class AmqpTransport
     QueueInspection,
     ConnectionState,
     ControlBus,
+    EventBus,
     ConnectionCheck
 {
   readonly kind = 'amqp';
@@ -78,11 +92,13 @@ export class AmqpTransport
   private readonly declarer: AmqpDeclarer;
   private readonly deadLetters: DeadLetterBox;
   private readonly control: AmqpControlBus;
+  private readonly events: AmqpEventBus;
   private readonly subscriptions = new Set<ControlSubscription>();
   private readonly consumers = new Set<AmqpConsumer>();
   private readonly publishTimeoutMs: number;
   private readonly delayPrefix: string;
   private closed = false;
+  private readonly queueSettings: (queue: string) => CeleryQueueSettings;
 
   constructor(
     url: string,
@@ -93,13 +109,17 @@ export class AmqpTransport
     this.publishTimeoutMs =
       options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
     this.delayPrefix = options.delayPrefix ?? DEFAULT_DELAY_PREFIX;
+    this.queueSettings = queueSettingsOf(options);
     this.declarer = new AmqpDeclarer(
       this.connection,
-      (queue) =>
-        options.queues?.[queue]?.maxPriority ?? options.queueMaxPriority,
+      this.queueSettings,
       {
         prefix: this.delayPrefix,
         queueType: options.delayQueueType ?? 'classic',
+      },
+      {
+        queueType: options.celeryDelayQueueType ?? 'quorum',
+        prefix: options.celeryDelayPrefix,
       },
     );
     this.publisher = new ConfirmPublisher(
@@ -117,6 +137,11 @@ export class AmqpTransport
       options.deadLetterQueue ?? defaultDeadLetterQueue,
     );
     this.control = new AmqpControlBus(
+      this.connection,
+      this.publisher,
+      this.logger,
+    );
+    this.events = new AmqpEventBus(
       this.connection,
       this.publisher,
       this.logger,
@@ -182,6 +207,7 @@ export class AmqpTransport
         declarer: this.declarer,
         logger: this.logger,
         globalQos: this.options.globalQos ?? false,
+        isQuorum: (queue) => this.queueSettings(queue).queueType === 'quorum',
         forward: {
           deadLetter: (delivery, reason) =>
             this.deadLetters.put(
@@ -212,6 +238,32 @@ export class AmqpTransport
         await consumer.stop();
       },
     };
+  }
+
+  /** To Celery's `celeryev` topic exchange, transient. */
+  async publishEvents(
+    messages: readonly EventMessage[],
+    hostname: string,
+  ): Promise<void> {
+    if (this.closed) return;
+    await this.events.publish(messages, hostname, this.deadline());
+  }
+
+  /** Listens on a `celeryev.<uuid>` queue of its own (declared again on reconnect). */
+  async subscribeEvents(
+    handler: (delivery: EventDelivery) => void,
+  ): Promise<EventSubscription> {
+    if (this.closed)
+      throw new Error('amqp transport is closed: cannot subscribe');
+    const subscription = await this.events.subscribe(handler, this.deadline());
+    const tracked: EventSubscription = {
+      close: async () => {
+        this.subscriptions.delete(tracked);
+        await subscription.close();
+      },
+    };
+    this.subscriptions.add(tracked);
+    return tracked;
   }
 
   /** To every worker listening now, through Celery's `celery.pidbox` fanout exchange. */
@@ -384,7 +436,22 @@ export class AmqpTransport
     for (let attempt = 0; ; attempt++) {
       await this.declarer.celeryQueue(queue, deadline);
       try {
-        if (dueAt && dueAt.getTime() > Date.now()) {
+        const aheadMs = dueAt ? dueAt.getTime() - Date.now() : 0;
+        if (aheadMs >= 1000 && this.queueSettings(queue).celeryDelays) {
+          // Celery 5.5's native delayed delivery: whole seconds (it truncates; the
+          // worker waits out the rest), the queue's name as the routing key's tail.
+          await this.publisher.publish(
+            {
+              exchange: celeryDelayEntryExchange(
+                this.options.celeryDelayPrefix,
+              ),
+              routingKey: celeryDelayRoutingKey(aheadMs / 1000, queue),
+              content,
+              options: { ...options, expiration: undefined },
+            },
+            deadline,
+          );
+        } else if (dueAt && aheadMs > 0) {
           await this.declarer.delayTopology(deadline);
           // Measured after declaring: the first delay of a connection declares 32 levels.
           const delayMs = Math.max(1, dueAt.getTime() - Date.now());
