@@ -35,6 +35,7 @@ export type {
   RetryOptions,
   ErrorClass,
   RateLimit,
+  TaskCompression,
 } from './options/task-options';
 export {
   OnTaskSuccess,
@@ -117,7 +118,7 @@ export type {
   TaskRevokedEvent,
   TaskRejectedEvent,
 } from './events/celery-event';
-export { NodeNameInUseError } from './transports/errors';
+export { MessageTooLargeError, NodeNameInUseError } from './transports/errors';
 export { InvalidNodeNameError } from './worker/control/errors';
 export type {
   TaskHandle,
@@ -177,6 +178,7 @@ export {
   ArgumentNotDataError,
   MalformedMessageError,
   ResultNotDataError,
+  UnsupportedCompressionError,
 } from './protocol/errors';
 export type { TaskState } from './protocol/states';
 export type { ResultMeta } from './protocol/result-meta';

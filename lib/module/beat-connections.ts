@@ -3,8 +3,8 @@ import { RedisTickLock } from '../locks/redis/redis-tick-lock';
 import { BeatConfigurationError } from '../scheduler/errors';
 import { TickLockConfig, TickLockFactory } from '../scheduler/scheduler.tokens';
 import { TickLock } from '../locks/tick-lock';
-import { TlsSources, redact, redisTlsFor } from './connections';
-import { TlsOptions } from '../common/tls-options';
+import { TlsSources, redact, redisTlsFor, sentinelOf } from './connections';
+import { REDIS_SCHEMES } from '../drivers/redis/redis-url';
 
 /**
  * The one place where a URL scheme picks beat's tick lock store: `lockUrl` when given,
@@ -12,16 +12,18 @@ import { TlsOptions } from '../common/tls-options';
  * beat then needs `lockUrl`, and says so.
  */
 export function createTickLockFactory(options: TlsSources): TickLockFactory {
-  return (config: TickLockConfig) => {
-    const url = config.lockUrl ?? defaultLockUrl(options.broker);
-    return createTickLock(url, config, redisTlsFor(url, options));
-  };
+  return (config: TickLockConfig) =>
+    createTickLock(
+      config.lockUrl ?? defaultLockUrl(options.broker),
+      config,
+      options,
+    );
 }
 
 function createTickLock(
   url: string,
   config: TickLockConfig,
-  tls: TlsOptions | undefined,
+  options: TlsSources,
 ): TickLock {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
   switch (scheme) {
@@ -31,11 +33,18 @@ function createTickLock(
       );
     case 'redis':
     case 'rediss':
-      return new RedisTickLock(url, { keyPrefix: config.keyPrefix, tls });
+    case 'sentinel':
+    case 'redis+sentinel':
+      return new RedisTickLock(url, {
+        keyPrefix: config.keyPrefix,
+        // On the broker's own Sentinel, its master name.
+        sentinel: url === options.broker ? sentinelOf(options) : undefined,
+        tls: redisTlsFor(url, options),
+      });
     default:
       throw new BeatConfigurationError(
         `beat lockUrl ${JSON.stringify(redact(url))}: beat keeps its tick lock in Redis ` +
-          `(redis:// or rediss://) or, in a single process, in memory (memory://)`,
+          `(redis://, rediss:// or sentinel://) or, in a single process, in memory (memory://)`,
       );
   }
 }
@@ -48,8 +57,7 @@ function defaultLockUrl(broker: string | null): string {
         `or bootstrapBeat(AppModule, { lockUrl: 'redis://...' }) (see docs/extending.md)`,
     );
   const scheme = broker.split(':', 1)[0].toLowerCase();
-  if (scheme === 'memory' || scheme === 'redis' || scheme === 'rediss')
-    return broker;
+  if (scheme === 'memory' || REDIS_SCHEMES.includes(scheme)) return broker;
   throw new BeatConfigurationError(
     `beat needs a Redis for its fleet-wide tick lock, and the broker ${redact(broker)} is not Redis. ` +
       `Give one, the same for every beat of the fleet: TaskQueueModule.forRoot({ ..., ` +

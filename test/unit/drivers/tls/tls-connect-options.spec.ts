@@ -55,7 +55,7 @@ describe('rediss:// TLS settings', () => {
     ).tls;
     expect(tls).toMatchObject({ ca: [PEM], rejectUnauthorized: true });
     expect(
-      parseRedisUrl('rediss://cache?ssl_cert_reqs=none', {
+      parseRedisUrl('rediss://cache?ssl_cert_reqs=none', undefined, {
         rejectUnauthorized: true,
       }).tls,
     ).toMatchObject({ rejectUnauthorized: true });
@@ -68,7 +68,7 @@ describe('rediss:// TLS settings', () => {
     expect(() => parseRedisUrl('rediss://cache?ssl_cert_reqs=maybe')).toThrow(
       /ssl_cert_reqs must be required, optional or none/,
     );
-    expect(() => parseRedisUrl('redis://cache', {})).toThrow(
+    expect(() => parseRedisUrl('redis://cache', undefined, {})).toThrow(
       /a URL without TLS: use rediss:\/\//,
     );
   });
