@@ -17,6 +17,7 @@ export type {
   RpcBackendOptions,
   PostgresBackendOptions,
 } from './options/connection-options';
+export type { TlsOptions } from './common/tls-options';
 export { UnknownOptionError } from './options/errors';
 export type {
   RouteFunction,

@@ -3,19 +3,15 @@ import { RedisTickLock } from '../locks/redis/redis-tick-lock';
 import { BeatConfigurationError } from '../scheduler/errors';
 import { TickLockConfig, TickLockFactory } from '../scheduler/scheduler.tokens';
 import { TickLock } from '../locks/tick-lock';
-import { redact, sentinelOf } from './connections';
+import { TlsSources, redact, redisTlsFor, sentinelOf } from './connections';
 import { REDIS_SCHEMES } from '../drivers/redis/redis-url';
-import { ResolvedOptions } from '../options/resolve-options';
 
 /**
  * The one place where a URL scheme picks beat's tick lock store: `lockUrl` when given,
  * else the broker's own server (Redis) or store (memory). RabbitMQ has no place for it:
  * beat then needs `lockUrl`, and says so.
  */
-export function createTickLockFactory(
-  options: Pick<ResolvedOptions, 'broker'> &
-    Partial<Pick<ResolvedOptions, 'brokerOptions'>>,
-): TickLockFactory {
+export function createTickLockFactory(options: TlsSources): TickLockFactory {
   return (config: TickLockConfig) =>
     createTickLock(
       config.lockUrl ?? defaultLockUrl(options.broker),
@@ -27,8 +23,7 @@ export function createTickLockFactory(
 function createTickLock(
   url: string,
   config: TickLockConfig,
-  options: Pick<ResolvedOptions, 'broker'> &
-    Partial<Pick<ResolvedOptions, 'brokerOptions'>>,
+  options: TlsSources,
 ): TickLock {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
   switch (scheme) {
@@ -44,6 +39,7 @@ function createTickLock(
         keyPrefix: config.keyPrefix,
         // On the broker's own Sentinel, its master name.
         sentinel: url === options.broker ? sentinelOf(options) : undefined,
+        tls: redisTlsFor(url, options),
       });
     default:
       throw new BeatConfigurationError(

@@ -10,6 +10,7 @@ import { MemoryTransport } from '../transports/memory';
 import { RedisTransport } from '../transports/redis';
 import { Transport } from '../transports/transport';
 import { ResolvedOptions } from '../options/resolve-options';
+import { TlsOptions } from '../common/tls-options';
 import {
   AmqpBrokerOptions,
   PostgresBackendOptions,
@@ -136,6 +137,28 @@ export function sentinelOf(
 ): RedisSentinelOptions | undefined {
   const broker = options.brokerOptions;
   return broker && 'sentinel' in broker ? broker.sentinel : undefined;
+}
+
+/** Where redisTlsFor looks. */
+export type TlsSources = Pick<ResolvedOptions, 'broker'> &
+  Partial<
+    Pick<ResolvedOptions, 'brokerOptions' | 'backend' | 'backendOptions'>
+  >;
+
+/**
+ * The TLS settings for a Redis `url` used beside the broker and backend (the tick lock,
+ * the rate limiter): those of the broker or backend on the same URL, else none (the
+ * URL's own `ssl_*` parameters then apply).
+ */
+export function redisTlsFor(
+  url: string,
+  options: TlsSources,
+): TlsOptions | undefined {
+  if (url === options.broker) return options.brokerOptions?.tls;
+  const backendOptions = options.backendOptions ?? {};
+  if (url === options.backend && 'tls' in backendOptions)
+    return backendOptions.tls;
+  return undefined;
 }
 
 /** The URL without its password, for error messages. */

@@ -12,7 +12,7 @@ import {
 import { ControlBus, isControlBus } from '../transports/control-bus';
 import { Transport } from '../transports/transport';
 import { EventBus, isEventBus } from '../transports/event-bus';
-import { redact, sentinelOf } from './connections';
+import { redact, redisTlsFor, sentinelOf } from './connections';
 import { REDIS_SCHEMES } from '../drivers/redis/redis-url';
 import { ResolvedOptions } from '../options/resolve-options';
 import { RedisBrokerOptions } from '../options/connection-options';
@@ -56,6 +56,7 @@ export function createFleetRateLimiter(
         : undefined;
     return new RedisRateLimiter(url, {
       keyPrefix: `${brokerPrefix ?? ''}${DEFAULT_KEY_PREFIX}`,
+      tls: redisTlsFor(url, options),
       sentinel: url === options.broker ? sentinelOf(options) : undefined,
     });
   }

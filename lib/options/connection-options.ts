@@ -1,3 +1,4 @@
+import { TlsOptions } from '../common/tls-options';
 import { UnknownOptionError } from './errors';
 
 /** Where Redis Sentinel finds the master, beyond the sentinels of a `sentinel://` URL. */
@@ -42,6 +43,8 @@ export interface RedisBrokerOptions {
   replicaAcks?: number;
   /** CLIENT SETNAME of the connections. Default 'celeriac'. */
   connectionName?: string;
+  /** TLS of a `rediss://` URL; also used by the tick lock and rate limiter on the same URL (docs/redis.md, TLS). */
+  tls?: TlsOptions;
   /** Default: a Nest `Logger`. */
   logger?: RedisBrokerLogger;
 }
@@ -71,7 +74,9 @@ export interface AmqpBrokerOptions {
   heartbeat?: number;
   /** The `connection_name` client property. */
   connectionName?: string;
-  /** Passed to net/tls `connect` (ca, cert, key, servername, rejectUnauthorized...). */
+  /** TLS of an `amqps://` URL (docs/rabbitmq.md, TLS). */
+  tls?: TlsOptions;
+  /** Passed to net/tls `connect` as they are, after `tls`. */
   socketOptions?: Record<string, unknown>;
   /** First wait before reconnecting (ms); doubles on each failure. Default 100. */
   reconnectMinMs?: number;
@@ -115,6 +120,8 @@ export interface RedisBackendOptions {
   maxResultSize?: number;
   /** With a `sentinel://` URL: the master's name and the sentinels' password. */
   sentinel?: RedisSentinelOptions;
+  /** TLS of a `rediss://` URL (docs/redis.md, TLS). */
+  tls?: TlsOptions;
   /** Told of a configuration error. Default: a Nest `Logger`. */
   logger?: { error(message: string): void };
 }
@@ -173,11 +180,13 @@ const REDIS_BROKER_KEYS: Record<keyof RedisBrokerOptions, true> = {
   sentinel: true,
   replicaAcks: true,
   connectionName: true,
+  tls: true,
   logger: true,
 };
 const AMQP_BROKER_KEYS: Record<keyof AmqpBrokerOptions, true> = {
   heartbeat: true,
   connectionName: true,
+  tls: true,
   socketOptions: true,
   reconnectMinMs: true,
   reconnectMaxMs: true,
@@ -200,6 +209,7 @@ const REDIS_BACKEND_KEYS: Record<keyof RedisBackendOptions, true> = {
   connectionName: true,
   maxResultSize: true,
   sentinel: true,
+  tls: true,
   logger: true,
 };
 const POSTGRES_BACKEND_KEYS: Record<keyof PostgresBackendOptions, true> = {

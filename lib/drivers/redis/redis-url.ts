@@ -1,15 +1,27 @@
 import type { RedisOptions } from 'ioredis';
+import { TlsOptions } from '../../common/tls-options';
+import { tlsConnectOptions } from '../tls/tls-connect-options';
 
 /**
  * Connection settings read from a `redis://` or `rediss://` URL, in ioredis' terms:
- * `redis://[[user]:password@]host[:port][/db]`. `rediss://` turns TLS on; as with
- * Celery, `?ssl_cert_reqs=CERT_NONE` (or `none`) skips certificate verification.
+ * `redis://[[user]:password@]host[:port][/db]`. `rediss://` turns TLS on, with the
+ * server's certificate checked; `tls` (the app's options) wins over Celery's URL
+ * parameters `ssl_ca_certs`, `ssl_certfile`, `ssl_keyfile` and `ssl_cert_reqs`
+ * (`required`, `optional` or `none`, which alone skips the check). A `sentinel://` URL
+ * goes to parseSentinelUrl, with `sentinel`.
  */
 export function parseRedisUrl(
   url: string,
   sentinel?: RedisSentinelOptions,
+  tls?: TlsOptions,
 ): RedisOptions {
-  if (isSentinelUrl(url)) return parseSentinelUrl(url, sentinel);
+  if (isSentinelUrl(url)) {
+    if (tls !== undefined)
+      throw new Error(
+        `TLS options are given for the Sentinel URL ${JSON.stringify(redact(url))}: TLS through Sentinel is not supported yet`,
+      );
+    return parseSentinelUrl(url, sentinel);
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -30,13 +42,46 @@ export function parseRedisUrl(
   if (parsed.username) options.username = decodeURIComponent(parsed.username);
   if (parsed.password) options.password = decodeURIComponent(parsed.password);
   if (scheme === 'rediss') {
-    const certReqs = (
-      parsed.searchParams.get('ssl_cert_reqs') ?? ''
-    ).toLowerCase();
-    const verify = certReqs !== 'none' && certReqs !== 'cert_none';
-    options.tls = { servername: options.host, rejectUnauthorized: verify };
+    options.tls = tlsConnectOptions(
+      { ...tlsFromQuery(parsed.searchParams, url), ...tls },
+      options.host ?? '127.0.0.1',
+      TLS_SOURCE,
+    );
+  } else if (tls !== undefined) {
+    throw new Error(
+      `TLS options are given for ${JSON.stringify(redact(url))}, a URL without TLS: use rediss://`,
+    );
   }
   return options;
+}
+
+const TLS_SOURCE = {
+  ca: 'tls.ca (or ?ssl_ca_certs=)',
+  cert: 'tls.cert (or ?ssl_certfile=)',
+  key: 'tls.key (or ?ssl_keyfile=)',
+  servername: 'tls.servername',
+  rejectUnauthorized: 'tls.rejectUnauthorized (or ?ssl_cert_reqs=)',
+};
+
+/** Celery's `rediss://` URL parameters; the names of Python's ssl module. */
+function tlsFromQuery(query: URLSearchParams, url: string): TlsOptions {
+  const tls: TlsOptions = {};
+  const ca = query.get('ssl_ca_certs');
+  const cert = query.get('ssl_certfile');
+  const key = query.get('ssl_keyfile');
+  if (ca) tls.ca = ca;
+  if (cert) tls.cert = cert;
+  if (key) tls.key = key;
+  const certReqs = query.get('ssl_cert_reqs');
+  if (certReqs !== null) {
+    const level = certReqs.toLowerCase().replace(/^cert_/, '');
+    if (level === 'none') tls.rejectUnauthorized = false;
+    else if (level !== 'required' && level !== 'optional')
+      throw new Error(
+        `invalid Redis URL ${JSON.stringify(redact(url))}: ssl_cert_reqs must be required, optional or none (CERT_REQUIRED, CERT_OPTIONAL, CERT_NONE)`,
+      );
+  }
+  return tls;
 }
 
 /** The URL schemes of Redis: a server, with TLS, or found through Sentinel. */

@@ -13,6 +13,7 @@ import {
   beatStateScript,
 } from '../../drivers/redis/scripts';
 import { ScheduleState, TickLock } from '../tick-lock';
+import { TlsOptions } from '../../common/tls-options';
 
 /*
  * Keys, under `keyPrefix` (default `celeriac:beat:`), with the schedule name as a hash
@@ -24,6 +25,8 @@ import { ScheduleState, TickLock } from '../tick-lock';
 export interface RedisTickLockOptions {
   /** Prefix of every key. Default `celeriac:beat:`. */
   keyPrefix?: string;
+  /** TLS of a `rediss://` URL: the CA, a client certificate, the server name. */
+  tls?: TlsOptions;
   /** Passed to ioredis. */
   redisOptions?: RedisOptions;
   /** With a `sentinel://` URL: the master's name and the sentinels' password. */
@@ -44,7 +47,7 @@ export class RedisTickLock implements TickLock {
   constructor(url: string, options: RedisTickLockOptions = {}) {
     this.prefix = options.keyPrefix ?? 'celeriac:beat:';
     this.redis = new Redis({
-      ...parseRedisUrl(url, options.sentinel),
+      ...parseRedisUrl(url, options.sentinel, options.tls),
       lazyConnect: true,
       ...options.redisOptions,
     });

@@ -8,6 +8,7 @@ import { guardConfiguration } from '../../drivers/redis/refusal';
 import { rateReserveScript } from '../../drivers/redis/scripts';
 import { Rate } from '../rate';
 import { RateLimiter } from '../rate-limiter';
+import { TlsOptions } from '../../common/tls-options';
 
 /** Beside the Redis transport's own keys (`_celeriac.leases`, `_celeriac.delayed.<queue>`). */
 export const DEFAULT_KEY_PREFIX = '_celeriac.rate.';
@@ -17,6 +18,8 @@ export interface RedisRateLimiterOptions {
   keyPrefix?: string;
   /** With a `sentinel://` URL: the master's name and the sentinels' password. */
   sentinel?: RedisSentinelOptions;
+  /** TLS of a `rediss://` URL: the CA, a client certificate, the server name. */
+  tls?: TlsOptions;
 }
 
 /**
@@ -31,7 +34,7 @@ export class RedisRateLimiter implements RateLimiter {
   constructor(url: string, options: RedisRateLimiterOptions = {}) {
     this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     const client = new Redis({
-      ...parseRedisUrl(url, options.sentinel),
+      ...parseRedisUrl(url, options.sentinel, options.tls),
       lazyConnect: true,
       connectionName: 'celeriac:rate-limit',
       maxRetriesPerRequest: 3,

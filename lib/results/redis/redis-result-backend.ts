@@ -34,6 +34,7 @@ import { TickBatcher } from '../../drivers/redis/tick-batcher';
 import { RedisResultWaiters } from './redis-result-waiters';
 import { RedisRevocations } from './redis-revocations';
 import { RevocationStore, RevokedTask } from '../revocation-store';
+import { TlsOptions } from '../../common/tls-options';
 
 interface PendingStore {
   key: string;
@@ -61,6 +62,8 @@ export interface RedisResultBackendOptions {
   connectionName?: string;
   /** Told of a configuration error (a wrong password, a db out of range). Default: console. */
   logger?: { error(message: string): void };
+  /** TLS of a `rediss://` URL (used by `fromUrl`): the CA, a client certificate, the server name. */
+  tls?: TlsOptions;
 }
 
 /**
@@ -126,13 +129,13 @@ export class RedisResultBackend
     );
   }
 
-  /** `redis://[[user]:password@]host[:port][/db]` or `rediss://...` (TLS). */
+  /** `redis://[[user]:password@]host[:port][/db]` or `rediss://...` (TLS, with `options.tls`). */
   static fromUrl(
     url: string,
     options?: RedisResultBackendOptions,
   ): RedisResultBackend {
     return new RedisResultBackend(
-      parseRedisUrl(url, options?.sentinel),
+      parseRedisUrl(url, options?.sentinel, options?.tls),
       options,
     );
   }

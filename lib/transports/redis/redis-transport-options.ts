@@ -1,3 +1,4 @@
+import { TlsOptions } from '../../common/tls-options';
 import type { RedisSentinelOptions } from '../../drivers/redis/redis-url';
 import { REDIS_MAX_VALUE_BYTES, sizeLimitOption } from '../message-size';
 /** Where the transport reports trouble it recovers from (a Nest Logger fits). */
@@ -68,11 +69,16 @@ export interface RedisTransportOptions {
   replicaAcks?: number;
   /** CLIENT SETNAME of the connections (a suffix tells them apart). Default 'celeriac'. */
   connectionName?: string;
+  /** TLS of a `rediss://` URL: the CA, a client certificate, the server name. */
+  tls?: TlsOptions;
   /** Default: console. */
   logger?: RedisTransportLogger;
 }
 
-export type ResolvedRedisTransportOptions = Required<RedisTransportOptions>;
+/** The options with their defaults; `tls` is the connection's, used by `fromUrl`. */
+export type ResolvedRedisTransportOptions = Required<
+  Omit<RedisTransportOptions, 'tls'>
+>;
 
 export function resolveRedisTransportOptions(
   options: RedisTransportOptions = {},

@@ -180,9 +180,12 @@ export class RedisTransport
     });
   }
 
-  /** `redis://[[user]:password@]host[:port][/db]` or `rediss://...` (TLS). */
+  /** `redis://[[user]:password@]host[:port][/db]` or `rediss://...` (TLS, with `options.tls`). */
   static fromUrl(url: string, options?: RedisTransportOptions): RedisTransport {
-    return new RedisTransport(parseRedisUrl(url, options?.sentinel), options);
+    return new RedisTransport(
+      parseRedisUrl(url, options?.sentinel, options?.tls),
+      options,
+    );
   }
 
   async publish(queue: string, message: TaskMessage): Promise<void> {
