@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { TaskClient } from '../client/task-client.service';
 import { ResolvedOptions } from '../options/resolve-options';
+import { parseJson } from '../protocol/json';
 import { RESOLVED_OPTIONS, TRANSPORT } from '../options/tokens';
 import { ScheduleRegistry } from '../scheduler/schedule.registry';
 import { ScheduleInfo } from '../scheduler/schedule-info';
@@ -125,14 +126,17 @@ export class DashboardDataService {
   async deadLetters(queue: string, limit: number): Promise<DeadLetterRow[]> {
     if (!hasDeadLetterAccess(this.transport)) return [];
     const letters = await this.transport.listDeadLetters(queue, limit);
-    return letters.map((letter) => ({
-      id: letter.message?.headers.id ?? null,
-      task: letter.message?.headers.task ?? null,
-      reason: letter.reason,
-      at: letter.at?.toISOString() ?? null,
-      args: letter.message?.body[0] ?? null,
-      kwargs: letter.message?.body[1] ?? null,
-    }));
+    return letters.map((letter) => {
+      const [args, kwargs] = argumentsOf(letter.message?.body);
+      return {
+        id: letter.message?.headers.id ?? null,
+        task: letter.message?.headers.task ?? null,
+        reason: letter.reason,
+        at: letter.at?.toISOString() ?? null,
+        args,
+        kwargs,
+      };
+    });
   }
 
   async replayDeadLetters(queue: string, limit?: number): Promise<number> {
@@ -194,4 +198,16 @@ export class DashboardDataService {
       deadLetters,
     };
   }
+}
+
+/** A message body's args and kwargs; a body that does not parse is shown as its text. */
+function argumentsOf(body: string | undefined): [unknown, unknown] {
+  if (body === undefined) return [null, null];
+  try {
+    const parsed = parseJson(body);
+    if (Array.isArray(parsed)) return [parsed[0] ?? null, parsed[1] ?? null];
+  } catch {
+    // shown as text below
+  }
+  return [body.slice(0, 500), null];
 }

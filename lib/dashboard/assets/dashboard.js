@@ -26,9 +26,11 @@
       if (value === undefined || value === null || value === false) continue;
       if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
       else if (key === 'class') el.className = value;
+      // Through the CSSOM: the page's CSP refuses style attributes.
+      else if (key === 'style') Object.assign(el.style, value);
       else el.setAttribute(key, value === true ? '' : String(value));
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       el.append(
         child instanceof Node ? child : document.createTextNode(String(child)),
@@ -201,7 +203,7 @@
       h(
         'span',
         { class: 'meter', 'aria-hidden': 'true' },
-        h('span', { style: `width:${pct}%` }),
+        h('span', { style: { width: `${pct}%` } }),
       ),
       `${pct}%`,
     ];
@@ -222,8 +224,12 @@
           }),
           h('span', { class: 'mono' }, w.node),
         ),
-        h('td', {}, languageBadge(w.language)),
-        h('td', { class: 'mono' }, w.software),
+        h(
+          'td',
+          {},
+          languageBadge(w.language),
+          h('span', { class: 'software mono' }, w.software),
+        ),
         h('td', { class: 'num' }, num(w.concurrency)),
         h('td', { class: 'num' }, num(w.active)),
         h('td', { class: 'num' }, num(w.processed)),
@@ -298,8 +304,7 @@
 
   const workerColumns = (withActions) => [
     { label: 'Worker' },
-    { label: 'Language' },
-    { label: 'Software' },
+    { label: 'Runs on' },
     { label: 'Concurrency', num: true },
     { label: 'Active', num: true },
     { label: 'Processed', num: true },
@@ -381,14 +386,12 @@
                     'aria-label': `${q.name}: ${q.ready ?? 'unknown'} waiting`,
                   },
                   h('span', {
-                    style: `width:${Math.round(((q.ready || 0) / max) * 100)}%`,
+                    style: {
+                      width: `${Math.round(((q.ready || 0) / max) * 100)}%`,
+                    },
                   }),
                 ),
-                h(
-                  'span',
-                  { class: 'num', style: 'text-align:right' },
-                  num(q.ready),
-                ),
+                h('span', { class: 'num' }, num(q.ready)),
               ]),
             )
           : h(
@@ -836,8 +839,7 @@
         ? h(
             'form',
             {
-              class: 'inline',
-              style: 'margin-top:16px',
+              class: 'inline revoke',
               onsubmit: async (event) => {
                 event.preventDefault();
                 const ok = await confirmAction({
