@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TaskClient } from '../client/task-client.service';
 import { ResolvedOptions } from '../options/resolve-options';
 import { parseJson } from '../protocol/json';
@@ -78,9 +78,8 @@ export class DashboardDataService {
     @Inject(RESOLVED_OPTIONS) private readonly module: ResolvedOptions,
     private readonly client: TaskClient,
     private readonly schedules: ScheduleRegistry,
-    @Optional()
     @Inject(DASHBOARD_QUEUE_ACTIONS)
-    private readonly queueActions: QueueActions | null = null,
+    private readonly queueActions: QueueActions | null,
   ) {}
 
   capabilities(): DashboardCapabilities {

@@ -3,7 +3,13 @@ import { FleetControl } from '../client/fleet-control.service';
 import { CsrfToken } from './csrf-token';
 import { DashboardDataService } from './dashboard-data.service';
 import { TaskQueueDashboardOptions } from './dashboard-options';
-import { DASHBOARD_OPTIONS, DASHBOARD_WORKERS } from './dashboard.tokens';
+import {
+  DASHBOARD_OPTIONS,
+  DASHBOARD_QUEUE_ACTIONS,
+  DASHBOARD_WORKERS,
+} from './dashboard.tokens';
+import { transportQueueActions } from './queue-actions';
+import { TRANSPORT } from '../options/tokens';
 import { FleetWorkerSource } from './fleet-worker-source';
 import {
   ResolvedDashboardOptions,
@@ -47,6 +53,11 @@ export class TaskQueueDashboardModule {
           useFactory: (fleet: FleetControl, opts: ResolvedDashboardOptions) =>
             new FleetWorkerSource(fleet, opts.fleetTimeout),
           inject: [FleetControl, DASHBOARD_OPTIONS],
+        },
+        {
+          provide: DASHBOARD_QUEUE_ACTIONS,
+          useFactory: transportQueueActions,
+          inject: [TRANSPORT],
         },
         CsrfToken,
         DashboardDataService,
