@@ -19,6 +19,7 @@ import {
   TaskContext,
   TaskQueueDashboardModule,
   TaskQueueModule,
+  ScheduleRegistry,
 } from '../../lib';
 import { launchChromium } from '../support/browser';
 import { uniqueName, waitUntil } from '../support/wait';
@@ -285,6 +286,17 @@ describe.each([
       /^in \d+m$|^in 1h$/,
     );
     await screenshot('schedules');
+    const schedules = app.get(ScheduleRegistry);
+    await row.locator('button', { hasText: 'Pause' }).click();
+    await waitUntil(
+      async () => (await schedules.getSchedule('dash-hourly')).paused,
+      10_000,
+    );
+    await row.locator('button', { hasText: 'Resume' }).click();
+    await waitUntil(
+      async () => !(await schedules.getSchedule('dash-hourly')).paused,
+      10_000,
+    );
 
     await open('overview');
     const online = page.locator('[data-card="workers-online"] .value');
@@ -295,5 +307,24 @@ describe.each([
     await screenshot('overview');
     await page.locator('#theme').click();
     await screenshot('overview-other-theme');
+  });
+
+  it('is usable by keyboard, and shuts a Python worker down from the page after a confirmation', async () => {
+    await open('overview');
+    await page.keyboard.press('2');
+    await page.waitForSelector('[data-view="workers"]');
+    const row = page.locator(`tr[data-node="${pythonNode}"]`);
+    await row.waitFor();
+    await row.locator('button', { hasText: 'Shut down' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('dialog#confirm');
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    expect(await dialog.isVisible()).toBe(false);
+    expect(python.output).not.toMatch(/Got shutdown from remote/);
+
+    await row.locator('button', { hasText: 'Shut down' }).click();
+    await page.locator('#confirm-ok').click();
+    await python.waitForLog(/Got shutdown from remote/, 15_000);
   });
 });
