@@ -97,7 +97,9 @@ describe.each([
       path: join(ARTIFACTS, `${label.toLowerCase()}-${name}.png`),
       fullPage: true,
     });
+  /** Loads the page afresh (a hash change alone would keep the view on screen). */
   const open = async (hash: string) => {
+    await page.goto('about:blank');
     await page.goto(`${url}/queues#/${hash}`);
     await page.waitForSelector(`[data-view="${hash.split('/')[0]}"]`);
   };
