@@ -34,6 +34,7 @@ export type {
   RetryOptions,
   ErrorClass,
   RateLimit,
+  TaskCompression,
 } from './options/task-options';
 export {
   OnTaskSuccess,
@@ -116,7 +117,7 @@ export type {
   TaskRevokedEvent,
   TaskRejectedEvent,
 } from './events/celery-event';
-export { NodeNameInUseError } from './transports/errors';
+export { MessageTooLargeError, NodeNameInUseError } from './transports/errors';
 export { InvalidNodeNameError } from './worker/control/errors';
 export type {
   TaskHandle,
@@ -176,6 +177,7 @@ export {
   ArgumentNotDataError,
   MalformedMessageError,
   ResultNotDataError,
+  UnsupportedCompressionError,
 } from './protocol/errors';
 export type { TaskState } from './protocol/states';
 export type { ResultMeta } from './protocol/result-meta';

@@ -15,6 +15,7 @@ import {
 import { ResolvedOptions } from '../options/resolve-options';
 import {
   buildTaskMessage,
+  compressionHeader,
   guardArgumentsForSend,
   parseCeleryIso,
 } from '../protocol';
@@ -120,7 +121,10 @@ export class TaskClient {
       ignoreResult,
       replyTo: this.backend.replyTo ?? this.options.clientId,
       timeLimit: call.timeLimit,
-      headers: call.headers,
+      headers: withCompression(
+        call.headers,
+        options.compression ?? defaults.compression,
+      ),
       now,
     });
     if (this.options.eager) {
@@ -215,6 +219,15 @@ export class TaskClient {
       ...this.registry.get(name)?.options,
     };
   }
+}
+
+/** The call's headers with kombu's `compression` header when it compresses. */
+function withCompression(
+  headers: Record<string, unknown> | undefined,
+  compression: string | undefined,
+): Record<string, unknown> | undefined {
+  if (compression === undefined) return headers;
+  return { ...headers, compression: compressionHeader(compression) };
 }
 
 /**

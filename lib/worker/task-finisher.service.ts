@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { MessageTooLargeError } from '../transports/errors';
 import { RESOLVED_OPTIONS, RESULT_BACKEND } from '../options/tokens';
 import { ResolvedOptions } from '../options/resolve-options';
 import {
@@ -194,6 +195,18 @@ export class TaskFinisher {
       });
       return true;
     } catch (error) {
+      if (error instanceof MessageTooLargeError && meta.status !== 'FAILURE') {
+        // Given back, it would run again and be as large: its caller gets why instead.
+        Logger.error(
+          `${error.message}; stored as FAILURE`,
+          taskLogContext(request),
+        );
+        return this.store(
+          request,
+          resultMeta(request.id, 'FAILURE', errorToExceptionInfo(error)),
+          queue,
+        );
+      }
       Logger.error(
         `could not store ${meta.status} on ${this.backend.kind}: ` +
           `${String(error)}; the message goes back to the queue`,

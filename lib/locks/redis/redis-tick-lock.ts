@@ -1,5 +1,9 @@
 import Redis, { RedisOptions } from 'ioredis';
-import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
+import {
+  RedisSentinelOptions,
+  describeRedis,
+  parseRedisUrl,
+} from '../../drivers/redis/redis-url';
 import { guardConfiguration } from '../../drivers/redis/refusal';
 import {
   beatClaimScript,
@@ -22,6 +26,8 @@ export interface RedisTickLockOptions {
   keyPrefix?: string;
   /** Passed to ioredis. */
   redisOptions?: RedisOptions;
+  /** With a `sentinel://` URL: the master's name and the sentinels' password. */
+  sentinel?: RedisSentinelOptions;
 }
 
 /**
@@ -38,7 +44,7 @@ export class RedisTickLock implements TickLock {
   constructor(url: string, options: RedisTickLockOptions = {}) {
     this.prefix = options.keyPrefix ?? 'celeriac:beat:';
     this.redis = new Redis({
-      ...parseRedisUrl(url),
+      ...parseRedisUrl(url, options.sentinel),
       lazyConnect: true,
       ...options.redisOptions,
     });

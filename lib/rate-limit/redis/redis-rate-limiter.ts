@@ -1,5 +1,9 @@
 import Redis from 'ioredis';
-import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
+import {
+  RedisSentinelOptions,
+  describeRedis,
+  parseRedisUrl,
+} from '../../drivers/redis/redis-url';
 import { guardConfiguration } from '../../drivers/redis/refusal';
 import { rateReserveScript } from '../../drivers/redis/scripts';
 import { Rate } from '../rate';
@@ -11,6 +15,8 @@ export const DEFAULT_KEY_PREFIX = '_celeriac.rate.';
 export interface RedisRateLimiterOptions {
   /** Prepended to the task name to make its key. Default `_celeriac.rate.`. */
   keyPrefix?: string;
+  /** With a `sentinel://` URL: the master's name and the sentinels' password. */
+  sentinel?: RedisSentinelOptions;
 }
 
 /**
@@ -25,7 +31,7 @@ export class RedisRateLimiter implements RateLimiter {
   constructor(url: string, options: RedisRateLimiterOptions = {}) {
     this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     const client = new Redis({
-      ...parseRedisUrl(url),
+      ...parseRedisUrl(url, options.sentinel),
       lazyConnect: true,
       connectionName: 'celeriac:rate-limit',
       maxRetriesPerRequest: 3,

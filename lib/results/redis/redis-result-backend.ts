@@ -1,6 +1,16 @@
 import Redis, { RedisOptions } from 'ioredis';
+import {
+  REDIS_MAX_VALUE_BYTES,
+  checkSize,
+  sizeLimitOption,
+  utf8SizeIfNear,
+} from '../../transports/message-size';
 import { ResultMeta, parseJson } from '../../protocol';
-import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
+import {
+  RedisSentinelOptions,
+  describeRedis,
+  parseRedisUrl,
+} from '../../drivers/redis/redis-url';
 import {
   explainFailure,
   guardConfiguration,
@@ -28,6 +38,17 @@ export interface RedisResultBackendOptions {
   keyPrefix?: string;
   /** Seconds a result is kept (Celery's `result_expires`); 0 keeps it forever. Default 86 400. */
   expiresIn?: number;
+  /**
+   * Largest result stored, in bytes of its JSON: larger ones are refused with
+   * MessageTooLargeError (the worker stores that as the task's FAILURE instead).
+   * Default 512 MiB, Redis's own limit on a value.
+   */
+  maxResultSize?: number;
+  /**
+   * With a `sentinel://` URL: the master's name and the sentinels' password (else
+   * `?master_name=` and `?sentinel_password=` on the URL). See README, Production.
+   */
+  sentinel?: RedisSentinelOptions;
   /** CLIENT SETNAME of the connections (the subscriber gets `:sub`). Default 'celeriac-results'. */
   connectionName?: string;
   /** Told of a configuration error (a wrong password, a db out of range). Default: console. */
@@ -49,6 +70,7 @@ export class RedisResultBackend
   private readonly revocations: RedisRevocations;
   private readonly stores: TickBatcher<PendingStore>;
   private readonly keyPrefix: string;
+  private readonly maxResultSize: number;
   private readonly expiresIn: number;
   private readonly where: string;
 
@@ -57,6 +79,11 @@ export class RedisResultBackend
     options: RedisResultBackendOptions = {},
   ) {
     this.keyPrefix = options.keyPrefix ?? '';
+    this.maxResultSize = sizeLimitOption(
+      options.maxResultSize,
+      REDIS_MAX_VALUE_BYTES,
+      'backendOptions.maxResultSize',
+    );
     this.expiresIn = options.expiresIn ?? 86_400;
     const connectionName = options.connectionName ?? 'celeriac-results';
     this.client = new Redis({
@@ -96,7 +123,10 @@ export class RedisResultBackend
     url: string,
     options?: RedisResultBackendOptions,
   ): RedisResultBackend {
-    return new RedisResultBackend(parseRedisUrl(url), options);
+    return new RedisResultBackend(
+      parseRedisUrl(url, options?.sentinel),
+      options,
+    );
   }
 
   /** ConnectionCheck: resolves once Redis took the connection (`failFast` at boot). */
@@ -120,9 +150,22 @@ export class RedisResultBackend
 
   store(meta: ResultMeta, context: StoreContext = {}): Promise<void> {
     const seconds = context.expiresIn ?? this.expiresIn;
+    const value = JSON.stringify(meta);
+    try {
+      checkSize(
+        () => `the ${meta.status} result of ${meta.task_id}`,
+        utf8SizeIfNear(value, this.maxResultSize),
+        this.maxResultSize,
+        'backendOptions.maxResultSize',
+      );
+    } catch (error) {
+      return Promise.reject(
+        error instanceof Error ? error : new Error(String(error)),
+      );
+    }
     return this.stores.add({
       key: this.key(meta.task_id),
-      value: JSON.stringify(meta),
+      value,
       ttl: seconds > 0 ? Math.max(1, Math.ceil(seconds)) : 0,
     });
   }

@@ -115,6 +115,12 @@ def trace_headers(self):
     return {key: getattr(self.request, key, None) for key in ('traceparent', 'tracestate')}
 
 
+@app.task(name='py.compression', bind=True)
+def compression(self, payload):
+    """The message's `compression` header as the worker saw it, and the payload's size."""
+    return {'compression': getattr(self.request, 'compression', None), 'length': len(payload)}
+
+
 @app.task(name='py.record')
 def record(list_name, label):
     """Appends `label` to a list, so a test can read the order tasks ran in."""
