@@ -241,3 +241,7 @@ export { TaskQueueHealth } from './health/task-queue-health.service';
 export { TaskQueueHealthIndicator } from './health/task-queue-health-indicator.service';
 export type { TaskQueueHealthReport } from './health/health-report';
 export { TaskQueueUnhealthyError } from './health/errors';
+
+export { TaskQueueDashboardModule } from './dashboard/task-queue-dashboard.module';
+export type { TaskQueueDashboardOptions } from './dashboard/dashboard-options';
+export type { WorkerView } from './dashboard/worker-view';
