@@ -24,6 +24,7 @@ import {
   Delivery,
   QueueDepth,
   QueueInspection,
+  QueuePurge,
   Transport,
 } from '../transport';
 import { MemoryBroker, StoredMessage } from './memory-broker';
@@ -40,6 +41,7 @@ export class MemoryTransport
     ControlBus,
     DeadLetterAccess,
     QueueInspection,
+    QueuePurge,
     ConnectionState
 {
   readonly kind = 'memory';
@@ -102,6 +104,11 @@ export class MemoryTransport
     const { byPriority, delayed } = this.broker.depth(queue);
     const ready = Object.values(byPriority).reduce((sum, n) => sum + n, 0);
     return { queue, ready, byPriority, delayed };
+  }
+
+  /** QueuePurge: the waiting messages (delayed ones are timers, and stay). */
+  async purgeQueue(queue: string): Promise<number> {
+    return Promise.resolve(this.broker.purgeQueue(queue));
   }
 
   async close(): Promise<void> {
