@@ -61,6 +61,11 @@ export type {
 } from './client/send-options';
 export { DeadLetters } from './client/dead-letters.service';
 export { FleetControl } from './client/fleet-control.service';
+export { QueueAdmin } from './client/queue-admin.service';
+export type {
+  ConsumedQueue,
+  ConsumerReply,
+} from './client/queue-admin.service';
 export type {
   FleetCallOptions,
   InspectReplies,
@@ -84,6 +89,7 @@ export {
   RevokeNotSupportedError,
   NoControlBusError,
   InvalidRouteError,
+  QueueAdminNotSupportedError,
 } from './client/errors';
 
 export { bootstrapWorker } from './worker/bootstrap-worker';
@@ -137,6 +143,7 @@ export type {
   Consumer,
   DeadLetter,
   DeadLetterAccess,
+  QueuePurge,
 } from './transports/transport';
 export type {
   ControlBus,

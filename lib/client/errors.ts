@@ -88,3 +88,11 @@ export class NoControlBusError extends Error {
 export class InvalidRouteError extends Error {
   override readonly name = 'InvalidRouteError';
 }
+
+/** The broker cannot do what QueueAdmin was asked (read a depth, purge a queue). */
+export class QueueAdminNotSupportedError extends Error {
+  override readonly name = 'QueueAdminNotSupportedError';
+  constructor(brokerKind: string, what: string) {
+    super(`the ${brokerKind} transport cannot ${what}`);
+  }
+}
