@@ -40,6 +40,7 @@ const layers = {
   tracing: ['lib/tracing/**'],
   health: ['lib/health/**'],
   module: ['lib/module/**'],
+  cli: ['lib/cli/**'],
   entry: ['lib/{index.ts,testing/**}'],
 };
 const mayImport = {
@@ -107,7 +108,9 @@ const mayImport = {
   tracing: ['common', 'protocol', 'options', 'lifecycle', 'contracts'],
   health: ['common', 'options', 'contracts', 'worker', 'scheduler'],
   module: Object.keys(layers),
-  entry: Object.keys(layers),
+  // The CLI is a user of the package: the public entry only.
+  cli: ['entry'],
+  entry: Object.keys(layers).filter((layer) => layer !== 'cli'),
 };
 const layerZones = Object.entries(mayImport).flatMap(([layer, allowed]) => {
   const forbidden = Object.keys(layers).filter(

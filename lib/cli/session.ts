@@ -1,0 +1,73 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  DeadLetters,
+  FleetControl,
+  QueueAdmin,
+  TaskClient,
+  TaskQueueModule,
+} from '../index';
+import { CliError } from './errors';
+import { EXIT } from './exit-codes';
+import { GlobalOptions, redactUrl } from './global-options';
+
+/** The package's services a command uses, on one connection to the broker. */
+export interface CliSession {
+  fleet: FleetControl;
+  client: TaskClient;
+  queues: QueueAdmin;
+  deadLetters: DeadLetters;
+}
+
+/**
+ * Boots Celeriac's module (no worker, no beat, Nest's logs off) with `failFast`, runs
+ * `work` with its services and closes it. A broker or backend that cannot be reached
+ * within the connect timeout is a CliError with exit code 2.
+ */
+export async function withSession<T>(
+  globals: GlobalOptions,
+  work: (session: CliSession) => Promise<T>,
+): Promise<T> {
+  @Module({
+    imports: [
+      TaskQueueModule.forRoot({
+        broker: globals.broker,
+        backend: globals.backend,
+        brokerOptions: globals.brokerOptions,
+        failFast: { timeout: globals.connectTimeoutSeconds },
+      }),
+    ],
+  })
+  class CeleriacCliModule {}
+
+  let app;
+  try {
+    app = await NestFactory.createApplicationContext(CeleriacCliModule, {
+      logger: false,
+      abortOnError: false,
+    });
+  } catch (error) {
+    throw new CliError(
+      `cannot connect to ${redactUrl(globals.broker)}` +
+        (globals.backend ? ` (backend ${redactUrl(globals.backend)})` : '') +
+        `: ${oneLine(error)}`,
+      EXIT.unreachable,
+    );
+  }
+  try {
+    return await work({
+      fleet: app.get(FleetControl),
+      client: app.get(TaskClient),
+      queues: app.get(QueueAdmin),
+      deadLetters: app.get(DeadLetters),
+    });
+  } finally {
+    await app.close().catch(() => undefined);
+  }
+}
+
+/** An error's message on one line. */
+export function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
