@@ -26,7 +26,7 @@ function cliEnv(broker: InteropBroker): Record<string, string> {
   const redis = broker.setup.broker === 'redis';
   return {
     CELERIAC_BROKER_URL: (redis ? env.REDIS_URL : env.BROKER_URL)!,
-    CELERIAC_BACKEND_URL: env.RESULTS_URL!,
+    CELERIAC_BACKEND_URL: env.RESULTS_URL,
     CELERIAC_BROKER_OPTIONS: JSON.stringify(
       redis ? { keyPrefix: env.KEY_PREFIX } : { delayPrefix: env.DELAY_PREFIX },
     ),
