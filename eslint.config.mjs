@@ -46,7 +46,7 @@ const layers = {
 const mayImport = {
   common: [],
   protocol: [],
-  options: ['common'],
+  options: ['common', 'contracts'],
   context: ['common'],
   lifecycle: ['common', 'protocol'],
   drivers: ['common', 'protocol'],

@@ -6,6 +6,18 @@ export type {
 } from './options/module-options';
 export type { PoolOptions } from './options/pool-options';
 export type {
+  BrokerOptions,
+  BackendOptions,
+  RedisBrokerOptions,
+  RedisBrokerLogger,
+  AmqpBrokerOptions,
+  AmqpBrokerLogger,
+  AmqpBrokerQueueOptions,
+  RedisBackendOptions,
+  RpcBackendOptions,
+} from './options/connection-options';
+export { UnknownOptionError } from './options/errors';
+export type {
   RouteFunction,
   RouteMap,
   RouteTarget,
@@ -59,6 +71,13 @@ export type {
   GetOptions,
   RevokeOptions,
 } from './client/send-options';
+export type {
+  TaskMap,
+  MappedTaskName,
+  MappedTaskArgs,
+  MappedTaskResult,
+  UnmappedTaskName,
+} from './client/task-map';
 export { DeadLetters } from './client/dead-letters.service';
 export { FleetControl } from './client/fleet-control.service';
 export { QueueAdmin } from './client/queue-admin.service';
@@ -127,7 +146,6 @@ export {
   ScheduleNotFoundError,
   BeatConfigurationError,
 } from './scheduler/errors';
-export type { TickLock, ScheduleState } from './locks/tick-lock';
 
 export type { Duration } from './common/duration';
 export {
@@ -137,29 +155,36 @@ export {
 } from './protocol/errors';
 export type { TaskState } from './protocol/states';
 export type { ResultMeta } from './protocol/result-meta';
+// The extension point: an app's own broker or result backend (docs/extending.md).
+export type {
+  TaskMessage,
+  TaskHeaders,
+  TaskProperties,
+} from './protocol/message';
 export type {
   Transport,
+  ConsumeOptions,
   Delivery,
   Consumer,
   DeadLetter,
   DeadLetterAccess,
   QueuePurge,
-} from './transports/transport';
-export type {
-  ControlBus,
-  ControlMessage,
-  ControlSubscription,
-} from './transports/control-bus';
-export type { ResultBackend } from './results/result-backend';
-export type { RevocationStore, RevokedTask } from './results/revocation-store';
-export type { RateLimiter } from './rate-limit/rate-limiter';
-export type { Rate } from './rate-limit/rate';
-export type {
   QueueDepth,
   QueueInspection,
   ConnectionState,
 } from './transports/transport';
-export { MemoryBroker } from './transports/memory/memory-broker';
+export type { ConnectionCheck } from './transports/connection-check';
+export type {
+  ControlBus,
+  ControlMessage,
+  ControlReply,
+  ControlReplyTo,
+  ControlSubscription,
+  SubscribeControlOptions,
+  CallControlOptions,
+} from './transports/control-bus';
+export type { ResultBackend, StoreContext } from './results/result-backend';
+export type { RevocationStore, RevokedTask } from './results/revocation-store';
 export { RedisUnavailableError } from './transports/redis/errors';
 export { RedisConfigurationError } from './drivers/redis/errors';
 export {

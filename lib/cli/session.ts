@@ -6,6 +6,7 @@ import {
   QueueAdmin,
   TaskClient,
   TaskQueueModule,
+  UnknownOptionError,
 } from '../index';
 import { CliError } from './errors';
 import { EXIT } from './exit-codes';
@@ -47,6 +48,9 @@ export async function withSession<T>(
       abortOnError: false,
     });
   } catch (error) {
+    if (error instanceof UnknownOptionError) {
+      throw new CliError(oneLine(error), EXIT.usage);
+    }
     throw new CliError(
       `cannot connect to ${redactUrl(globals.broker)}` +
         (globals.backend ? ` (backend ${redactUrl(globals.backend)})` : '') +

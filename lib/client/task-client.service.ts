@@ -34,6 +34,12 @@ import { revokeTasks } from './revoke';
 import { Router, compileRoutes } from './task-routes';
 import { RevokeOptions, SendOptions } from './send-options';
 import { MethodNames, TaskArgs, TaskHandle, TaskResult } from './task-handle';
+import {
+  MappedTaskArgs,
+  MappedTaskName,
+  MappedTaskResult,
+  UnmappedTaskName,
+} from './task-map';
 
 /**
  * Sends tasks: by name (`send('videos.transcode', [id])`) for a producer without the
@@ -62,12 +68,29 @@ export class TaskClient {
     this.route = compileRoutes(options.routes);
   }
 
-  /** Sends a task by name. `R` is the result type you expect (unchecked). */
-  async send<R = unknown>(
+  /**
+   * Sends a task named in `TaskMap` (which your app augments): the arguments must fit
+   * its signature, and the result has its type.
+   */
+  send<N extends MappedTaskName>(
+    name: N,
+    args: MappedTaskArgs<N>,
+    options?: SendOptions,
+  ): Promise<AsyncResult<MappedTaskResult<N>>>;
+  /**
+   * Sends a task by name. `R` is the result type you expect (unchecked). A name that
+   * `TaskMap` holds must be sent with the map's types instead, without `R`.
+   */
+  send<R = unknown, N extends string = string>(
+    name: UnmappedTaskName<N>,
+    args?: readonly unknown[],
+    options?: SendOptions,
+  ): Promise<AsyncResult<R>>;
+  async send(
     name: string,
     args: readonly unknown[] = [],
     options: SendOptions = {},
-  ): Promise<AsyncResult<R>> {
+  ): Promise<AsyncResult<unknown>> {
     if (typeof name !== 'string' || name === '')
       throw new TypeError('task name must be a non-empty string');
     // The message is serialized below, before any await: no copy of plain data needed.
@@ -124,7 +147,7 @@ export class TaskClient {
       }
       this.lifecycle.sent(message, queue);
     }
-    return new AsyncResult<R>(id, this.backend, ignoreResult, this.revoker);
+    return new AsyncResult(id, this.backend, ignoreResult, this.revoker);
   }
 
   /** A typed handle on the @Task method `method` of `type`. */

@@ -36,7 +36,13 @@ function createTickLock(url: string, config: TickLockConfig): TickLock {
   }
 }
 
-function defaultLockUrl(broker: string): string {
+function defaultLockUrl(broker: string | null): string {
+  if (broker === null)
+    throw new BeatConfigurationError(
+      `beat keeps its fleet-wide tick lock in Redis, and the broker is a transport of your own: give lockUrl, ` +
+        `the same for every beat of the fleet: TaskQueueModule.forRoot({ ..., beat: { lockUrl: 'redis://...' } }) ` +
+        `or bootstrapBeat(AppModule, { lockUrl: 'redis://...' }) (see docs/extending.md)`,
+    );
   const scheme = broker.split(':', 1)[0].toLowerCase();
   if (scheme === 'memory' || scheme === 'redis' || scheme === 'rediss')
     return broker;

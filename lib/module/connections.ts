@@ -8,57 +8,64 @@ import { MemoryTransport } from '../transports/memory';
 import { RedisTransport } from '../transports/redis';
 import { Transport } from '../transports/transport';
 import { ResolvedOptions } from '../options/resolve-options';
+import {
+  AmqpBrokerOptions,
+  RedisBackendOptions,
+  RedisBrokerOptions,
+  RpcBackendOptions,
+} from '../options/connection-options';
 
-/** The one place where a URL scheme picks a concrete broker. */
+/** The one place where a URL scheme picks a concrete broker (or the app gave its own). */
 export function createTransport(options: ResolvedOptions): Transport {
-  const scheme = schemeOf(options.broker, 'broker');
+  if (options.transport) return options.transport;
+  const url = urlOf(options.broker);
+  const scheme = schemeOf(url, 'broker');
   switch (scheme) {
     case 'memory':
-      return MemoryTransport.fromUrl(options.broker);
+      return MemoryTransport.fromUrl(url);
     case 'redis':
     case 'rediss':
-      return RedisTransport.fromUrl(options.broker, {
+      return RedisTransport.fromUrl(url, {
         logger: new Logger('RedisTransport'),
-        ...options.brokerOptions,
+        ...(options.brokerOptions as RedisBrokerOptions),
       });
     case 'amqp':
     case 'amqps':
-      return AmqpTransport.fromUrl(options.broker, {
+      return AmqpTransport.fromUrl(url, {
         logger: new Logger('AmqpTransport'),
-        ...options.brokerOptions,
+        ...(options.brokerOptions as AmqpBrokerOptions),
       });
     default:
       throw new Error(
-        `broker ${redact(options.broker)}: the scheme "${scheme}:" is not supported ` +
+        `broker ${redact(url)}: the scheme "${scheme}:" is not supported ` +
           `(use memory://, redis://, rediss://, amqp:// or amqps://)`,
       );
   }
 }
 
-/** The one place where a URL scheme picks a concrete result backend. */
+/** The one place where a URL scheme picks a concrete result backend (or the app gave its own). */
 export async function createResultBackend(
   options: ResolvedOptions,
   transport: Transport,
 ): Promise<ResultBackend> {
-  const scheme = schemeOf(options.backend, 'backend');
+  if (options.resultBackend) return options.resultBackend;
+  const url = urlOf(options.backend);
+  const scheme = schemeOf(url, 'backend');
   switch (scheme) {
     case 'memory':
-      return MemoryResultBackend.fromUrl(
-        options.backend,
-        options.resultExpiresSeconds,
-      );
+      return MemoryResultBackend.fromUrl(url, options.resultExpiresSeconds);
     case 'redis':
     case 'rediss':
-      return RedisResultBackend.fromUrl(options.backend, {
+      return RedisResultBackend.fromUrl(url, {
         expiresIn: options.resultExpiresSeconds,
         logger: new Logger('RedisResultBackend'),
-        ...options.backendOptions,
+        ...(options.backendOptions as RedisBackendOptions),
       });
     case 'rpc':
       return connectRpcBackend(options, transport);
     default:
       throw new Error(
-        `result backend ${redact(options.backend)}: the scheme "${scheme}:" is not supported ` +
+        `result backend ${redact(url)}: the scheme "${scheme}:" is not supported ` +
           `(use memory://, redis://, rediss:// or rpc://)`,
       );
   }
@@ -74,16 +81,30 @@ async function connectRpcBackend(
 ): Promise<ResultBackend> {
   if (!(transport instanceof AmqpTransport)) {
     throw new Error(
-      `result backend rpc:// needs an AMQP broker (amqp:// or amqps://), not ${redact(options.broker)}`,
+      `result backend rpc:// needs an AMQP broker (amqp:// or amqps://), not ${describeBroker(options)}`,
     );
   }
   const backend = new RpcResultBackend(transport.connection, {
     expiresIn: options.resultExpiresSeconds,
     logger: new Logger('RpcResultBackend'),
-    ...options.backendOptions,
+    ...(options.backendOptions as RpcBackendOptions),
   });
   await backend.connect();
   return backend;
+}
+
+/** The URL resolveOptions left when no instance was given. */
+function urlOf(url: string | null): string {
+  if (url === null)
+    throw new Error('no URL and no instance: resolveOptions sets one');
+  return url;
+}
+
+/** The broker for messages: its URL without the password, or the app's transport's kind. */
+export function describeBroker(options: ResolvedOptions): string {
+  return options.broker === null
+    ? `the app's own ${options.transport?.kind ?? ''} transport`
+    : redact(options.broker);
 }
 
 function schemeOf(url: string, what: string): string {

@@ -13,6 +13,7 @@ import { ControlBus, isControlBus } from '../transports/control-bus';
 import { Transport } from '../transports/transport';
 import { redact } from './connections';
 import { ResolvedOptions } from '../options/resolve-options';
+import { RedisBrokerOptions } from '../options/connection-options';
 
 /** The transport's control bus (Celery's pidbox broadcast), when its broker has one. */
 export function createControlBus(transport: Transport): ControlBus | null {
@@ -43,9 +44,11 @@ export function createFleetRateLimiter(
   if (scheme === 'redis' || scheme === 'rediss') {
     // On the broker's own Redis, behind its key prefix (kombu's global_keyprefix).
     const brokerPrefix =
-      url === options.broker ? options.brokerOptions.keyPrefix : undefined;
+      url === options.broker
+        ? (options.brokerOptions as RedisBrokerOptions).keyPrefix
+        : undefined;
     return new RedisRateLimiter(url, {
-      keyPrefix: `${typeof brokerPrefix === 'string' ? brokerPrefix : ''}${DEFAULT_KEY_PREFIX}`,
+      keyPrefix: `${brokerPrefix ?? ''}${DEFAULT_KEY_PREFIX}`,
     });
   }
   throw new Error(

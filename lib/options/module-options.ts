@@ -1,8 +1,11 @@
 import { Duration } from '../common/duration';
+import { ResultBackend } from '../results/result-backend';
+import { Transport } from '../transports/transport';
 import { TaskOptions } from './task-options';
 import { BeatOptions } from './beat-options';
 import { TaskRoutes } from './route-options';
 import { PoolOptions } from './pool-options';
+import { BackendOptions, BrokerOptions } from './connection-options';
 import {
   HealthOptions,
   MetricsOptions,
@@ -27,7 +30,8 @@ export interface WorkerOptions {
    * (`%h` host, `%n` short host, `%d` domain, `%i`, `%I`, `%p` pid, `%%`; see
    * docs/control.md). `celery inspect` and `FleetControl` answer under it. Default
    * `celeriac@<host>`, or `celeriac.<pid>@<host>` when another worker answers to that;
-   * a name set here that another live worker holds fails the start.
+   * a name set here that another live worker holds fails the start. The same name is
+   * the `worker` of extended results and the `hostname` of STARTED.
    */
   nodeName?: string;
   /**
@@ -46,13 +50,17 @@ export interface FailFastOptions {
 
 /** The options of `TaskQueueModule.forRoot` / `forRootAsync`. */
 export interface TaskQueueModuleOptions {
-  /** `memory://[name]` (default), `redis://`, `rediss://`, `amqp://`, `amqps://`. */
-  broker?: string;
   /**
-   * Where results are stored: `memory://[name]`, `redis://...`, `rpc://`.
-   * Default: the memory broker's own store, the Redis broker's server, `rpc://` on AMQP.
+   * `memory://[name]` (default), `redis://`, `rediss://`, `amqp://`, `amqps://`; or a
+   * `Transport` of your own (see docs/extending.md), which then needs `backend` too.
    */
-  backend?: string;
+  broker?: string | Transport;
+  /**
+   * Where results are stored: `memory://[name]`, `redis://...`, `rpc://`, or a
+   * `ResultBackend` of your own (docs/extending.md). Default: the memory broker's own
+   * store, the Redis broker's server, `rpc://` on AMQP; none for your own transport.
+   */
+  backend?: string | ResultBackend;
   /** The queue a task goes to when neither the call nor the task names one. Default `celery`. */
   defaultQueue?: string;
   /**
@@ -83,7 +91,10 @@ export interface TaskQueueModuleOptions {
    * UTC up to 5.3, with `+00:00` from 5.4. Default '5.2' (Debian's, Ubuntu 22.04's).
    */
   celeryVersion?: string;
-  /** The worker's node name in results and events (Celery's `-n`). Default `celeriac@<hostname>`. */
+  /**
+   * @deprecated Use `worker: { nodeName }` (or `bootstrapWorker`'s `worker.nodeName`):
+   * one name for remote control and results. Read only when `worker.nodeName` is not set.
+   */
   workerName?: string;
   /**
    * Consume in this process too. An HTTP app only produces unless told to; a worker
@@ -106,10 +117,18 @@ export interface TaskQueueModuleOptions {
   failFast?: boolean | FailFastOptions;
   /** Run tasks inline when they are sent (Celery's task_always_eager), for unit tests. */
   eager?: boolean;
-  /** Passed to the transport's constructor (see docs/redis.md, docs/rabbitmq.md). */
-  brokerOptions?: Record<string, unknown>;
-  /** Passed to the result backend's constructor. */
-  backendOptions?: Record<string, unknown>;
+  /**
+   * Options of the broker the `broker` URL names: `RedisBrokerOptions` (docs/redis.md) or
+   * `AmqpBrokerOptions` (docs/rabbitmq.md); `memory://` takes none. A key that broker
+   * does not take fails the boot with `UnknownOptionError`.
+   */
+  brokerOptions?: BrokerOptions;
+  /**
+   * Options of the result backend the `backend` URL names: `RedisBackendOptions` or
+   * `RpcBackendOptions`; `memory://` takes none. Unknown keys are refused as for
+   * `brokerOptions`.
+   */
+  backendOptions?: BackendOptions;
   /**
    * Where fleet-wide rate limits (`fleetRateLimit`) are counted: `redis://...` (every
    * worker process shares it) or `memory://[name]` (one process). Default: the broker

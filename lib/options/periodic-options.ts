@@ -7,6 +7,7 @@ export type CatchUpPolicy = 'none' | 'one' | 'all';
 /** When a schedule fires: every fixed interval, or on a cron expression. */
 export type ScheduleSpec = IntervalSpec | CronSpec;
 
+/** A schedule that fires every fixed interval: `{ every: '15m' }`. */
 export interface IntervalSpec {
   /**
    * Milliseconds (a number) or a duration ('30s', '15m', '1h'). Ticks are aligned on
@@ -18,6 +19,7 @@ export interface IntervalSpec {
   timezone?: never;
 }
 
+/** A schedule that fires on a cron expression: `{ cron: '0 6 * * *', timezone }`. */
 export interface CronSpec {
   /** 5 fields (minute first) or 6 (second first), as cron-parser reads them; `@hourly` too. */
   cron: string;

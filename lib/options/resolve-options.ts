@@ -2,9 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Duration, toMilliseconds } from '../common/duration';
 import { TaskOptions } from './task-options';
+import { ResultBackend } from '../results/result-backend';
+import { Transport } from '../transports/transport';
 import { TaskRoutes } from './route-options';
 import { TaskQueueModuleOptions, WorkerOptions } from './module-options';
 import { ResolvedPoolOptions, resolvePoolOptions } from './pool-options';
+import {
+  BackendOptions,
+  BrokerOptions,
+  checkBackendOptions,
+  checkBrokerOptions,
+} from './connection-options';
 import {
   ResolvedMetricsOptions,
   TracingOptions,
@@ -28,8 +36,14 @@ export interface ResolvedWorkerOptions {
 
 /** The module's options with every default applied, checked once at bootstrap. */
 export interface ResolvedOptions {
-  broker: string;
-  backend: string;
+  /** The broker's URL; null when the app gave its own `transport`. */
+  broker: string | null;
+  /** The app's own transport (the `broker` option was one); null for a URL. */
+  transport: Transport | null;
+  /** The result backend's URL; null when the app gave its own `resultBackend`. */
+  backend: string | null;
+  /** The app's own result backend (the `backend` option was one); null for a URL. */
+  resultBackend: ResultBackend | null;
   defaultQueue: string;
   taskDefaults: Omit<TaskOptions, 'name'>;
   /** As given; the client compiles them (client/task-routes.ts). */
@@ -39,15 +53,20 @@ export interface ResolvedOptions {
   extendedResults: boolean;
   /** The Celery version whose result form is written ('5.2' unless set). */
   celeryVersion: string;
-  /** This process's node name, `celeriac@<hostname>` unless set. */
-  workerName: string;
+  /**
+   * The `worker.nodeName` option as given (or the deprecated `workerName`), formatted by
+   * the worker; undefined: the default `celeriac@<host>`.
+   */
+  nodeName: string | undefined;
   /** Set when this process consumes in-process (`worker` option). */
   worker: ResolvedWorkerOptions | null;
   eager: boolean;
   /** How long boot waits for the broker and backend connections; null: it does not. */
   failFastMs: number | null;
-  brokerOptions: Record<string, unknown>;
-  backendOptions: Record<string, unknown>;
+  /** Checked to be options of the broker's scheme. */
+  brokerOptions: BrokerOptions;
+  /** Checked to be options of the backend's scheme. */
+  backendOptions: BackendOptions;
   /** `gen<pid>@<host>`, Celery's origin header. */
   origin: string;
   /** This process's client id, used as reply_to (Celery's oid). */
@@ -66,13 +85,24 @@ export interface ResolvedOptions {
 export function resolveOptions(
   options: TaskQueueModuleOptions = {},
 ): ResolvedOptions {
-  const broker = options.broker ?? 'memory://';
+  const transport = ownTransport(options.broker);
+  const resultBackend = ownResultBackend(options.backend);
+  const broker = transport ? null : ((options.broker as string) ?? 'memory://');
   const defaultQueue = options.defaultQueue ?? 'celery';
-  const backend = options.backend ?? defaultBackendFor(broker);
-  checkBackendFitsBroker(backend, broker);
+  const backend = resultBackend
+    ? null
+    : ((options.backend as string | undefined) ?? defaultBackendFor(broker));
+  if (backend !== null) checkBackendFitsBroker(backend, broker);
+  checkBrokerOptions(broker, options.brokerOptions);
+  checkBackendOptions(backend, options.backendOptions);
+  const workerOptions =
+    typeof options.worker === 'object' ? options.worker : {};
+  const nodeName = workerOptions.nodeName ?? options.workerName;
   return {
     broker,
+    transport,
     backend,
+    resultBackend,
     defaultQueue,
     taskDefaults:
       options.trackStarted === undefined
@@ -84,12 +114,9 @@ export function resolveOptions(
       1000,
     extendedResults: options.extendedResults ?? false,
     celeryVersion: options.celeryVersion ?? '5.2',
-    workerName: options.workerName ?? `celeriac@${hostname()}`,
+    nodeName,
     worker: options.worker
-      ? resolveWorkerOptions(
-          options.worker === true ? {} : options.worker,
-          defaultQueue,
-        )
+      ? resolveWorkerOptions({ ...workerOptions, nodeName }, defaultQueue)
       : null,
     eager: options.eager ?? false,
     failFastMs: resolveFailFast(options.failFast),
@@ -153,7 +180,8 @@ function resolveFailFast(
 }
 
 /** Fleet-wide limits live beside the broker when it can keep them. */
-function defaultRateLimitStoreFor(broker: string): string | null {
+function defaultRateLimitStoreFor(broker: string | null): string | null {
+  if (broker === null) return null;
   const scheme = broker.split(':', 1)[0];
   if (scheme === 'memory' || scheme === 'redis' || scheme === 'rediss') {
     return broker;
@@ -170,17 +198,61 @@ function positiveSeconds(value: Duration, what: string): number {
 }
 
 /** rpc:// replies travel through the broker: refused before any connection is made. */
-function checkBackendFitsBroker(backend: string, broker: string): void {
+function checkBackendFitsBroker(backend: string, broker: string | null): void {
   const scheme = (url: string) => url.split(':', 1)[0].toLowerCase();
-  if (scheme(backend) === 'rpc' && !/^amqps?$/.test(scheme(broker))) {
+  if (scheme(backend) !== 'rpc') return;
+  if (broker === null)
+    throw new Error(
+      'result backend rpc:// replies through the amqp:// broker, and the broker is a transport of your own: give a backend URL such as redis://..., or a ResultBackend',
+    );
+  if (!/^amqps?$/.test(scheme(broker))) {
     throw new Error(
       `result backend rpc:// needs an amqp:// or amqps:// broker, not ${scheme(broker)}://`,
     );
   }
 }
 
+/** The `broker` option when it is a Transport instance; checked to have the contract's methods. */
+function ownTransport(
+  broker: string | Transport | undefined,
+): Transport | null {
+  if (broker === undefined || typeof broker === 'string') return null;
+  const candidate = broker as Partial<Transport> | null;
+  const missing = ['publish', 'consume', 'close'].filter(
+    (method) => typeof candidate?.[method as keyof Transport] !== 'function',
+  );
+  if (typeof candidate?.kind !== 'string') missing.unshift('kind');
+  if (missing.length)
+    throw new TypeError(
+      `broker must be a URL or a Transport; this one lacks ${missing.join(', ')} (see docs/extending.md)`,
+    );
+  return broker;
+}
+
+/** The `backend` option when it is a ResultBackend instance; checked as ownTransport is. */
+function ownResultBackend(
+  backend: string | ResultBackend | undefined,
+): ResultBackend | null {
+  if (backend === undefined || typeof backend === 'string') return null;
+  const candidate = backend as Partial<ResultBackend> | null;
+  const missing = ['store', 'get', 'waitForReady', 'forget', 'close'].filter(
+    (method) =>
+      typeof candidate?.[method as keyof ResultBackend] !== 'function',
+  );
+  if (typeof candidate?.kind !== 'string') missing.unshift('kind');
+  if (missing.length)
+    throw new TypeError(
+      `backend must be a URL or a ResultBackend; this one lacks ${missing.join(', ')} (see docs/extending.md)`,
+    );
+  return backend;
+}
+
 /** Celery's usual pairings: results beside the broker where it can keep them. */
-function defaultBackendFor(broker: string): string {
+function defaultBackendFor(broker: string | null): string {
+  if (broker === null)
+    throw new Error(
+      'the broker is a transport of your own, so there is no default result backend: give `backend`, a URL (redis://...) or a ResultBackend (see docs/extending.md)',
+    );
   const scheme = broker.split(':', 1)[0];
   if (scheme === 'memory') return broker;
   if (scheme === 'redis' || scheme === 'rediss') return broker;

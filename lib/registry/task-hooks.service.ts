@@ -13,16 +13,19 @@ export interface TaskEvent {
   queue: string | null;
 }
 
+/** What `@OnTaskSuccess` hooks get: the task and its result. */
 export interface TaskSuccessEvent extends TaskEvent {
   result: unknown;
 }
 
+/** What `@OnTaskFailure` hooks get: the task, the error of its last run, and whether it was dead-lettered. */
 export interface TaskFailureEvent extends TaskEvent {
   error: unknown;
   /** True when the message went to the dead letters. */
   deadLettered: boolean;
 }
 
+/** What `@OnTaskRetry` hooks get: the task, the error that caused the retry, and when it runs again. */
 export interface TaskRetryEvent extends TaskEvent {
   error: unknown;
   /** When it runs again. */

@@ -47,6 +47,7 @@ export interface ResultBackend {
   close(): Promise<void>;
 }
 
+/** What `ResultBackend.store` is told beside the meta. */
 export interface StoreContext {
   replyTo?: string | null;
   /** Seconds to keep the result; the backend's default when absent. */

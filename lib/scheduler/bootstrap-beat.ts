@@ -7,6 +7,7 @@ import {
 import { BeatOptions } from '../options/beat-options';
 import { BeatService } from './beat.service';
 
+/** Options of `bootstrapBeat`: the beat's (lockUrl...) over the module's `beat` option, and the process's (logging, monitoring port). */
 export interface BootstrapBeatOptions
   extends Omit<BeatOptions, 'run'>, HeadlessProcessOptions {}
 

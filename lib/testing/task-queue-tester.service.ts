@@ -5,9 +5,9 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { toMilliseconds } from '../common/duration';
+import { MemoryBroker } from '../transports/memory/memory-broker';
 import {
   Duration,
-  MemoryBroker,
   TaskRegistry,
   TaskWorker,
   TaskWorkerService,

@@ -15,6 +15,7 @@ export interface ControlMessage {
   reply_to?: ControlReplyTo;
 }
 
+/** A `subscribeControl` in force: close it to stop hearing control messages. */
 export interface ControlSubscription {
   close(): Promise<void>;
 }
@@ -28,6 +29,7 @@ export interface ControlReplyTo {
 /** One node's answer as kombu sends it: `{<node name>: <reply>}`. */
 export type ControlReply = Record<string, unknown>;
 
+/** Options of `ControlBus.subscribeControl`. */
 export interface SubscribeControlOptions {
   /**
    * The node name of the subscriber (`celeriac@host`). AMQP names the node's queue
@@ -37,6 +39,7 @@ export interface SubscribeControlOptions {
   node?: string;
 }
 
+/** Options of `ControlBus.callControl`: how long to collect replies, and how many. */
 export interface CallControlOptions {
   /** How long to collect replies (ms). */
   timeoutMs: number;

@@ -40,6 +40,7 @@ export interface Transport {
   close(): Promise<void>;
 }
 
+/** How `Transport.consume` delivers. */
 export interface ConsumeOptions {
   /**
    * How many unsettled deliveries may be outstanding (with `doneRunning`: how many not
@@ -48,6 +49,7 @@ export interface ConsumeOptions {
   prefetch: number;
 }
 
+/** A running consumption, as `Transport.consume` resolves it. */
 export interface Consumer {
   /** Stops fetching. Deliveries already handed over can still be settled. */
   stop(): Promise<void>;

@@ -10,6 +10,7 @@ import { createContext } from '../logging/create-context';
 import { isPoolChild } from '../options/pool-options';
 import { servePoolChild } from './pool/serve-pool-child';
 
+/** Options of `bootstrapWorker`: the worker's (queues, concurrency, nodeName...) and the process's (logging, monitoring port). */
 export interface BootstrapWorkerOptions
   extends WorkerOptions, HeadlessProcessOptions {}
 

@@ -17,6 +17,7 @@ import { ResultBackend } from '../results/result-backend';
 import { TaskOutcome } from './task-executor.service';
 import { retryMessage } from './retry-message';
 import { taskLogContext } from '../context/task-context.service';
+import { formatNodeName } from './control/node-name';
 
 /** What to do with the delivery once a run is recorded. */
 export type Settlement =
@@ -47,6 +48,11 @@ const REQUEUE: Settlement = { kind: 'requeue' };
 @Injectable()
 export class TaskFinisher {
   private readonly dateDoneForm: DateDoneForm;
+  /**
+   * This process's node name in results (the extended `worker`): the `nodeName` option
+   * formatted, then the name the worker took (ControlNode may add a pid to the default).
+   */
+  nodeName: string;
 
   constructor(
     @Inject(RESULT_BACKEND) private readonly backend: ResultBackend,
@@ -54,6 +60,7 @@ export class TaskFinisher {
     private readonly hooks: TaskHooks,
   ) {
     this.dateDoneForm = dateDoneFormOf(options.celeryVersion);
+    this.nodeName = formatNodeName(options.nodeName);
   }
 
   async finish(
@@ -177,7 +184,7 @@ export class TaskFinisher {
       this.dateDoneForm,
       request,
       this.options.extendedResults
-        ? { worker: this.options.workerName, queue }
+        ? { worker: this.nodeName, queue }
         : undefined,
     );
     try {

@@ -74,7 +74,10 @@ export class TaskWorkerService
     keepProcessAlive = false,
   ): Promise<TaskWorker> {
     return this.startWith(
-      resolveWorkerOptions(options, this.options.defaultQueue),
+      resolveWorkerOptions(
+        { ...options, nodeName: options.nodeName ?? this.options.nodeName },
+        this.options.defaultQueue,
+      ),
       keepProcessAlive,
     );
   }

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { TaskRevokedError } from '../client/errors';
 import { ResolvedWorkerOptions } from '../options/resolve-options';
@@ -10,6 +9,7 @@ import { RevocationStore } from '../results/revocation-store';
 import { ControlBus } from '../transports/control-bus';
 import { Delivery, Transport } from '../transports/transport';
 import { ControlNode } from './control/control-node';
+import { formatNodeName } from './control/node-name';
 import {
   ControlTarget,
   NodeInfo,
@@ -195,7 +195,9 @@ export class TaskWorker implements ControlTarget {
         },
         logger: this.logger,
       });
-      await this.controlNode.start();
+      this.deps.finisher.nodeName = await this.controlNode.start();
+    } else {
+      this.deps.finisher.nodeName = formatNodeName(this.options.nodeName);
     }
     await this.deps.pool?.runner.start();
     await this.revokes.start();
@@ -380,7 +382,7 @@ export class TaskWorker implements ControlTarget {
     if (task.policy.trackStarted)
       await this.deps.finisher.storeStarted(
         request,
-        this.node || `celeriac@${hostname()}`,
+        this.deps.finisher.nodeName,
       );
     this.deps.lifecycle.started(request, delivery.queue);
     const startedAt = performance.now();

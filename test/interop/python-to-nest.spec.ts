@@ -40,9 +40,12 @@ describe.each(BROKERS_AND_BACKENDS)(
     beforeAll(async () => {
       const app = await nestApp(
         broker.nestOptions({
-          worker: { queues: [queue], concurrency: 4 },
+          worker: {
+            queues: [queue],
+            concurrency: 4,
+            nodeName: `${queue}@interop`,
+          },
           extendedResults: true,
-          workerName: 'celeriac@interop',
         }),
         [InteropTasks],
         logs,
@@ -77,7 +80,7 @@ describe.each(BROKERS_AND_BACKENDS)(
         name: 'nest.echo',
         args: [1, 'two'],
         kwargs: { three: 3 },
-        worker: 'celeriac@interop',
+        worker: `${queue}@interop`,
         retries: 0,
         queue,
       });

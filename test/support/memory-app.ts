@@ -21,6 +21,8 @@ export async function memoryApp(
   metadata: ModuleMetadata,
   options: TaskQueueModuleOptions = {},
 ): Promise<{ app: TestingModule; broker: MemoryBroker; brokerName: string }> {
+  if (options.broker !== undefined && typeof options.broker !== 'string')
+    throw new TypeError('memoryApp runs on a memory:// URL, not a transport');
   const brokerName =
     options.broker?.replace('memory://', '') ?? uniqueName('mem');
   const app = await openApps.open(

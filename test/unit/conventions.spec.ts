@@ -101,6 +101,7 @@ describe('test/unit/ mirrors lib/', () => {
     'conventions.spec.ts',
     'layers.spec.ts',
     'docs/doc-blocks.spec.ts',
+    'docs/exported-names.spec.ts',
   ];
 
   it('every unit spec is named after the lib/ file it tests', () => {

@@ -15,14 +15,21 @@ export function nodeInfoOf(
   worker: ResolvedWorkerOptions,
   transport: string,
 ): Omit<NodeInfo, 'startedAt'> {
+  // An instance the app gave has no URL: its kind stands for it.
+  const brokerUrl =
+    options.broker === null ? `${transport}://` : maskUrl(options.broker);
+  const backendUrl =
+    options.backend === null
+      ? `${options.resultBackend?.kind ?? ''}://`
+      : maskUrl(options.backend);
   return {
     transport,
-    brokerUrl: maskUrl(options.broker),
-    backendUrl: maskUrl(options.backend),
+    brokerUrl,
+    backendUrl,
     softwareVersion: CELERIAC_VERSION,
     settings: {
-      broker_url: maskUrl(options.broker),
-      result_backend: maskUrl(options.backend),
+      broker_url: brokerUrl,
+      result_backend: backendUrl,
       result_expires: options.resultExpiresSeconds,
       task_default_queue: options.defaultQueue,
       task_queues: [...worker.queues],

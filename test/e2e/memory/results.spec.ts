@@ -52,6 +52,23 @@ describe('results on the memory broker', () => {
     await app.close();
   });
 
+  it('extendedResults name the worker by its nodeName; the deprecated workerName still does', async () => {
+    for (const [options, worker] of [
+      [{ worker: { nodeName: 'adder@%h' } }, 'adder@'],
+      [{ worker: true, workerName: 'legacy@box' }, 'legacy@box'],
+    ] as const) {
+      const { app } = await memoryApp(
+        { providers: [MathTasks] },
+        { ...options, extendedResults: true },
+      );
+      const result = await app.get(TaskClient).send('math.add', [1, 1]);
+      await result.get({ timeout: 5 });
+      const meta = (await result.meta()) as { worker?: string } | null;
+      expect(meta?.worker?.startsWith(worker)).toBe(true);
+      await app.close();
+    }
+  });
+
   it('rejects get() with the task’s error type and message on FAILURE', async () => {
     const { app } = await memoryApp(
       { providers: [MathTasks] },

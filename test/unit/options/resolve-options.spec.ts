@@ -23,4 +23,19 @@ describe('resolveOptions', () => {
       'w1@%h',
     );
   });
+
+  it('one node name: worker.nodeName, or the deprecated workerName when it is not set', () => {
+    expect(resolveOptions({}).nodeName).toBeUndefined();
+    const legacy = resolveOptions({ worker: true, workerName: 'old@box' });
+    expect(legacy.nodeName).toBe('old@box');
+    expect(legacy.worker?.nodeName).toBe('old@box');
+    const both = resolveOptions({
+      worker: { nodeName: 'new@%h' },
+      workerName: 'old@box',
+    });
+    expect([both.nodeName, both.worker?.nodeName]).toEqual([
+      'new@%h',
+      'new@%h',
+    ]);
+  });
 });

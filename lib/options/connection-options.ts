@@ -1,0 +1,207 @@
+import { UnknownOptionError } from './errors';
+
+/** Where the Redis broker reports trouble it recovers from; a Nest `Logger` fits. */
+export interface RedisBrokerLogger {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** `brokerOptions` of a `redis://` or `rediss://` broker (docs/redis.md, Options). */
+export interface RedisBrokerOptions {
+  /** Prepended to every key, as kombu's `global_keyprefix`. Default ''. */
+  keyPrefix?: string;
+  /** How long a delivery stays ours without renewal (ms). Default 30 000. */
+  leaseMs?: number;
+  /** How often held deliveries are renewed (ms). Default leaseMs / 3. */
+  renewIntervalMs?: number;
+  /** kombu's `visibility_timeout` (seconds): foreign deliveries are restored after it. Default 3600. */
+  visibilityTimeout?: number;
+  /** How often a consuming process looks for deliveries to restore (ms). Default leaseMs / 5, 50..5000. */
+  sweepIntervalMs?: number;
+  /** Where eta messages wait: on the queue, Celery's way (false, the default), or in Celeriac's delay store; per queue with a predicate. */
+  delayStore?: boolean | ((queue: string) => boolean);
+  /** Most messages taken per fetch. Default 200. */
+  fetchBatchSize?: number;
+  /** How often an idle consumer also looks for messages pushed by others (ms). Default 200. */
+  idlePollMs?: number;
+  /** How long `publish` waits through an outage before rejecting (ms). Default 10 000. */
+  publishWaitMs?: number;
+  /** CLIENT SETNAME of the connections. Default 'celeriac'. */
+  connectionName?: string;
+  /** Default: a Nest `Logger`. */
+  logger?: RedisBrokerLogger;
+}
+
+/** Where the AMQP broker and `rpc://` backend report what they do; a Nest `Logger` fits. */
+export interface AmqpBrokerLogger {
+  debug(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Declaration settings of one queue on RabbitMQ, as Celery's `task_queues`. */
+export interface AmqpBrokerQueueOptions {
+  /** `x-max-priority` (Celery's `Queue(..., max_priority=n)`). */
+  maxPriority?: number;
+}
+
+/** `brokerOptions` of an `amqp://` or `amqps://` broker (docs/rabbitmq.md, URL and options). */
+export interface AmqpBrokerOptions {
+  /** Heartbeat in seconds; wins over `?heartbeat=`. Default: the server's (60). */
+  heartbeat?: number;
+  /** The `connection_name` client property. */
+  connectionName?: string;
+  /** Passed to net/tls `connect` (ca, cert, key, servername, rejectUnauthorized...). */
+  socketOptions?: Record<string, unknown>;
+  /** First wait before reconnecting (ms); doubles on each failure. Default 100. */
+  reconnectMinMs?: number;
+  /** Longest wait between reconnection attempts (ms). Default 5000. */
+  reconnectMaxMs?: number;
+  /** How long a publish waits for the broker during an outage before it rejects (ms). Default 10 000. */
+  publishTimeoutMs?: number;
+  /** `x-max-priority` for every queue (Celery's `task_queue_max_priority`). Default none. */
+  queueMaxPriority?: number;
+  /** Settings of named queues; they win over `queueMaxPriority`. */
+  queues?: Record<string, AmqpBrokerQueueOptions>;
+  /** Name prefix of the delay exchanges and queues. Default `celeriac.delay`. */
+  delayPrefix?: string;
+  /** Queue type of the delay levels. Default `classic`. */
+  delayQueueType?: 'classic' | 'quorum';
+  /** Where dead letters of `queue` go. Default `<queue>.dead`. */
+  deadLetterQueue?: (queue: string) => string;
+  /** Also bound the consumer channel as a whole (global QoS). Default false. */
+  globalQos?: boolean;
+  /** Default: a Nest `Logger`. */
+  logger?: AmqpBrokerLogger;
+}
+
+/** `backendOptions` of a `redis://` or `rediss://` result backend (docs/redis.md, Result backend). */
+export interface RedisBackendOptions {
+  /** Prepended to every key, as Celery's `global_keyprefix`. Default ''. */
+  keyPrefix?: string;
+  /** CLIENT SETNAME of the connections. Default 'celeriac-results'. */
+  connectionName?: string;
+  /** Told of a configuration error. Default: a Nest `Logger`. */
+  logger?: { error(message: string): void };
+}
+
+/** `backendOptions` of the `rpc://` result backend (docs/rabbitmq.md, rpc:// results). */
+export interface RpcBackendOptions {
+  /** The reply queue's durability; default transient before RabbitMQ 4, durable from 4 on. */
+  replyQueueDurable?: boolean;
+  /** How long a store waits for the broker during an outage (ms). Default 10 000. */
+  publishTimeoutMs?: number;
+  /** The client's id, naming its reply queue. Default: a random uuid. */
+  oid?: string;
+  /** Default: a Nest `Logger`. */
+  logger?: AmqpBrokerLogger;
+}
+
+/** The module's `brokerOptions`: those of the broker its URL names. A `memory://` broker takes none. */
+export type BrokerOptions = RedisBrokerOptions | AmqpBrokerOptions;
+
+/** The module's `backendOptions`: those of the backend its URL names. A `memory://` backend takes none. */
+export type BackendOptions = RedisBackendOptions | RpcBackendOptions;
+
+// Every key of each type, checked complete by the compiler.
+const REDIS_BROKER_KEYS: Record<keyof RedisBrokerOptions, true> = {
+  keyPrefix: true,
+  leaseMs: true,
+  renewIntervalMs: true,
+  visibilityTimeout: true,
+  sweepIntervalMs: true,
+  delayStore: true,
+  fetchBatchSize: true,
+  idlePollMs: true,
+  publishWaitMs: true,
+  connectionName: true,
+  logger: true,
+};
+const AMQP_BROKER_KEYS: Record<keyof AmqpBrokerOptions, true> = {
+  heartbeat: true,
+  connectionName: true,
+  socketOptions: true,
+  reconnectMinMs: true,
+  reconnectMaxMs: true,
+  publishTimeoutMs: true,
+  queueMaxPriority: true,
+  queues: true,
+  delayPrefix: true,
+  delayQueueType: true,
+  deadLetterQueue: true,
+  globalQos: true,
+  logger: true,
+};
+const REDIS_BACKEND_KEYS: Record<keyof RedisBackendOptions, true> = {
+  keyPrefix: true,
+  connectionName: true,
+  logger: true,
+};
+const RPC_BACKEND_KEYS: Record<keyof RpcBackendOptions, true> = {
+  replyQueueDurable: true,
+  publishTimeoutMs: true,
+  oid: true,
+  logger: true,
+};
+
+const BROKER_KEYS: Record<string, Record<string, true>> = {
+  memory: {},
+  redis: REDIS_BROKER_KEYS,
+  rediss: REDIS_BROKER_KEYS,
+  amqp: AMQP_BROKER_KEYS,
+  amqps: AMQP_BROKER_KEYS,
+};
+const BACKEND_KEYS: Record<string, Record<string, true>> = {
+  memory: {},
+  redis: REDIS_BACKEND_KEYS,
+  rediss: REDIS_BACKEND_KEYS,
+  rpc: RPC_BACKEND_KEYS,
+};
+
+/**
+ * `brokerOptions` checked against the broker its URL names: a key that broker does not
+ * take is an UnknownOptionError. `broker` is the URL, or null for a transport instance
+ * (which takes no options: it was built by the app). An unknown scheme is left to the
+ * module, which names it.
+ */
+export function checkBrokerOptions(
+  broker: string | null,
+  options: object | undefined,
+): void {
+  checkKeys('brokerOptions', 'broker', broker, options, BROKER_KEYS);
+}
+
+/** `backendOptions` checked as `checkBrokerOptions` checks the broker's. */
+export function checkBackendOptions(
+  backend: string | null,
+  options: object | undefined,
+): void {
+  checkKeys('backendOptions', 'result backend', backend, options, BACKEND_KEYS);
+}
+
+function checkKeys(
+  option: string,
+  what: string,
+  url: string | null,
+  options: object | undefined,
+  table: Record<string, Record<string, true>>,
+): void {
+  if (options === undefined) return;
+  const scheme = url === null ? null : schemeOf(url);
+  const known = scheme === null ? {} : table[scheme];
+  if (!known) return;
+  const target =
+    scheme === null ? `a ${what} instance` : `the ${scheme}:// ${what}`;
+  for (const key of Object.keys(options)) {
+    if (!Object.hasOwn(known, key))
+      throw new UnknownOptionError(
+        `${option}.${key}`,
+        target,
+        Object.keys(known),
+      );
+  }
+}
+
+function schemeOf(url: string): string {
+  return url.split(':', 1)[0].toLowerCase();
+}

@@ -1,0 +1,80 @@
+import { UnknownOptionError } from '../../../lib';
+import { resolveOptions } from '../../../lib/options/resolve-options';
+
+function refusal(run: () => unknown): UnknownOptionError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof UnknownOptionError) return error;
+    throw error;
+  }
+  throw new Error('no UnknownOptionError was thrown');
+}
+
+describe('brokerOptions and backendOptions, checked per URL scheme', () => {
+  it('takes the options of the broker and backend the URLs name', () => {
+    expect(
+      resolveOptions({
+        broker: 'rediss://cache:6380/2',
+        brokerOptions: { keyPrefix: 'a:', leaseMs: 10_000 },
+        backendOptions: { keyPrefix: 'a:', connectionName: 'results' },
+      }).brokerOptions,
+    ).toEqual({ keyPrefix: 'a:', leaseMs: 10_000 });
+    expect(() =>
+      resolveOptions({
+        broker: 'amqp://localhost',
+        brokerOptions: { delayPrefix: 'd', queues: { q: { maxPriority: 9 } } },
+        backendOptions: { replyQueueDurable: true },
+      }),
+    ).not.toThrow();
+  });
+
+  it('refuses a misspelled key, naming it and what the broker takes', () => {
+    const error = refusal(() =>
+      resolveOptions({
+        broker: 'redis://localhost',
+        brokerOptions: { keyPrefx: 'a:' } as never,
+      }),
+    );
+    expect(error.option).toBe('brokerOptions.keyPrefx');
+    expect(error.message).toMatch(
+      /^brokerOptions\.keyPrefx is not an option of the redis:\/\/ broker; its options are keyPrefix, leaseMs/,
+    );
+  });
+
+  it("refuses another scheme's key: keyPrefix on RabbitMQ, on rpc://, anything on memory://", () => {
+    expect(
+      refusal(() =>
+        resolveOptions({
+          broker: 'amqp://localhost',
+          brokerOptions: { keyPrefix: 'a:' },
+        }),
+      ).message,
+    ).toContain(
+      'brokerOptions.keyPrefix is not an option of the amqp:// broker',
+    );
+    expect(
+      refusal(() =>
+        resolveOptions({
+          broker: 'amqps://localhost',
+          backendOptions: { keyPrefix: 'a:' },
+        }),
+      ).message,
+    ).toContain(
+      'backendOptions.keyPrefix is not an option of the rpc:// result backend',
+    );
+    expect(
+      refusal(() => resolveOptions({ brokerOptions: { keyPrefix: 'a:' } }))
+        .message,
+    ).toBe(
+      'brokerOptions.keyPrefix is not an option of the memory:// broker; it takes no options',
+    );
+  });
+
+  it('an unknown key written in the module options does not compile either', () => {
+    expect(() =>
+      // @ts-expect-error not a broker option of any scheme
+      resolveOptions({ broker: 'redis://', brokerOptions: { nope: 1 } }),
+    ).toThrow(UnknownOptionError);
+  });
+});
