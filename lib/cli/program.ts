@@ -9,6 +9,7 @@ import { purgeCommand } from './commands/purge';
 import { queuesCommand } from './commands/queues';
 import { resultCommand } from './commands/result';
 import { revokeCommand } from './commands/revoke';
+import { schedulesCommand } from './commands/schedules';
 import { statusCommand } from './commands/status';
 import { CliError } from './errors';
 import { EXIT } from './exit-codes';
@@ -65,6 +66,7 @@ export function buildProgram(version: string): Command {
     resultCommand(commandContext),
     revokeCommand(commandContext),
     deadLettersCommand(commandContext),
+    schedulesCommand(commandContext),
   ];
   for (const command of commands) program.addCommand(command);
   for (const command of [program, ...commands]) command.exitOverride();

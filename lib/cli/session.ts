@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
+  BeatOptions,
   DeadLetters,
   FleetControl,
   QueueAdmin,
+  ScheduleRegistry,
   TaskClient,
   TaskQueueModule,
   UnknownOptionError,
@@ -18,6 +20,7 @@ export interface CliSession {
   client: TaskClient;
   queues: QueueAdmin;
   deadLetters: DeadLetters;
+  schedules: ScheduleRegistry;
 }
 
 /**
@@ -28,6 +31,7 @@ export interface CliSession {
 export async function withSession<T>(
   globals: GlobalOptions,
   work: (session: CliSession) => Promise<T>,
+  beat: BeatOptions = {},
 ): Promise<T> {
   @Module({
     imports: [
@@ -36,6 +40,8 @@ export async function withSession<T>(
         backend: globals.backend,
         brokerOptions: globals.brokerOptions,
         failFast: { timeout: globals.connectTimeoutSeconds },
+        // Never runs here; gives ScheduleRegistry the store beats share.
+        beat: { ...beat, run: false },
       }),
     ],
   })
@@ -64,6 +70,7 @@ export async function withSession<T>(
       client: app.get(TaskClient),
       queues: app.get(QueueAdmin),
       deadLetters: app.get(DeadLetters),
+      schedules: app.get(ScheduleRegistry),
     });
   } finally {
     await app.close().catch(() => undefined);
