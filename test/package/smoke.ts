@@ -13,10 +13,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  PrivateRedisServer,
-  freePort,
-} from '../e2e/redis/private-redis-server';
+import { PrivateRedisServer, freePort } from '../support/private-redis-server';
 import { writeFreshApp } from './fresh-app';
 import { NEST_VERSIONS, NestVersion } from './nest-versions';
 import { secondNestCopies } from './nest-copies';

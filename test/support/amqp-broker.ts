@@ -115,6 +115,13 @@ export function recordingLogger(): AmqpLogger & { lines: string[] } {
 export async function connectionPid(
   connectionName: string,
 ): Promise<string | undefined> {
+  return (await connectionPids((name) => name === connectionName))[0];
+}
+
+/** The pids of the connections whose `connection_name` passes `match`. */
+export async function connectionPids(
+  match: (connectionName: string) => boolean,
+): Promise<string[]> {
   const out = await rabbitmqctl(
     'list_connections',
     'pid',
@@ -122,10 +129,10 @@ export async function connectionPid(
     '-q',
     '--no-table-headers',
   );
-  const line = out
-    .split('\n')
-    .find((row) => row.includes(`{"connection_name","${connectionName}"}`));
-  return line?.split('\t')[0];
+  return out.split('\n').flatMap((row) => {
+    const name = /\{"connection_name","([^"]*)"\}/.exec(row)?.[1];
+    return name !== undefined && match(name) ? [row.split('\t')[0]] : [];
+  });
 }
 
 /*

@@ -12,7 +12,14 @@ import { TaskOutcome } from '../task-executor.service';
  * may come twice).
  */
 export type ToChild =
-  | { t: 'run'; seq: number; queue: string | null; message: TaskMessage }
+  | {
+      t: 'run';
+      seq: number;
+      queue: string | null;
+      message: TaskMessage;
+      /** Report the child's resident memory after the run (only maxMemoryPerChild reads it). */
+      rss?: true;
+    }
   /** Stop the run: its signal aborts with `reason` (hard limit, terminate). */
   | { t: 'abort'; seq: number; reason: ErrorData }
   /** Finish nothing more: close the app and exit. */
@@ -20,8 +27,11 @@ export type ToChild =
 
 export type FromChild =
   | { t: 'ready'; pid: number }
-  /** A run ended; `rss` is the child's resident memory after it, in bytes. */
-  | { t: 'done'; seq: number; outcome: OutcomeData; rss: number };
+  /**
+   * A run ended; `rss` is the child's resident memory after it, in bytes, when the run
+   * asked for it (reading it costs about as much as a tiny task).
+   */
+  | { t: 'done'; seq: number; outcome: OutcomeData; rss?: number };
 
 /** An error as Celery stores it, with its stack. */
 export interface ErrorData {

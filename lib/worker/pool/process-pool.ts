@@ -154,6 +154,7 @@ export class ProcessPool implements TaskRunner {
         seq: job.seq,
         queue: job.queue,
         message: job.request.message,
+        rss: this.options.maxMemoryPerChild !== null || undefined,
       });
     }
   }
@@ -204,7 +205,11 @@ export class ProcessPool implements TaskRunner {
     const { maxTasksPerChild, maxMemoryPerChild } = this.options;
     if (maxTasksPerChild !== null && child.tasksRun >= maxTasksPerChild)
       this.retire(child);
-    else if (maxMemoryPerChild !== null && rss > maxMemoryPerChild * 1024) {
+    else if (
+      maxMemoryPerChild !== null &&
+      rss !== undefined &&
+      rss > maxMemoryPerChild * 1024
+    ) {
       this.logger.log(
         `Pool child ${child.pid} uses ${Math.round(rss / 1024)} KiB (maxMemoryPerChild ${maxMemoryPerChild}): replacing it`,
       );

@@ -47,7 +47,7 @@ export function servePoolChild(app: INestApplicationContext): void {
               t: 'done',
               seq: message.seq,
               outcome: outcomeToData(outcome),
-              rss: process.memoryUsage.rss(),
+              rss: message.rss ? process.memoryUsage.rss() : undefined,
             });
           },
         );

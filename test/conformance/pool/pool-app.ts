@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Task, TaskQueueModule, TaskQueueModuleOptions } from '../../../lib';
+import { sleep } from '../../support/wait';
 
 /** Where a pool test runs: the module's options, its queue, and where runs are counted. */
 export interface PoolConfig {
@@ -82,7 +83,65 @@ export class PoolTasks {
   exit(): never {
     process.exit(1);
   }
+
+  /** Its first run exits the child; a later one returns its run count (rejectOnWorkerLost). */
+  @Task({ name: 'pool.exitOnce', acksLate: true, rejectOnWorkerLost: true })
+  async exitOnce(id: string): Promise<number> {
+    const runs = await this.countRun(id);
+    if (runs === 1) process.exit(1);
+    return runs;
+  }
+
+  /**
+   * Counts its run and notes its pid, then waits (async) `firstRunMs` on its first run
+   * only, so that a redelivery finishes at once: the shutdown case.
+   */
+  @Task({ name: 'pool.hold', acksLate: true })
+  async hold(
+    id: string,
+    firstRunMs: number,
+  ): Promise<{ runs: number; pid: number }> {
+    const runs = await this.countRun(id);
+    await this.greeter.redis.hset(
+      this.greeter.config.runsKey,
+      `${id}:pid`,
+      process.pid,
+    );
+    if (runs === 1) await sleep(firstRunMs);
+    return { runs, pid: process.pid };
+  }
+
+  /**
+   * Counts its arrival under `group`, then waits (async) until `expected` runs arrived:
+   * with childConcurrency 2, two of them meet in one child.
+   */
+  @Task('pool.meet')
+  async meet(group: string, expected: number): Promise<number> {
+    const key = this.greeter.config.runsKey;
+    await this.greeter.redis.hincrby(key, group, 1);
+    const deadline = Date.now() + 20_000;
+    while (Number(await this.greeter.redis.hget(key, group)) < expected) {
+      if (Date.now() > deadline)
+        throw new Error(`only part of ${group} arrived within 20 s`);
+      await sleep(20);
+    }
+    return process.pid;
+  }
+
+  /** Keeps `mb` MiB of touched memory in the child for good: past maxMemoryPerChild. */
+  @Task('pool.bloat')
+  bloat(mb: number): number {
+    kept.push(Buffer.alloc(mb * 1024 * 1024, 1));
+    return process.pid;
+  }
+
+  private countRun(id: string): Promise<number> {
+    return this.greeter.redis.hincrby(this.greeter.config.runsKey, id, 1);
+  }
 }
+
+/** What pool.bloat keeps (module state: it lives as long as the child). */
+const kept: Buffer[] = [];
 
 @Module({})
 export class PoolAppModule {

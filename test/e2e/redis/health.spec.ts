@@ -23,7 +23,7 @@ import {
   bootstrapWorker,
 } from '../../../lib';
 import { uniqueName, waitUntil } from '../../support/wait';
-import { PrivateRedisServer } from './private-redis-server';
+import { PrivateRedisServer } from '../../support/private-redis-server';
 
 @Controller()
 class HealthController {

@@ -1,7 +1,6 @@
-import Redis from 'ioredis';
 import { describePoolContract } from '../../conformance/pool/pool-suite';
 import { onRedis } from '../../support/test-apps';
-import { REDIS_URL, deletePrefix } from './redis-test-support';
+import { REDIS_URL, deleteKeys } from '../../support/redis-keys';
 
 const LEASE_MS = 900;
 
@@ -14,11 +13,8 @@ describePoolContract('redis', {
     };
   },
   cleanUp: async (name) => {
-    for (const url of [REDIS_URL, `${REDIS_URL}/1`]) {
-      const admin = new Redis(url);
-      await deletePrefix(admin, `${name}:`);
-      await admin.quit();
-    }
+    await deleteKeys(`${name}:`);
+    await deleteKeys(`${name}:`, `${REDIS_URL}/1`);
   },
   leaseMs: LEASE_MS,
 });

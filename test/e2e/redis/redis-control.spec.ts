@@ -18,7 +18,7 @@ import {
   CAPTURED_PIDBOX_REVOKE,
   CAPTURED_PIDBOX_REVOKE_TERMINATE,
 } from './celery-captures';
-import { PrivateRedisServer } from './private-redis-server';
+import { PrivateRedisServer } from '../../support/private-redis-server';
 import {
   REDIS_URL,
   deletePrefix,

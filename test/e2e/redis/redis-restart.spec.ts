@@ -6,7 +6,7 @@ import {
 import { Delivery } from '../../../lib/transports/transport';
 import { taskMessage } from '../../support/task-messages';
 import { sleep, waitUntil } from '../../support/wait';
-import { PrivateRedisServer } from './private-redis-server';
+import { PrivateRedisServer } from '../../support/private-redis-server';
 import { quietLogger } from './redis-test-support';
 
 describe('redis transport: Redis restarted under load', () => {

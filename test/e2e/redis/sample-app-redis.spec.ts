@@ -10,7 +10,7 @@ import { loadConfig } from '../../../sample-app/src/config';
 import { SAMPLE_QUEUES } from '../../../sample-app/src/task-queue.config';
 import { WorkerModule } from '../../../sample-app/src/worker.module';
 import { waitUntil } from '../../support/wait';
-import { PrivateRedisServer } from './private-redis-server';
+import { PrivateRedisServer } from '../../support/private-redis-server';
 
 /**
  * The sample app apart on Redis (its own redis-server: the sample's queue names are

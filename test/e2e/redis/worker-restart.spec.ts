@@ -3,7 +3,7 @@ import { RedisUnavailableError } from '../../../lib/transports/redis';
 import { sleep, uniqueName, waitUntil } from '../../support/wait';
 import { FaultAppModule, FaultConfig } from './fixtures/fault-app';
 import { TestApps } from '../../support/test-apps';
-import { PrivateRedisServer } from './private-redis-server';
+import { PrivateRedisServer } from '../../support/private-redis-server';
 
 /**
  * A web app sending and a worker app consuming while their Redis is SIGKILLed and

@@ -1,5 +1,6 @@
-// One beat of the fleet test (beat-fleet.spec.ts): boots a Nest app whose only task is
-// periodic, with beat on and its tick lock on the real Redis. Tasks go to this process's
+// One beat of a fleet (BeatProcess in beat-process.ts starts it, for the fleet test and
+// the chaos suite): boots a Nest app whose only task is periodic, with beat on and its
+// tick lock on the real Redis. Tasks go to this process's
 // own memory broker; each message enqueued is reported on stdout as a `FLEET {...}` line,
 // so the test counts runs across the fleet without sharing a broker.
 import 'reflect-metadata';
@@ -9,8 +10,8 @@ import {
   Periodic,
   TaskQueueModule,
   bootstrapBeat,
-} from '../../../lib';
-import { MemoryBroker } from '../../../lib/transports/memory';
+} from '../../lib';
+import { MemoryBroker } from '../../lib/transports/memory';
 
 const {
   SCHEDULE_NAME = 'fleet.tick',

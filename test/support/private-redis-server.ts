@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { waitUntil } from '../../support/wait';
+import { waitUntil } from './wait';
 
 /**
  * A redis-server of the test's own on a free port, which the test may kill and restart.
