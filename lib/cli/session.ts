@@ -49,10 +49,13 @@ export async function withSession<T>(
 
   let app;
   try {
-    app = await NestFactory.createApplicationContext(CeleriacCliModule, {
-      logger: false,
-      abortOnError: false,
-    });
+    app = await withinConnectTimeout(
+      NestFactory.createApplicationContext(CeleriacCliModule, {
+        logger: false,
+        abortOnError: false,
+      }),
+      globals.connectTimeoutSeconds,
+    );
   } catch (error) {
     if (error instanceof UnknownOptionError) {
       throw new CliError(oneLine(error), EXIT.usage);
@@ -81,4 +84,24 @@ export async function withSession<T>(
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/**
+ * `failFast` bounds the broker's and the backend's connection checks, but rpc:// first
+ * declares its reply queue with the transport's own wait (10 s): the CLI holds the
+ * whole boot to the connect timeout, plus a second for the boot itself. What is still
+ * connecting then is abandoned: the process exits after the command.
+ */
+function withinConnectTimeout<T>(
+  boot: Promise<T>,
+  seconds: number,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no connection within ${seconds} s`)),
+      seconds * 1000 + 1000,
+    );
+  });
+  return Promise.race([boot, limit]).finally(() => clearTimeout(timer));
 }
