@@ -15,6 +15,7 @@ export type {
   AmqpBrokerQueueOptions,
   RedisBackendOptions,
   RpcBackendOptions,
+  PostgresBackendOptions,
 } from './options/connection-options';
 export { UnknownOptionError } from './options/errors';
 export type {

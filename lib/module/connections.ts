@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { MemoryResultBackend } from '../results/memory/memory-result-backend';
 import { RedisResultBackend } from '../results/redis/redis-result-backend';
 import { RpcResultBackend } from '../results/rpc/rpc-result-backend';
+import { PostgresResultBackend } from '../results/postgres/postgres-result-backend';
 import { ResultBackend } from '../results/result-backend';
 import { AmqpTransport } from '../transports/amqp';
 import { MemoryTransport } from '../transports/memory';
@@ -10,6 +11,7 @@ import { Transport } from '../transports/transport';
 import { ResolvedOptions } from '../options/resolve-options';
 import {
   AmqpBrokerOptions,
+  PostgresBackendOptions,
   RedisBackendOptions,
   RedisBrokerOptions,
   RpcBackendOptions,
@@ -63,10 +65,17 @@ export async function createResultBackend(
       });
     case 'rpc':
       return connectRpcBackend(options, transport);
+    case 'db+postgresql':
+    case 'db+postgres':
+    case 'db+postgresql+psycopg2':
+      return PostgresResultBackend.fromUrl(url, {
+        logger: new Logger('PostgresResultBackend'),
+        ...(options.backendOptions as PostgresBackendOptions),
+      });
     default:
       throw new Error(
         `result backend ${redact(url)}: the scheme "${scheme}:" is not supported ` +
-          `(use memory://, redis://, rediss:// or rpc://)`,
+          `(use memory://, redis://, rediss://, rpc:// or db+postgresql://)`,
       );
   }
 }

@@ -41,8 +41,14 @@ export interface AmqpBrokerLogger {
 
 /** Declaration settings of one queue on RabbitMQ, as Celery's `task_queues`. */
 export interface AmqpBrokerQueueOptions {
-  /** `x-max-priority` (Celery's `Queue(..., max_priority=n)`). */
+  /** `x-max-priority` (Celery's `Queue(..., max_priority=n)`). Classic queues only. */
   maxPriority?: number;
+  /** `quorum`: declared with `x-queue-type: quorum`, as Celery 5.5 does. Default: `queueType`. */
+  queueType?: 'classic' | 'quorum';
+  /** Quorum queues: `x-delivery-limit`, past which RabbitMQ dead-letters into `<queue>.dead`. */
+  deliveryLimit?: number;
+  /** Type of the queue's own exchange; `topic` enables Celery 5.5's delays. Default: `exchangeType`. */
+  exchangeType?: 'direct' | 'topic';
 }
 
 /** `brokerOptions` of an `amqp://` or `amqps://` broker (docs/rabbitmq.md, URL and options). */
@@ -61,8 +67,16 @@ export interface AmqpBrokerOptions {
   publishTimeoutMs?: number;
   /** `x-max-priority` for every queue (Celery's `task_queue_max_priority`). Default none. */
   queueMaxPriority?: number;
-  /** Settings of named queues; they win over `queueMaxPriority`. */
+  /** Type of every queue not named in `queues` (Celery 5.5's `task_default_queue_type`). Default `classic`. */
+  queueType?: 'classic' | 'quorum';
+  /** Type of each queue's own exchange (Celery's `task_create_missing_queue_exchange_type`). Default `direct`. */
+  exchangeType?: 'direct' | 'topic';
+  /** Settings of named queues; they win over `queueMaxPriority`, `queueType` and `exchangeType`. */
   queues?: Record<string, AmqpBrokerQueueOptions>;
+  /** Queue type of Celery 5.5's `celery_delayed_*` levels. Default `quorum`. */
+  celeryDelayQueueType?: 'classic' | 'quorum';
+  /** kombu's prefix of the `celery_delayed_*` names. Default none. */
+  celeryDelayPrefix?: string;
   /** Name prefix of the delay exchanges and queues. Default `celeriac.delay`. */
   delayPrefix?: string;
   /** Queue type of the delay levels. Default `classic`. */
@@ -97,11 +111,30 @@ export interface RpcBackendOptions {
   logger?: AmqpBrokerLogger;
 }
 
+/** `backendOptions` of a `db+postgresql://` result backend (docs/postgres.md). */
+export interface PostgresBackendOptions {
+  /** Schema of both tables and their sequences (Celery's `database_table_schemas`). Default: the search path. */
+  schema?: string;
+  /** The task table (Celery's `database_table_names`). Default 'celery_taskmeta'. */
+  task?: string;
+  /** The group table. Default 'celery_tasksetmeta'. */
+  group?: string;
+  /** Create the schema, sequences and tables when missing. Default true. */
+  createTables?: boolean;
+  /** How often waits read their rows (ms). Default 250. */
+  pollIntervalMs?: number;
+  /** node-postgres `Pool` options (max, ssl, idleTimeoutMillis...). Default `{ max: 4 }`. */
+  pool?: Record<string, unknown>;
+  /** Told of a failed poll. Default: a Nest `Logger`. */
+  logger?: { error(message: string): void };
+}
+
 /** The module's `brokerOptions`: those of the broker its URL names. A `memory://` broker takes none. */
 export type BrokerOptions = RedisBrokerOptions | AmqpBrokerOptions;
 
 /** The module's `backendOptions`: those of the backend its URL names. A `memory://` backend takes none. */
-export type BackendOptions = RedisBackendOptions | RpcBackendOptions;
+export type BackendOptions =
+  RedisBackendOptions | RpcBackendOptions | PostgresBackendOptions;
 
 // Every key of each type, checked complete by the compiler.
 const REDIS_BROKER_KEYS: Record<keyof RedisBrokerOptions, true> = {
@@ -125,7 +158,11 @@ const AMQP_BROKER_KEYS: Record<keyof AmqpBrokerOptions, true> = {
   reconnectMaxMs: true,
   publishTimeoutMs: true,
   queueMaxPriority: true,
+  queueType: true,
+  exchangeType: true,
   queues: true,
+  celeryDelayQueueType: true,
+  celeryDelayPrefix: true,
   delayPrefix: true,
   delayQueueType: true,
   deadLetterQueue: true,
@@ -135,6 +172,15 @@ const AMQP_BROKER_KEYS: Record<keyof AmqpBrokerOptions, true> = {
 const REDIS_BACKEND_KEYS: Record<keyof RedisBackendOptions, true> = {
   keyPrefix: true,
   connectionName: true,
+  logger: true,
+};
+const POSTGRES_BACKEND_KEYS: Record<keyof PostgresBackendOptions, true> = {
+  schema: true,
+  task: true,
+  group: true,
+  createTables: true,
+  pollIntervalMs: true,
+  pool: true,
   logger: true,
 };
 const RPC_BACKEND_KEYS: Record<keyof RpcBackendOptions, true> = {
@@ -156,6 +202,9 @@ const BACKEND_KEYS: Record<string, Record<string, true>> = {
   redis: REDIS_BACKEND_KEYS,
   rediss: REDIS_BACKEND_KEYS,
   rpc: RPC_BACKEND_KEYS,
+  'db+postgresql': POSTGRES_BACKEND_KEYS,
+  'db+postgres': POSTGRES_BACKEND_KEYS,
+  'db+postgresql+psycopg2': POSTGRES_BACKEND_KEYS,
 };
 
 /**

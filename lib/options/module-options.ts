@@ -124,8 +124,8 @@ export interface TaskQueueModuleOptions {
    */
   brokerOptions?: BrokerOptions;
   /**
-   * Options of the result backend the `backend` URL names: `RedisBackendOptions` or
-   * `RpcBackendOptions`; `memory://` takes none. Unknown keys are refused as for
+   * Options of the result backend the `backend` URL names: `RedisBackendOptions`,
+   * `RpcBackendOptions` or `PostgresBackendOptions`; `memory://` takes none. Unknown keys are refused as for
    * `brokerOptions`.
    */
   backendOptions?: BackendOptions;

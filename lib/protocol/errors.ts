@@ -53,3 +53,18 @@ export class ResultNotDataError extends TypeError {
     );
   }
 }
+
+/**
+ * Bytes that are not a pickle this library reads: a truncated stream, an opcode outside
+ * the subset Python emits for plain data and exceptions, or an integer JavaScript cannot
+ * hold exactly. `offset` is where reading stopped.
+ */
+export class PickleFormatError extends Error {
+  override readonly name = 'PickleFormatError';
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(`pickle at byte ${offset}: ${message}`);
+  }
+}

@@ -12,3 +12,6 @@ export * from './result-meta';
 export * from './error-mapping';
 export * from './unrunnable';
 export * from './celery-result-form';
+export * from './python-object';
+export * from './pickle-reader';
+export * from './pickle-writer';

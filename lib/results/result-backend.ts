@@ -2,10 +2,11 @@ import { ResultMeta } from '../protocol';
 
 /**
  * Stores task states and results in Celery's result format, and lets a producer wait
- * for one. Memory, Redis (`celery-task-meta-<id>`) and AMQP `rpc://` keep this contract.
+ * for one. Memory, Redis (`celery-task-meta-<id>`), AMQP `rpc://` and PostgreSQL
+ * (Celery's `celery_taskmeta` table) keep this contract.
  */
 export interface ResultBackend {
-  /** 'memory' | 'redis' | 'rpc': for logs and errors. */
+  /** 'memory' | 'redis' | 'rpc' | 'postgres': for logs and errors. */
   readonly kind: string;
 
   /**
@@ -32,7 +33,8 @@ export interface ResultBackend {
 
   /**
    * Resolves with the meta once the task is ready (SUCCESS, FAILURE, REVOKED), or with
-   * undefined when `timeoutMs` runs out first. Waits on a notification, not by polling.
+   * undefined when `timeoutMs` runs out first. Waits on a notification, not by polling,
+   * where the store can notify; PostgreSQL polls, since Python writers notify no one.
    * `onUpdate` sees every state stored meanwhile (RETRY, PROGRESS...).
    */
   waitForReady(

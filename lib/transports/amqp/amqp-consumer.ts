@@ -16,6 +16,8 @@ export interface ConsumerDeps {
   declarer: AmqpDeclarer;
   logger: AmqpLogger;
   globalQos: boolean;
+  /** Quorum queues refuse global QoS: consuming one turns it off. */
+  isQuorum: (queue: string) => boolean;
   /** Dead-letters and defers deliveries (publishing with confirm). */
   forward: Pick<DeliveryOwner, 'deadLetter' | 'defer'>;
 }
@@ -150,7 +152,11 @@ export class AmqpConsumer implements DeliveryOwner {
     channel.on('close', () => this.onChannelClosed(channel));
     try {
       await channel.prefetch(this.prefetch, false);
-      if (globalQos) {
+      // As Celery 5.5's worker_detect_quorum_queues: global QoS off with a quorum queue.
+      if (
+        globalQos &&
+        !this.queues.some((queue) => this.deps.isQuorum(queue))
+      ) {
         await channel.prefetch(
           Math.min(MAX_PREFETCH, this.prefetch + this.queues.length - 1),
           true,

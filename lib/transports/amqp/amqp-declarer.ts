@@ -4,10 +4,22 @@ import {
   LiveConnection,
 } from '../../drivers/amqp/amqp-connection';
 import {
+  CeleryQueueSettings,
+  celeryQueueArguments,
   declareCeleryQueue,
   declareDeadLetterQueue,
 } from './celery-declarations';
 import { DelayTopology, declareDelayTopology } from './delay-scheme';
+import {
+  bindToCeleryDelayedDelivery,
+  declareCeleryDelayedDelivery,
+} from './celery-delayed-delivery';
+
+/** Celery 5.5's delayed-delivery levels: their queue type and name prefix. */
+export interface CeleryDelayTopology {
+  queueType: 'classic' | 'quorum';
+  prefix?: string;
+}
 import {
   AmqpRefusedError,
   AmqpUnavailableError,
@@ -32,22 +44,47 @@ export class AmqpDeclarer {
 
   constructor(
     private readonly connection: AmqpConnection,
-    private readonly maxPriorityOf: (queue: string) => number | undefined,
+    private readonly settingsOf: (queue: string) => CeleryQueueSettings,
     private readonly delay: DelayTopology,
+    private readonly celeryDelay: CeleryDelayTopology = { queueType: 'quorum' },
   ) {}
 
-  /** The queue, its exchange and binding, as Celery declares them. */
+  /**
+   * The queue, its exchange and binding, as Celery declares them; with Celery 5.5's
+   * delayed delivery, also its levels and the queue's bindings to them, as a Celery 5.5
+   * worker makes them.
+   */
   celeryQueue(queue: string, deadline: number): Promise<void> {
-    return this.ensure(`queue:${queue}`, deadline, (channel) =>
-      declareCeleryQueue(channel, queue, this.maxPriorityOf(queue)).catch(
+    const settings = this.settingsOf(queue);
+    return this.ensure(`queue:${queue}`, deadline, async (channel) => {
+      await declareCeleryQueue(channel, queue, settings).catch(
         (error: unknown) => {
-          throw refusal(
-            error,
-            `queue ${JSON.stringify(queue)}`,
-            this.maxPriorityOf(queue),
-          );
+          throw refusal(error, `queue ${JSON.stringify(queue)}`, settings);
         },
-      ),
+      );
+      if (!settings.celeryDelays) return;
+      await this.celeryDelayTopology(deadline);
+      await bindToCeleryDelayedDelivery(
+        channel,
+        queue,
+        this.celeryDelay.prefix,
+      );
+    });
+  }
+
+  /** Celery 5.5's `celery_delayed_*` levels, once per connection. */
+  celeryDelayTopology(deadline: number): Promise<void> {
+    return this.ensure('celery-delay', deadline, (channel) =>
+      declareCeleryDelayedDelivery(
+        channel,
+        this.celeryDelay.queueType,
+        this.celeryDelay.prefix,
+      ).catch((error: unknown) => {
+        throw refusal(
+          error,
+          `Celery's delayed-delivery levels celery_delayed_*`,
+        );
+      }),
     );
   }
 
@@ -157,13 +194,26 @@ export class AmqpDeclarer {
   }
 }
 
-function refusal(error: unknown, what: string, maxPriority?: number): unknown {
+function refusal(
+  error: unknown,
+  what: string,
+  settings?: CeleryQueueSettings,
+): unknown {
   if (!isServerRefusal(error)) return error;
-  const hint =
-    maxPriority === undefined
-      ? ' Celeriac declares it as Celery does: durable, no arguments (set `queues.<name>.maxPriority` for a priority queue).'
-      : ` Celeriac declares it as Celery does: durable, x-max-priority ${maxPriority}.`;
+  const args = Object.entries(celeryQueueArguments(settings))
+    .map(([name, value]) => `${name} ${JSON.stringify(valueOf(value))}`)
+    .join(', ');
+  const hint = args
+    ? ` Celeriac declares it as Celery does: durable, ${args}.`
+    : ' Celeriac declares it as Celery does: durable, no arguments (set `queues.<name>.maxPriority` for a priority queue, `queues.<name>.queueType` for a quorum queue).';
   return new AmqpRefusedError(
     `RabbitMQ refused to declare ${what}: ${(error as Error).message}.${what.startsWith('queue') ? hint : ''}`,
   );
+}
+
+/** A queue argument's plain value (amqpInt wraps numbers in a typed field). */
+function valueOf(value: unknown): unknown {
+  return value !== null && typeof value === 'object' && 'value' in value
+    ? value.value
+    : value;
 }

@@ -39,6 +39,12 @@ import { closeChannel } from '../../drivers/amqp/safe-close';
 import { AmqpDeadLetter, DeadLetterBox } from './dead-letter-box';
 import { delayEntryExchange, delayRoutingKey } from './delay-scheme';
 import {
+  celeryDelayEntryExchange,
+  celeryDelayRoutingKey,
+} from './celery-delayed-delivery';
+import { queueSettingsOf } from './queue-settings';
+import { CeleryQueueSettings } from './celery-declarations';
+import {
   AmqpUnroutableError,
   isServerRefusal,
 } from '../../drivers/amqp/errors';
@@ -85,6 +91,7 @@ export class AmqpTransport
   private readonly publishTimeoutMs: number;
   private readonly delayPrefix: string;
   private closed = false;
+  private readonly queueSettings: (queue: string) => CeleryQueueSettings;
 
   constructor(
     url: string,
@@ -95,13 +102,17 @@ export class AmqpTransport
     this.publishTimeoutMs =
       options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
     this.delayPrefix = options.delayPrefix ?? DEFAULT_DELAY_PREFIX;
+    this.queueSettings = queueSettingsOf(options);
     this.declarer = new AmqpDeclarer(
       this.connection,
-      (queue) =>
-        options.queues?.[queue]?.maxPriority ?? options.queueMaxPriority,
+      this.queueSettings,
       {
         prefix: this.delayPrefix,
         queueType: options.delayQueueType ?? 'classic',
+      },
+      {
+        queueType: options.celeryDelayQueueType ?? 'quorum',
+        prefix: options.celeryDelayPrefix,
       },
     );
     this.publisher = new ConfirmPublisher(
@@ -184,6 +195,7 @@ export class AmqpTransport
         declarer: this.declarer,
         logger: this.logger,
         globalQos: this.options.globalQos ?? false,
+        isQuorum: (queue) => this.queueSettings(queue).queueType === 'quorum',
         forward: {
           deadLetter: (delivery, reason) =>
             this.deadLetters.put(
@@ -402,7 +414,22 @@ export class AmqpTransport
     for (let attempt = 0; ; attempt++) {
       await this.declarer.celeryQueue(queue, deadline);
       try {
-        if (dueAt && dueAt.getTime() > Date.now()) {
+        const aheadMs = dueAt ? dueAt.getTime() - Date.now() : 0;
+        if (aheadMs >= 1000 && this.queueSettings(queue).celeryDelays) {
+          // Celery 5.5's native delayed delivery: whole seconds (it truncates; the
+          // worker waits out the rest), the queue's name as the routing key's tail.
+          await this.publisher.publish(
+            {
+              exchange: celeryDelayEntryExchange(
+                this.options.celeryDelayPrefix,
+              ),
+              routingKey: celeryDelayRoutingKey(aheadMs / 1000, queue),
+              content,
+              options: { ...options, expiration: undefined },
+            },
+            deadline,
+          );
+        } else if (dueAt && aheadMs > 0) {
           await this.declarer.delayTopology(deadline);
           // Measured after declaring: the first delay of a connection declares 32 levels.
           const delayMs = Math.max(1, dueAt.getTime() - Date.now());

@@ -1,17 +1,46 @@
 import type { Channel } from 'amqplib';
 import { amqpInt } from '../../drivers/amqp/amqp-int';
 
+/** How one queue is declared (see AmqpQueueOptions). */
+export interface CeleryQueueSettings {
+  maxPriority?: number;
+  queueType: 'classic' | 'quorum';
+  deliveryLimit?: number;
+  exchangeType: 'direct' | 'topic';
+  /**
+   * Delays go through Celery 5.5's `celery_delayed_*` levels: a quorum queue is
+   * configured and this queue's exchange is not direct (Celery's own test).
+   */
+  celeryDelays: boolean;
+  /** Where RabbitMQ dead-letters what passed the delivery limit. */
+  deadLetterQueue: string;
+}
+
 /**
  * The queue arguments Celery 5.x declares: none, or `x-max-priority` when a max priority
- * is configured for the queue (`task_queue_max_priority` or `Queue(max_priority=)`).
+ * is configured for the queue (`task_queue_max_priority` or `Queue(max_priority=)`); a
+ * quorum queue `x-queue-type: quorum` (Celery 5.5), and with a delivery limit the
+ * arguments that dead-letter past it, which Celery's `queue_arguments` must then repeat.
  * Any other difference makes RabbitMQ refuse the second declaration (PRECONDITION_FAILED).
  */
 export function celeryQueueArguments(
-  maxPriority?: number,
+  settings: Partial<CeleryQueueSettings> = {},
 ): Record<string, unknown> {
-  return maxPriority === undefined
-    ? {}
-    : { 'x-max-priority': amqpInt(maxPriority) };
+  if (settings.queueType !== 'quorum') {
+    return settings.maxPriority === undefined
+      ? {}
+      : { 'x-max-priority': amqpInt(settings.maxPriority) };
+  }
+  if (settings.deliveryLimit === undefined) return { 'x-queue-type': 'quorum' };
+  return {
+    'x-queue-type': 'quorum',
+    'x-delivery-limit': amqpInt(settings.deliveryLimit),
+    'x-dead-letter-exchange': '',
+    'x-dead-letter-routing-key': settings.deadLetterQueue,
+    // at-least-once dead-lettering needs reject-publish (RabbitMQ >= 3.10).
+    'x-dead-letter-strategy': 'at-least-once',
+    'x-overflow': 'reject-publish',
+  };
 }
 
 /**
@@ -23,9 +52,12 @@ export function celeryQueueArguments(
 export async function declareCeleryQueue(
   channel: Channel,
   queue: string,
-  maxPriority?: number,
+  settings: Partial<CeleryQueueSettings> = {},
 ): Promise<void> {
-  await channel.assertExchange(queue, 'direct', {
+  // RabbitMQ drops a dead letter whose queue is missing: it comes first.
+  if (settings.queueType === 'quorum' && settings.deliveryLimit !== undefined)
+    await declareDeadLetterQueue(channel, settings.deadLetterQueue!);
+  await channel.assertExchange(queue, settings.exchangeType ?? 'direct', {
     durable: true,
     autoDelete: false,
     internal: false,
@@ -34,7 +66,7 @@ export async function declareCeleryQueue(
     durable: true,
     autoDelete: false,
     exclusive: false,
-    arguments: celeryQueueArguments(maxPriority),
+    arguments: celeryQueueArguments(settings),
   });
   await channel.bindQueue(queue, queue, queue);
 }

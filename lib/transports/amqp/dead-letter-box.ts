@@ -157,14 +157,20 @@ export function readDeadLetter(
       : null;
   const decoded = decodeMessage(amqp);
   return {
+    // RabbitMQ's own dead-lettering (a quorum queue's delivery limit) says why in
+    // x-first-death-reason ('delivery_limit', 'rejected'...) and x-first-death-queue.
     queue:
       typeof headers[DEAD_QUEUE_HEADER] === 'string'
         ? headers[DEAD_QUEUE_HEADER]
-        : fallbackQueue,
+        : typeof headers['x-first-death-queue'] === 'string'
+          ? headers['x-first-death-queue']
+          : fallbackQueue,
     reason:
       typeof headers[DEAD_REASON_HEADER] === 'string'
         ? headers[DEAD_REASON_HEADER]
-        : '',
+        : typeof headers['x-first-death-reason'] === 'string'
+          ? `rabbitmq: ${headers['x-first-death-reason']}`
+          : '',
     at: at && !Number.isNaN(at.getTime()) ? at : null,
     message: decoded.message,
     decodeError: decoded.decodeError,

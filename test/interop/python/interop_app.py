@@ -11,6 +11,9 @@ queues and key prefix:
 - INTEROP_PREFETCH: `worker_prefetch_multiplier` (Celery's default is 4).
 - INTEROP_MAX_PRIORITY: `task_queue_max_priority` (RabbitMQ queues get `x-max-priority`).
 - INTEROP_STORE_URL: the Redis where tasks write what they did (behind INTEROP_KEY_PREFIX).
+- INTEROP_DB_SCHEMA: the schema of Celery's result tables on a `db+postgresql://` backend
+  (`database_table_schemas`), so each test file has its own.
+- INTEROP_RESULT_EXTENDED=1: `result_extended` (the database backend then reads name, args...).
 - INTEROP_PARENT_PID: exit when that process is gone, so a crashed test run leaves no worker.
 """
 import os
@@ -39,6 +42,11 @@ app.conf.update(
     task_default_queue=os.environ.get('INTEROP_QUEUE', 'celery'),
     worker_hijack_root_logger=False,
 )
+if os.environ.get('INTEROP_DB_SCHEMA'):
+    _schema = os.environ['INTEROP_DB_SCHEMA']
+    app.conf.database_table_schemas = {'task': _schema, 'group': _schema}
+if os.environ.get('INTEROP_RESULT_EXTENDED') == '1':
+    app.conf.result_extended = True
 if os.environ.get('INTEROP_MAX_PRIORITY'):
     app.conf.task_queue_max_priority = int(os.environ['INTEROP_MAX_PRIORITY'])
 

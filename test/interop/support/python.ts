@@ -28,6 +28,10 @@ export interface CeleryConfig {
   storeUrl?: string;
   /** task_queue_max_priority: RabbitMQ queues are declared with x-max-priority. */
   maxPriority?: number;
+  /** database_table_schemas of a db+postgresql:// backend (both tables). */
+  dbSchema?: string;
+  /** result_extended (the database backend reads name, args... only then). */
+  resultExtended?: boolean;
 }
 
 export function celeryEnv(config: CeleryConfig): Record<string, string> {
@@ -47,6 +51,8 @@ export function celeryEnv(config: CeleryConfig): Record<string, string> {
   if (config.storeUrl) env.INTEROP_STORE_URL = config.storeUrl;
   if (config.maxPriority !== undefined)
     env.INTEROP_MAX_PRIORITY = String(config.maxPriority);
+  if (config.dbSchema) env.INTEROP_DB_SCHEMA = config.dbSchema;
+  if (config.resultExtended) env.INTEROP_RESULT_EXTENDED = '1';
   return env;
 }
 

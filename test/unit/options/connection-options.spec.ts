@@ -29,6 +29,36 @@ describe('brokerOptions and backendOptions, checked per URL scheme', () => {
     ).not.toThrow();
   });
 
+  it('takes the quorum queue options of an AMQP broker and the PostgreSQL backend’s, and refuses a Redis key there', () => {
+    expect(() =>
+      resolveOptions({
+        broker: 'amqp://localhost',
+        brokerOptions: {
+          queueType: 'quorum',
+          exchangeType: 'topic',
+          queues: { q: { queueType: 'quorum', deliveryLimit: 3 } },
+          celeryDelayQueueType: 'quorum',
+          celeryDelayPrefix: 'app',
+        },
+        backend: 'db+postgresql://u@db/jobs',
+        backendOptions: {
+          schema: 'jobs',
+          pollIntervalMs: 100,
+          pool: { max: 2 },
+        },
+      }),
+    ).not.toThrow();
+    const error = refusal(() =>
+      resolveOptions({
+        broker: 'redis://localhost',
+        backend: 'db+postgresql://u@db/jobs',
+        backendOptions: { keyPrefix: 'a:' } as never,
+      }),
+    );
+    expect(error.option).toBe('backendOptions.keyPrefix');
+    expect(error.message).toContain('db+postgresql://');
+  });
+
   it('refuses a misspelled key, naming it and what the broker takes', () => {
     const error = refusal(() =>
       resolveOptions({
