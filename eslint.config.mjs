@@ -17,6 +17,7 @@ const layers = {
   options: ['lib/options/**'],
   context: ['lib/context/**'],
   lifecycle: ['lib/lifecycle/**'],
+  events: ['lib/events/**'],
   drivers: ['lib/drivers/**'],
   contracts: [
     'lib/transports/*.ts',
@@ -49,6 +50,8 @@ const mayImport = {
   options: ['common', 'contracts'],
   context: ['common'],
   lifecycle: ['common', 'protocol'],
+  // Celery's events: a lifecycle observer and the receiver, over the EventBus contract.
+  events: ['common', 'protocol', 'options', 'lifecycle', 'contracts'],
   drivers: ['common', 'protocol'],
   contracts: ['common', 'protocol'],
   backends: ['common', 'protocol', 'drivers', 'contracts'],
@@ -81,6 +84,7 @@ const mayImport = {
     'contracts',
     'lifecycle',
     'logging',
+    'events',
   ],
   scheduler: [
     'common',

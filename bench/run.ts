@@ -6,7 +6,7 @@
 import { cpus } from 'node:os';
 import { amqpSection } from './amqp';
 import { BenchSection, Measurement, formatTable, writeResults } from './report';
-import { observabilitySection } from './redis/observability';
+import { eventsSection, observabilitySection } from './redis/observability';
 import { poolSection } from './pool/section';
 import { redisSection } from './redis/section';
 
@@ -14,6 +14,7 @@ const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   amqp: () => Promise.resolve(amqpSection()),
   redis: async () => redisSection(),
   observability: async () => observabilitySection(),
+  events: async () => eventsSection(),
   pool: async () => poolSection(),
 };
 

@@ -92,6 +92,35 @@ export type {
   NodeReplies,
   WorkerTaskInfo,
 } from './client/fleet-control.service';
+export {
+  TaskEvents,
+  ofType,
+  fromNode,
+  ofTask,
+} from './events/task-events.service';
+export { FleetState } from './events/fleet-state';
+export type {
+  WorkerInfo,
+  TaskInfo,
+  TaskEventState,
+} from './events/fleet-state';
+export { isTaskEvent, isWorkerEvent } from './events/celery-event';
+export type {
+  CeleryEvent,
+  CeleryEventType,
+  EventOfType,
+  EventBase,
+  CeleryWorkerEvent,
+  CeleryTaskEvent,
+  TaskSentEvent,
+  TaskReceivedEvent,
+  TaskStartedEvent,
+  TaskSucceededEvent,
+  TaskFailedEvent,
+  TaskRetriedEvent,
+  TaskRevokedEvent,
+  TaskRejectedEvent,
+} from './events/celery-event';
 export { NodeNameInUseError } from './transports/errors';
 export { InvalidNodeNameError } from './worker/control/errors';
 export type {
@@ -195,6 +224,7 @@ export {
 
 export type {
   MetricsOptions,
+  EventOptions,
   MetricsRegistry,
   QueueDepthOptions,
   TracingOptions,

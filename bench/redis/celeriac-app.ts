@@ -79,8 +79,9 @@ export async function openCeleriac(
 }
 
 /**
- * `BENCH_OBSERVE` (observability section): `metrics`, `tracing` (the API alone, no SDK:
- * the no-op tracer), or both comma-separated; unset, neither.
+ * `BENCH_OBSERVE` (observability and events sections): `metrics`, `tracing` (the API
+ * alone, no SDK: the no-op tracer), `events` (Celery's task events), comma-separated;
+ * unset, none.
  */
 export function observabilityFromEnv(
   env = process.env,
@@ -89,5 +90,6 @@ export function observabilityFromEnv(
   return {
     ...(wanted.includes('metrics') ? { metrics: true } : {}),
     ...(wanted.includes('tracing') ? { tracing: true } : {}),
+    ...(wanted.includes('events') ? { events: true } : {}),
   };
 }

@@ -22,16 +22,39 @@ const VARIANTS: Record<string, string> = {
 export function observabilitySection(
   log: (line: string) => void = (line) => console.log(line),
 ): BenchSection {
+  return variantSection('observability', VARIANTS, log);
+}
+
+/**
+ * The cost of Celery's events (docs/events.md): the same drain with events off (the
+ * default: worker heartbeats only) and on (`events: true`: a task event per received,
+ * started and succeeded, batched per turn as `task.multi`). Prints the on/off ratios.
+ */
+export function eventsSection(
+  log: (line: string) => void = (line) => console.log(line),
+): BenchSection {
+  return variantSection(
+    'events',
+    { celeriac: '', 'celeriac+events': 'events' },
+    log,
+  );
+}
+
+function variantSection(
+  name: string,
+  variantOptions: Record<string, string>,
+  log: (line: string) => void,
+): BenchSection {
   const sizes = sizesFromEnv();
   const rounds = Number(process.env.BENCH_OBS_ROUNDS ?? 5);
   const concurrency = 100;
   return {
-    name: 'observability',
-    baseline: 'celeriac',
+    name,
+    baseline: Object.keys(variantOptions)[0],
     run: async () => {
       const rates = new Map<string, number[]>();
       const cpu = new Map<string, number[]>();
-      const variants = Object.entries(VARIANTS);
+      const variants = Object.entries(variantOptions);
       for (let round = 1; round <= rounds; round++) {
         // Each round starts with another variant: drift over the run (a busy machine,
         // Redis' memory) falls on each of them alike.
@@ -63,11 +86,19 @@ export function observabilitySection(
           }
         }
       }
+      const [base, ...others] = Object.keys(variantOptions);
+      for (const other of others) {
+        const rateRatio = median(rates.get(other)!) / median(rates.get(base)!);
+        const cpuRatio = median(cpu.get(other)!) / median(cpu.get(base)!);
+        log(
+          `  ${other} / ${base}: throughput x${rateRatio.toFixed(3)}, CPU per task x${cpuRatio.toFixed(3)}`,
+        );
+      }
       // CPU per task is the steadier figure on a shared machine: other processes
       // take wall time from the worker, much less its own CPU time per task.
       return [...rates].flatMap(([system, values]): Measurement[] => [
         {
-          section: 'observability',
+          section: name,
           system,
           scenario: `process, concurrency ${concurrency}, median of ${values.length}`,
           value: median(values),
@@ -75,7 +106,7 @@ export function observabilitySection(
           better: 'higher',
         },
         {
-          section: 'observability',
+          section: name,
           system,
           scenario: `worker CPU per task (c=${concurrency}), median of ${values.length}`,
           value: median(cpu.get(system)!),

@@ -11,6 +11,7 @@ import {
 } from '../results/revocation-store';
 import { ControlBus, isControlBus } from '../transports/control-bus';
 import { Transport } from '../transports/transport';
+import { EventBus, isEventBus } from '../transports/event-bus';
 import { redact } from './connections';
 import { ResolvedOptions } from '../options/resolve-options';
 import { RedisBrokerOptions } from '../options/connection-options';
@@ -18,6 +19,11 @@ import { RedisBrokerOptions } from '../options/connection-options';
 /** The transport's control bus (Celery's pidbox broadcast), when its broker has one. */
 export function createControlBus(transport: Transport): ControlBus | null {
   return isControlBus(transport) ? transport : null;
+}
+
+/** The transport's event bus (Celery's `celeryev` exchange), when its broker has one. */
+export function createEventBus(transport: Transport): EventBus | null {
+  return isEventBus(transport) ? transport : null;
 }
 
 /** Where revokes are kept: the result backend if it can, else the transport, else nowhere. */

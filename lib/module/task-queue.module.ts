@@ -22,6 +22,8 @@ import { TaskFinisher } from '../worker/task-finisher.service';
 import { TaskWorkerService } from '../worker/task-worker.service';
 import { TaskQueueMetrics } from '../metrics/task-queue-metrics.service';
 import { TaskQueueTracing } from '../tracing/task-queue-tracing.service';
+import { TaskEvents } from '../events/task-events.service';
+import { TaskQueueEvents } from '../events/task-queue-events.service';
 import { TaskQueueHealth } from '../health/task-queue-health.service';
 import { TaskQueueHealthIndicator } from '../health/task-queue-health-indicator.service';
 import { MonitoringEndpointService } from './monitoring-endpoint.service';
@@ -31,6 +33,7 @@ import { createTransport } from './connections';
 import { createCheckedResultBackend } from './fail-fast';
 import {
   createControlBus,
+  createEventBus,
   createFleetRateLimiter,
   createRevocationStore,
 } from './execution-connections';
@@ -43,6 +46,7 @@ import {
 import { TaskQueueModuleOptions } from '../options/module-options';
 import {
   CONTROL_BUS,
+  EVENT_BUS,
   FLEET_RATE_LIMITER,
   INLINE_RUNNER,
   LOCAL_RATE_LIMITER,
@@ -79,6 +83,11 @@ import {
     {
       provide: CONTROL_BUS,
       useFactory: createControlBus,
+      inject: [TRANSPORT],
+    },
+    {
+      provide: EVENT_BUS,
+      useFactory: createEventBus,
       inject: [TRANSPORT],
     },
     {
@@ -128,6 +137,8 @@ import {
     PeriodicExplorer,
     BeatService,
     TaskQueueTracing,
+    TaskQueueEvents,
+    TaskEvents,
     TaskQueueMetrics,
     TaskQueueHealth,
     TaskQueueHealthIndicator,
@@ -144,6 +155,7 @@ import {
     DeadLetters,
     FleetControl,
     QueueAdmin,
+    TaskEvents,
     ScheduleRegistry,
     BeatService,
     TaskQueueMetrics,

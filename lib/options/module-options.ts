@@ -7,6 +7,7 @@ import { TaskRoutes } from './route-options';
 import { PoolOptions } from './pool-options';
 import { BackendOptions, BrokerOptions } from './connection-options';
 import {
+  EventOptions,
   HealthOptions,
   MetricsOptions,
   TracingOptions,
@@ -40,6 +41,11 @@ export interface WorkerOptions {
    * concurrency is processes x childConcurrency. See docs/isolation.md.
    */
   pool?: PoolOptions;
+  /**
+   * This worker sends task events (Celery's `celery worker -E`), whatever the module's
+   * `events` option says. Worker events (online, heartbeat, offline) are always sent.
+   */
+  events?: boolean;
 }
 
 /** How `failFast` checks the broker and the result backend at boot. */
@@ -151,6 +157,13 @@ export interface TaskQueueModuleOptions {
    * `@opentelemetry/api`, which the app installs with its SDK. Off by default.
    */
   tracing?: boolean | TracingOptions;
+  /**
+   * Celery's monitoring events, which `celery events`, Flower and `TaskEvents` read:
+   * `true` (workers send task events, as `celery worker -E`) or options. Off by default,
+   * as in Celery: workers then send only `worker-online` / `worker-heartbeat` /
+   * `worker-offline`, and no task event costs anything. See docs/events.md.
+   */
+  events?: boolean | EventOptions;
   /** Health checks: how often the heartbeat is noted. */
   health?: HealthOptions;
 }

@@ -55,6 +55,43 @@ export interface TracingOptions {
   tracerProvider?: TracerProviderLike;
 }
 
+/** Celery's monitoring events (module option `events`). See docs/events.md. */
+export interface EventOptions {
+  /**
+   * Workers send task events (`task-received`, `task-started`, `task-succeeded`...):
+   * Celery's `worker_send_task_events` / `celery worker -E`. Default true when
+   * `events` is given; a worker's own `events` option wins, and `enable_events` /
+   * `disable_events` switch it at run time.
+   */
+  tasks?: boolean;
+  /** Producers send `task-sent` for each message (Celery's `task_send_sent_event`). Default false. */
+  sent?: boolean;
+  /** How often a worker sends `worker-heartbeat` (seconds or '2s'). Default 2 s, as Celery. */
+  heartbeatInterval?: Duration;
+}
+
+/** The `events` option with its defaults. */
+export interface ResolvedEventOptions {
+  tasks: boolean;
+  sent: boolean;
+  heartbeatMs: number;
+}
+
+export function resolveEventOptions(
+  events: boolean | EventOptions | undefined,
+): ResolvedEventOptions {
+  const options = typeof events === 'object' ? events : {};
+  const on = events !== undefined && events !== false;
+  return {
+    tasks: on && options.tasks !== false,
+    sent: on && options.sent === true,
+    heartbeatMs: positiveMs(
+      options.heartbeatInterval ?? 2,
+      'events.heartbeatInterval',
+    ),
+  };
+}
+
 /** Health checks (module option `health`). */
 export interface HealthOptions {
   /** How often the process checks its broker connection and notes a heartbeat. Default 2 s. */

@@ -14,8 +14,10 @@ import {
   checkBrokerOptions,
 } from './connection-options';
 import {
+  ResolvedEventOptions,
   ResolvedMetricsOptions,
   TracingOptions,
+  resolveEventOptions,
   resolveHealthOptions,
   resolveMetricsOptions,
   resolveTracingOptions,
@@ -32,6 +34,8 @@ export interface ResolvedWorkerOptions {
   pool: ResolvedPoolOptions | null;
   /** The options of the pool that runs tasks marked `isolate: 'process'`. */
   isolatedPool: ResolvedPoolOptions;
+  /** The worker's `events` option; undefined: the module's `events.tasks`. */
+  taskEvents: boolean | undefined;
 }
 
 /** The module's options with every default applied, checked once at bootstrap. */
@@ -80,6 +84,8 @@ export interface ResolvedOptions {
   /** Null when tracing is off. */
   tracing: TracingOptions | null;
   health: { heartbeatIntervalMs: number };
+  /** Celery's events: what workers and producers send. */
+  events: ResolvedEventOptions;
 }
 
 export function resolveOptions(
@@ -132,6 +138,7 @@ export function resolveOptions(
     metrics: resolveMetricsOptions(options.metrics),
     tracing: resolveTracingOptions(options.tracing),
     health: resolveHealthOptions(options.health),
+    events: resolveEventOptions(options.events),
   };
 }
 
@@ -168,6 +175,7 @@ export function resolveWorkerOptions(
     nodeName: options.nodeName,
     pool,
     isolatedPool: pool ?? resolvePoolOptions({}),
+    taskEvents: options.events,
   };
 }
 

@@ -5,6 +5,8 @@ export const RESULT_BACKEND = Symbol('celeriac:result-backend');
 export const RESOLVED_OPTIONS = Symbol('celeriac:resolved-options');
 /** The transport's ControlBus (revoke broadcasts), or null when the broker has none. */
 export const CONTROL_BUS = Symbol('celeriac:control-bus');
+/** The transport's EventBus (Celery's `celeryev` events), or null when the broker has none. */
+export const EVENT_BUS = Symbol('celeriac:event-bus');
 /** Where revokes are kept for workers that start later, or null. */
 export const REVOCATION_STORE = Symbol('celeriac:revocation-store');
 /** The RateLimiter of fleet-wide limits, or null without a rateLimitStore. */

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import {
   CONTROL_BUS,
+  EVENT_BUS,
   FLEET_RATE_LIMITER,
   LOCAL_RATE_LIMITER,
   RESOLVED_OPTIONS,
@@ -20,6 +21,7 @@ import { WorkerOptions } from '../options/module-options';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { RevocationStore } from '../results/revocation-store';
 import { ControlBus } from '../transports/control-bus';
+import { EventBus } from '../transports/event-bus';
 import { Transport } from '../transports/transport';
 import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { TaskExecutor } from './task-executor.service';
@@ -48,6 +50,7 @@ export class TaskWorkerService
     private readonly finisher: TaskFinisher,
     private readonly lifecycle: TaskLifecycle,
     @Inject(CONTROL_BUS) private readonly controlBus: ControlBus | null,
+    @Inject(EVENT_BUS) private readonly eventBus: EventBus | null,
     @Inject(REVOCATION_STORE)
     private readonly revocations: RevocationStore | null,
     @Inject(FLEET_RATE_LIMITER)
@@ -122,6 +125,11 @@ export class TaskWorkerService
         finisher: this.finisher,
         lifecycle: this.lifecycle,
         controlBus: this.controlBus,
+        events: this.eventBus && {
+          bus: this.eventBus,
+          taskEvents: options.taskEvents ?? this.options.events.tasks,
+          heartbeatMs: this.options.events.heartbeatMs,
+        },
         revocations: this.revocations,
         revokeExpiresSeconds: this.options.revokeExpiresSeconds,
         localRateLimiter: this.localRateLimiter,

@@ -35,6 +35,7 @@ import { waitAll } from './wait-all';
 import { ProcessPool } from './pool/process-pool';
 import { WorkerLostError } from './pool/errors';
 import { TaskRunner } from './task-runner';
+import { WorkerEvents, WorkerEventsConfig } from '../events/worker-events';
 
 export interface TaskWorkerDeps {
   transport: Transport;
@@ -47,6 +48,11 @@ export interface TaskWorkerDeps {
    * has no control bus: then the worker is no Celery node and hears no revokes live.
    */
   controlBus?: ControlBus | null;
+  /**
+   * Celery's events (worker-online, heartbeats, task events when on); null when the
+   * broker has no event bus.
+   */
+  events?: WorkerEventsConfig | null;
   /** What `inspect stats` / `conf` / `report` tell about this worker. */
   nodeInfo?: Omit<NodeInfo, 'startedAt'>;
   /** The `shutdown` command: default, the worker stops (bootstrapWorker: SIGTERM). */
@@ -96,6 +102,7 @@ export class TaskWorker implements ControlTarget {
   private readonly preRun: PreRunPipeline;
   private consumers: QueueConsumers | null = null;
   private controlNode: ControlNode | null = null;
+  private workerEvents: WorkerEvents | null = null;
   /** Most task functions running at once: the option, changed by pool_grow/shrink. */
   private slots: number;
   /** Tasks finished since start, by name (`inspect stats` total). */
@@ -199,6 +206,18 @@ export class TaskWorker implements ControlTarget {
     } else {
       this.deps.finisher.nodeName = formatNodeName(this.options.nodeName);
     }
+    if (this.deps.events) {
+      this.workerEvents = new WorkerEvents(this.deps.events, {
+        node: this.deps.finisher.nodeName,
+        lifecycle: this.deps.lifecycle,
+        activity: {
+          active: () => this.runningTasks.size,
+          processed: () => this.processed,
+        },
+        logger: this.logger,
+      });
+      this.workerEvents.start();
+    }
     await this.deps.pool?.runner.start();
     await this.revokes.start();
     const { queues } = this.options;
@@ -248,6 +267,7 @@ export class TaskWorker implements ControlTarget {
         );
       }
     }
+    await this.workerEvents?.stop();
     await this.controlNode?.stop();
     await this.deps.pool?.runner.stop();
     if (this.keepAlive) clearInterval(this.keepAlive);
@@ -510,6 +530,11 @@ export class TaskWorker implements ControlTarget {
     if (!this.consumers || this.stopping) return;
     await this.consumers.cancel(queue);
     this.logger.log(`No longer consuming ${queue} (cancel_consumer)`);
+  }
+
+  /** The events switch of `enable_events` / `disable_events` / `heartbeat`; null without events. */
+  events(): WorkerEvents | null {
+    return this.workerEvents;
   }
 
   shutdown(reason: string): void {

@@ -22,6 +22,13 @@ import {
 import { ConnectionCheck } from '../connection-check';
 import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
 import { AmqpControlBus } from './amqp-control-bus';
+import { AmqpEventBus } from './amqp-event-bus';
+import {
+  EventBus,
+  EventDelivery,
+  EventMessage,
+  EventSubscription,
+} from '../event-bus';
 import { AmqpConsumer } from './amqp-consumer';
 import { AmqpDeclarer } from './amqp-declarer';
 import {
@@ -77,6 +84,7 @@ export class AmqpTransport
     QueuePurge,
     ConnectionState,
     ControlBus,
+    EventBus,
     ConnectionCheck
 {
   readonly kind = 'amqp';
@@ -86,6 +94,7 @@ export class AmqpTransport
   private readonly declarer: AmqpDeclarer;
   private readonly deadLetters: DeadLetterBox;
   private readonly control: AmqpControlBus;
+  private readonly events: AmqpEventBus;
   private readonly subscriptions = new Set<ControlSubscription>();
   private readonly consumers = new Set<AmqpConsumer>();
   private readonly publishTimeoutMs: number;
@@ -130,6 +139,11 @@ export class AmqpTransport
       options.deadLetterQueue ?? defaultDeadLetterQueue,
     );
     this.control = new AmqpControlBus(
+      this.connection,
+      this.publisher,
+      this.logger,
+    );
+    this.events = new AmqpEventBus(
       this.connection,
       this.publisher,
       this.logger,
@@ -226,6 +240,32 @@ export class AmqpTransport
         await consumer.stop();
       },
     };
+  }
+
+  /** To Celery's `celeryev` topic exchange, transient. */
+  async publishEvents(
+    messages: readonly EventMessage[],
+    hostname: string,
+  ): Promise<void> {
+    if (this.closed) return;
+    await this.events.publish(messages, hostname, this.deadline());
+  }
+
+  /** Listens on a `celeryev.<uuid>` queue of its own (declared again on reconnect). */
+  async subscribeEvents(
+    handler: (delivery: EventDelivery) => void,
+  ): Promise<EventSubscription> {
+    if (this.closed)
+      throw new Error('amqp transport is closed: cannot subscribe');
+    const subscription = await this.events.subscribe(handler, this.deadline());
+    const tracked: EventSubscription = {
+      close: async () => {
+        this.subscriptions.delete(tracked);
+        await subscription.close();
+      },
+    };
+    this.subscriptions.add(tracked);
+    return tracked;
   }
 
   /** To every worker listening now, through Celery's `celery.pidbox` fanout exchange. */

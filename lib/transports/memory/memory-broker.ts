@@ -32,6 +32,8 @@ export class MemoryBroker {
   private readonly dead: MemoryDeadLetter[] = [];
   /** Control messages (Celery's pidbox broadcast), as JSON text. */
   readonly control = new EventEmitter().setMaxListeners(0);
+  /** Monitoring events (Celery's `celeryev` exchange): each message's body as JSON text. */
+  readonly events = new EventEmitter().setMaxListeners(0);
   /** Node names with a live control subscription: a name is held by one subscriber. */
   readonly controlNodes = new Set<string>();
   private readonly delayTimers = new Set<NodeJS.Timeout>();

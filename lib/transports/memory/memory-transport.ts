@@ -9,6 +9,12 @@ import {
   ControlSubscription,
   SubscribeControlOptions,
 } from '../control-bus';
+import {
+  EventBus,
+  EventDelivery,
+  EventMessage,
+  EventSubscription,
+} from '../event-bus';
 import { NodeNameInUseError } from '../errors';
 import {
   REPLY_EXCHANGE,
@@ -39,6 +45,7 @@ export class MemoryTransport
   implements
     Transport,
     ControlBus,
+    EventBus,
     DeadLetterAccess,
     QueueInspection,
     QueuePurge,
@@ -117,6 +124,29 @@ export class MemoryTransport
     this.consumers.clear();
     for (const unsubscribe of this.subscriptions) unsubscribe();
     this.subscriptions.clear();
+  }
+
+  /** Every transport on this broker hears each body, asynchronously, as JSON. */
+  async publishEvents(messages: readonly EventMessage[]): Promise<void> {
+    if (this.closed) return;
+    for (const message of messages)
+      this.broker.events.emit('message', JSON.stringify(message.body));
+  }
+
+  async subscribeEvents(
+    handler: (delivery: EventDelivery) => void,
+  ): Promise<EventSubscription> {
+    if (this.closed)
+      throw new Error('memory transport is closed: cannot subscribe');
+    const listener = (text: string) =>
+      setImmediate(() => handler({ ok: true, body: JSON.parse(text) }));
+    this.broker.events.on('message', listener);
+    const unsubscribe = () => {
+      this.broker.events.off('message', listener);
+      this.subscriptions.delete(unsubscribe);
+    };
+    this.subscriptions.add(unsubscribe);
+    return { close: async () => unsubscribe() };
   }
 
   /** Every transport on this broker hears it, asynchronously, as JSON (like a real one). */

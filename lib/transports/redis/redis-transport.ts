@@ -22,6 +22,14 @@ import {
 } from '../transport';
 import { ConnectionCheck } from '../connection-check';
 import { RedisControlChannel } from './control-channel';
+import { RedisEventChannel } from './event-channel';
+import {
+  EVENT_EXCHANGE,
+  EventBus,
+  EventDelivery,
+  EventMessage,
+  EventSubscription,
+} from '../event-bus';
 import { PIDBOX_EXCHANGE, fanoutChannel } from './control-envelope';
 import { encodeEnvelope } from './envelope';
 import {
@@ -60,6 +68,7 @@ export class RedisTransport
   implements
     Transport,
     ControlBus,
+    EventBus,
     DeadLetterAccess,
     QueueInspection,
     QueuePurge,
@@ -81,6 +90,7 @@ export class RedisTransport
   private readonly where: string;
   private readonly ready: ReadyGate;
   private readonly control: RedisControlChannel;
+  private readonly events: RedisEventChannel;
   private readonly publishes: DeadlineWatch;
   private readonly reconnectListeners = new Set<() => void>();
   private closed = false;
@@ -140,6 +150,22 @@ export class RedisTransport
       createSubscriber: () =>
         this.client.duplicate({
           connectionName: `${this.options.connectionName}:control`,
+        }),
+      waitMs: this.options.publishWaitMs,
+      where: this.where,
+      logger: this.options.logger,
+    });
+    this.events = new RedisEventChannel({
+      client: this.client,
+      ready: this.ready,
+      channel: fanoutChannel(
+        this.options.keyPrefix,
+        this.client.options.db ?? 0,
+        EVENT_EXCHANGE,
+      ),
+      createSubscriber: () =>
+        this.client.duplicate({
+          connectionName: `${this.options.connectionName}:events`,
         }),
       waitMs: this.options.publishWaitMs,
       where: this.where,
@@ -252,6 +278,7 @@ export class RedisTransport
       Promise.all([
         ...[...this.consumers].map((consumer) => consumer.stop()),
         this.control.close(),
+        this.events.close(),
       ]).then(() => true),
       new Promise<false>(
         (resolve) => (timer = setTimeout(resolve, stopMs, false)),
@@ -357,6 +384,24 @@ export class RedisTransport
       this.keys.lists(queue).map((key) => this.client.llen(key)),
     );
     return lengths.reduce((sum, length) => sum + length, 0);
+  }
+
+  /** Celery's events: `PUBLISH <keyPrefix>/<db>.celeryev/<routing key>`, one pipeline. */
+  async publishEvents(
+    messages: readonly EventMessage[],
+    hostname: string,
+  ): Promise<void> {
+    if (this.closed) return;
+    await this.events.publish(messages, hostname);
+  }
+
+  /** Hears Celery's events (Python's and Celeriac's) on a connection of its own. */
+  async subscribeEvents(
+    handler: (delivery: EventDelivery) => void,
+  ): Promise<EventSubscription> {
+    if (this.closed)
+      throw new Error('redis transport is closed: cannot subscribe');
+    return this.events.subscribe(handler);
   }
 
   /** Celery's pidbox broadcast: `PUBLISH <keyPrefix>/<db>.celery.pidbox <kombu envelope>`. */

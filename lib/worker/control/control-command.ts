@@ -39,6 +39,19 @@ export interface ControlTarget {
   cancelQueue(queue: string): Promise<void>;
   /** A warm shutdown, as SIGTERM. */
   shutdown(reason: string): void;
+  /** The worker's events; null when its broker carries none. */
+  events(): EventSwitch | null;
+}
+
+/** What `enable_events`, `disable_events` and `heartbeat` change (WorkerEvents). */
+export interface EventSwitch {
+  readonly taskEvents: boolean;
+  /** False when task events already were on. */
+  enableTaskEvents(): boolean;
+  /** False when task events already were off. */
+  disableTaskEvents(): boolean;
+  /** Sends one `worker-heartbeat` now. */
+  heartbeat(): void;
 }
 
 /** What a worker tells `stats`, `conf` and `report` about itself. */

@@ -38,8 +38,8 @@ export function nodeInfoOf(
       worker_prefetch_multiplier: worker.prefetchMultiplier,
       worker_shutdown_timeout: worker.shutdownTimeoutMs / 1000,
       worker_revoke_expires: options.revokeExpiresSeconds,
-      worker_send_task_events: false,
-      task_send_sent_event: false,
+      worker_send_task_events: worker.taskEvents ?? options.events.tasks,
+      task_send_sent_event: options.events.sent,
     },
   };
 }

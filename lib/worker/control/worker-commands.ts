@@ -58,14 +58,27 @@ export const workerCommands: Record<string, ControlHandler> = {
     return SHUTDOWN;
   },
 
-  // Celery's heartbeat sends a worker-heartbeat event and replies None. Celeriac
-  // workers send no events yet: nothing is sent.
-  heartbeat: () => null,
+  // Celery's heartbeat sends a worker-heartbeat event and replies None.
+  heartbeat: ({ target }) => {
+    target.events()?.heartbeat();
+    return null;
+  },
 
-  enable_events: () =>
-    ok('events are not implemented by Celeriac workers yet: nothing changed'),
-  disable_events: () =>
-    ok('events are not implemented by Celeriac workers yet: nothing changed'),
+  enable_events: ({ target, logger }) => {
+    const events = target.events();
+    if (!events) return nok("this worker's broker carries no events");
+    if (!events.enableTaskEvents()) return ok('task events already enabled');
+    logger.log('Events of group {task} enabled by remote.');
+    return ok('task events enabled');
+  },
+
+  disable_events: ({ target, logger }) => {
+    const events = target.events();
+    if (!events) return nok("this worker's broker carries no events");
+    if (!events.disableTaskEvents()) return ok('task events already disabled');
+    logger.log('Events of group {task} disabled by remote.');
+    return ok('task events disabled');
+  },
 };
 
 /**

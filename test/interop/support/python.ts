@@ -97,6 +97,8 @@ export class CeleryWorker {
     queues: string[];
     config: CeleryConfig;
     concurrency?: number;
+    /** Send task events and heartbeats (`-E`, no `--without-heartbeat`). */
+    events?: boolean;
   }): Promise<CeleryWorker> {
     const child = spawnPython(
       [
@@ -113,7 +115,7 @@ export class CeleryWorker {
         options.queues.join(','),
         '--without-gossip',
         '--without-mingle',
-        '--without-heartbeat',
+        ...(options.events ? ['-E'] : ['--without-heartbeat']),
         '-n',
         `${options.name}@%h`,
         '-l',
@@ -278,6 +280,71 @@ export function runPythonScript(
         );
     });
   });
+}
+
+/**
+ * Celery's EventReceiver (test/interop/python/event_receiver.py) on the test's broker:
+ * every event it heard, parsed, in order.
+ */
+export class PythonEventReceiver {
+  readonly events: Record<string, unknown>[] = [];
+  private buffered = '';
+  private stderr = '';
+
+  private constructor(private readonly child: ChildProcess) {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.buffered += chunk.toString();
+      const lines = this.buffered.split('\n');
+      this.buffered = lines.pop()!;
+      for (const line of lines)
+        if (line.startsWith('{'))
+          this.events.push(JSON.parse(line) as Record<string, unknown>);
+        else if (line === 'READY') this.ready = true;
+    });
+    child.stderr?.on(
+      'data',
+      (chunk: Buffer) => (this.stderr += chunk.toString()),
+    );
+  }
+
+  private ready = false;
+
+  /** Starts it and resolves once it consumes. */
+  static async start(config: CeleryConfig): Promise<PythonEventReceiver> {
+    const receiver = new PythonEventReceiver(
+      spawnPython(['event_receiver.py'], celeryEnv(config), 'ignore'),
+    );
+    const until = Date.now() + 30_000;
+    while (!receiver.ready) {
+      if (receiver.child.exitCode !== null || Date.now() > until)
+        throw new Error(
+          `the event receiver did not start:\n${receiver.stderr}`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return receiver;
+  }
+
+  /** Resolves with the first event (heard so far or later) that `match` accepts. */
+  async waitFor(
+    match: (event: Record<string, unknown>) => boolean,
+    timeoutMs = 15_000,
+  ): Promise<Record<string, unknown>> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events.find(match);
+      if (found) return found;
+      if (Date.now() > until)
+        throw new Error(
+          `no such event within ${timeoutMs} ms; heard: ${this.events.map((e) => `${String(e.type)}@${String(e.hostname)}`).join(', ')}\n${this.stderr}`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  stop(): Promise<void> {
+    return killAndWait(this.child);
+  }
 }
 
 /** Kills every Python process this test file started (afterAll), and waits for them. */

@@ -1,0 +1,143 @@
+import type Redis from 'ioredis';
+import {
+  EVENT_EXCHANGE,
+  EventDelivery,
+  EventMessage,
+  EventSubscription,
+} from '../event-bus';
+import { closeConnection } from '../../drivers/redis/close-connection';
+import { ReadyGate, watchConnection, withDeadline } from './connection';
+import { decodeJsonEnvelope, encodeJsonEnvelope } from './control-envelope';
+import { RedisTransportLogger } from './redis-transport-options';
+
+export interface RedisEventChannelOptions {
+  client: Redis;
+  ready: ReadyGate;
+  /** `<keyPrefix>/<db>.celeryev`: kombu's fanout channel of the event exchange. */
+  channel: string;
+  createSubscriber: () => Redis;
+  waitMs: number;
+  where: string;
+  logger: RedisTransportLogger;
+}
+
+/**
+ * Celery's events on Redis as kombu carries a fanout exchange with routing keys:
+ * `PUBLISH <channel>/<routing key>`, heard with `PSUBSCRIBE <channel>/*` (kombu turns
+ * the receiver's `#` binding into `*`). A flush of several messages is one pipeline.
+ */
+export class RedisEventChannel {
+  private readonly subscribers = new Set<EventSubscriber>();
+
+  constructor(private readonly options: RedisEventChannelOptions) {}
+
+  async publish(
+    messages: readonly EventMessage[],
+    hostname: string,
+  ): Promise<void> {
+    const { client, ready, channel, waitMs, where } = this.options;
+    if (messages.length === 0) return;
+    const what = 'publish events';
+    await ready.wait(waitMs, what);
+    const headers = { hostname };
+    const encode = (message: EventMessage) =>
+      encodeJsonEnvelope(
+        message.body,
+        headers,
+        EVENT_EXCHANGE,
+        message.routingKey,
+      );
+    if (messages.length === 1) {
+      const [message] = messages;
+      await withDeadline(
+        client.publish(`${channel}/${message.routingKey}`, encode(message)),
+        waitMs,
+        what,
+        where,
+      );
+      return;
+    }
+    const pipeline = client.pipeline();
+    for (const message of messages)
+      pipeline.publish(`${channel}/${message.routingKey}`, encode(message));
+    await withDeadline(pipeline.exec(), waitMs, what, where);
+  }
+
+  async subscribe(
+    handler: (delivery: EventDelivery) => void,
+  ): Promise<EventSubscription> {
+    const subscriber = new EventSubscriber(this.options, handler, () =>
+      this.subscribers.delete(subscriber),
+    );
+    this.subscribers.add(subscriber);
+    try {
+      await subscriber.start();
+    } catch (error) {
+      await subscriber.close();
+      throw error;
+    }
+    return subscriber;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscribers].map((each) => each.close()));
+  }
+}
+
+class EventSubscriber implements EventSubscription {
+  private readonly connection: Redis;
+  private readonly pattern: string;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: RedisEventChannelOptions,
+    private readonly handler: (delivery: EventDelivery) => void,
+    private readonly onClose: () => void,
+  ) {
+    this.pattern = `${options.channel}/*`;
+    this.connection = options.createSubscriber();
+    watchConnection(
+      this.connection,
+      `redis event channel (${options.where})`,
+      options.where,
+      options.logger,
+    );
+    this.connection.on(
+      'pmessage',
+      (pattern: string, _channel: string, text: string) => {
+        if (pattern === this.pattern && !this.closing) this.deliver(text);
+      },
+    );
+  }
+
+  async start(): Promise<void> {
+    const { waitMs, where } = this.options;
+    await withDeadline(
+      this.connection.psubscribe(this.pattern),
+      waitMs,
+      `subscribe to "${this.pattern}"`,
+      where,
+    );
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    this.onClose();
+    this.connection.removeAllListeners('pmessage');
+    await closeConnection(this.connection);
+  }
+
+  private deliver(text: string): void {
+    let delivery: EventDelivery;
+    try {
+      delivery = { ok: true, body: JSON.parse(decodeJsonEnvelope(text).body) };
+    } catch (error) {
+      delivery = { ok: false, reason: (error as Error).message };
+    }
+    this.handler(delivery);
+  }
+}

@@ -1,0 +1,86 @@
+import { EventDispatcher } from '../../../lib/events/event-dispatcher';
+import { EventBus, EventMessage } from '../../../lib/transports/event-bus';
+
+const anyNumber: unknown = expect.any(Number);
+
+function recordingBus(fail = false) {
+  const published: { messages: EventMessage[]; hostname: string }[] = [];
+  const bus: EventBus = {
+    publishEvents: (messages, hostname) => {
+      published.push({ messages: [...messages], hostname });
+      return fail ? Promise.reject(new Error('down')) : Promise.resolve();
+    },
+    subscribeEvents: () => Promise.reject(new Error('not here')),
+  };
+  return { bus, published };
+}
+
+const flushed = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+describe('EventDispatcher', () => {
+  it("sends the task events of 10 ms as one task.multi list, in order, with Celery's fields", async () => {
+    const { bus, published } = recordingBus();
+    const warnings: string[] = [];
+    const dispatcher = new EventDispatcher(bus, 'celeriac@h', {
+      warn: (line) => warnings.push(line),
+    });
+    for (let i = 0; i < 3; i++)
+      dispatcher.send('task-received', { uuid: `id-${i}` });
+    expect(published).toEqual([]);
+    await flushed();
+    expect(published).toHaveLength(1);
+    const [{ messages, hostname }] = published;
+    expect(hostname).toBe('celeriac@h');
+    expect(messages).toHaveLength(1);
+    expect(messages[0].routingKey).toBe('task.multi');
+    const events = messages[0].body as Record<string, unknown>[];
+    expect(events.map((event) => event.uuid)).toEqual(['id-0', 'id-1', 'id-2']);
+    expect(events[0]).toEqual({
+      type: 'task-received',
+      uuid: 'id-0',
+      hostname: 'celeriac@h',
+      pid: process.pid,
+      clock: 1,
+      utcoffset: anyNumber,
+      timestamp: anyNumber,
+    });
+    expect(events.map((event) => event.clock)).toEqual([1, 2, 3]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('sends worker events at once, under their type with dots', () => {
+    const { bus, published } = recordingBus();
+    const dispatcher = new EventDispatcher(bus, 'n@h', { warn: () => {} });
+    dispatcher.send('worker-heartbeat', { freq: 2 });
+    expect(published).toHaveLength(1);
+    expect(published[0].messages[0]).toMatchObject({
+      routingKey: 'worker.heartbeat',
+      body: { type: 'worker-heartbeat', freq: 2, hostname: 'n@h' },
+    });
+  });
+
+  it('splits a large batch into lists of at most 200, published together', async () => {
+    const { bus, published } = recordingBus();
+    const dispatcher = new EventDispatcher(bus, 'n@h', { warn: () => {} });
+    for (let i = 0; i < 450; i++)
+      dispatcher.send('task-started', { uuid: `${i}` });
+    await flushed();
+    expect(published).toHaveLength(1);
+    expect(
+      published[0].messages.map((m) => (m.body as unknown[]).length),
+    ).toEqual([200, 200, 50]);
+  });
+
+  it('drops events the broker does not take, and says so once until it takes them again', async () => {
+    const { bus } = recordingBus(true);
+    const warnings: string[] = [];
+    const dispatcher = new EventDispatcher(bus, 'n@h', {
+      warn: (line) => warnings.push(line),
+    });
+    dispatcher.send('worker-heartbeat');
+    dispatcher.send('worker-heartbeat');
+    await dispatcher.drain();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('down');
+  });
+});
