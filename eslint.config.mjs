@@ -42,6 +42,7 @@ const layers = {
   health: ['lib/health/**'],
   dashboard: ['lib/dashboard/**'],
   module: ['lib/module/**'],
+  cli: ['lib/cli/**'],
   entry: ['lib/{index.ts,testing/**}'],
 };
 const mayImport = {
@@ -122,7 +123,9 @@ const mayImport = {
     'scheduler',
   ],
   module: Object.keys(layers),
-  entry: Object.keys(layers),
+  // The CLI is a user of the package: the public entry only.
+  cli: ['entry'],
+  entry: Object.keys(layers).filter((layer) => layer !== 'cli'),
 };
 const layerZones = Object.entries(mayImport).flatMap(([layer, allowed]) => {
   const forbidden = Object.keys(layers).filter(

@@ -89,6 +89,11 @@ export type {
 } from './client/task-map';
 export { DeadLetters } from './client/dead-letters.service';
 export { FleetControl } from './client/fleet-control.service';
+export { QueueAdmin } from './client/queue-admin.service';
+export type {
+  ConsumedQueue,
+  ConsumerReply,
+} from './client/queue-admin.service';
 export type {
   FleetCallOptions,
   InspectReplies,
@@ -142,6 +147,7 @@ export {
   NoControlBusError,
   InvalidRouteError,
   CanvasError,
+  QueueAdminNotSupportedError,
 } from './client/errors';
 
 export { bootstrapWorker } from './worker/bootstrap-worker';
@@ -202,6 +208,7 @@ export type {
   Consumer,
   DeadLetter,
   DeadLetterAccess,
+  QueuePurge,
   QueueDepth,
   QueueInspection,
   ConnectionState,

@@ -97,3 +97,11 @@ export class InvalidRouteError extends Error {
 export class CanvasError extends Error {
   override readonly name = 'CanvasError';
 }
+
+/** The broker cannot do what QueueAdmin was asked (read a depth, purge a queue). */
+export class QueueAdminNotSupportedError extends Error {
+  override readonly name = 'QueueAdminNotSupportedError';
+  constructor(brokerKind: string, what: string) {
+    super(`the ${brokerKind} transport cannot ${what}`);
+  }
+}

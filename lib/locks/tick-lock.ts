@@ -10,6 +10,7 @@
  * - `lastRun`: the latest tick enqueued.
  * - `paused`: set by ScheduleRegistry.pause for the whole fleet.
  * - claims: `(schedule, tick)` -> owner, for `ttlMs`, taken with `SET key NX PX`.
+ * Beside them, the catalogue of the fleet's schedules (`publishSchedules`).
  *
  * Times are milliseconds since the Unix epoch.
  */
@@ -60,7 +61,34 @@ export interface TickLock {
     latestTick: number,
   ): Promise<void>;
 
+  /**
+   * The catalogue of schedules, for tools that do not have the beats' code (the CLI's
+   * `schedules list`): each beat writes its schedules here when it starts and when one
+   * is added or changed, and removes one deleted at runtime. Keyed by name; the last
+   * writer wins (every beat of a fleet runs the same schedules).
+   */
+  publishSchedules(entries: readonly PublishedSchedule[]): Promise<void>;
+  /** Removes a schedule from the catalogue. */
+  unpublishSchedule(schedule: string): Promise<void>;
+  /** The catalogue, in no particular order. */
+  publishedSchedules(): Promise<PublishedSchedule[]>;
+
   close(): Promise<void>;
+}
+
+/** A schedule as a beat published it: plain JSON data, enough to list and rebuild it. */
+export interface PublishedSchedule {
+  name: string;
+  task: string;
+  /** `{ every: <ms> }` or `{ cron, timezone }`, as createSchedule takes them. */
+  spec: { every: number } | { cron: string; timezone: string };
+  description: string;
+  args: unknown[];
+  queue?: string;
+  source: 'decorator' | 'runtime';
+  /** The beat that wrote it last, and when (epoch ms). */
+  publishedBy: string;
+  publishedAt: number;
 }
 
 export interface ScheduleState {

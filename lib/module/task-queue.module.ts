@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { DeadLetters } from '../client/dead-letters.service';
 import { FleetControl } from '../client/fleet-control.service';
+import { QueueAdmin } from '../client/queue-admin.service';
 import { TaskClient } from '../client/task-client.service';
 import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { TaskExplorer } from '../registry/task.explorer';
@@ -128,6 +129,7 @@ import {
     TaskClient,
     DeadLetters,
     FleetControl,
+    QueueAdmin,
     TaskWorkerService,
     ConnectionsLifecycle,
     TickLockHolder,
@@ -152,6 +154,7 @@ import {
     TaskLogger,
     DeadLetters,
     FleetControl,
+    QueueAdmin,
     TaskEvents,
     ScheduleRegistry,
     BeatService,

@@ -17,6 +17,8 @@ import { systemClock } from './clock';
 import { resolveBeatOptions } from './resolve-beat-options';
 import { ScheduleDefinition } from './schedule-definition';
 import { ScheduleRegistry } from './schedule.registry';
+import { publishedOf } from './published-schedule';
+import { TickLock } from '../locks/tick-lock';
 import { BEAT_OPTIONS } from './scheduler.tokens';
 import { TickLockHolder } from './tick-lock-holder.service';
 
@@ -101,7 +103,9 @@ export class BeatService
     this.unsubscribe = this.registry.onChange((name) => {
       runner.forget(name);
       loop.wake();
+      void this.publishCatalogue(lock, name);
     });
+    void this.publishCatalogue(lock);
     this.loop = loop;
     loop.start();
     this.logger.log(
@@ -122,6 +126,30 @@ export class BeatService
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.stop();
+  }
+
+  /**
+   * Writes this beat's schedules (or the one `name`, or removes it when deleted) to the
+   * store's catalogue, for tools without this code (`celeriac schedules`). A failure is
+   * logged: the catalogue is for listing, the beat runs without it.
+   */
+  private async publishCatalogue(lock: TickLock, name?: string): Promise<void> {
+    try {
+      if (name !== undefined && !this.registry.doesExist(name)) {
+        await lock.unpublishSchedule(name);
+        return;
+      }
+      const now = Date.now();
+      const entries = this.registry
+        .definitions()
+        .filter((definition) => name === undefined || definition.name === name)
+        .flatMap((definition) => publishedOf(definition, this.id, now) ?? []);
+      await lock.publishSchedules(entries);
+    } catch (error) {
+      this.logger.warn(
+        `Beat ${this.id} could not publish its schedules to the ${lock.kind} store: ${(error as Error).message}`,
+      );
+    }
   }
 
   private async publish(

@@ -5,6 +5,7 @@ import {
   DuplicateScheduleError,
   ScheduleNotFoundError,
 } from './errors';
+import { definitionOf } from './published-schedule';
 import { ScheduleDefinition } from './schedule-definition';
 import { ScheduleInfo } from './schedule-info';
 import { ScheduleState } from '../locks/tick-lock';
@@ -97,6 +98,29 @@ export class ScheduleRegistry {
     return names.map((name, i) => infoOf(this.definition(name), states[i]));
   }
 
+  /**
+   * Every schedule of the fleet: this process's own, and those the beats published to
+   * the store's catalogue (a tool or an app without the beats' code sees them too).
+   * Throws BeatConfigurationError when no store is configured.
+   */
+  async getFleetSchedules(): Promise<ScheduleInfo[]> {
+    const lock = this.store.get();
+    const byName = new Map<string, ScheduleDefinition>();
+    for (const entry of await lock.publishedSchedules()) {
+      byName.set(entry.name, definitionOf(entry));
+    }
+    for (const definition of this.schedules.values()) {
+      byName.set(definition.name, definition);
+    }
+    const definitions = [...byName.values()].sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
+    const states = await Promise.all(
+      definitions.map((definition) => lock.peek(definition.name)),
+    );
+    return definitions.map((definition, i) => infoOf(definition, states[i]));
+  }
+
   /** Stops the schedule on every beat of the fleet until resumed. */
   async pauseSchedule(name: string): Promise<void> {
     await this.setPaused(name, true);
@@ -119,7 +143,6 @@ export class ScheduleRegistry {
   }
 
   private async setPaused(name: string, paused: boolean): Promise<void> {
-    const { schedule } = this.definition(name);
     const lock = this.store.tryGet();
     if (!lock) {
       throw new BeatConfigurationError(
@@ -128,7 +151,18 @@ export class ScheduleRegistry {
       );
     }
     const now = Date.now();
-    await lock.setPaused(name, paused, schedule.previous(now) ?? now);
+    const local = this.schedules.get(name);
+    if (local) {
+      await lock.setPaused(name, paused, local.schedule.previous(now) ?? now);
+    } else {
+      // A schedule only the catalogue knows: `now` marks handled the same past ticks
+      // as its latest tick would (none falls between them).
+      const published = await lock.publishedSchedules();
+      if (!published.some((entry) => entry.name === name))
+        throw new ScheduleNotFoundError(name);
+      await lock.setPaused(name, paused, now);
+      return;
+    }
     this.changed(name);
   }
 

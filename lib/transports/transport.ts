@@ -180,6 +180,25 @@ export function hasQueueInspection(value: unknown): value is QueueInspection {
 }
 
 /**
+ * Optional on a Transport: emptying a queue, as `celery purge` does. Removes the
+ * messages waiting in `queue` (not those a consumer holds unsettled, which come back or
+ * settle as usual) and resolves with how many it removed, counted and removed in one
+ * atomic step. Redis: kombu's four priority lists and Celeriac's delay store of the
+ * queue (MULTI of LLEN/ZCARD and DEL); AMQP: `queue.purge` (messages in the shared delay
+ * levels are not the queue's yet and stay); memory: the waiting messages. A queue that
+ * does not exist purges as 0.
+ */
+export interface QueuePurge {
+  purgeQueue(queue: string): Promise<number>;
+}
+
+export function hasQueuePurge(value: unknown): value is QueuePurge {
+  return (
+    typeof (value as Partial<QueuePurge> | null)?.purgeQueue === 'function'
+  );
+}
+
+/**
  * Optional on a Transport: the state of its connection to the broker, read without a
  * round trip, for health checks and metrics. Memory is always connected.
  */

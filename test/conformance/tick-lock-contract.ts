@@ -154,5 +154,42 @@ export function describeTickLockContract(
         paused: false,
       });
     });
+
+    it('keeps the catalogue of schedules every beat publishes, by name, the last writer winning', async () => {
+      const [a, b] = fleet(2);
+      expect(await a.publishedSchedules()).toEqual([]);
+      const entry = {
+        name: 'hourly',
+        task: 'reports.hourly',
+        spec: { every: 3_600_000 },
+        description: 'every 1h',
+        args: [1, 'x'],
+        source: 'decorator' as const,
+        publishedBy: 'a',
+        publishedAt: 1,
+      };
+      const nightly = {
+        ...entry,
+        name: 'nightly',
+        spec: { cron: '0 3 * * *', timezone: 'Europe/Paris' },
+        description: 'cron "0 3 * * *" in Europe/Paris',
+        queue: 'reports',
+        source: 'runtime' as const,
+      };
+      await a.publishSchedules([entry, nightly]);
+      await b.publishSchedules([
+        { ...entry, publishedBy: 'b', publishedAt: 2 },
+      ]);
+      const byName = (list: { name: string }[]) =>
+        [...list].sort((x, y) => x.name.localeCompare(y.name));
+      expect(byName(await a.publishedSchedules())).toEqual([
+        { ...entry, publishedBy: 'b', publishedAt: 2 },
+        nightly,
+      ]);
+      await b.unpublishSchedule('nightly');
+      expect(await a.publishedSchedules()).toEqual([
+        { ...entry, publishedBy: 'b', publishedAt: 2 },
+      ]);
+    });
   });
 }

@@ -4,6 +4,7 @@ import {
   Transport,
   hasConnectionState,
   hasQueueInspection,
+  hasQueuePurge,
 } from '../../lib/transports/transport';
 import { argOf, taskMessage as message } from '../support/task-messages';
 import { sleep, uniqueName, waitUntil } from '../support/wait';
@@ -309,6 +310,27 @@ export function describeTransportContract(
         'the depth after one delivery',
       );
       await got[0].ack();
+    });
+
+    it('empties a queue and says how many went (QueuePurge), leaving a held delivery alone', async () => {
+      const transport = await open();
+      if (!hasQueuePurge(transport))
+        throw new Error(`${label}: the transport has no purgeQueue()`);
+      const q = queue();
+      expect(await transport.purgeQueue(q)).toBe(0);
+      for (let i = 0; i < 4; i++)
+        await transport.publish(q, message('tests.n', [i], i % 2 ? 9 : 0));
+      const got: Delivery[] = [];
+      await transport.consume([q], collect(got), { prefetch: 1 });
+      await waitUntil(() => got.length === 1, 5000, 'one delivery');
+      expect(await transport.purgeQueue(q)).toBe(3);
+      expect(await transport.purgeQueue(q)).toBe(0);
+      // The held delivery settles as usual, and the queue takes new messages.
+      await got[0].ack();
+      await transport.publish(q, message('tests.after'));
+      await waitUntil(() => got.length === 2, 5000, 'the message sent after');
+      expect(got[1].message?.headers.task).toBe('tests.after');
+      await got[1].ack();
     });
 
     it('tells whether it is connected (ConnectionState)', async () => {

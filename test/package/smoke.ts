@@ -6,7 +6,8 @@
  * - builds it with `nest build`, strict;
  * - runs a @Task on a memory broker through `celeriac/testing`;
  * - starts the README's worker with `nest start worker` and the README's web app on a
- *   Redis of the test's own (one db per app), and has the app send a task the worker runs.
+ *   Redis of the test's own (one db per app), and has the app send a task the worker runs;
+ * - runs the package's `celeriac` bin: `npx celeriac --help`, and `status` finds the worker.
  * Needs the npm registry and `redis-server`. CELERIAC_SMOKE_KEEP=1 keeps the apps.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -98,6 +99,7 @@ async function smokeTest(
   try {
     await worker.waitFor('Consuming celery', 120_000);
     log(label, `nest start worker: consuming celery on ${brokerUrl}`);
+    await checkCli(label, dir, brokerUrl);
     const port = await freePort();
     web = new Background('node', ['dist/main.js'], dir, {
       ...env,
@@ -131,6 +133,30 @@ async function smokeTest(
     );
   }
   log(label, 'worker stopped cleanly on SIGTERM');
+}
+
+/**
+ * The package's `celeriac` bin, installed from the tarball: `--help`, and `status --json`
+ * finding the worker just started.
+ */
+async function checkCli(
+  label: string,
+  dir: string,
+  brokerUrl: string,
+): Promise<void> {
+  const help = await run('npx', ['celeriac', '--help'], { cwd: dir });
+  if (!help.includes('Usage: celeriac')) {
+    throw new Error(`${label}: npx celeriac --help printed:\n${help}`);
+  }
+  const status = await run('npx', ['celeriac', 'status', '--json', '-t', '3'], {
+    cwd: dir,
+    env: { ...process.env, CELERIAC_BROKER_URL: brokerUrl },
+  });
+  const { nodes } = JSON.parse(status) as { nodes: string[] };
+  if (nodes.length !== 1) {
+    throw new Error(`${label}: npx celeriac status --json printed ${status}`);
+  }
+  log(label, `npx celeriac status: ${nodes[0]} answers`);
 }
 
 /**

@@ -1,8 +1,9 @@
-import { ScheduleState, TickLock } from '../tick-lock';
+import { PublishedSchedule, ScheduleState, TickLock } from '../tick-lock';
 
 /** The state of one in-process lock store, shared by every MemoryTickLock that names it. */
 export class MemoryTickStore {
   readonly states = new Map<string, ScheduleState>();
+  readonly catalogue = new Map<string, PublishedSchedule>();
   /** schedule -> tick -> claim */
   readonly claims = new Map<
     string,
@@ -103,6 +104,21 @@ export class MemoryTickLock implements TickLock {
     state.paused = paused;
     if (!paused) state.handled = Math.max(state.handled, latestTick);
     this.store.states.set(schedule, state);
+  }
+
+  async publishSchedules(entries: readonly PublishedSchedule[]): Promise<void> {
+    for (const entry of entries)
+      this.store.catalogue.set(entry.name, structuredClone(entry));
+  }
+
+  async unpublishSchedule(schedule: string): Promise<void> {
+    this.store.catalogue.delete(schedule);
+  }
+
+  async publishedSchedules(): Promise<PublishedSchedule[]> {
+    return [...this.store.catalogue.values()].map((entry) =>
+      structuredClone(entry),
+    );
   }
 
   async close(): Promise<void> {}

@@ -12,7 +12,7 @@ import {
   beatSetPausedScript,
   beatStateScript,
 } from '../../drivers/redis/scripts';
-import { ScheduleState, TickLock } from '../tick-lock';
+import { PublishedSchedule, ScheduleState, TickLock } from '../tick-lock';
 import { TlsOptions } from '../../common/tls-options';
 
 /*
@@ -20,6 +20,7 @@ import { TlsOptions } from '../../common/tls-options';
  * tag so that a script's keys share a Redis Cluster slot:
  *   state:{<schedule>}          hash: handled, lastRun (ms), paused (0/1); no expiry
  *   tick:{<schedule>}:<tick>    a claim: the owner, SET NX PX <ttl>
+ *   schedules                   hash: schedule name -> its PublishedSchedule as JSON
  */
 
 export interface RedisTickLockOptions {
@@ -119,12 +120,41 @@ export class RedisTickLock implements TickLock {
     );
   }
 
+  async publishSchedules(entries: readonly PublishedSchedule[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.redis.hset(
+      this.catalogueKey(),
+      Object.fromEntries(
+        entries.map((entry) => [entry.name, JSON.stringify(entry)]),
+      ),
+    );
+  }
+
+  async unpublishSchedule(schedule: string): Promise<void> {
+    await this.redis.hdel(this.catalogueKey(), schedule);
+  }
+
+  async publishedSchedules(): Promise<PublishedSchedule[]> {
+    const entries = await this.redis.hvals(this.catalogueKey());
+    return entries.flatMap((text) => {
+      try {
+        return [JSON.parse(text) as PublishedSchedule];
+      } catch {
+        return []; // not ours: skipped
+      }
+    });
+  }
+
   async close(): Promise<void> {
     if (this.redis.status === 'wait' || this.redis.status === 'end') {
       this.redis.disconnect();
       return;
     }
     await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private catalogueKey(): string {
+    return `${this.prefix}schedules`;
   }
 
   private stateKey(schedule: string): string {

@@ -22,6 +22,7 @@ import {
   Delivery,
   QueueDepth,
   QueueInspection,
+  QueuePurge,
   Transport,
 } from '../transport';
 import { ConnectionCheck } from '../connection-check';
@@ -86,6 +87,7 @@ export class AmqpTransport
   implements
     Transport,
     QueueInspection,
+    QueuePurge,
     ConnectionState,
     ControlBus,
     EventBus,
@@ -375,6 +377,22 @@ export class AmqpTransport
       return { queue, ready: messageCount, consumers: consumerCount };
     } catch (error) {
       if (isNotFound(error)) return { queue, ready: 0, consumers: 0 };
+      throw error;
+    } finally {
+      await closeChannel(channel);
+    }
+  }
+
+  /** QueuePurge: `queue.purge`; messages in the shared delay levels stay. */
+  async purgeQueue(queue: string): Promise<number> {
+    const live = await this.connection.get(this.deadline());
+    const channel = await live.model.createChannel();
+    channel.on('error', () => undefined); // a 404 surfaces as the failed purgeQueue
+    try {
+      const { messageCount } = await channel.purgeQueue(queue);
+      return messageCount;
+    } catch (error) {
+      if (isNotFound(error)) return 0;
       throw error;
     } finally {
       await closeChannel(channel);

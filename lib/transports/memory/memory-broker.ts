@@ -131,6 +131,14 @@ export class MemoryBroker {
     return { byPriority, delayed: this.delayedCounts.get(queue) ?? 0 };
   }
 
+  /** Removes every waiting message of `queue`; returns how many. */
+  purgeQueue(queue: string): number {
+    const buckets = this.queues.get(queue) ?? [];
+    const count = buckets.reduce((sum, bucket) => sum + bucket.length, 0);
+    for (const bucket of buckets) bucket.length = 0;
+    return count;
+  }
+
   deadLetter(queue: string, raw: string, reason: string): void {
     this.dead.push({ queue, reason, raw, at: new Date() });
   }

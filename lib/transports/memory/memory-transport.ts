@@ -30,6 +30,7 @@ import {
   Delivery,
   QueueDepth,
   QueueInspection,
+  QueuePurge,
   Transport,
 } from '../transport';
 import { MemoryBroker, StoredMessage } from './memory-broker';
@@ -47,6 +48,7 @@ export class MemoryTransport
     EventBus,
     DeadLetterAccess,
     QueueInspection,
+    QueuePurge,
     ConnectionState
 {
   readonly kind = 'memory';
@@ -109,6 +111,11 @@ export class MemoryTransport
     const { byPriority, delayed } = this.broker.depth(queue);
     const ready = Object.values(byPriority).reduce((sum, n) => sum + n, 0);
     return { queue, ready, byPriority, delayed };
+  }
+
+  /** QueuePurge: the waiting messages (delayed ones are timers, and stay). */
+  async purgeQueue(queue: string): Promise<number> {
+    return Promise.resolve(this.broker.purgeQueue(queue));
   }
 
   async close(): Promise<void> {

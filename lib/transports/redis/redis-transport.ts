@@ -17,6 +17,7 @@ import {
   Delivery,
   QueueDepth,
   QueueInspection,
+  QueuePurge,
   Transport,
 } from '../transport';
 import { ConnectionCheck } from '../connection-check';
@@ -72,6 +73,7 @@ export class RedisTransport
     EventBus,
     DeadLetterAccess,
     QueueInspection,
+    QueuePurge,
     ConnectionState,
     ConnectionCheck
 {
@@ -384,6 +386,30 @@ export class RedisTransport
       byPriority,
       delayed: counts[PRIORITY_STEPS.length],
     };
+  }
+
+  /**
+   * QueuePurge: empties the queue's four lists and its delay store in one MULTI
+   * (each LLEN / ZCARD read just before its DEL), resolving with how many went.
+   */
+  async purgeQueue(queue: string): Promise<number> {
+    const transaction = this.client.multi();
+    for (const key of this.keys.lists(queue)) transaction.llen(key).del(key);
+    const delayed = this.keys.delayed(queue);
+    transaction.zcard(delayed).del(delayed);
+    const replies =
+      (await withDeadline(
+        transaction.exec(),
+        this.options.publishWaitMs,
+        `purge of "${queue}"`,
+        this.where,
+      )) ?? [];
+    let purged = 0;
+    replies.forEach(([error, reply], i) => {
+      if (error) throw error;
+      if (i % 2 === 0) purged += Number(reply);
+    });
+    return purged;
   }
 
   /** Messages waiting in the queue's lists (not the delay store). */

@@ -1,0 +1,146 @@
+import { Argument, Command } from 'commander';
+import { DeadLetter } from '../../index';
+import { CommandContext } from '../command-context';
+import { confirm } from '../confirm';
+import { CliError } from '../errors';
+import { EXIT } from '../exit-codes';
+import { cell, colors, emit, table, truncate } from '../output';
+import { withSession } from '../session';
+
+interface DeadLetterFlags {
+  limit?: string;
+  force?: boolean;
+}
+
+/** A dead letter as `dead-letters list --json` prints it. */
+export interface DeadLetterRow {
+  id: string | null;
+  task: string | null;
+  reason: string;
+  at: string | null;
+  args: unknown;
+  kwargs: unknown;
+  decodeError: string | null;
+}
+
+/**
+ * `celeriac dead-letters <list|replay|drop> <queue>`: the broker's dead letters of a
+ * queue (DeadLetters): look at them, send them back to the queue, or delete them
+ * (asks unless --force).
+ */
+export function deadLettersCommand(context: CommandContext): Command {
+  return new Command('dead-letters')
+    .description(
+      "a queue's dead letters: list, replay onto the queue, or drop them",
+    )
+    .addArgument(
+      new Argument('<action>', 'what to do').choices([
+        'list',
+        'replay',
+        'drop',
+      ]),
+    )
+    .argument('<queue>', 'the queue whose dead letters')
+    .option(
+      '-n, --limit <count>',
+      'at most this many, oldest first (list: default 100)',
+    )
+    .option('-f, --force', 'drop: do not ask')
+    .action(
+      async (
+        action: string,
+        queue: string,
+        flags: DeadLetterFlags,
+        command: Command,
+      ) => {
+        const globals = context.globals(command);
+        const limit =
+          flags.limit === undefined ? undefined : countOf(flags.limit);
+        await withSession(globals, async ({ deadLetters }) => {
+          if (action === 'list') {
+            const letters = await deadLetters.list(queue, limit ?? 100);
+            emit(globals, letters.map(rowOf), render);
+            return;
+          }
+          if (action === 'drop' && !flags.force) {
+            const count = await deadLetters.count(queue);
+            const shown = limit === undefined ? count : Math.min(limit, count);
+            if (
+              !(await confirm(
+                `Drop ${shown} dead letter(s) of ${queue}?`,
+                'drop dead letters',
+              ))
+            ) {
+              throw new CliError(
+                'drop cancelled: nothing removed',
+                EXIT.failed,
+              );
+            }
+          }
+          const moved =
+            action === 'replay'
+              ? await deadLetters.replay(queue, limit)
+              : await deadLetters.drop(queue, limit);
+          const key = action === 'replay' ? 'replayed' : 'dropped';
+          emit(
+            globals,
+            { queue, [key]: moved },
+            () =>
+              `${colors.green('✓')} ${queue}: ${moved} dead letter(s) ${key}`,
+          );
+        });
+      },
+    );
+}
+
+function rowOf(letter: DeadLetter): DeadLetterRow {
+  const [args, kwargs] = bodyOf(letter);
+  return {
+    id: letter.message?.headers.id ?? null,
+    task: letter.message?.headers.task ?? null,
+    reason: letter.reason,
+    at: letter.at?.toISOString() ?? null,
+    args,
+    kwargs,
+    decodeError: letter.decodeError?.message ?? null,
+  };
+}
+
+/** The args and kwargs of a JSON body `[args, kwargs, embed]`; nulls for another one. */
+function bodyOf(letter: DeadLetter): [unknown, unknown] {
+  try {
+    const body: unknown = JSON.parse(letter.message?.body ?? '');
+    if (Array.isArray(body)) return [body[0] ?? null, body[1] ?? null];
+  } catch {
+    // not JSON (another serializer): shown without its arguments
+  }
+  return [null, null];
+}
+
+function render(rows: DeadLetterRow[]): string {
+  if (rows.length === 0) return colors.dim('- no dead letters -');
+  return table(
+    ['id', 'task', 'reason', 'at', 'args'],
+    rows.map((row) => [
+      row.id ?? colors.red('(undecodable)'),
+      row.task,
+      truncate(
+        row.decodeError ? `${row.reason}: ${row.decodeError}` : row.reason,
+        50,
+      ),
+      row.at,
+      truncate(cell(row.args), 40),
+    ]),
+  );
+}
+
+function countOf(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new CliError(
+      `--limit must be a whole number of at least 1, not ${JSON.stringify(text)}`,
+      EXIT.usage,
+    );
+  }
+  return value;
+}
