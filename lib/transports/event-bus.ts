@@ -5,7 +5,8 @@
  */
 export interface EventMessage {
   routingKey: string;
-  body: Record<string, unknown> | Record<string, unknown>[];
+  /** The body as JSON text (an object, or a list of them): the dispatcher writes it once. */
+  json: string;
 }
 
 export interface EventSubscription {
