@@ -17,31 +17,32 @@ export class TaskEventObserver implements TaskObserver {
 
   received(request: TaskRequest): void {
     const { headers } = request.message;
-    // Written as JSON text (EventDispatcher.sendJson): three of these per task.
-    this.dispatcher.sendJson(
-      'task-received',
-      `"uuid":${json(request.id)},"name":${json(request.name)}` +
-        `,"args":${json(headers.argsrepr ?? pythonRepr(request.args))}` +
-        `,"kwargs":${json(headers.kwargsrepr ?? pythonRepr(request.kwargs))}` +
-        `,"root_id":${json(request.rootId)},"parent_id":${json(request.parentId)}` +
-        `,"retries":${json(request.retries)},"eta":${json(headers.eta)}` +
-        `,"expires":${json(headers.expires)}`,
-    );
+    this.dispatcher.send('task-received', {
+      uuid: request.id,
+      name: request.name,
+      args: headers.argsrepr ?? pythonRepr(request.args),
+      kwargs: headers.kwargsrepr ?? pythonRepr(request.kwargs),
+      root_id: request.rootId,
+      parent_id: request.parentId,
+      retries: request.retries,
+      eta: headers.eta ?? null,
+      expires: headers.expires ?? null,
+    });
   }
 
   started(request: TaskRequest): void {
-    this.dispatcher.sendJson('task-started', `"uuid":${json(request.id)}`);
+    this.dispatcher.send('task-started', { uuid: request.id });
   }
 
   finished(request: TaskRequest, end: RunEnd, runtimeMs: number): void {
     const uuid = request.id;
     switch (end.kind) {
       case 'success':
-        this.dispatcher.sendJson(
-          'task-succeeded',
-          `"uuid":${json(uuid)},"result":${json(resultRepr(end.value))}` +
-            `,"runtime":${json(runtimeMs / 1000)}`,
-        );
+        this.dispatcher.send('task-succeeded', {
+          uuid,
+          result: resultRepr(end.value),
+          runtime: runtimeMs / 1000,
+        });
         return;
       case 'failure':
         this.dispatcher.send('task-failed', {
@@ -81,11 +82,6 @@ export class TaskEventObserver implements TaskObserver {
     if (!request) return; // a message that did not decode has no id to tell
     this.dispatcher.send('task-rejected', { uuid: request.id, requeue: false });
   }
-}
-
-/** JSON text of a value; `null` for undefined (a field the message lacks). */
-function json(value: unknown): string {
-  return JSON.stringify(value) ?? 'null';
 }
 
 /** Celery's `saferepr` of the return value, at most 1024 characters. */

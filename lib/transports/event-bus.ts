@@ -5,8 +5,7 @@
  */
 export interface EventMessage {
   routingKey: string;
-  /** The body as JSON text (an object, or a list of them): the dispatcher writes it once. */
-  json: string;
+  body: Record<string, unknown> | Record<string, unknown>[];
 }
 
 export interface EventSubscription {

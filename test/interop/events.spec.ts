@@ -234,8 +234,8 @@ describe.each(BROKERS)('interop on $label: Celery events', (setup) => {
     const bus = app.get<EventBus>(EVENT_BUS);
     await bus.publishEvents(
       [
-        { routingKey: 'task.multi', json: '[{"type":"task-succeeded"}]' },
-        { routingKey: 'worker.heartbeat', json: '{"no":"type"}' },
+        { routingKey: 'task.multi', body: [{ type: 'task-succeeded' }] },
+        { routingKey: 'worker.heartbeat', body: { no: 'type' } },
       ],
       'bad@host',
     );

@@ -63,7 +63,7 @@ export class AmqpEventBus {
           {
             exchange: EVENT_EXCHANGE,
             routingKey: message.routingKey,
-            content: Buffer.from(message.json),
+            content: Buffer.from(JSON.stringify(message.body)),
             options,
           },
           deadline,

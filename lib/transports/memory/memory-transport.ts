@@ -123,7 +123,7 @@ export class MemoryTransport
   async publishEvents(messages: readonly EventMessage[]): Promise<void> {
     if (this.closed) return;
     for (const message of messages)
-      this.broker.events.emit('message', message.json);
+      this.broker.events.emit('message', JSON.stringify(message.body));
   }
 
   async subscribeEvents(

@@ -42,7 +42,7 @@ export class RedisEventChannel {
     const headers = { hostname };
     const encode = (message: EventMessage) =>
       encodeJsonTextEnvelope(
-        message.json,
+        JSON.stringify(message.body),
         headers,
         EVENT_EXCHANGE,
         message.routingKey,

@@ -33,7 +33,7 @@ describe('EventDispatcher', () => {
     expect(hostname).toBe('celeriac@h');
     expect(messages).toHaveLength(1);
     expect(messages[0].routingKey).toBe('task.multi');
-    const events = JSON.parse(messages[0].json) as Record<string, unknown>[];
+    const events = messages[0].body as Record<string, unknown>[];
     expect(events.map((event) => event.uuid)).toEqual(['id-0', 'id-1', 'id-2']);
     expect(events[0]).toEqual({
       type: 'task-received',
@@ -53,12 +53,9 @@ describe('EventDispatcher', () => {
     const dispatcher = new EventDispatcher(bus, 'n@h', { warn: () => {} });
     dispatcher.send('worker-heartbeat', { freq: 2 });
     expect(published).toHaveLength(1);
-    const [message] = published[0].messages;
-    expect(message.routingKey).toBe('worker.heartbeat');
-    expect(JSON.parse(message.json)).toMatchObject({
-      type: 'worker-heartbeat',
-      freq: 2,
-      hostname: 'n@h',
+    expect(published[0].messages[0]).toMatchObject({
+      routingKey: 'worker.heartbeat',
+      body: { type: 'worker-heartbeat', freq: 2, hostname: 'n@h' },
     });
   });
 
@@ -70,9 +67,7 @@ describe('EventDispatcher', () => {
     await flushed();
     expect(published).toHaveLength(1);
     expect(
-      published[0].messages.map(
-        (m) => (JSON.parse(m.json) as unknown[]).length,
-      ),
+      published[0].messages.map((m) => (m.body as unknown[]).length),
     ).toEqual([200, 200, 50]);
   });
 
