@@ -40,6 +40,7 @@ const layers = {
   metrics: ['lib/metrics/**'],
   tracing: ['lib/tracing/**'],
   health: ['lib/health/**'],
+  dashboard: ['lib/dashboard/**'],
   module: ['lib/module/**'],
   entry: ['lib/{index.ts,testing/**}'],
 };
@@ -110,6 +111,16 @@ const mayImport = {
   ],
   tracing: ['common', 'protocol', 'options', 'lifecycle', 'contracts'],
   health: ['common', 'options', 'contracts', 'worker', 'scheduler'],
+  dashboard: [
+    'common',
+    'protocol',
+    'options',
+    'lifecycle',
+    'registry',
+    'contracts',
+    'client',
+    'scheduler',
+  ],
   module: Object.keys(layers),
   entry: Object.keys(layers),
 };
@@ -220,6 +231,16 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
+    },
+  },
+  {
+    // The dashboard's page script: plain browser JavaScript, shipped as written.
+    files: ['lib/dashboard/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      globals: { ...globals.browser },
+      sourceType: 'script',
+      parserOptions: { projectService: false },
     },
   },
 );

@@ -17,6 +17,7 @@ export type {
   RpcBackendOptions,
   PostgresBackendOptions,
 } from './options/connection-options';
+export type { TlsOptions } from './common/tls-options';
 export { UnknownOptionError } from './options/errors';
 export type {
   RouteFunction,
@@ -34,6 +35,7 @@ export type {
   RetryOptions,
   ErrorClass,
   RateLimit,
+  TaskCompression,
 } from './options/task-options';
 export {
   OnTaskSuccess,
@@ -67,6 +69,12 @@ export { TASK_CONTEXT_TYPE } from './registry/task-invoker';
 
 export { TaskClient } from './client/task-client.service';
 export { AsyncResult } from './client/async-result';
+export { GroupResult } from './client/group-result';
+export { Signature } from './client/signature';
+export type { SignatureOptions } from './client/signature';
+export { chain, group, chord } from './client/canvas';
+export type { ResultOf } from './client/canvas';
+export type { SignatureDict } from './protocol/signature';
 export type {
   SendOptions,
   GetOptions,
@@ -116,7 +124,7 @@ export type {
   TaskRevokedEvent,
   TaskRejectedEvent,
 } from './events/celery-event';
-export { NodeNameInUseError } from './transports/errors';
+export { MessageTooLargeError, NodeNameInUseError } from './transports/errors';
 export { InvalidNodeNameError } from './worker/control/errors';
 export type {
   TaskHandle,
@@ -133,6 +141,7 @@ export {
   RevokeNotSupportedError,
   NoControlBusError,
   InvalidRouteError,
+  CanvasError,
 } from './client/errors';
 
 export { bootstrapWorker } from './worker/bootstrap-worker';
@@ -176,6 +185,7 @@ export {
   ArgumentNotDataError,
   MalformedMessageError,
   ResultNotDataError,
+  UnsupportedCompressionError,
 } from './protocol/errors';
 export type { TaskState } from './protocol/states';
 export type { ResultMeta } from './protocol/result-meta';
@@ -231,3 +241,7 @@ export { TaskQueueHealth } from './health/task-queue-health.service';
 export { TaskQueueHealthIndicator } from './health/task-queue-health-indicator.service';
 export type { TaskQueueHealthReport } from './health/health-report';
 export { TaskQueueUnhealthyError } from './health/errors';
+
+export { TaskQueueDashboardModule } from './dashboard/task-queue-dashboard.module';
+export type { TaskQueueDashboardOptions } from './dashboard/dashboard-options';
+export type { WorkerView } from './dashboard/worker-view';

@@ -7,6 +7,7 @@ import {
   readExceptionInfo,
 } from '../protocol';
 import { ResultBackend } from '../results/result-backend';
+import type { GroupResult } from './group-result';
 import {
   ResultIgnoredError,
   TaskFailedError,
@@ -23,6 +24,12 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 /** A handle on a sent task's state and result, as Celery's AsyncResult. */
 export class AsyncResult<T = unknown> {
+  /**
+   * The result this one continues (the previous step of a chain, a chord's header), as
+   * Celery's `parent`; set on what `applyAsync` of a canvas returns.
+   */
+  parent?: AsyncResult | GroupResult;
+
   constructor(
     readonly id: string,
     private readonly backend: ResultBackend,
@@ -88,6 +95,24 @@ export class AsyncResult<T = unknown> {
       );
     }
     await this.revoker(this.id, options);
+  }
+
+  /**
+   * The tasks it sent while it ran (the next chain step, link callbacks), from the
+   * stored meta's `children`, as Celery's `children`. Empty until it is stored.
+   */
+  async children(): Promise<AsyncResult[]> {
+    const meta = await this.backend.get(this.id);
+    const children = Array.isArray(meta?.children) ? meta.children : [];
+    const ids: string[] = [];
+    for (const child of children) {
+      const head = Array.isArray(child) ? (child as unknown[])[0] : undefined;
+      const id = Array.isArray(head) ? (head as unknown[])[0] : head;
+      if (typeof id === 'string') ids.push(id);
+    }
+    return ids.map(
+      (id) => new AsyncResult(id, this.backend, false, this.revoker),
+    );
   }
 
   /** Deletes the stored result. */

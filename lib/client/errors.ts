@@ -88,3 +88,12 @@ export class NoControlBusError extends Error {
 export class InvalidRouteError extends Error {
   override readonly name = 'InvalidRouteError';
 }
+
+/**
+ * A workflow that cannot be sent as given: a chord on a result backend without a chord
+ * counter (Celery's `rpc://` refuses chords too), or a canvas shape Celeriac does not
+ * send. Thrown before any part is sent.
+ */
+export class CanvasError extends Error {
+  override readonly name = 'CanvasError';
+}

@@ -1,5 +1,5 @@
 import { Duration } from '../common/duration';
-import { RetryOptions } from '../options/task-options';
+import { RetryOptions, TaskCompression } from '../options/task-options';
 
 /**
  * Options of one call, as Celery's apply_async has them. The retry options
@@ -29,6 +29,8 @@ export interface SendOptions extends RetryOptions {
   timeLimit?: Duration;
   /** Soft time limit of this call (seconds or '1m'); sent in the `timelimit` header. */
   softTimeLimit?: Duration;
+  /** Compress this message (Celery's `apply_async(compression=...)`); see TaskOptions.compression. */
+  compression?: TaskCompression;
 }
 
 /** Options of `client.revoke` and `AsyncResult.revoke`. */

@@ -15,8 +15,11 @@ import {
 import { ResolvedOptions } from '../options/resolve-options';
 import {
   buildTaskMessage,
+  compressionHeader,
   guardArgumentsForSend,
   parseCeleryIso,
+  TaskEmbed,
+  TaskRequest,
 } from '../protocol';
 import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { TaskRegistry } from '../registry/task.registry';
@@ -27,6 +30,15 @@ import { RevocationStore } from '../results/revocation-store';
 import { ControlBus } from '../transports/control-bus';
 import { Transport } from '../transports/transport';
 import { AsyncResult } from './async-result';
+import { CanvasApplier } from './canvas-applier';
+import { GroupResult } from './group-result';
+import {
+  ResultFactory,
+  Signature,
+  SignatureApplier,
+  SignatureOptions,
+  celeryOptionsOf,
+} from './signature';
 import { callOptionsOf } from './call-options';
 import { InlineRunner } from './inline-runner';
 import { NotRegisteredError } from './errors';
@@ -51,6 +63,15 @@ export class TaskClient {
   private readonly revoker = (taskId: string, options: RevokeOptions) =>
     this.revoke(taskId, options);
   private readonly route: Router;
+  private readonly canvas: CanvasApplier;
+  private readonly results: ResultFactory = {
+    result: (id) => new AsyncResult(id, this.backend, false, this.revoker),
+    group: (id, results) => new GroupResult(id, results, this.backend),
+  };
+  private readonly applySignature: SignatureApplier = async (dict, args) => ({
+    applied: await this.canvas.apply(dict, args),
+    results: this.results,
+  });
 
   constructor(
     @Inject(TRANSPORT) private readonly transport: Transport,
@@ -66,6 +87,76 @@ export class TaskClient {
     private readonly eager?: InlineRunner,
   ) {
     this.route = compileRoutes(options.routes);
+    this.canvas = new CanvasApplier(
+      (name, args, sendOptions, links) =>
+        this.sendLinked(name, args, sendOptions, links),
+      backend,
+    );
+  }
+
+  /**
+   * A signature of the @Task method `method` of `type` (Celery's `.s()`), typed: in a
+   * `chain`, the previous step's result must fit its first parameter. `args` are
+   * partial arguments: a chain's result goes before them.
+   */
+  signature<T, K extends MethodNames<T>>(
+    type: Type<T>,
+    method: K,
+    args?: readonly unknown[],
+    options?: SignatureOptions,
+  ): Signature<TaskArgs<T, K>[0], TaskResult<T, K>>;
+  /** A signature by task name (a task of another language), unchecked; `R` is the result you expect. */
+  signature<R = any>(
+    name: string,
+    args?: readonly unknown[],
+    options?: SignatureOptions,
+  ): Signature<unknown, R>;
+  signature(typeOrName: string | Type<unknown>, ...rest: unknown[]): Signature {
+    let name: string;
+    if (typeof typeOrName === 'string') name = typeOrName;
+    else {
+      const method = rest.shift() as string;
+      const metadata = getTaskMetadata(
+        (typeOrName.prototype as Record<string, unknown>)[method],
+      );
+      if (!metadata)
+        throw new NotRegisteredError(
+          `${typeOrName.name}.${method}`,
+          `: the method has no @Task() decorator`,
+        );
+      name = metadata.name;
+    }
+    if (name === '')
+      throw new TypeError('task name must be a non-empty string');
+    const [args = [], options = {}] = rest as [
+      readonly unknown[] | undefined,
+      SignatureOptions | undefined,
+    ];
+    const plain = guardArgumentsForSend(args, options.kwargs ?? {});
+    const { kwargs: _kwargs, ...execution } = options;
+    return new Signature<unknown, unknown>(
+      {
+        task: name,
+        args: plain.args,
+        kwargs: plain.kwargs,
+        options: celeryOptionsOf(execution),
+        subtask_type: null,
+        immutable: false,
+      },
+      this.applySignature,
+    );
+  }
+
+  /** A group saved with `GroupResult.save()` (by Celeriac or Python), or undefined. */
+  async restoreGroup(groupId: string): Promise<GroupResult | undefined> {
+    const tuple = await this.backend.restoreGroup?.(groupId);
+    if (!tuple) return undefined;
+    const [, members] = tuple as [unknown, unknown[] | null];
+    const results = (members ?? []).map((member) => {
+      const [[id]] = member as [[string, unknown], unknown];
+      return this.results.result(id);
+    });
+    return new GroupResult(groupId, results, this.backend);
   }
 
   /**
@@ -91,6 +182,20 @@ export class TaskClient {
     args: readonly unknown[] = [],
     options: SendOptions = {},
   ): Promise<AsyncResult<unknown>> {
+    return this.sendLinked(name, args, options, {});
+  }
+
+  /**
+   * Sends a task with its place in a workflow: what follows it (`embed`), its parent
+   * and root, its group and chord. Canvas and the worker following one use it; an
+   * application sends workflows with `chain`, `group` and `chord` instead.
+   */
+  async sendLinked<R = unknown>(
+    name: string,
+    args: readonly unknown[],
+    options: SendOptions,
+    links: MessageLinks,
+  ): Promise<AsyncResult<R>> {
     if (typeof name !== 'string' || name === '')
       throw new TypeError('task name must be a non-empty string');
     // The message is serialized below, before any await: no copy of plain data needed.
@@ -118,9 +223,17 @@ export class TaskClient {
         options.priority ?? defaults.priority,
       ),
       ignoreResult,
-      replyTo: this.backend.replyTo ?? this.options.clientId,
+      replyTo: links.replyTo ?? this.backend.replyTo ?? this.options.clientId,
       timeLimit: call.timeLimit,
-      headers: call.headers,
+      headers: withCompression(
+        call.headers,
+        options.compression ?? defaults.compression,
+      ),
+      embed: links.embed,
+      parentId: links.parentId,
+      rootId: links.rootId ?? undefined,
+      group: links.group,
+      groupIndex: links.groupIndex,
       now,
     });
     if (this.options.eager) {
@@ -138,7 +251,7 @@ export class TaskClient {
         this.route(name, plain.args, plain.kwargs) ??
         this.options.taskDefaults.queue ??
         this.options.defaultQueue;
-      this.lifecycle.beforeSend(message, queue);
+      this.lifecycle.beforeSend(message, queue, links.sentBy);
       try {
         await this.transport.publish(queue, message);
       } catch (error) {
@@ -147,7 +260,7 @@ export class TaskClient {
       }
       this.lifecycle.sent(message, queue);
     }
-    return new AsyncResult(id, this.backend, ignoreResult, this.revoker);
+    return new AsyncResult<R>(id, this.backend, ignoreResult, this.revoker);
   }
 
   /** A typed handle on the @Task method `method` of `type`. */
@@ -215,6 +328,28 @@ export class TaskClient {
       ...this.registry.get(name)?.options,
     };
   }
+}
+
+/** The call's headers with kombu's `compression` header when it compresses. */
+function withCompression(
+  headers: Record<string, unknown> | undefined,
+  compression: string | undefined,
+): Record<string, unknown> | undefined {
+  if (compression === undefined) return headers;
+  return { ...headers, compression: compressionHeader(compression) };
+}
+
+/** Where a message sits in a workflow (see TaskClient.sendLinked). */
+export interface MessageLinks {
+  embed?: TaskEmbed | null;
+  parentId?: string | null;
+  rootId?: string | null;
+  group?: string | null;
+  groupIndex?: number | null;
+  /** Where the result goes on `rpc://`: the reply queue of whoever sent the workflow. */
+  replyTo?: string | null;
+  /** The task whose run sends it (a canvas step a worker sends): tracing's parent. */
+  sentBy?: TaskRequest;
 }
 
 /**

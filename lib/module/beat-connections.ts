@@ -3,22 +3,28 @@ import { RedisTickLock } from '../locks/redis/redis-tick-lock';
 import { BeatConfigurationError } from '../scheduler/errors';
 import { TickLockConfig, TickLockFactory } from '../scheduler/scheduler.tokens';
 import { TickLock } from '../locks/tick-lock';
-import { redact } from './connections';
-import { ResolvedOptions } from '../options/resolve-options';
+import { TlsSources, redact, redisTlsFor, sentinelOf } from './connections';
+import { REDIS_SCHEMES } from '../drivers/redis/redis-url';
 
 /**
  * The one place where a URL scheme picks beat's tick lock store: `lockUrl` when given,
  * else the broker's own server (Redis) or store (memory). RabbitMQ has no place for it:
  * beat then needs `lockUrl`, and says so.
  */
-export function createTickLockFactory(
-  options: Pick<ResolvedOptions, 'broker'>,
-): TickLockFactory {
+export function createTickLockFactory(options: TlsSources): TickLockFactory {
   return (config: TickLockConfig) =>
-    createTickLock(config.lockUrl ?? defaultLockUrl(options.broker), config);
+    createTickLock(
+      config.lockUrl ?? defaultLockUrl(options.broker),
+      config,
+      options,
+    );
 }
 
-function createTickLock(url: string, config: TickLockConfig): TickLock {
+function createTickLock(
+  url: string,
+  config: TickLockConfig,
+  options: TlsSources,
+): TickLock {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
   switch (scheme) {
     case 'memory':
@@ -27,11 +33,18 @@ function createTickLock(url: string, config: TickLockConfig): TickLock {
       );
     case 'redis':
     case 'rediss':
-      return new RedisTickLock(url, { keyPrefix: config.keyPrefix });
+    case 'sentinel':
+    case 'redis+sentinel':
+      return new RedisTickLock(url, {
+        keyPrefix: config.keyPrefix,
+        // On the broker's own Sentinel, its master name.
+        sentinel: url === options.broker ? sentinelOf(options) : undefined,
+        tls: redisTlsFor(url, options),
+      });
     default:
       throw new BeatConfigurationError(
         `beat lockUrl ${JSON.stringify(redact(url))}: beat keeps its tick lock in Redis ` +
-          `(redis:// or rediss://) or, in a single process, in memory (memory://)`,
+          `(redis://, rediss:// or sentinel://) or, in a single process, in memory (memory://)`,
       );
   }
 }
@@ -44,8 +57,7 @@ function defaultLockUrl(broker: string | null): string {
         `or bootstrapBeat(AppModule, { lockUrl: 'redis://...' }) (see docs/extending.md)`,
     );
   const scheme = broker.split(':', 1)[0].toLowerCase();
-  if (scheme === 'memory' || scheme === 'redis' || scheme === 'rediss')
-    return broker;
+  if (scheme === 'memory' || REDIS_SCHEMES.includes(scheme)) return broker;
   throw new BeatConfigurationError(
     `beat needs a Redis for its fleet-wide tick lock, and the broker ${redact(broker)} is not Redis. ` +
       `Give one, the same for every beat of the fleet: TaskQueueModule.forRoot({ ..., ` +

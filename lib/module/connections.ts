@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { RedisSentinelOptions } from '../drivers/redis/redis-url';
 import { MemoryResultBackend } from '../results/memory/memory-result-backend';
 import { RedisResultBackend } from '../results/redis/redis-result-backend';
 import { RpcResultBackend } from '../results/rpc/rpc-result-backend';
@@ -9,6 +10,7 @@ import { MemoryTransport } from '../transports/memory';
 import { RedisTransport } from '../transports/redis';
 import { Transport } from '../transports/transport';
 import { ResolvedOptions } from '../options/resolve-options';
+import { TlsOptions } from '../common/tls-options';
 import {
   AmqpBrokerOptions,
   PostgresBackendOptions,
@@ -27,6 +29,8 @@ export function createTransport(options: ResolvedOptions): Transport {
       return MemoryTransport.fromUrl(url);
     case 'redis':
     case 'rediss':
+    case 'sentinel':
+    case 'redis+sentinel':
       return RedisTransport.fromUrl(url, {
         logger: new Logger('RedisTransport'),
         ...(options.brokerOptions as RedisBrokerOptions),
@@ -40,7 +44,7 @@ export function createTransport(options: ResolvedOptions): Transport {
     default:
       throw new Error(
         `broker ${redact(url)}: the scheme "${scheme}:" is not supported ` +
-          `(use memory://, redis://, rediss://, amqp:// or amqps://)`,
+          `(use memory://, redis://, rediss://, sentinel://, amqp:// or amqps://)`,
       );
   }
 }
@@ -58,6 +62,8 @@ export async function createResultBackend(
       return MemoryResultBackend.fromUrl(url, options.resultExpiresSeconds);
     case 'redis':
     case 'rediss':
+    case 'sentinel':
+    case 'redis+sentinel':
       return RedisResultBackend.fromUrl(url, {
         expiresIn: options.resultExpiresSeconds,
         logger: new Logger('RedisResultBackend'),
@@ -75,7 +81,7 @@ export async function createResultBackend(
     default:
       throw new Error(
         `result backend ${redact(url)}: the scheme "${scheme}:" is not supported ` +
-          `(use memory://, redis://, rediss://, rpc:// or db+postgresql://)`,
+          `(use memory://, redis://, rediss://, sentinel://, rpc:// or db+postgresql://)`,
       );
   }
 }
@@ -123,6 +129,36 @@ function schemeOf(url: string, what: string): string {
       `${what} URL ${JSON.stringify(redact(url))} has no scheme (like redis://)`,
     );
   return match[1].toLowerCase();
+}
+
+/** The broker's Sentinel options (brokerOptions.sentinel), for the stores beside it. */
+export function sentinelOf(
+  options: Partial<Pick<ResolvedOptions, 'brokerOptions'>>,
+): RedisSentinelOptions | undefined {
+  const broker = options.brokerOptions;
+  return broker && 'sentinel' in broker ? broker.sentinel : undefined;
+}
+
+/** Where redisTlsFor looks. */
+export type TlsSources = Pick<ResolvedOptions, 'broker'> &
+  Partial<
+    Pick<ResolvedOptions, 'brokerOptions' | 'backend' | 'backendOptions'>
+  >;
+
+/**
+ * The TLS settings for a Redis `url` used beside the broker and backend (the tick lock,
+ * the rate limiter): those of the broker or backend on the same URL, else none (the
+ * URL's own `ssl_*` parameters then apply).
+ */
+export function redisTlsFor(
+  url: string,
+  options: TlsSources,
+): TlsOptions | undefined {
+  if (url === options.broker) return options.brokerOptions?.tls;
+  const backendOptions = options.backendOptions ?? {};
+  if (url === options.backend && 'tls' in backendOptions)
+    return backendOptions.tls;
+  return undefined;
 }
 
 /** The URL without its password, for error messages. */

@@ -12,7 +12,8 @@ import {
 import { ControlBus, isControlBus } from '../transports/control-bus';
 import { Transport } from '../transports/transport';
 import { EventBus, isEventBus } from '../transports/event-bus';
-import { redact } from './connections';
+import { redact, redisTlsFor, sentinelOf } from './connections';
+import { REDIS_SCHEMES } from '../drivers/redis/redis-url';
 import { ResolvedOptions } from '../options/resolve-options';
 import { RedisBrokerOptions } from '../options/connection-options';
 
@@ -47,7 +48,7 @@ export function createFleetRateLimiter(
     return MemoryRateLimiter.named(
       url.replace(/^memory:\/\//, '') || 'default',
     );
-  if (scheme === 'redis' || scheme === 'rediss') {
+  if (REDIS_SCHEMES.includes(scheme)) {
     // On the broker's own Redis, behind its key prefix (kombu's global_keyprefix).
     const brokerPrefix =
       url === options.broker
@@ -55,9 +56,11 @@ export function createFleetRateLimiter(
         : undefined;
     return new RedisRateLimiter(url, {
       keyPrefix: `${brokerPrefix ?? ''}${DEFAULT_KEY_PREFIX}`,
+      tls: redisTlsFor(url, options),
+      sentinel: url === options.broker ? sentinelOf(options) : undefined,
     });
   }
   throw new Error(
-    `rateLimitStore ${redact(url)}: the scheme "${scheme}:" is not supported (use redis://, rediss:// or memory://)`,
+    `rateLimitStore ${redact(url)}: the scheme "${scheme}:" is not supported (use redis://, rediss://, sentinel:// or memory://)`,
   );
 }

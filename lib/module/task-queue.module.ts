@@ -159,6 +159,9 @@ import {
     TaskQueueHealth,
     TaskQueueHealthIndicator,
     MONITORING_ENDPOINT,
+    // Read by the dashboard (lib/dashboard/), which lives in the app's HTTP module.
+    TRANSPORT,
+    RESOLVED_OPTIONS,
   ],
 })
 export class TaskQueueModule extends ConfigurableTaskQueueModule {}

@@ -1,4 +1,13 @@
+import { TlsOptions } from '../common/tls-options';
 import { UnknownOptionError } from './errors';
+
+/** Where Redis Sentinel finds the master, beyond the sentinels of a `sentinel://` URL. */
+export interface RedisSentinelOptions {
+  /** The master's name in the sentinels' configuration (kombu's `master_name`). */
+  masterName?: string;
+  /** The sentinels' own password (`requirepass` in sentinel.conf), if any. */
+  password?: string;
+}
 
 /** Where the Redis broker reports trouble it recovers from; a Nest `Logger` fits. */
 export interface RedisBrokerLogger {
@@ -26,8 +35,16 @@ export interface RedisBrokerOptions {
   idlePollMs?: number;
   /** How long `publish` waits through an outage before rejecting (ms). Default 10 000. */
   publishWaitMs?: number;
+  /** Largest message `publish` sends (bytes); larger: MessageTooLargeError. Default 512 MiB (Redis's own limit). */
+  maxMessageSize?: number;
+  /** With a `sentinel://` URL: the master's name and the sentinels' password (README, Production). */
+  sentinel?: RedisSentinelOptions;
+  /** Replicas that must hold a message before `publish` resolves (Redis WAIT). Default 1 with Sentinel, else 0. */
+  replicaAcks?: number;
   /** CLIENT SETNAME of the connections. Default 'celeriac'. */
   connectionName?: string;
+  /** TLS of a `rediss://` URL; also used by the tick lock and rate limiter on the same URL (docs/redis.md, TLS). */
+  tls?: TlsOptions;
   /** Default: a Nest `Logger`. */
   logger?: RedisBrokerLogger;
 }
@@ -57,7 +74,9 @@ export interface AmqpBrokerOptions {
   heartbeat?: number;
   /** The `connection_name` client property. */
   connectionName?: string;
-  /** Passed to net/tls `connect` (ca, cert, key, servername, rejectUnauthorized...). */
+  /** TLS of an `amqps://` URL (docs/rabbitmq.md, TLS). */
+  tls?: TlsOptions;
+  /** Passed to net/tls `connect` as they are, after `tls`. */
   socketOptions?: Record<string, unknown>;
   /** First wait before reconnecting (ms); doubles on each failure. Default 100. */
   reconnectMinMs?: number;
@@ -85,6 +104,8 @@ export interface AmqpBrokerOptions {
   deadLetterQueue?: (queue: string) => string;
   /** Also bound the consumer channel as a whole (global QoS). Default false. */
   globalQos?: boolean;
+  /** Largest message body `publish` sends (bytes); larger: MessageTooLargeError. Default 128 MiB (RabbitMQ 3.x; 16 MiB from 4.0). */
+  maxMessageSize?: number;
   /** Default: a Nest `Logger`. */
   logger?: AmqpBrokerLogger;
 }
@@ -95,6 +116,12 @@ export interface RedisBackendOptions {
   keyPrefix?: string;
   /** CLIENT SETNAME of the connections. Default 'celeriac-results'. */
   connectionName?: string;
+  /** Largest result stored (bytes of its JSON); larger: the task's FAILURE MessageTooLargeError. Default 512 MiB. */
+  maxResultSize?: number;
+  /** With a `sentinel://` URL: the master's name and the sentinels' password. */
+  sentinel?: RedisSentinelOptions;
+  /** TLS of a `rediss://` URL (docs/redis.md, TLS). */
+  tls?: TlsOptions;
   /** Told of a configuration error. Default: a Nest `Logger`. */
   logger?: { error(message: string): void };
 }
@@ -107,6 +134,8 @@ export interface RpcBackendOptions {
   publishTimeoutMs?: number;
   /** The client's id, naming its reply queue. Default: a random uuid. */
   oid?: string;
+  /** Largest reply sent (bytes); larger: the task's FAILURE MessageTooLargeError. Default 128 MiB. */
+  maxResultSize?: number;
   /** Default: a Nest `Logger`. */
   logger?: AmqpBrokerLogger;
 }
@@ -147,12 +176,17 @@ const REDIS_BROKER_KEYS: Record<keyof RedisBrokerOptions, true> = {
   fetchBatchSize: true,
   idlePollMs: true,
   publishWaitMs: true,
+  maxMessageSize: true,
+  sentinel: true,
+  replicaAcks: true,
   connectionName: true,
+  tls: true,
   logger: true,
 };
 const AMQP_BROKER_KEYS: Record<keyof AmqpBrokerOptions, true> = {
   heartbeat: true,
   connectionName: true,
+  tls: true,
   socketOptions: true,
   reconnectMinMs: true,
   reconnectMaxMs: true,
@@ -167,11 +201,15 @@ const AMQP_BROKER_KEYS: Record<keyof AmqpBrokerOptions, true> = {
   delayQueueType: true,
   deadLetterQueue: true,
   globalQos: true,
+  maxMessageSize: true,
   logger: true,
 };
 const REDIS_BACKEND_KEYS: Record<keyof RedisBackendOptions, true> = {
   keyPrefix: true,
   connectionName: true,
+  maxResultSize: true,
+  sentinel: true,
+  tls: true,
   logger: true,
 };
 const POSTGRES_BACKEND_KEYS: Record<keyof PostgresBackendOptions, true> = {
@@ -187,6 +225,7 @@ const RPC_BACKEND_KEYS: Record<keyof RpcBackendOptions, true> = {
   replyQueueDurable: true,
   publishTimeoutMs: true,
   oid: true,
+  maxResultSize: true,
   logger: true,
 };
 
@@ -194,6 +233,8 @@ const BROKER_KEYS: Record<string, Record<string, true>> = {
   memory: {},
   redis: REDIS_BROKER_KEYS,
   rediss: REDIS_BROKER_KEYS,
+  sentinel: REDIS_BROKER_KEYS,
+  'redis+sentinel': REDIS_BROKER_KEYS,
   amqp: AMQP_BROKER_KEYS,
   amqps: AMQP_BROKER_KEYS,
 };
@@ -201,6 +242,8 @@ const BACKEND_KEYS: Record<string, Record<string, true>> = {
   memory: {},
   redis: REDIS_BACKEND_KEYS,
   rediss: REDIS_BACKEND_KEYS,
+  sentinel: REDIS_BACKEND_KEYS,
+  'redis+sentinel': REDIS_BACKEND_KEYS,
   rpc: RPC_BACKEND_KEYS,
   'db+postgresql': POSTGRES_BACKEND_KEYS,
   'db+postgres': POSTGRES_BACKEND_KEYS,

@@ -191,9 +191,7 @@ function resolveFailFast(
 function defaultRateLimitStoreFor(broker: string | null): string | null {
   if (broker === null) return null;
   const scheme = broker.split(':', 1)[0];
-  if (scheme === 'memory' || scheme === 'redis' || scheme === 'rediss') {
-    return broker;
-  }
+  if (scheme === 'memory' || isRedis(scheme)) return broker;
   return null;
 }
 
@@ -255,6 +253,13 @@ function ownResultBackend(
   return backend;
 }
 
+/** A Redis server URL: plain, TLS, or found through Sentinel (drivers/redis/redis-url.ts). */
+function isRedis(scheme: string): boolean {
+  return ['redis', 'rediss', 'sentinel', 'redis+sentinel'].includes(
+    scheme.toLowerCase(),
+  );
+}
+
 /** Celery's usual pairings: results beside the broker where it can keep them. */
 function defaultBackendFor(broker: string | null): string {
   if (broker === null)
@@ -263,7 +268,7 @@ function defaultBackendFor(broker: string | null): string {
     );
   const scheme = broker.split(':', 1)[0];
   if (scheme === 'memory') return broker;
-  if (scheme === 'redis' || scheme === 'rediss') return broker;
+  if (isRedis(scheme)) return broker;
   if (scheme === 'amqp' || scheme === 'amqps') return 'rpc://';
   return broker;
 }

@@ -35,6 +35,14 @@ export interface RetryOptions {
   retryDelay?: Duration;
 }
 
+/**
+ * How a message body is compressed (Celery's `task_compression`, written in the
+ * `compression` header as kombu writes it): `'gzip'` (kombu's application/x-gzip,
+ * which is zlib's format; `'zlib'` is the same) or `'brotli'`. kombu's bzip2, lzma
+ * and zstd are not in Node's zlib: refused.
+ */
+export type TaskCompression = 'gzip' | 'zlib' | 'brotli';
+
 /** Options of one task, set in `@Task({...})`; per-call options override some of them. */
 export interface TaskOptions extends RetryOptions {
   /** The name other processes and languages call it by. Default `<ClassName>.<methodName>`. */
@@ -55,6 +63,11 @@ export interface TaskOptions extends RetryOptions {
   ignoreResult?: boolean;
   /** Default expiry of a call: seconds (or '10m'...) after sending, past which it is not run. */
   expires?: Duration;
+  /**
+   * Compress its messages (Celery's `task_compression`; `taskDefaults` for every task).
+   * Worth it for large arguments; see README, Production. Default none.
+   */
+  compression?: TaskCompression;
 
   /** Errors retried automatically (with their subclasses). */
   autoretryFor?: ErrorClass[];

@@ -55,6 +55,21 @@ export class ResultNotDataError extends TypeError {
 }
 
 /**
+ * A compression Celeriac cannot do: a name kombu does not know, or one Node's zlib
+ * lacks (bzip2, lzma, zstd). Thrown at send, before anything is sent.
+ */
+export class UnsupportedCompressionError extends Error {
+  override readonly name = 'UnsupportedCompressionError';
+  constructor(readonly compression: unknown) {
+    super(
+      `compression ${JSON.stringify(compression)} is not supported: Celeriac compresses ` +
+        `with gzip (kombu's application/x-gzip, zlib format) or brotli; ` +
+        `bzip2, lzma and zstd are not in Node's zlib`,
+    );
+  }
+}
+
+/**
  * Bytes that are not a pickle this library reads: a truncated stream, an opcode outside
  * the subset Python emits for plain data and exceptions, or an integer JavaScript cannot
  * hold exactly. `offset` is where reading stopped.

@@ -48,7 +48,19 @@ export interface TaskProperties {
 export interface TaskMessage {
   headers: TaskHeaders;
   properties: TaskProperties;
+  /**
+   * The body as text, decompressed. A `compression` header says how transports
+   * compress it on the wire (protocol/compression.ts).
+   */
   body: string;
+  /** Set by a transport when the wire body could not be read (then `body` is ''). */
+  undecodable?: UndecodableBody;
+}
+
+/** Why a transport could not read a message's wire body (a compression it lacks...). */
+export interface UndecodableBody {
+  reason: string;
+  excType: 'DecodeError' | 'ContentDisallowed';
 }
 
 /** The third element of the body: what runs after this task (canvas). */

@@ -23,12 +23,10 @@ export function parseTaskMessage(message: TaskMessage): TaskRequest {
       'ContentDisallowed',
     );
   }
-  const compression = (message.headers as { compression?: unknown } | undefined)
-    ?.compression;
-  if (compression !== undefined && compression !== null) {
+  if (message.undecodable) {
     throw new MalformedMessageError(
-      `compression ${JSON.stringify(compression)}: Celeriac does not decompress message bodies yet (send without task_compression)`,
-      'ContentDisallowed',
+      message.undecodable.reason,
+      message.undecodable.excType,
     );
   }
   if (message.properties?.content_encoding === CONTENT_ENCODING_BINARY) {

@@ -57,6 +57,7 @@ export function resolveTaskPolicy(
     );
   }
   priorityOf(where, options.priority);
+  compressionOf(where, options.compression);
   return {
     retry: resolveRetryPolicy(where, options),
     timeLimit: timeLimitOf(where, 'timeLimit', options.timeLimit),
@@ -69,6 +70,18 @@ export function resolveTaskPolicy(
     isolated: isolateOf(where, options.isolate),
     rejectOnWorkerLost: options.rejectOnWorkerLost ?? false,
   };
+}
+
+const COMPRESSIONS: readonly unknown[] = ['gzip', 'zlib', 'brotli'];
+
+function compressionOf(where: string, value: unknown): void {
+  if (value === undefined || COMPRESSIONS.includes(value)) return;
+  throw new InvalidTaskOptionError(
+    where,
+    'compression',
+    value,
+    "use 'gzip' (kombu's application/x-gzip) or 'brotli'; bzip2, lzma and zstd are not in Node's zlib",
+  );
 }
 
 function isolateOf(where: string, value: unknown): boolean {

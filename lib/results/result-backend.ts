@@ -43,6 +43,29 @@ export interface ResultBackend {
     onUpdate?: (meta: ResultMeta) => void,
   ): Promise<ResultMeta | undefined>;
 
+  /**
+   * Optional: Celery's native chord counter (the Redis backend's `.j` / `.t` / `.s`
+   * keys). A backend without it cannot run chords (the client refuses them).
+   * `setChordSize` is called by whoever sends the chord, before its header.
+   */
+  setChordSize?(groupId: string, size: number): Promise<void>;
+
+  /**
+   * Optional, with setChordSize: counts one header part's end. Resolves with every
+   * part, in header order, when this was the last one (exactly one caller sees it),
+   * else with null.
+   */
+  addChordPart?(part: ChordPart): Promise<ChordPartResult[] | null>;
+
+  /** Optional: saves a group as Celery's `GroupResult.save()` (`celery-taskset-meta-<id>`). */
+  saveGroup?(groupId: string, resultTuple: unknown): Promise<void>;
+
+  /** Optional: the result tuple a saveGroup stored, or undefined. */
+  restoreGroup?(groupId: string): Promise<unknown>;
+
+  /** Optional: deletes a saved group. */
+  forgetGroup?(groupId: string): Promise<void>;
+
   /** Deletes what is stored for the task. */
   forget(taskId: string): Promise<void>;
 
@@ -54,4 +77,22 @@ export interface StoreContext {
   replyTo?: string | null;
   /** Seconds to keep the result; the backend's default when absent. */
   expiresIn?: number;
+}
+
+/** One chord header part that ended, as the chord counter records it. */
+export interface ChordPart {
+  groupId: string;
+  taskId: string;
+  /** Its place in the header (the `group_index` header); null sorts last. */
+  groupIndex: number | null;
+  status: string;
+  /** The value on SUCCESS, the exception info otherwise. */
+  result: unknown;
+}
+
+/** One part as the counter gives it back once the chord is complete. */
+export interface ChordPartResult {
+  taskId: string;
+  status: string;
+  result: unknown;
 }

@@ -1,9 +1,13 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { MessageTooLargeError } from '../transports/errors';
 import { RESOLVED_OPTIONS, RESULT_BACKEND } from '../options/tokens';
 import { ResolvedOptions } from '../options/resolve-options';
 import {
   DateDoneForm,
+  ExceptionInfo,
   ResultMeta,
+  readExceptionInfo,
   TaskMessage,
   TaskRequest,
   dateDoneFormOf,
@@ -17,6 +21,9 @@ import { ResultBackend } from '../results/result-backend';
 import { TaskOutcome } from './task-executor.service';
 import { retryMessage } from './retry-message';
 import { taskLogContext } from '../context/task-context.service';
+import { CanvasApplier } from '../client/canvas-applier';
+import { TaskClient } from '../client/task-client.service';
+import { CanvasFollower } from './canvas-follower';
 import { formatNodeName } from './control/node-name';
 
 /** What to do with the delivery once a run is recorded. */
@@ -48,6 +55,8 @@ const REQUEUE: Settlement = { kind: 'requeue' };
 @Injectable()
 export class TaskFinisher {
   private readonly dateDoneForm: DateDoneForm;
+  private readonly canvas: CanvasFollower;
+  private applier: CanvasApplier | null = null;
   /**
    * This process's node name in results (the extended `worker`): the `nodeName` option
    * formatted, then the name the worker took (ControlNode may add a pid to the default).
@@ -58,9 +67,33 @@ export class TaskFinisher {
     @Inject(RESULT_BACKEND) private readonly backend: ResultBackend,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
     private readonly hooks: TaskHooks,
+    @Optional() private readonly moduleRef?: ModuleRef,
   ) {
     this.dateDoneForm = dateDoneFormOf(options.celeryVersion);
     this.nodeName = formatNodeName(options.nodeName);
+    this.canvas = new CanvasFollower(
+      () => this.canvasApplier(),
+      backend,
+      (request) => ({
+        replyTo: request.replyTo,
+        expiresIn: this.options.resultExpiresSeconds,
+      }),
+    );
+  }
+
+  /** The client sends a workflow's next parts; taken lazily (the client's eager mode needs this finisher). */
+  private canvasApplier(): CanvasApplier {
+    if (!this.applier) {
+      const client = this.moduleRef?.get(TaskClient, { strict: false });
+      if (!client)
+        throw new Error('canvas needs the TaskClient, which is not provided');
+      this.applier = new CanvasApplier(
+        (name, args, options, links) =>
+          client.sendLinked(name, args, options, links),
+        this.backend,
+      );
+    }
+    return this.applier;
   }
 
   async finish(
@@ -71,11 +104,24 @@ export class TaskFinisher {
     const ids = { parentId: request.parentId, groupId: request.group };
     switch (outcome.kind) {
       case 'success': {
+        let children: unknown[] = [];
+        if (CanvasFollower.carriesCanvas(request)) {
+          try {
+            // Celery sends what follows before storing, so `children` is filled.
+            children = await this.canvas.afterSuccess(request, outcome.value);
+          } catch (error) {
+            return this.finish({ kind: 'failure', error }, context);
+          }
+        }
         const stored = await this.store(
           request,
-          resultMeta(request.id, 'SUCCESS', outcome.value, ids),
+          resultMeta(request.id, 'SUCCESS', outcome.value, {
+            ...ids,
+            children,
+          }),
           context.queue,
         );
+        if (stored) await this.followEnd(request, 'SUCCESS', outcome.value);
         if (this.hooks.listens('success', request.name)) {
           await this.hooks.emit('success', {
             ...eventOf(context),
@@ -104,6 +150,7 @@ export class TaskFinisher {
           }),
           context.queue,
         );
+        if (stored) await this.followFailure(request, info, traceOf(error));
         if (this.hooks.listens('failure', request.name)) {
           await this.hooks.emit('failure', {
             ...eventOf(context),
@@ -154,15 +201,67 @@ export class TaskFinisher {
     reason: string,
     queue: string | null = null,
   ): Promise<boolean> {
-    return this.store(
+    const info = {
+      exc_type: 'TaskRevokedError',
+      exc_message: [reason],
+      exc_module: 'celery.exceptions',
+    };
+    const stored = await this.store(
       request,
-      resultMeta(request.id, 'REVOKED', {
-        exc_type: 'TaskRevokedError',
-        exc_message: [reason],
-        exc_module: 'celery.exceptions',
-      }),
+      resultMeta(request.id, 'REVOKED', info),
       queue,
     );
+    if (stored) await this.followEnd(request, 'REVOKED', info);
+    return stored;
+  }
+
+  /**
+   * Stores the FAILURE of a task that was refused before it ran (NotRegistered...) and
+   * does what a failure does to its workflow (chord part, chain, errbacks).
+   */
+  async storeRefused(
+    request: TaskRequest,
+    meta: ResultMeta,
+    queue: string | null = null,
+  ): Promise<boolean> {
+    const stored = await this.store(request, meta, queue);
+    if (stored && meta.status === 'FAILURE')
+      await this.followFailure(request, readExceptionInfo(meta.result), null);
+    return stored;
+  }
+
+  /** A chord part's end is counted; a failure of the counter is logged, the task is done. */
+  private async followEnd(
+    request: TaskRequest,
+    status: string,
+    result: unknown,
+  ): Promise<void> {
+    if (!CanvasFollower.carriesCanvas(request)) return;
+    try {
+      await this.canvas.partEnded(request, status, result);
+    } catch (error) {
+      Logger.error(
+        `could not count chord part ${request.group}: ${String(error)}`,
+        taskLogContext(request),
+      );
+    }
+  }
+
+  private async followFailure(
+    request: TaskRequest,
+    info: ExceptionInfo,
+    traceback: string | null,
+  ): Promise<void> {
+    if (!CanvasFollower.carriesCanvas(request)) return;
+    await this.followEnd(request, 'FAILURE', info);
+    try {
+      await this.canvas.afterFailure(request, info, traceback);
+    } catch (error) {
+      Logger.error(
+        `could not propagate the failure to its workflow: ${String(error)}`,
+        taskLogContext(request),
+      );
+    }
   }
 
   /**
@@ -194,6 +293,18 @@ export class TaskFinisher {
       });
       return true;
     } catch (error) {
+      if (error instanceof MessageTooLargeError && meta.status !== 'FAILURE') {
+        // Given back, it would run again and be as large: its caller gets why instead.
+        Logger.error(
+          `${error.message}; stored as FAILURE`,
+          taskLogContext(request),
+        );
+        return this.store(
+          request,
+          resultMeta(request.id, 'FAILURE', errorToExceptionInfo(error)),
+          queue,
+        );
+      }
       Logger.error(
         `could not store ${meta.status} on ${this.backend.kind}: ` +
           `${String(error)}; the message goes back to the queue`,

@@ -17,7 +17,6 @@ import {
 } from './control/control-command';
 import { QueueConsumers } from './queue-consumers';
 import { decodeDelivery } from './decode-delivery';
-import { checkCanvas } from './pre-run/check-canvas';
 import { checkEta } from './pre-run/check-eta';
 import { checkExpired } from './pre-run/check-expired';
 import { checkRateLimit } from './pre-run/check-rate-limit';
@@ -131,7 +130,6 @@ export class TaskWorker implements ControlTarget {
       checkRevoked(this.revokes.revoked),
       checkEta(),
       checkRegistered(),
-      checkCanvas(),
       checkRateLimit(
         new RateGate(deps.localRateLimiter, deps.fleetRateLimiter ?? null),
         () =>
@@ -363,7 +361,11 @@ export class TaskWorker implements ControlTarget {
       case 'reject':
         this.logger.error(decision.log);
         this.deps.lifecycle.rejected(request, delivery.queue, decision.reason);
-        await this.deps.finisher.store(request, decision.meta, delivery.queue);
+        await this.deps.finisher.storeRefused(
+          request,
+          decision.meta,
+          delivery.queue,
+        );
         return this.deadLetter(delivery, request, decision.reason);
     }
   }

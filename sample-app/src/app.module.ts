@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { TaskQueueDashboardModule } from '../../lib';
+import { BasicAuthGuard } from './dashboard/basic-auth.guard';
 import { SampleConfig } from './config';
 import { EventsModule } from './events/events.module';
 import { MathModule } from './math/math.module';
@@ -29,6 +31,14 @@ export class AppModule {
         MathModule,
         ReportsModule,
         ...(config.embeddedWorker ? [TranscoderModule] : []),
+        ...(config.dashboardPassword
+          ? [
+              TaskQueueDashboardModule.register({
+                path: 'queues',
+                guards: [new BasicAuthGuard(config.dashboardPassword)],
+              }),
+            ]
+          : []),
       ],
       controllers: [TasksController],
     };

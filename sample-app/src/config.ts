@@ -10,6 +10,8 @@ export interface SampleConfig {
   dataDir: string;
   /** Web and worker in one process: true when no broker URL is given. */
   embeddedWorker: boolean;
+  /** Set: the dashboard is served at /queues, behind Basic auth (user `admin`). */
+  dashboardPassword: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
@@ -20,5 +22,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
     port: Number(env.PORT ?? 3000),
     dataDir: env.SAMPLE_DATA_DIR ?? join(process.cwd(), '.sample-data'),
     embeddedWorker: brokerUrl === undefined,
+    dashboardPassword: env.DASHBOARD_PASSWORD || undefined,
   };
 }

@@ -14,6 +14,11 @@ async function main(): Promise<void> {
   new Logger('Sample').log(
     `Listening on http://localhost:${config.port}, ${mode}`,
   );
+  if (config.dashboardPassword) {
+    new Logger('Sample').log(
+      `Dashboard on http://localhost:${config.port}/queues (user admin, DASHBOARD_PASSWORD)`,
+    );
+  }
 }
 
 void main();

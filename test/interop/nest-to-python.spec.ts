@@ -51,6 +51,19 @@ describe.each(BROKERS_AND_BACKENDS)(
       });
     });
 
+    it.each(['gzip', 'zlib'] as const)(
+      "a message compressed with compression: '%s' runs on the Celery worker, which saw kombu's header",
+      async (compression) => {
+        const result = await send('py.compression', ['y'.repeat(20_000)], {
+          compression,
+        });
+        expect(await result.get({ timeout: 20 })).toEqual({
+          compression: 'application/x-gzip',
+          length: 20_000,
+        });
+      },
+    );
+
     it('passes kwargs to the Python function as keyword arguments', async () => {
       const result = await send('py.echo', [1, 'two'], {
         kwargs: { flag: true, nested: { list: [1, null] } },

@@ -34,13 +34,28 @@ async function pack(into: string): Promise<string> {
       cwd: ROOT,
     },
   );
-  const [{ filename, entryCount }] = JSON.parse(
+  const [{ filename, entryCount, files }] = JSON.parse(
     output.slice(output.indexOf('[\n')),
   ) as {
     filename: string;
     entryCount: number;
+    files: { path: string }[];
   }[];
   log('pack', `${filename}, ${entryCount} files`);
+  // Files the compiler does not emit, copied by build:lib: without them the package breaks.
+  const packed = new Set(files.map((file) => file.path));
+  const missing = [
+    'dist/drivers/redis/lua',
+    'dist/dashboard/assets/index.html',
+    'dist/dashboard/assets/dashboard.js',
+    'dist/dashboard/assets/dashboard.css',
+  ].filter(
+    (path) =>
+      ![...packed].some((name) => name === path || name.startsWith(`${path}/`)),
+  );
+  if (missing.length > 0) {
+    throw new Error(`the package lacks ${missing.join(', ')}`);
+  }
   return join(into, filename);
 }
 

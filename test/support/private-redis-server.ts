@@ -1,9 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { TestCertificates } from './test-certificates';
 import { waitUntil } from './wait';
 
 /**
@@ -15,7 +16,10 @@ export class PrivateRedisServer {
   private process: ChildProcess | undefined;
   private readonly dir = mkdtempSync(join(tmpdir(), 'celeriac-redis-'));
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly tls?: TestCertificates,
+  ) {}
 
   static async start(): Promise<PrivateRedisServer> {
     const server = new PrivateRedisServer(await freePort());
@@ -23,16 +27,28 @@ export class PrivateRedisServer {
     return server;
   }
 
+  /**
+   * A server that speaks only TLS, with `certs.serverCert`, and asks clients for a
+   * certificate signed by `certs.ca` (redis-server's default `tls-auth-clients yes`).
+   */
+  static async startTls(certs: TestCertificates): Promise<PrivateRedisServer> {
+    const server = new PrivateRedisServer(await freePort(), certs);
+    await server.restart();
+    return server;
+  }
+
+  /** `redis://127.0.0.1:<port>`, or `rediss://localhost:<port>` for a TLS server. */
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return this.tls
+      ? `rediss://localhost:${this.port}`
+      : `redis://127.0.0.1:${this.port}`;
   }
 
   async restart(): Promise<void> {
     this.process = spawn(
       'redis-server',
       [
-        '--port',
-        String(this.port),
+        ...this.listenArguments(),
         '--bind',
         '127.0.0.1',
         '--dir',
@@ -48,6 +64,14 @@ export class PrivateRedisServer {
     );
     const probe = new Redis({
       port: this.port,
+      ...(this.tls && {
+        host: 'localhost',
+        tls: {
+          ca: readFileSync(this.tls.ca),
+          cert: readFileSync(this.tls.clientCert),
+          key: readFileSync(this.tls.clientKey),
+        },
+      }),
       lazyConnect: true,
       retryStrategy: () => null,
       maxRetriesPerRequest: 0,
@@ -68,6 +92,22 @@ export class PrivateRedisServer {
       'redis-server to accept connections',
     );
     probe.disconnect();
+  }
+
+  private listenArguments(): string[] {
+    if (!this.tls) return ['--port', String(this.port)];
+    return [
+      '--port',
+      '0',
+      '--tls-port',
+      String(this.port),
+      '--tls-cert-file',
+      this.tls.serverCert,
+      '--tls-key-file',
+      this.tls.serverKey,
+      '--tls-ca-cert-file',
+      this.tls.ca,
+    ];
   }
 
   /** SIGKILL: no shutdown, no save beyond what the AOF already holds. */

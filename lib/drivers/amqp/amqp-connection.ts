@@ -17,6 +17,8 @@ import { batchSocketWrites } from './batch-writes';
 import { connectionRefusal, describeAmqpError } from './describe-error';
 import { AmqpConfigurationError, AmqpUnavailableError } from './errors';
 import { ReplyLanes } from './reply-lanes';
+import { tlsConnectOptions } from '../tls/tls-connect-options';
+import type { ConnectionOptions } from 'node:tls';
 import { closeConnection } from './safe-close';
 
 /** A live connection and its number: channels of an older number are dead. */
@@ -53,6 +55,7 @@ export class AmqpConnection {
   private readonly listeners = new Set<ConnectListener>();
   private readonly waiters = new Set<() => void>();
   private wakeLoop: (() => void) | undefined;
+  private readonly tls: ConnectionOptions | undefined;
 
   constructor(
     url: string,
@@ -60,6 +63,7 @@ export class AmqpConnection {
   ) {
     this.target = parseAmqpUrl(url, options.heartbeat);
     this.logger = options.logger ?? consoleLogger;
+    this.tls = tlsOf(this.target, options);
   }
 
   get isClosed(): boolean {
@@ -222,6 +226,7 @@ export class AmqpConnection {
     return {
       noDelay: true,
       timeout: CONNECT_TIMEOUT_MS,
+      ...this.tls,
       ...this.options.socketOptions,
       clientProperties: { ...(name ? { connection_name: name } : {}) },
     };
@@ -254,3 +259,29 @@ export class AmqpConnection {
     });
   }
 }
+
+/** The TLS settings of an `amqps://` target; TLS options for `amqp://` are a mistake. */
+function tlsOf(
+  target: AmqpTarget,
+  options: AmqpConnectionOptions,
+): ConnectionOptions | undefined {
+  if (target.connect.protocol === 'amqps')
+    return tlsConnectOptions(
+      options.tls ?? {},
+      target.connect.hostname ?? 'localhost',
+      TLS_SOURCE,
+    );
+  if (options.tls !== undefined)
+    throw new Error(
+      `TLS options are given for ${target.display}, a URL without TLS: use amqps://`,
+    );
+  return undefined;
+}
+
+const TLS_SOURCE = {
+  ca: 'tls.ca',
+  cert: 'tls.cert',
+  key: 'tls.key',
+  servername: 'tls.servername',
+  rejectUnauthorized: 'tls.rejectUnauthorized',
+};

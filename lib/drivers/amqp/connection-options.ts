@@ -1,3 +1,5 @@
+import { TlsOptions } from '../../common/tls-options';
+
 /** Where the AMQP classes report what they do; `console` by default. */
 export interface AmqpLogger {
   debug(message: string): void;
@@ -11,7 +13,9 @@ export interface AmqpConnectionOptions {
   heartbeat?: number;
   /** Shown by `rabbitmqctl list_connections client_properties` and the management UI. */
   connectionName?: string;
-  /** Passed to net/tls `connect` (ca, cert, key, servername, rejectUnauthorized...). */
+  /** TLS of an `amqps://` URL: the CA, a client certificate, the server name. */
+  tls?: TlsOptions;
+  /** Passed to net/tls `connect` as they are, after `tls`. */
   socketOptions?: Record<string, unknown>;
   /** First wait before reconnecting, in ms; doubles on each failure. Default 100. */
   reconnectMinMs?: number;

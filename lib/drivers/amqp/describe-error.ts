@@ -1,13 +1,18 @@
+import { tlsRefusal } from '../tls/tls-refusal';
+
 /**
  * Why RabbitMQ refused a connection for good, or undefined for an error a reconnect may
  * fix. amqplib reports a refused login as `Handshake terminated by server: 403
  * (ACCESS-REFUSED)`, and an unknown vhost only as `Expected ConnectionOpenOk; got
- * <ConnectionClose ...>` (RabbitMQ's 530 NOT_ALLOWED).
+ * <ConnectionClose ...>` (RabbitMQ's 530 NOT_ALLOWED). A TLS server certificate that
+ * does not check out is one too.
  */
 export function connectionRefusal(
   error: Error,
   vhost: string,
 ): string | undefined {
+  const tls = tlsRefusal(error);
+  if (tls !== undefined) return tls;
   const text = error.message;
   if (/ACCESS[-_]REFUSED/.test(text))
     return 'the user name or password is wrong, or the user may not log in (ACCESS_REFUSED)';

@@ -1,11 +1,27 @@
 import type { RedisOptions } from 'ioredis';
+import { TlsOptions } from '../../common/tls-options';
+import { tlsConnectOptions } from '../tls/tls-connect-options';
 
 /**
  * Connection settings read from a `redis://` or `rediss://` URL, in ioredis' terms:
- * `redis://[[user]:password@]host[:port][/db]`. `rediss://` turns TLS on; as with
- * Celery, `?ssl_cert_reqs=CERT_NONE` (or `none`) skips certificate verification.
+ * `redis://[[user]:password@]host[:port][/db]`. `rediss://` turns TLS on, with the
+ * server's certificate checked; `tls` (the app's options) wins over Celery's URL
+ * parameters `ssl_ca_certs`, `ssl_certfile`, `ssl_keyfile` and `ssl_cert_reqs`
+ * (`required`, `optional` or `none`, which alone skips the check). A `sentinel://` URL
+ * goes to parseSentinelUrl, with `sentinel`.
  */
-export function parseRedisUrl(url: string): RedisOptions {
+export function parseRedisUrl(
+  url: string,
+  sentinel?: RedisSentinelOptions,
+  tls?: TlsOptions,
+): RedisOptions {
+  if (isSentinelUrl(url)) {
+    if (tls !== undefined)
+      throw new Error(
+        `TLS options are given for the Sentinel URL ${JSON.stringify(redact(url))}: TLS through Sentinel is not supported yet`,
+      );
+    return parseSentinelUrl(url, sentinel);
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -26,17 +42,133 @@ export function parseRedisUrl(url: string): RedisOptions {
   if (parsed.username) options.username = decodeURIComponent(parsed.username);
   if (parsed.password) options.password = decodeURIComponent(parsed.password);
   if (scheme === 'rediss') {
-    const certReqs = (
-      parsed.searchParams.get('ssl_cert_reqs') ?? ''
-    ).toLowerCase();
-    const verify = certReqs !== 'none' && certReqs !== 'cert_none';
-    options.tls = { servername: options.host, rejectUnauthorized: verify };
+    options.tls = tlsConnectOptions(
+      { ...tlsFromQuery(parsed.searchParams, url), ...tls },
+      options.host ?? '127.0.0.1',
+      TLS_SOURCE,
+    );
+  } else if (tls !== undefined) {
+    throw new Error(
+      `TLS options are given for ${JSON.stringify(redact(url))}, a URL without TLS: use rediss://`,
+    );
   }
+  return options;
+}
+
+const TLS_SOURCE = {
+  ca: 'tls.ca (or ?ssl_ca_certs=)',
+  cert: 'tls.cert (or ?ssl_certfile=)',
+  key: 'tls.key (or ?ssl_keyfile=)',
+  servername: 'tls.servername',
+  rejectUnauthorized: 'tls.rejectUnauthorized (or ?ssl_cert_reqs=)',
+};
+
+/** Celery's `rediss://` URL parameters; the names of Python's ssl module. */
+function tlsFromQuery(query: URLSearchParams, url: string): TlsOptions {
+  const tls: TlsOptions = {};
+  const ca = query.get('ssl_ca_certs');
+  const cert = query.get('ssl_certfile');
+  const key = query.get('ssl_keyfile');
+  if (ca) tls.ca = ca;
+  if (cert) tls.cert = cert;
+  if (key) tls.key = key;
+  const certReqs = query.get('ssl_cert_reqs');
+  if (certReqs !== null) {
+    const level = certReqs.toLowerCase().replace(/^cert_/, '');
+    if (level === 'none') tls.rejectUnauthorized = false;
+    else if (level !== 'required' && level !== 'optional')
+      throw new Error(
+        `invalid Redis URL ${JSON.stringify(redact(url))}: ssl_cert_reqs must be required, optional or none (CERT_REQUIRED, CERT_OPTIONAL, CERT_NONE)`,
+      );
+  }
+  return tls;
+}
+
+/** The URL schemes of Redis: a server, with TLS, or found through Sentinel. */
+export const REDIS_SCHEMES: readonly string[] = [
+  'redis',
+  'rediss',
+  'sentinel',
+  'redis+sentinel',
+];
+
+/** Where Redis Sentinel finds the master, beyond the sentinels of the URL. */
+export interface RedisSentinelOptions {
+  /** The master's name in the sentinels' configuration (kombu's `master_name`). */
+  masterName?: string;
+  /** The sentinels' own password (`requirepass` in sentinel.conf), if any. */
+  password?: string;
+}
+
+function isSentinelUrl(url: string): boolean {
+  return /^(redis\+)?sentinel:\/\//i.test(url);
+}
+
+/**
+ * kombu's Sentinel URL: `sentinel://[user:password@]host[:port][/db]`, one per
+ * sentinel joined by `;` (`sentinel://s1:26379;sentinel://s2:26379`), port 26379 by
+ * default; `redis+sentinel://` is taken as the same. The user, password and db are
+ * the master's, from the first part that has them. kombu takes the master name from
+ * the transport option `master_name`: here `?master_name=` on the URL (so the tick
+ * lock and the rate limiter, which get only a URL, know it too) or the option
+ * `sentinel.masterName`; `?sentinel_password=` or `sentinel.password` for the
+ * sentinels' own password.
+ */
+export function parseSentinelUrl(
+  url: string,
+  sentinel: RedisSentinelOptions = {},
+): RedisOptions {
+  const options: RedisOptions = { sentinels: [], db: 0 };
+  let masterName = sentinel.masterName;
+  let sentinelPassword = sentinel.password;
+  for (const part of url.split(';').map((text) => text.trim())) {
+    if (part === '') continue;
+    let parsed: URL;
+    try {
+      parsed = new URL(part.replace(/^(redis\+)?sentinel:/i, 'http:'));
+    } catch {
+      throw new Error(
+        `invalid Redis Sentinel URL ${JSON.stringify(redact(url))}`,
+      );
+    }
+    if (!isSentinelUrl(part))
+      throw new Error(
+        `invalid Redis Sentinel URL ${JSON.stringify(redact(url))}: every part joined by ";" is a sentinel:// URL`,
+      );
+    options.sentinels!.push({
+      host: parsed.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+      port: parsed.port ? Number(parsed.port) : 26379,
+    });
+    if (parsed.username && options.username === undefined)
+      options.username = decodeURIComponent(parsed.username);
+    if (parsed.password && options.password === undefined)
+      options.password = decodeURIComponent(parsed.password);
+    if (parsed.pathname.replace(/^\//, '') !== '')
+      options.db = parseDb(parsed.pathname, url);
+    masterName ??= parsed.searchParams.get('master_name') ?? undefined;
+    sentinelPassword ??=
+      parsed.searchParams.get('sentinel_password') ?? undefined;
+  }
+  if (options.sentinels!.length === 0)
+    throw new Error(
+      `Redis Sentinel URL ${JSON.stringify(redact(url))} names no sentinel`,
+    );
+  if (!masterName)
+    throw new Error(
+      `Redis Sentinel URL ${JSON.stringify(redact(url))} needs the master's name: ` +
+        `add ?master_name=mymaster (kombu's transport option master_name) or set sentinel.masterName`,
+    );
+  options.name = masterName;
+  if (sentinelPassword) options.sentinelPassword = sentinelPassword;
   return options;
 }
 
 /** `host:port/db` for logs and errors: never the password. */
 export function describeRedis(options: RedisOptions): string {
+  if (options.sentinels && options.sentinels.length > 0)
+    return `sentinel ${options.name ?? '?'} (${options.sentinels
+      .map((node) => `${node.host ?? '127.0.0.1'}:${node.port ?? 26379}`)
+      .join(',')})/${options.db ?? 0}`;
   return `${options.host ?? '127.0.0.1'}:${options.port ?? 6379}/${options.db ?? 0}`;
 }
 

@@ -1,14 +1,18 @@
 import type Redis from 'ioredis';
 import { RedisConfigurationError } from './errors';
+import { tlsRefusal } from '../tls/tls-refusal';
 
 const refusals = new WeakMap<Redis, RedisConfigurationError>();
 
 /**
  * Why Redis refused the connection for good, or undefined for an error a reconnect may
  * fix (the server down, a timeout). ioredis goes on after a failed SELECT, in db 0, and
- * retries a failed AUTH forever: both are configuration errors.
+ * retries a failed AUTH forever: both are configuration errors, as is a TLS server
+ * certificate that does not check out.
  */
 export function refusalReason(error: Error, db: number): string | undefined {
+  const tls = tlsRefusal(error);
+  if (tls !== undefined) return tls;
   const text = error.message;
   if (/DB index is out of range/i.test(text))
     return `it has no db ${db} (SELECT ${db} failed: the server's "databases" setting is lower)`;

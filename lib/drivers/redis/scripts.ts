@@ -32,3 +32,4 @@ export const rateReserveScript = new RedisScript('rate-reserve-1');
 export const storeResultsScript = new RedisScript('store-results-n');
 export const addRevokedScript = new RedisScript('add-revoked-1');
 export const listRevokedScript = new RedisScript('list-revoked-1');
+export const chordPartScript = new RedisScript('chord-part-3');

@@ -1,5 +1,9 @@
 import Redis, { RedisOptions } from 'ioredis';
-import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
+import {
+  RedisSentinelOptions,
+  describeRedis,
+  parseRedisUrl,
+} from '../../drivers/redis/redis-url';
 import { guardConfiguration } from '../../drivers/redis/refusal';
 import {
   beatClaimScript,
@@ -9,6 +13,7 @@ import {
   beatStateScript,
 } from '../../drivers/redis/scripts';
 import { ScheduleState, TickLock } from '../tick-lock';
+import { TlsOptions } from '../../common/tls-options';
 
 /*
  * Keys, under `keyPrefix` (default `celeriac:beat:`), with the schedule name as a hash
@@ -20,8 +25,12 @@ import { ScheduleState, TickLock } from '../tick-lock';
 export interface RedisTickLockOptions {
   /** Prefix of every key. Default `celeriac:beat:`. */
   keyPrefix?: string;
+  /** TLS of a `rediss://` URL: the CA, a client certificate, the server name. */
+  tls?: TlsOptions;
   /** Passed to ioredis. */
   redisOptions?: RedisOptions;
+  /** With a `sentinel://` URL: the master's name and the sentinels' password. */
+  sentinel?: RedisSentinelOptions;
 }
 
 /**
@@ -38,7 +47,7 @@ export class RedisTickLock implements TickLock {
   constructor(url: string, options: RedisTickLockOptions = {}) {
     this.prefix = options.keyPrefix ?? 'celeriac:beat:';
     this.redis = new Redis({
-      ...parseRedisUrl(url),
+      ...parseRedisUrl(url, options.sentinel, options.tls),
       lazyConnect: true,
       ...options.redisOptions,
     });

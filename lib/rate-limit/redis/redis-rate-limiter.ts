@@ -1,9 +1,14 @@
 import Redis from 'ioredis';
-import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
+import {
+  RedisSentinelOptions,
+  describeRedis,
+  parseRedisUrl,
+} from '../../drivers/redis/redis-url';
 import { guardConfiguration } from '../../drivers/redis/refusal';
 import { rateReserveScript } from '../../drivers/redis/scripts';
 import { Rate } from '../rate';
 import { RateLimiter } from '../rate-limiter';
+import { TlsOptions } from '../../common/tls-options';
 
 /** Beside the Redis transport's own keys (`_celeriac.leases`, `_celeriac.delayed.<queue>`). */
 export const DEFAULT_KEY_PREFIX = '_celeriac.rate.';
@@ -11,6 +16,10 @@ export const DEFAULT_KEY_PREFIX = '_celeriac.rate.';
 export interface RedisRateLimiterOptions {
   /** Prepended to the task name to make its key. Default `_celeriac.rate.`. */
   keyPrefix?: string;
+  /** With a `sentinel://` URL: the master's name and the sentinels' password. */
+  sentinel?: RedisSentinelOptions;
+  /** TLS of a `rediss://` URL: the CA, a client certificate, the server name. */
+  tls?: TlsOptions;
 }
 
 /**
@@ -25,7 +34,7 @@ export class RedisRateLimiter implements RateLimiter {
   constructor(url: string, options: RedisRateLimiterOptions = {}) {
     this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     const client = new Redis({
-      ...parseRedisUrl(url),
+      ...parseRedisUrl(url, options.sentinel, options.tls),
       lazyConnect: true,
       connectionName: 'celeriac:rate-limit',
       maxRetriesPerRequest: 3,

@@ -1,6 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { ResultMeta } from '../../protocol';
-import { ResultBackend, StoreContext } from '../result-backend';
+import {
+  ChordPart,
+  ChordPartResult,
+  ResultBackend,
+  StoreContext,
+} from '../result-backend';
 import { waitForReadyState } from '../wait-for-ready';
 import { RevocationStore, RevokedTask } from '../revocation-store';
 
@@ -16,6 +21,13 @@ class MemoryResultStore {
   /** Revoked task id -> when it stops being kept (ms). */
   readonly revoked = new Map<string, number>();
   readonly updates = new EventEmitter().setMaxListeners(0);
+  /** Chord counters by group id: the size, and the parts that ended. */
+  readonly chords = new Map<
+    string,
+    { size: number | null; parts: Map<string, [number, ChordPartResult]> }
+  >();
+  /** Saved groups (GroupResult.save) by group id. */
+  readonly groups = new Map<string, unknown>();
 
   static named(name: string): MemoryResultStore {
     let store = this.stores.get(name);
@@ -81,6 +93,47 @@ export class MemoryResultBackend implements ResultBackend, RevocationStore {
   }
 
   async close(): Promise<void> {}
+
+  async setChordSize(groupId: string, size: number): Promise<void> {
+    this.chord(groupId).size = size;
+  }
+
+  /** The same counting as Celery's Redis chord: complete when every part is in. */
+  async addChordPart(part: ChordPart): Promise<ChordPartResult[] | null> {
+    const chord = this.chord(part.groupId);
+    chord.parts.set(part.taskId, [
+      part.groupIndex ?? Infinity,
+      { taskId: part.taskId, status: part.status, result: part.result },
+    ]);
+    if (chord.size === null || chord.parts.size !== chord.size) return null;
+    this.store_.chords.delete(part.groupId);
+    return [...chord.parts.values()]
+      .sort((a, b) => a[0] - b[0])
+      .map(
+        ([, result]) => JSON.parse(JSON.stringify(result)) as ChordPartResult,
+      );
+  }
+
+  async saveGroup(groupId: string, resultTuple: unknown): Promise<void> {
+    this.store_.groups.set(groupId, JSON.parse(JSON.stringify(resultTuple)));
+  }
+
+  async restoreGroup(groupId: string): Promise<unknown> {
+    return this.store_.groups.get(groupId);
+  }
+
+  async forgetGroup(groupId: string): Promise<void> {
+    this.store_.groups.delete(groupId);
+  }
+
+  private chord(groupId: string) {
+    let chord = this.store_.chords.get(groupId);
+    if (!chord) {
+      chord = { size: null, parts: new Map() };
+      this.store_.chords.set(groupId, chord);
+    }
+    return chord;
+  }
 
   async addRevoked(
     taskIds: readonly string[],

@@ -1,6 +1,16 @@
 import Redis, { RedisOptions } from 'ioredis';
+import {
+  REDIS_MAX_VALUE_BYTES,
+  checkSize,
+  sizeLimitOption,
+  utf8SizeIfNear,
+} from '../../transports/message-size';
 import { ResultMeta, parseJson } from '../../protocol';
-import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
+import {
+  RedisSentinelOptions,
+  describeRedis,
+  parseRedisUrl,
+} from '../../drivers/redis/redis-url';
 import {
   explainFailure,
   guardConfiguration,
@@ -9,13 +19,22 @@ import {
 import { RedisUnavailableError } from '../../drivers/redis/errors';
 import { waitUntilReady } from '../../drivers/redis/wait-ready';
 import { ConnectionCheck } from '../../transports/connection-check';
-import { ResultBackend, StoreContext } from '../result-backend';
+import {
+  ChordPart,
+  ChordPartResult,
+  ResultBackend,
+  StoreContext,
+} from '../result-backend';
 import { closeConnection } from '../../drivers/redis/close-connection';
-import { storeResultsScript } from '../../drivers/redis/scripts';
+import {
+  chordPartScript,
+  storeResultsScript,
+} from '../../drivers/redis/scripts';
 import { TickBatcher } from '../../drivers/redis/tick-batcher';
 import { RedisResultWaiters } from './redis-result-waiters';
 import { RedisRevocations } from './redis-revocations';
 import { RevocationStore, RevokedTask } from '../revocation-store';
+import { TlsOptions } from '../../common/tls-options';
 
 interface PendingStore {
   key: string;
@@ -28,10 +47,23 @@ export interface RedisResultBackendOptions {
   keyPrefix?: string;
   /** Seconds a result is kept (Celery's `result_expires`); 0 keeps it forever. Default 86 400. */
   expiresIn?: number;
+  /**
+   * Largest result stored, in bytes of its JSON: larger ones are refused with
+   * MessageTooLargeError (the worker stores that as the task's FAILURE instead).
+   * Default 512 MiB, Redis's own limit on a value.
+   */
+  maxResultSize?: number;
+  /**
+   * With a `sentinel://` URL: the master's name and the sentinels' password (else
+   * `?master_name=` and `?sentinel_password=` on the URL). See README, Production.
+   */
+  sentinel?: RedisSentinelOptions;
   /** CLIENT SETNAME of the connections (the subscriber gets `:sub`). Default 'celeriac-results'. */
   connectionName?: string;
   /** Told of a configuration error (a wrong password, a db out of range). Default: console. */
   logger?: { error(message: string): void };
+  /** TLS of a `rediss://` URL (used by `fromUrl`): the CA, a client certificate, the server name. */
+  tls?: TlsOptions;
 }
 
 /**
@@ -49,6 +81,7 @@ export class RedisResultBackend
   private readonly revocations: RedisRevocations;
   private readonly stores: TickBatcher<PendingStore>;
   private readonly keyPrefix: string;
+  private readonly maxResultSize: number;
   private readonly expiresIn: number;
   private readonly where: string;
 
@@ -57,6 +90,11 @@ export class RedisResultBackend
     options: RedisResultBackendOptions = {},
   ) {
     this.keyPrefix = options.keyPrefix ?? '';
+    this.maxResultSize = sizeLimitOption(
+      options.maxResultSize,
+      REDIS_MAX_VALUE_BYTES,
+      'backendOptions.maxResultSize',
+    );
     this.expiresIn = options.expiresIn ?? 86_400;
     const connectionName = options.connectionName ?? 'celeriac-results';
     this.client = new Redis({
@@ -91,12 +129,15 @@ export class RedisResultBackend
     );
   }
 
-  /** `redis://[[user]:password@]host[:port][/db]` or `rediss://...` (TLS). */
+  /** `redis://[[user]:password@]host[:port][/db]` or `rediss://...` (TLS, with `options.tls`). */
   static fromUrl(
     url: string,
     options?: RedisResultBackendOptions,
   ): RedisResultBackend {
-    return new RedisResultBackend(parseRedisUrl(url), options);
+    return new RedisResultBackend(
+      parseRedisUrl(url, options?.sentinel, options?.tls),
+      options,
+    );
   }
 
   /** ConnectionCheck: resolves once Redis took the connection (`failFast` at boot). */
@@ -118,11 +159,79 @@ export class RedisResultBackend
     return `${this.keyPrefix}celery-task-meta-${taskId}`;
   }
 
+  /** `celery-taskset-meta-<id>` (and its chord keys `.j`, `.t`, `.s`), behind the key prefix. */
+  groupKey(groupId: string, suffix = ''): string {
+    return `${this.keyPrefix}celery-taskset-meta-${groupId}${suffix}`;
+  }
+
+  /** Celery's `set_chord_size`: the `.s` key the chord counter compares with. */
+  async setChordSize(groupId: string, size: number): Promise<void> {
+    const key = this.groupKey(groupId, '.s');
+    if (this.expiresIn > 0)
+      await this.client.setex(key, this.expiresIn, String(size));
+    else await this.client.set(key, String(size));
+  }
+
+  /** Celery's `on_chord_part_return` counting (see chord-part-3.lua). */
+  async addChordPart(part: ChordPart): Promise<ChordPartResult[] | null> {
+    const encoded = JSON.stringify([1, part.taskId, part.status, part.result]);
+    const parts = (await chordPartScript.run(
+      this.client,
+      [
+        this.groupKey(part.groupId, '.j'),
+        this.groupKey(part.groupId, '.t'),
+        this.groupKey(part.groupId, '.s'),
+      ],
+      [encoded, part.groupIndex ?? '+inf', this.expiresIn],
+    )) as string[] | null;
+    if (!parts) return null;
+    return parts.map((text) => {
+      const [, taskId, status, result] = parseJson(text) as [
+        number,
+        string,
+        string,
+        unknown,
+      ];
+      return { taskId, status, result };
+    });
+  }
+
+  /** `GroupResult.save()`: `{"result": <tuple>}` under `celery-taskset-meta-<id>`. */
+  async saveGroup(groupId: string, resultTuple: unknown): Promise<void> {
+    const value = JSON.stringify({ result: resultTuple });
+    const key = this.groupKey(groupId);
+    if (this.expiresIn > 0) await this.client.setex(key, this.expiresIn, value);
+    else await this.client.set(key, value);
+  }
+
+  async restoreGroup(groupId: string): Promise<unknown> {
+    const text = await this.client.get(this.groupKey(groupId));
+    if (text === null) return undefined;
+    return (parseJson(text) as { result?: unknown }).result;
+  }
+
+  async forgetGroup(groupId: string): Promise<void> {
+    await this.client.del(this.groupKey(groupId));
+  }
+
   store(meta: ResultMeta, context: StoreContext = {}): Promise<void> {
     const seconds = context.expiresIn ?? this.expiresIn;
+    const value = JSON.stringify(meta);
+    try {
+      checkSize(
+        () => `the ${meta.status} result of ${meta.task_id}`,
+        utf8SizeIfNear(value, this.maxResultSize),
+        this.maxResultSize,
+        'backendOptions.maxResultSize',
+      );
+    } catch (error) {
+      return Promise.reject(
+        error instanceof Error ? error : new Error(String(error)),
+      );
+    }
     return this.stores.add({
       key: this.key(meta.task_id),
-      value: JSON.stringify(meta),
+      value,
       ttl: seconds > 0 ? Math.max(1, Math.ceil(seconds)) : 0,
     });
   }

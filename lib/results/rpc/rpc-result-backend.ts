@@ -1,4 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import {
+  RABBITMQ_MAX_MESSAGE_BYTES,
+  checkSize,
+  sizeLimitOption,
+} from '../../transports/message-size';
 import { ResultMeta } from '../../protocol';
 import { ConnectionCheck } from '../../transports/connection-check';
 import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
@@ -24,6 +29,12 @@ export interface RpcResultBackendOptions extends AmqpConnectionOptions {
   publishTimeoutMs?: number;
   /** The client's id, naming its reply queue. Default: a random uuid. */
   oid?: string;
+  /**
+   * Largest reply sent, in bytes: larger ones are refused with MessageTooLargeError
+   * (the worker sends that as the task's FAILURE instead). Default 128 MiB, RabbitMQ's
+   * `max_message_size` up to 3.13 (16 MiB from 4.0).
+   */
+  maxResultSize?: number;
 }
 
 const DEFAULT_EXPIRES_IN = 86_400;
@@ -44,6 +55,7 @@ export class RpcResultBackend implements ResultBackend, ConnectionCheck {
   private readonly replies: ReplyQueue;
   private readonly publisher: ConfirmPublisher;
   private readonly publishTimeoutMs: number;
+  private readonly maxResultSize: number;
   private started: Promise<void> | undefined;
 
   /** Shares `connection` (for instance the AMQP transport's); `close()` leaves it open. */
@@ -56,6 +68,11 @@ export class RpcResultBackend implements ResultBackend, ConnectionCheck {
     this.replyTo = options.oid ?? randomUUID();
     this.publishTimeoutMs =
       options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
+    this.maxResultSize = sizeLimitOption(
+      options.maxResultSize,
+      RABBITMQ_MAX_MESSAGE_BYTES,
+      'backendOptions.maxResultSize',
+    );
     const expiresIn = options.expiresIn ?? DEFAULT_EXPIRES_IN;
     this.buffer = new ReplyBuffer(expiresIn * 1000);
     this.publisher = new ConfirmPublisher(connection, this.logger);
@@ -127,6 +144,12 @@ export class RpcResultBackend implements ResultBackend, ConnectionCheck {
       return;
     }
     const content = replyBody(meta);
+    checkSize(
+      () => `the ${meta.status} result of ${meta.task_id}`,
+      content.length,
+      this.maxResultSize,
+      'backendOptions.maxResultSize',
+    );
     const options = replyOptions(meta.task_id);
     // The delivery is unsettled on a consumer channel of this connection: the reply goes
     // there, ahead of the ack, and is not waited for (docs/rabbitmq.md, "Replies and acks").

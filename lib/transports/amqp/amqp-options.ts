@@ -50,6 +50,12 @@ export interface AmqpTransportOptions extends AmqpConnectionOptions {
   celeryDelayPrefix?: string;
   /** Settings of named queues; they win over `queueMaxPriority`, `queueType` and `exchangeType`. */
   queues?: Record<string, AmqpQueueOptions>;
+  /**
+   * Largest message body `publish` sends, in bytes: larger ones are refused with
+   * MessageTooLargeError. Default 128 MiB, RabbitMQ's `max_message_size` up to 3.13;
+   * RabbitMQ 4.0 lowered its default to 16 MiB, so set 16 * 1024 * 1024 there.
+   */
+  maxMessageSize?: number;
   /** Name prefix of the delay exchanges and queues. Default `celeriac.delay`. */
   delayPrefix?: string;
   /**

@@ -1,4 +1,10 @@
 import type { Message, Options } from 'amqplib';
+import {
+  RABBITMQ_MAX_MESSAGE_BYTES,
+  checkSize,
+  describeTask,
+  sizeLimitOption,
+} from '../message-size';
 import { TaskMessage, parseCeleryIso } from '../../protocol';
 import {
   CallControlOptions,
@@ -97,6 +103,7 @@ export class AmqpTransport
   private readonly consumers = new Set<AmqpConsumer>();
   private readonly publishTimeoutMs: number;
   private readonly delayPrefix: string;
+  private readonly maxMessageSize: number;
   private closed = false;
   private readonly queueSettings: (queue: string) => CeleryQueueSettings;
 
@@ -108,6 +115,11 @@ export class AmqpTransport
     this.connection = new AmqpConnection(url, options);
     this.publishTimeoutMs =
       options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
+    this.maxMessageSize = sizeLimitOption(
+      options.maxMessageSize,
+      RABBITMQ_MAX_MESSAGE_BYTES,
+      'brokerOptions.maxMessageSize',
+    );
     this.delayPrefix = options.delayPrefix ?? DEFAULT_DELAY_PREFIX;
     this.queueSettings = queueSettingsOf(options);
     this.declarer = new AmqpDeclarer(
@@ -177,7 +189,20 @@ export class AmqpTransport
       ? parseCeleryIso(message.headers.eta)
       : null;
     const options = publishOptions(message);
-    const content = bodyBytes(message);
+    let content: Buffer;
+    try {
+      content = bodyBytes(message);
+      checkSize(
+        () => `task ${describeTask(message)} to "${queue}"`,
+        content.length,
+        this.maxMessageSize,
+        'brokerOptions.maxMessageSize',
+      );
+    } catch (error) {
+      return Promise.reject(
+        error instanceof Error ? error : new Error(String(error)),
+      );
+    }
     if (!eta && this.declarer.hasCeleryQueue(queue)) {
       // Hot path: declared already, no delay.
       options.mandatory = true;

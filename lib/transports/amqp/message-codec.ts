@@ -6,6 +6,9 @@ import {
   TaskHeaders,
   TaskMessage,
   TaskProperties,
+  compressionOf,
+  encodeBody,
+  readWireBody,
 } from '../../protocol';
 import { AmqpRefusedError } from '../../drivers/amqp/errors';
 import { fieldTableSize } from './field-table-size';
@@ -59,8 +62,9 @@ function largestHeader(headers: Record<string, unknown>): string {
   return largest;
 }
 
+/** The body on the wire: UTF-8 JSON, compressed when the `compression` header says so. */
 export function bodyBytes(message: TaskMessage): Buffer {
-  return Buffer.from(message.body, 'utf8');
+  return encodeBody(message.body, message.headers);
 }
 
 /**
@@ -105,6 +109,16 @@ export function decodeMessage(
 ):
   | { message: TaskMessage; decodeError?: undefined }
   | { message?: undefined; decodeError: Error } {
+  const headers = taskHeadersOf(amqp.properties.headers);
+  if (compressionOf(headers) !== undefined) {
+    return {
+      message: {
+        headers,
+        properties: propertiesOf(amqp, headers, false),
+        ...readWireBody(amqp.content, headers),
+      },
+    };
+  }
   let body = amqp.content.toString('utf8');
   let binary = false;
   if (body.includes('\uFFFD')) {
@@ -117,8 +131,17 @@ export function decodeMessage(
       binary = true;
     }
   }
+  return {
+    message: { headers, properties: propertiesOf(amqp, headers, binary), body },
+  };
+}
+
+function propertiesOf(
+  amqp: Message,
+  headers: TaskHeaders,
+  binary: boolean,
+): TaskProperties {
   const p = amqp.properties;
-  const headers = taskHeadersOf(p.headers);
   const properties: TaskProperties = {
     correlation_id: stringOr(
       p.correlationId,
@@ -133,7 +156,7 @@ export function decodeMessage(
   };
   if (typeof p.replyTo === 'string') properties.reply_to = p.replyTo;
   if (typeof p.expiration === 'string') properties.expiration = p.expiration;
-  return { message: { headers, properties, body } };
+  return properties;
 }
 
 /**

@@ -5,6 +5,8 @@ import {
   TaskHeaders,
   TaskMessage,
   TaskProperties,
+  encodeBody,
+  readWireBody,
 } from '../../protocol';
 import { PriorityBucket, priorityBucket } from './keys';
 
@@ -33,7 +35,7 @@ export function encodeEnvelope(
     `,"delivery_info":{"exchange":"","routing_key":${json(queue)}}` +
     `,"priority":${json(source.priority ?? 0)}` +
     `,"body_encoding":"base64","delivery_tag":${json(deliveryTag)}}`;
-  const body = Buffer.from(message.body, 'utf8').toString('base64');
+  const body = encodeBody(message.body, message.headers).toString('base64');
   return (
     `{"body":"${body}"` +
     `,"content-encoding":${json(source.content_encoding ?? CONTENT_ENCODING_UTF8)}` +
@@ -83,8 +85,8 @@ export function decodeEnvelope(raw: string): DecodedEnvelope {
   if (typeof envelope.body !== 'string') {
     return failure('envelope has no string body', redelivered, bucket);
   }
-  const body = decodeBody(envelope.body, properties.body_encoding);
-  if (body === undefined) {
+  const bytes = bodyBytes(envelope.body, properties.body_encoding);
+  if (bytes === undefined) {
     return failure(
       `unsupported body_encoding ${JSON.stringify(properties.body_encoding)}`,
       redelivered,
@@ -94,7 +96,7 @@ export function decodeEnvelope(raw: string): DecodedEnvelope {
   const message: TaskMessage = {
     headers: headers as TaskHeaders,
     properties: taskProperties(envelope, properties, headers),
-    body,
+    ...readWireBody(bytes, headers),
   };
   return { message, redelivered, bucket };
 }
@@ -160,5 +162,13 @@ export function decodeBody(
   if (encoding === 'base64')
     return Buffer.from(body, 'base64').toString('utf8');
   if (encoding === undefined || encoding === null) return body;
+  return undefined;
+}
+
+/** An envelope's body as bytes (compressed bodies are bytes), as decodeBody reads it. */
+function bodyBytes(body: string, encoding: unknown): Buffer | undefined {
+  if (encoding === 'base64') return Buffer.from(body, 'base64');
+  if (encoding === undefined || encoding === null)
+    return Buffer.from(body, 'utf8');
   return undefined;
 }

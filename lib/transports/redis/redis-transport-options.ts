@@ -1,3 +1,6 @@
+import { TlsOptions } from '../../common/tls-options';
+import type { RedisSentinelOptions } from '../../drivers/redis/redis-url';
+import { REDIS_MAX_VALUE_BYTES, sizeLimitOption } from '../message-size';
 /** Where the transport reports trouble it recovers from (a Nest Logger fits). */
 export interface RedisTransportLogger {
   warn(message: string): void;
@@ -45,13 +48,37 @@ export interface RedisTransportOptions {
    * when it drops mid-command, before rejecting (ms). Default 10 000.
    */
   publishWaitMs?: number;
+  /**
+   * Largest message `publish` sends, in bytes (kombu's envelope, base64 body included):
+   * larger ones are refused with MessageTooLargeError. Default 512 MiB, Redis's own
+   * limit on a value (`proto-max-bulk-len`).
+   */
+  maxMessageSize?: number;
+  /**
+   * With a `sentinel://` URL: the master's name and the sentinels' password (else
+   * `?master_name=` and `?sentinel_password=` on the URL). See README, Production.
+   */
+  sentinel?: RedisSentinelOptions;
+  /**
+   * Replicas that must have each published message before `publish` resolves (Redis
+   * `WAIT`): with Sentinel, a failover then loses no message whose send resolved (Redis
+   * replicates asynchronously; without it, the last writes before a crash can be lost).
+   * A send that is written but not confirmed in `publishWaitMs` rejects (the message may
+   * still run: at least once). Default 1 with a `sentinel://` URL, else 0.
+   */
+  replicaAcks?: number;
   /** CLIENT SETNAME of the connections (a suffix tells them apart). Default 'celeriac'. */
   connectionName?: string;
+  /** TLS of a `rediss://` URL: the CA, a client certificate, the server name. */
+  tls?: TlsOptions;
   /** Default: console. */
   logger?: RedisTransportLogger;
 }
 
-export type ResolvedRedisTransportOptions = Required<RedisTransportOptions>;
+/** The options with their defaults; `tls` is the connection's, used by `fromUrl`. */
+export type ResolvedRedisTransportOptions = Required<
+  Omit<RedisTransportOptions, 'tls'>
+>;
 
 export function resolveRedisTransportOptions(
   options: RedisTransportOptions = {},
@@ -79,6 +106,13 @@ export function resolveRedisTransportOptions(
     fetchBatchSize: positive(options.fetchBatchSize, 200, 'fetchBatchSize'),
     idlePollMs: positive(options.idlePollMs, 200, 'idlePollMs'),
     publishWaitMs: positive(options.publishWaitMs, 10_000, 'publishWaitMs'),
+    maxMessageSize: sizeLimitOption(
+      options.maxMessageSize,
+      REDIS_MAX_VALUE_BYTES,
+      'brokerOptions.maxMessageSize',
+    ),
+    sentinel: options.sentinel ?? {},
+    replicaAcks: options.replicaAcks ?? -1,
     connectionName: options.connectionName ?? 'celeriac',
     logger: options.logger ?? console,
   };

@@ -31,6 +31,7 @@ import {
 } from '../event-bus';
 import { PIDBOX_EXCHANGE, fanoutChannel } from './control-envelope';
 import { encodeEnvelope } from './envelope';
+import { checkSize, describeTask, utf8SizeIfNear } from '../message-size';
 import {
   PRIORITY_STEPS,
   PriorityBucket,
@@ -49,6 +50,7 @@ import {
   resolveRedisTransportOptions,
 } from './redis-transport-options';
 import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
+import { RedisUnavailableError } from '../../drivers/redis/errors';
 import { Sweeper } from './sweeper';
 import { closeConnection } from '../../drivers/redis/close-connection';
 import {
@@ -92,6 +94,7 @@ export class RedisTransport
   private readonly publishes: DeadlineWatch;
   private readonly reconnectListeners = new Set<() => void>();
   private closed = false;
+  private readonly replicaAcks: number;
 
   constructor(
     connection: RedisOptions = {},
@@ -100,6 +103,12 @@ export class RedisTransport
     this.options = resolveRedisTransportOptions(options);
     this.keys = new RedisKeys(this.options.keyPrefix);
     this.where = describeRedis(connection);
+    this.replicaAcks =
+      this.options.replicaAcks >= 0
+        ? this.options.replicaAcks
+        : connection.sentinels
+          ? 1
+          : 0;
     this.client = new Redis({
       // Commands wait through an outage and are resent on reconnect; publish bounds the wait.
       maxRetriesPerRequest: null,
@@ -171,9 +180,12 @@ export class RedisTransport
     });
   }
 
-  /** `redis://[[user]:password@]host[:port][/db]` or `rediss://...` (TLS). */
+  /** `redis://[[user]:password@]host[:port][/db]` or `rediss://...` (TLS, with `options.tls`). */
   static fromUrl(url: string, options?: RedisTransportOptions): RedisTransport {
-    return new RedisTransport(parseRedisUrl(url), options);
+    return new RedisTransport(
+      parseRedisUrl(url, options?.sentinel, options?.tls),
+      options,
+    );
   }
 
   async publish(queue: string, message: TaskMessage): Promise<void> {
@@ -183,6 +195,13 @@ export class RedisTransport
       );
     const binding = this.bound.has(queue) ? '' : this.keys.bindingMember(queue);
     const envelope = encodeEnvelope(queue, message);
+    const limit = this.options.maxMessageSize;
+    checkSize(
+      () => `task ${describeTask(message)} to "${queue}"`,
+      utf8SizeIfNear(envelope, limit),
+      limit,
+      'brokerOptions.maxMessageSize',
+    );
     const bucket = priorityBucket(message.properties?.priority);
     const eta = message.headers?.eta
       ? parseCeleryIso(message.headers.eta)
@@ -205,6 +224,21 @@ export class RedisTransport
         : this.push(queue, bucket, envelope, binding);
     await this.publishes.run(write, what);
     if (binding) this.bound.add(queue);
+    if (this.replicaAcks > 0) await this.confirmReplicas(what);
+  }
+
+  /** Redis WAIT: the writes of this connection so far are on `replicaAcks` replicas. */
+  private async confirmReplicas(what: string): Promise<void> {
+    const acked = await this.client.wait(
+      this.replicaAcks,
+      this.options.publishWaitMs,
+    );
+    if (acked < this.replicaAcks)
+      throw new RedisUnavailableError(
+        `${what}: written to the master ${this.where} but confirmed by ${acked} of the ` +
+          `${this.replicaAcks} replica(s) of replicaAcks within ${this.options.publishWaitMs} ms; ` +
+          `a failover now could lose it (it may still run)`,
+      );
   }
 
   /** With kombu's binding member on a process's first publish to the queue. */

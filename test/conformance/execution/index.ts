@@ -1,3 +1,4 @@
+import { describeCanvas } from './canvas';
 import { describeDeadLetters } from './dead-letters';
 import { ExecutionHarness } from './harness';
 import { describeContext } from './context';
@@ -24,5 +25,6 @@ export function describeExecutionContract(
     describeRevoke(harness);
     describeNestIdioms(harness);
     describeDeadLetters(harness);
+    describeCanvas(harness);
   });
 }

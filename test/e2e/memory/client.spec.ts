@@ -4,6 +4,7 @@ import {
   NotRegisteredError,
   Task,
   TaskClient,
+  UnsupportedCompressionError,
 } from '../../../lib';
 import { memoryApp } from '../../support/memory-app';
 
@@ -138,6 +139,33 @@ describe('the client', () => {
     ).rejects.toThrow(
       /call of task "events.echo": priority 42 is not valid \(a whole number from 0 to 9\)/,
     );
+    expect(broker.size('celery')).toBe(0);
+    await app.close();
+  });
+
+  it("writes kombu's compression header: the call's, else the task's defaults", async () => {
+    const { app, broker } = await memoryApp(
+      { providers: [EventTasks] },
+      { taskDefaults: { compression: 'brotli' } },
+    );
+    const client = app.get(TaskClient);
+    await client.send('events.echo', [1], { compression: 'gzip' });
+    await client.send('events.echo', [2]);
+    const headers = [broker.take('celery')!, broker.take('celery')!].map(
+      (stored) =>
+        (JSON.parse(stored.serialized) as { headers: Record<string, unknown> })
+          .headers.compression,
+    );
+    expect(headers).toEqual(['application/x-gzip', 'application/x-brotli']);
+    await app.close();
+  });
+
+  it('refuses a compression Node cannot do (bzip2) before sending anything', async () => {
+    const { app, broker } = await memoryApp({ providers: [EventTasks] });
+    const client = app.get(TaskClient);
+    await expect(
+      client.send('events.echo', [1], { compression: 'bzip2' as 'gzip' }),
+    ).rejects.toThrow(UnsupportedCompressionError);
     expect(broker.size('celery')).toBe(0);
     await app.close();
   });

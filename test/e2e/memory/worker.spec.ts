@@ -104,6 +104,12 @@ describe('the worker', () => {
       excMessage: 'no.such.task',
       excModule: 'celery.exceptions',
     });
+    // The FAILURE is stored first, so a caller never waits; the dead letter follows.
+    await waitUntil(
+      () => broker.deadLetters('celery').length > 0,
+      5000,
+      'the dead letter',
+    );
     expect(broker.deadLetters('celery')).toEqual([
       expect.objectContaining({ reason: 'NotRegistered: no.such.task' }),
     ]);

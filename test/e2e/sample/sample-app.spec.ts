@@ -22,7 +22,10 @@ describe('the sample app (npm start: memory:// with an in-process worker)', () =
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'celeriac-sample-'));
-    const config = loadConfig({ SAMPLE_DATA_DIR: dataDir });
+    const config = loadConfig({
+      SAMPLE_DATA_DIR: dataDir,
+      DASHBOARD_PASSWORD: 'sample-pw',
+    });
     const module = await Test.createTestingModule({
       imports: [AppModule.register(config)],
     }).compile();
@@ -33,6 +36,26 @@ describe('the sample app (npm start: memory:// with an in-process worker)', () =
   afterAll(async () => {
     await app.close();
     await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('with DASHBOARD_PASSWORD, serves the dashboard at /queues behind Basic auth', async () => {
+    const refused = await http().get('/queues').expect(401);
+    expect(refused.headers['www-authenticate']).toMatch(/^Basic /);
+    await http().get('/queues').auth('admin', 'wrong').expect(401);
+    const page = await http()
+      .get('/queues')
+      .auth('admin', 'sample-pw')
+      .expect(200);
+    expect(page.text).toContain('name="csrf-token"');
+    const { workers } = (
+      await http().get('/queues/api/workers').auth('admin', 'sample-pw')
+    ).body as { workers: { language: string; queues: string[] }[] };
+    expect(workers).toEqual([
+      expect.objectContaining({
+        language: 'Node.js',
+        queues: ['celery', 'transcode'],
+      }),
+    ]);
   });
 
   it('POST /signup answers 202 at once and the welcome mail reaches the outbox', async () => {

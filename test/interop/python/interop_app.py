@@ -74,6 +74,16 @@ def add(a, b):
     return a + b
 
 
+@app.task(name='py.mul')
+def mul(a, b):
+    return a * b
+
+
+@app.task(name='py.tsum')
+def tsum(numbers):
+    return sum(numbers)
+
+
 @app.task(name='py.fail')
 def fail(message):
     raise ValueError(message)
@@ -113,6 +123,12 @@ def trace_headers(self):
     its CeleryGetter takes `getattr(task.request, key)`, and Celery makes every message
     header an attribute of the request."""
     return {key: getattr(self.request, key, None) for key in ('traceparent', 'tracestate')}
+
+
+@app.task(name='py.compression', bind=True)
+def compression(self, payload):
+    """The message's `compression` header as the worker saw it, and the payload's size."""
+    return {'compression': getattr(self.request, 'compression', None), 'length': len(payload)}
 
 
 @app.task(name='py.record')

@@ -13,7 +13,10 @@ Reads one JSON object on stdin:
 the task is revoked (`app.control.revoke`) right after it is sent. With `wait` (seconds)
 the script waits for the result with AsyncResult.get(propagate=False) and reports it.
 `results` reads tasks sent elsewhere, as `AsyncResult(id).get()`. `chain` sends
-`chain(*signatures)` and reports each step's id and state (the first waited for). Prints one JSON object:
+`chain(*signatures)` and reports each step's id and state (the first waited for).
+`workflow` sends `{"chain": [steps]}`, `{"group": [steps]}` or `{"chord": {"header": [steps],
+"body": step}}` (a step may say `"immutable": true`) and reports its result (waited for) and
+the ids of its parents. `restore_group` reads a group saved elsewhere with GroupResult.restore. Prints one JSON object:
 {"calls": [{"id", "state", "result", "exc_type", "exc_module", "exc_message",
 "is_instance", "traceback", "raised", "date_done"}], "bulk": [ids], "results": [same as calls]}.
 """
@@ -22,7 +25,8 @@ import datetime
 import json
 import sys
 
-from celery import chain
+from celery import chain, chord, group
+from celery.result import GroupResult
 
 from interop_app import app
 
@@ -67,6 +71,30 @@ def report(result, wait):
     return out
 
 
+def signature_of(step):
+    return app.signature(step['name'], args=step.get('args', []), kwargs=step.get('kwargs', {}),
+                         options=options_of(step.get('options')),
+                         immutable=step.get('immutable', False))
+
+
+def run_workflow(spec):
+    if 'chain' in spec:
+        flow = chain(*[signature_of(step) for step in spec['chain']])
+    elif 'group' in spec:
+        flow = group([signature_of(step) for step in spec['group']])
+    else:
+        flow = chord([signature_of(step) for step in spec['chord']['header']],
+                     signature_of(spec['chord']['body']))
+    result = flow.apply_async()
+    out = report(result, spec.get('wait', 20))
+    parents, parent = [], result.parent
+    while parent is not None:
+        parents.insert(0, parent.id)
+        parent = parent.parent
+    out['parents'] = parents
+    return out
+
+
 def main():
     request = json.load(sys.stdin)
     sent = []
@@ -97,6 +125,15 @@ def main():
         out['chain'] = [report(results[0], 10)] + [
             {'id': result.id, 'state': result.state} for result in results[1:]
         ]
+    if 'workflow' in request:
+        out['workflow'] = run_workflow(request['workflow'])
+    if 'restore_group' in request:
+        restored = GroupResult.restore(request['restore_group'], app=app)
+        out['restored'] = None if restored is None else {
+            'id': restored.id,
+            'ids': [r.id for r in restored.results],
+            'values': restored.get(timeout=20),
+        }
     if 'sort_by_date_done' in request:
         # A Python result stored by this Celery (its own date_done form), then sorted()
         # with the others by date_done, as a dashboard would.

@@ -19,6 +19,12 @@ export class InteropTasks {
     return a + b;
   }
 
+  /** A chord body: the sum of its header's results. */
+  @Task('nest.sum')
+  sum(numbers: number[]): number {
+    return numbers.reduce((total, n) => total + n, 0);
+  }
+
   @Task('nest.type_error')
   typeError(value: unknown): never {
     throw new TypeError(`expected a number, got ${JSON.stringify(value)}`);

@@ -232,6 +232,10 @@ export async function sendFromPython(
     results?: { id: string; wait?: number }[];
     /** One `chain(*signatures).apply_async()`. */
     chain?: Omit<PythonCall, 'wait'>[];
+    /** One canvas sent with apply_async, its result waited for (send.py's `workflow`). */
+    workflow?: PythonWorkflow;
+    /** A group saved elsewhere, read with `GroupResult.restore(id)` and `get()`. */
+    restore_group?: string;
     /** Stores a result as this Celery does under `storeOwn`, then sorts `ids` and it by date_done. */
     sort_by_date_done?: { ids: string[]; store_own: string };
   },
@@ -240,7 +244,23 @@ export async function sendFromPython(
   return JSON.parse(output) as PythonReports;
 }
 
+/** A step of a Python workflow: a signature, immutable (`.si()`) when asked. */
+export type PythonStep = Omit<PythonCall, 'wait' | 'revoke'> & {
+  immutable?: boolean;
+};
+
+/** `chain(*steps)`, `group(steps)` or `chord(header, body)`, built in Python. */
+export type PythonWorkflow = (
+  | { chain: PythonStep[] }
+  | { group: PythonStep[] }
+  | { chord: { header: PythonStep[]; body: PythonStep } }
+) & { wait?: number };
+
 export interface PythonReports {
+  /** The workflow's result, and the ids of its parents (first first). */
+  workflow?: PythonCallReport & { parents: string[] };
+  /** What GroupResult.restore read, or null when nothing was saved. */
+  restored?: { id: string; ids: string[]; values: unknown[] } | null;
   calls: PythonCallReport[];
   bulk?: string[];
   results?: PythonCallReport[];

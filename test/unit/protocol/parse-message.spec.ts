@@ -338,9 +338,13 @@ describe('parseTaskMessage refuses malformed messages with a reason naming the f
     );
   });
 
-  it('a compressed body', () => {
-    const message = v2(null, { compression: 'application/x-gzip' }, 'eJzz');
-    expect(reason(message)).toMatch(/compression/);
+  it('a body its transport could not decompress (undecodable)', () => {
+    const message = v2([[], {}, null]);
+    message.undecodable = {
+      reason: 'compression "application/x-bz2" is not supported',
+      excType: 'ContentDisallowed',
+    };
+    expect(reason(message)).toMatch(/compression "application\/x-bz2"/);
   });
 
   it.each<[string, unknown]>([

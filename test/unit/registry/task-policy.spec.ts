@@ -23,6 +23,16 @@ describe('task policy', () => {
     expect(policy.acksLate).toBe(true);
   });
 
+  it('compression: gzip, zlib and brotli pass; bzip2 fails the bootstrap naming the task', () => {
+    for (const compression of ['gzip', 'zlib', 'brotli'] as const)
+      expect(() =>
+        resolveTaskPolicy(meta({ compression }), {}, false),
+      ).not.toThrow();
+    expect(() =>
+      resolveTaskPolicy(meta({ compression: 'bzip2' as 'gzip' }), {}, false),
+    ).toThrow(/task "videos.transcode".*compression.*bzip2/);
+  });
+
   it('trackStarted: off by default, the module default, the task over it', () => {
     expect(resolveTaskPolicy(meta({}), {}, false).trackStarted).toBe(false);
     expect(

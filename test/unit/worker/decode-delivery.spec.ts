@@ -1,4 +1,9 @@
-import { buildTaskMessage, TaskMessage } from '../../../lib/protocol';
+import {
+  buildTaskMessage,
+  encodeBody,
+  readWireBody,
+  TaskMessage,
+} from '../../../lib/protocol';
 import { Delivery } from '../../../lib/transports/transport';
 import { decodeDelivery } from '../../../lib/worker/decode-delivery';
 
@@ -47,18 +52,28 @@ function failure(of: TaskMessage) {
 }
 
 describe('decodeDelivery: a message whose task id can be read but that cannot run', () => {
-  it('compressed (gzip): FAILURE ContentDisallowed naming compression', () => {
-    const gzip = message();
-    gzip.headers.compression = 'application/x-gzip';
-    const { result, reason } = failure(gzip);
+  it('compressed with bzip2 (not in Node): FAILURE ContentDisallowed naming compression', () => {
+    const bz2 = message();
+    bz2.headers.compression = 'application/x-bz2';
+    Object.assign(bz2, readWireBody(Buffer.from('BZh9'), bz2.headers));
+    const { result, reason } = failure(bz2);
     expect(result).toEqual({
       exc_type: 'ContentDisallowed',
       exc_module: 'kombu.exceptions',
-      exc_message: [
-        expect.stringContaining('compression "application/x-gzip"'),
-      ],
+      exc_message: [expect.stringContaining('compression "application/x-bz2"')],
     });
     expect(reason).toMatch(/^ContentDisallowed: compression/);
+  });
+
+  it('compressed with gzip: runs (the transport decompressed it)', () => {
+    const gzip = message();
+    gzip.headers.compression = 'application/x-gzip';
+    Object.assign(
+      gzip,
+      readWireBody(encodeBody(gzip.body, gzip.headers), gzip.headers),
+    );
+    const decoded = decodeDelivery(delivery(gzip));
+    expect(decoded.ok && decoded.request.args).toEqual([2, 3]);
   });
 
   it.each(['application/x-python-serialize', 'application/x-yaml'])(

@@ -1,4 +1,4 @@
-import { parseRedisUrl } from '../../../../lib/drivers/redis';
+import { describeRedis, parseRedisUrl } from '../../../../lib/drivers/redis';
 
 describe('redis URLs', () => {
   it('reads host, port, credentials, db number and TLS', () => {
@@ -37,5 +37,62 @@ describe('redis URLs', () => {
     expect(() => parseRedisUrl('redis://:hunter2@localhost/abc')).not.toThrow(
       /hunter2/,
     );
+  });
+});
+
+describe('parseRedisUrl: Redis Sentinel, as kombu writes it', () => {
+  it('reads every sentinel of a ";"-joined URL, the master password, db and ?master_name', () => {
+    expect(
+      parseRedisUrl(
+        'sentinel://:s3cret@10.0.0.1:26380/2?master_name=mymaster;sentinel://10.0.0.2;sentinel://[::1]:26381',
+      ),
+    ).toEqual({
+      sentinels: [
+        { host: '10.0.0.1', port: 26380 },
+        { host: '10.0.0.2', port: 26379 },
+        { host: '::1', port: 26381 },
+      ],
+      name: 'mymaster',
+      password: 's3cret',
+      db: 2,
+    });
+  });
+
+  it('takes redis+sentinel:// as the same, and the master name and sentinel password from options', () => {
+    expect(
+      parseRedisUrl('redis+sentinel://127.0.0.1:5000', {
+        masterName: 'm1',
+        password: 'sentinel-pass',
+      }),
+    ).toEqual({
+      sentinels: [{ host: '127.0.0.1', port: 5000 }],
+      name: 'm1',
+      db: 0,
+      sentinelPassword: 'sentinel-pass',
+    });
+    expect(
+      parseRedisUrl('sentinel://h:1?master_name=m&sentinel_password=p%40ss'),
+    ).toMatchObject({ name: 'm', sentinelPassword: 'p@ss' });
+  });
+
+  it('refuses a URL without master name, saying how to give one', () => {
+    expect(() => parseRedisUrl('sentinel://:pw@h:26379')).toThrow(
+      /needs the master's name: add \?master_name=mymaster .* or set sentinel.masterName/,
+    );
+    expect(() => parseRedisUrl('sentinel://:pw@h:26379')).not.toThrow(/pw/);
+  });
+
+  it('refuses a part that is not sentinel://', () => {
+    expect(() =>
+      parseRedisUrl('sentinel://h:1?master_name=m;redis://h:2'),
+    ).toThrow(/every part joined by ";" is a sentinel:\/\/ URL/);
+  });
+
+  it('describes it without password', () => {
+    expect(
+      describeRedis(
+        parseRedisUrl('sentinel://:pw@a:1;sentinel://b:2/3?master_name=m'),
+      ),
+    ).toBe('sentinel m (a:1,b:2)/3');
   });
 });

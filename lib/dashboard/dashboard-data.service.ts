@@ -1,0 +1,212 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TaskClient } from '../client/task-client.service';
+import { ResolvedOptions } from '../options/resolve-options';
+import { parseJson } from '../protocol/json';
+import { RESOLVED_OPTIONS, TRANSPORT } from '../options/tokens';
+import { ScheduleRegistry } from '../scheduler/schedule.registry';
+import { ScheduleInfo } from '../scheduler/schedule-info';
+import {
+  Transport,
+  hasDeadLetterAccess,
+  hasQueueInspection,
+} from '../transports/transport';
+import {
+  DASHBOARD_OPTIONS,
+  DASHBOARD_QUEUE_ACTIONS,
+  DASHBOARD_WORKERS,
+} from './dashboard.tokens';
+import { ResolvedDashboardOptions } from './resolve-dashboard-options';
+import { QueueActions } from './queue-actions';
+import { WorkerCommand, WorkerSource } from './worker-source';
+import { WorkerView } from './worker-view';
+
+/** At most this many queues are listed (and read) per page load. */
+const MAX_QUEUES = 200;
+
+/** One queue's row on the Queues page. */
+export interface QueueRow {
+  name: string;
+  /** Waiting; null when the broker cannot be asked. */
+  ready: number | null;
+  byPriority: Record<string, number> | null;
+  delayed: number | null;
+  /** Workers consuming it (by their `active_queues`). */
+  consumers: number;
+  /** Null when the broker keeps no dead letters. */
+  deadLetters: number | null;
+}
+
+/** One dead letter as the page lists it. */
+export interface DeadLetterRow {
+  id: string | null;
+  task: string | null;
+  reason: string;
+  at: string | null;
+  args: unknown;
+  kwargs: unknown;
+}
+
+/** What this dashboard can do here: the page hides what it cannot. */
+export interface DashboardCapabilities {
+  readOnly: boolean;
+  depth: boolean;
+  deadLetters: boolean;
+  purge: boolean;
+  schedules: boolean;
+}
+
+/** A task looked up by id in the result backend. */
+export interface TaskLookup {
+  id: string;
+  state: string;
+  /** Everything the backend stored (with `extendedResults`: name, args, kwargs, worker...). */
+  meta: Record<string, unknown> | null;
+}
+
+/**
+ * What the dashboard's pages show and do, read from the library's own services: the
+ * fleet from a `WorkerSource`, queues from the transport's `QueueInspection` and
+ * `DeadLetterAccess`, schedules from `ScheduleRegistry`, tasks from `TaskClient`.
+ */
+@Injectable()
+export class DashboardDataService {
+  constructor(
+    @Inject(DASHBOARD_OPTIONS)
+    private readonly options: ResolvedDashboardOptions,
+    @Inject(DASHBOARD_WORKERS) private readonly fleet: WorkerSource,
+    @Inject(TRANSPORT) private readonly transport: Transport,
+    @Inject(RESOLVED_OPTIONS) private readonly module: ResolvedOptions,
+    private readonly client: TaskClient,
+    private readonly schedules: ScheduleRegistry,
+    @Inject(DASHBOARD_QUEUE_ACTIONS)
+    private readonly queueActions: QueueActions | null,
+  ) {}
+
+  capabilities(): DashboardCapabilities {
+    return {
+      readOnly: this.options.readOnly,
+      depth: hasQueueInspection(this.transport),
+      deadLetters: hasDeadLetterAccess(this.transport),
+      purge: this.queueActions !== null,
+      schedules: this.schedules.getScheduleNames().length > 0,
+    };
+  }
+
+  workers(): Promise<WorkerView[]> {
+    return this.fleet.workers();
+  }
+
+  controlWorker(
+    node: string,
+    command: WorkerCommand,
+    n?: number,
+  ): Promise<unknown> {
+    return this.fleet.control(node, command, n);
+  }
+
+  /** The queues this app sends to, its worker and the fleet consume, and the option's. */
+  async queueNames(workers?: WorkerView[]): Promise<string[]> {
+    const fleet = workers ?? (await this.fleet.workers().catch(() => []));
+    const names = new Set<string>([
+      this.module.defaultQueue,
+      ...(this.module.worker?.queues ?? []),
+      ...this.options.queues,
+      ...fleet.flatMap((worker) => worker.queues),
+    ]);
+    return [...names].sort().slice(0, MAX_QUEUES);
+  }
+
+  async queues(workers?: WorkerView[]): Promise<QueueRow[]> {
+    const fleet = workers ?? (await this.fleet.workers().catch(() => []));
+    const names = await this.queueNames(fleet);
+    return Promise.all(names.map((name) => this.queueRow(name, fleet)));
+  }
+
+  async deadLetters(queue: string, limit: number): Promise<DeadLetterRow[]> {
+    if (!hasDeadLetterAccess(this.transport)) return [];
+    const letters = await this.transport.listDeadLetters(queue, limit);
+    return letters.map((letter) => {
+      const [args, kwargs] = argumentsOf(letter.message?.body);
+      return {
+        id: letter.message?.headers.id ?? null,
+        task: letter.message?.headers.task ?? null,
+        reason: letter.reason,
+        at: letter.at?.toISOString() ?? null,
+        args,
+        kwargs,
+      };
+    });
+  }
+
+  async replayDeadLetters(queue: string, limit?: number): Promise<number> {
+    if (!hasDeadLetterAccess(this.transport)) {
+      throw new Error(
+        `the ${this.transport.kind} broker keeps no dead letters`,
+      );
+    }
+    return this.transport.replayDeadLetters(queue, limit);
+  }
+
+  async purge(queue: string): Promise<number> {
+    if (!this.queueActions) throw new Error('purge is not available here');
+    return this.queueActions.purge(queue);
+  }
+
+  scheduleList(): Promise<ScheduleInfo[]> {
+    return this.schedules.getSchedules();
+  }
+
+  hasSchedule(name: string): boolean {
+    return this.schedules.doesExist(name);
+  }
+
+  async setSchedulePaused(name: string, paused: boolean): Promise<void> {
+    if (paused) await this.schedules.pauseSchedule(name);
+    else await this.schedules.resumeSchedule(name);
+  }
+
+  async task(id: string): Promise<TaskLookup> {
+    const meta = await this.client.result(id).meta();
+    return {
+      id,
+      state: meta?.status ?? 'PENDING',
+      meta: meta ? { ...meta } : null,
+    };
+  }
+
+  revoke(id: string, terminate: boolean): Promise<void> {
+    return this.client.revoke(id, { terminate });
+  }
+
+  private async queueRow(name: string, fleet: WorkerView[]): Promise<QueueRow> {
+    const consumers = fleet.filter(
+      (worker) => worker.online && worker.queues.includes(name),
+    ).length;
+    const depth = hasQueueInspection(this.transport)
+      ? await this.transport.queueDepth(name).catch(() => null)
+      : null;
+    const deadLetters = hasDeadLetterAccess(this.transport)
+      ? await this.transport.countDeadLetters(name).catch(() => null)
+      : null;
+    return {
+      name,
+      ready: depth?.ready ?? null,
+      byPriority: depth?.byPriority ? { ...depth.byPriority } : null,
+      delayed: depth?.delayed ?? null,
+      consumers: Math.max(consumers, depth?.consumers ?? 0),
+      deadLetters,
+    };
+  }
+}
+
+/** A message body's args and kwargs; a body that does not parse is shown as its text. */
+function argumentsOf(body: string | undefined): [unknown, unknown] {
+  if (body === undefined) return [null, null];
+  try {
+    const parsed = parseJson(body);
+    if (Array.isArray(parsed)) return [parsed[0] ?? null, parsed[1] ?? null];
+  } catch {
+    // shown as text below
+  }
+  return [body.slice(0, 500), null];
+}

@@ -1,0 +1,2 @@
+export * from './tls-connect-options';
+export * from './tls-refusal';
