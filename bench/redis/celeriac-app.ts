@@ -28,8 +28,9 @@ export class LatencyRecorder {
 export class BenchTasks {
   constructor(private readonly recorder: LatencyRecorder) {}
 
+  /** Takes the producers' counter (`send('bench.noop', [i])`), as Python's `noop(*args)`. */
   @Task('bench.noop')
-  noop(): void {}
+  noop(_i: number): void {}
 
   /** `sentAt` is the producer's wall clock just before `send` (same machine clock). */
   @Task('bench.stamp')

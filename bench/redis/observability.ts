@@ -28,7 +28,7 @@ export function observabilitySection(
 /**
  * The cost of Celery's events (docs/events.md): the same drain with events off (the
  * default: worker heartbeats only) and on (`events: true`: a task event per received,
- * started and succeeded, batched per turn as `task.multi`). Prints the on/off ratios.
+ * started and succeeded, batched every 10 ms as `task.multi`). Prints the on/off ratios.
  */
 export function eventsSection(
   log: (line: string) => void = (line) => console.log(line),

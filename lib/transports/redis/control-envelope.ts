@@ -49,19 +49,33 @@ export function encodeJsonEnvelope(
   exchange: string,
   routingKey: string,
 ): string {
-  return JSON.stringify({
-    body: Buffer.from(JSON.stringify(body), 'utf8').toString('base64'),
-    'content-encoding': 'utf-8',
-    'content-type': 'application/json',
+  return encodeJsonTextEnvelope(
+    JSON.stringify(body),
     headers,
-    properties: {
-      delivery_mode: exchange === PIDBOX_EXCHANGE ? 2 : 1,
-      delivery_info: { exchange, routing_key: routingKey },
-      priority: 0,
-      body_encoding: 'base64',
-      delivery_tag: randomUUID(),
-    },
-  });
+    exchange,
+    routingKey,
+  );
+}
+
+/**
+ * `encodeJsonEnvelope` of a body already written as JSON text. Written piece by piece,
+ * the same text as the object would give: base64 needs no escaping, so the (large)
+ * body is not scanned again by JSON.stringify.
+ */
+export function encodeJsonTextEnvelope(
+  bodyJson: string,
+  headers: Record<string, unknown>,
+  exchange: string,
+  routingKey: string,
+): string {
+  const json = JSON.stringify;
+  const body = Buffer.from(bodyJson, 'utf8').toString('base64');
+  return (
+    `{"body":"${body}","content-encoding":"utf-8","content-type":"application/json"` +
+    `,"headers":${json(headers)},"properties":{"delivery_mode":${exchange === PIDBOX_EXCHANGE ? 2 : 1}` +
+    `,"delivery_info":{"exchange":${json(exchange)},"routing_key":${json(routingKey)}}` +
+    `,"priority":0,"body_encoding":"base64","delivery_tag":"${randomUUID()}"}}`
+  );
 }
 
 export interface DecodedControl {

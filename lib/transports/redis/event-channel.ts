@@ -7,7 +7,7 @@ import {
 } from '../event-bus';
 import { closeConnection } from '../../drivers/redis/close-connection';
 import { ReadyGate, watchConnection, withDeadline } from './connection';
-import { decodeJsonEnvelope, encodeJsonEnvelope } from './control-envelope';
+import { decodeJsonEnvelope, encodeJsonTextEnvelope } from './control-envelope';
 import { RedisTransportLogger } from './redis-transport-options';
 
 export interface RedisEventChannelOptions {
@@ -41,8 +41,8 @@ export class RedisEventChannel {
     await ready.wait(waitMs, what);
     const headers = { hostname };
     const encode = (message: EventMessage) =>
-      encodeJsonEnvelope(
-        message.body,
+      encodeJsonTextEnvelope(
+        JSON.stringify(message.body),
         headers,
         EVENT_EXCHANGE,
         message.routingKey,

@@ -1,0 +1,100 @@
+import { EventDispatcher } from '../../../lib/events/event-dispatcher';
+import { TaskEventObserver } from '../../../lib/events/task-event-observer';
+import {
+  buildTaskMessage,
+  parseTaskMessage,
+  pythonRepr,
+} from '../../../lib/protocol';
+import { EventBus, EventMessage } from '../../../lib/transports/event-bus';
+
+function recorded() {
+  const messages: EventMessage[] = [];
+  const bus: EventBus = {
+    publishEvents: (published) => {
+      messages.push(...published);
+      return Promise.resolve();
+    },
+    subscribeEvents: () => Promise.reject(new Error('not here')),
+  };
+  const dispatcher = new EventDispatcher(bus, 'celeriac@h"ost', {
+    warn: () => {},
+  });
+  return { messages, dispatcher, observer: new TaskEventObserver(dispatcher) };
+}
+
+describe('TaskEventObserver', () => {
+  it("sends Celery's task events with their fields, absent headers null", async () => {
+    const { messages, dispatcher, observer } = recorded();
+    const awkward = 'quote " backslash \\ newline \n é \u2028 \u0000';
+    const request = parseTaskMessage(
+      buildTaskMessage({
+        name: 'tests.ev"ents',
+        id: 'id-1',
+        args: [awkward],
+        kwargs: { k: 1 },
+        origin: 'tests',
+      }),
+    );
+    // A message from elsewhere may lack a header Celeriac always writes.
+    const headers: Partial<typeof request.message.headers> =
+      request.message.headers;
+    delete headers.eta;
+    observer.received(request);
+    observer.started(request);
+    observer.finished(request, { kind: 'success', value: awkward }, 1500);
+    observer.finished(request, { kind: 'success', value: undefined }, 2);
+    await dispatcher.drain();
+    expect(messages.map((m) => m.routingKey)).toEqual(['task.multi']);
+    // What the broker carries: the body as JSON, read back.
+    const events = JSON.parse(JSON.stringify(messages[0].body)) as Record<
+      string,
+      unknown
+    >[];
+    expect(events.map((e) => e.type)).toEqual([
+      'task-received',
+      'task-started',
+      'task-succeeded',
+      'task-succeeded',
+    ]);
+    expect(events[0]).toMatchObject({
+      uuid: 'id-1',
+      name: 'tests.ev"ents',
+      kwargs: "{'k': 1}",
+      root_id: 'id-1',
+      parent_id: null,
+      retries: 0,
+      eta: null,
+      expires: null,
+      hostname: 'celeriac@h"ost',
+      pid: process.pid,
+      clock: 1,
+    });
+    expect(events[0].args).toBe(request.message.headers.argsrepr);
+    expect(events[1]).toEqual({
+      uuid: 'id-1',
+      type: 'task-started',
+      hostname: 'celeriac@h"ost',
+      utcoffset: expect.any(Number) as unknown,
+      pid: process.pid,
+      clock: 2,
+      timestamp: expect.any(Number) as unknown,
+    });
+    expect(events[2]).toMatchObject({ runtime: 1.5, clock: 3 });
+    expect(events[2].result).toBe(pythonRepr(awkward));
+    expect(events[3]).toMatchObject({ result: 'None', runtime: 0.002 });
+    expect(
+      Math.abs((events[3].timestamp as number) - Date.now() / 1000),
+    ).toBeLessThan(60);
+  });
+
+  it('a worker event without fields is still a complete event', async () => {
+    const { messages, dispatcher } = recorded();
+    dispatcher.send('worker-offline');
+    await dispatcher.drain();
+    expect(messages[0].body).toMatchObject({
+      type: 'worker-offline',
+      hostname: 'celeriac@h"ost',
+      clock: 1,
+    });
+  });
+});
