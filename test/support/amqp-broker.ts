@@ -1,3 +1,4 @@
+/// <reference types="jest" /> // its shared-broker lock registers jest hooks; bench/chaos imports this file too
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
