@@ -3,6 +3,7 @@ import { commandContext } from './command-context';
 import { callCommand } from './commands/call';
 import { controlCommand } from './commands/control';
 import { deadLettersCommand } from './commands/dead-letters';
+import { eventsCommand } from './commands/events';
 import { inspectCommand } from './commands/inspect';
 import { pauseResumeCommands } from './commands/pause-resume';
 import { purgeCommand } from './commands/purge';
@@ -67,6 +68,7 @@ export function buildProgram(version: string): Command {
     revokeCommand(commandContext),
     deadLettersCommand(commandContext),
     schedulesCommand(commandContext),
+    eventsCommand(commandContext),
   ];
   for (const command of commands) program.addCommand(command);
   for (const command of [program, ...commands]) command.exitOverride();

@@ -7,6 +7,7 @@ import {
   QueueAdmin,
   ScheduleRegistry,
   TaskClient,
+  TaskEvents,
   TaskQueueModule,
   UnknownOptionError,
 } from '../index';
@@ -21,6 +22,7 @@ export interface CliSession {
   queues: QueueAdmin;
   deadLetters: DeadLetters;
   schedules: ScheduleRegistry;
+  events: TaskEvents;
 }
 
 /**
@@ -74,6 +76,7 @@ export async function withSession<T>(
       queues: app.get(QueueAdmin),
       deadLetters: app.get(DeadLetters),
       schedules: app.get(ScheduleRegistry),
+      events: app.get(TaskEvents),
     });
   } finally {
     await app.close().catch(() => undefined);

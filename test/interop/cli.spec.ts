@@ -360,6 +360,64 @@ describe.each(BROKERS)('interop on $label: the celeriac CLI', (setup) => {
     });
     expect(await json('dead-letters', 'list', nestQueue)).toEqual([]);
   });
+
+  it('events tails the fleet: enable-events, then a Nest task seen received and succeeded, as JSON and as --dump', async () => {
+    const enabled = await json<Record<string, { ok?: string }>>(
+      'control',
+      'enable-events',
+      '-d',
+      nestNode,
+      '-t',
+      '5',
+    );
+    expect(enabled[nestNode].ok).toMatch(/task events enabled/);
+    const tail = (...args: string[]) =>
+      run('events', '--task', 'cli.add', '--duration', '40', ...args);
+    const jsonTail = tail(
+      '--json',
+      '--type',
+      'task-received,task-succeeded',
+      '-n',
+      '2',
+    );
+    const dumpTail = tail('--dump', '--type', 'task-succeeded', '-n', '1');
+    let finished = false;
+    void Promise.all([jsonTail, dumpTail]).then(() => (finished = true));
+    // Sends until both tails have what they wait for (each needs a moment to subscribe).
+    for (let i = 0; i < 15 && !finished; i++) {
+      sentId(
+        await run(
+          'call',
+          'cli.add',
+          `[40, ${i}]`,
+          '--queue',
+          nestQueue,
+          '--json',
+        ),
+      );
+    }
+    const [lines, dumped] = await Promise.all([jsonTail, dumpTail]);
+    expect(lines.code).toBe(0);
+    const events = lines.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events.map((event) => event.type).sort()).toEqual(
+      expect.arrayContaining(['task-succeeded']),
+    );
+    expect(events).toHaveLength(2);
+    for (const event of events) {
+      expect(event).toMatchObject({ hostname: nestNode, name: 'cli.add' });
+    }
+    expect(dumped.code).toBe(0);
+    expect(dumped.stdout).toMatch(
+      new RegExp(
+        `^${nestNode.replace(/[.]/g, '\\.')} \\[.*\\] task succeeded: `,
+        'm',
+      ),
+    );
+    await json('control', 'disable-events', '-d', nestNode, '-t', '5');
+  }, 120_000);
 });
 
 describe('the celeriac CLI without a broker', () => {
