@@ -4,6 +4,7 @@ import {
   TaskRequest,
   errorToExceptionInfo,
   pythonRepr,
+  safeRepr,
 } from '../protocol';
 import { EventDispatcher } from './event-dispatcher';
 
@@ -20,8 +21,8 @@ export class TaskEventObserver implements TaskObserver {
     this.dispatcher.send('task-received', {
       uuid: request.id,
       name: request.name,
-      args: headers.argsrepr ?? pythonRepr(request.args),
-      kwargs: headers.kwargsrepr ?? pythonRepr(request.kwargs),
+      args: headers.argsrepr ?? safeRepr(request.args),
+      kwargs: headers.kwargsrepr ?? safeRepr(request.kwargs),
       root_id: request.rootId,
       parent_id: request.parentId,
       retries: request.retries,
@@ -88,7 +89,7 @@ export class TaskEventObserver implements TaskObserver {
 function resultRepr(value: unknown): string {
   if (value === undefined) return 'None';
   try {
-    return pythonRepr(value, { maxLength: ARGSREPR_MAX_LENGTH });
+    return safeRepr(value, { maxLength: ARGSREPR_MAX_LENGTH });
   } catch {
     return Object.prototype.toString.call(value);
   }

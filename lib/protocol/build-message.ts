@@ -6,7 +6,7 @@ import {
   TaskHeaders,
   TaskMessage,
 } from './message';
-import { ARGSREPR_MAX_LENGTH, pythonRepr } from './python-repr';
+import { ARGSREPR_MAX_LENGTH, safeRepr } from './safe-repr';
 
 /** Everything a v2 task message says; arguments must already be plain data. */
 export interface TaskMessageInput {
@@ -80,8 +80,8 @@ export function buildTaskMessage(input: TaskMessageInput): TaskMessage {
     argsrepr:
       input.args.length === 0
         ? '()'
-        : pythonRepr(input.args, { maxLength: ARGSREPR_MAX_LENGTH }),
-    kwargsrepr: pythonRepr(input.kwargs, { maxLength: ARGSREPR_MAX_LENGTH }),
+        : safeRepr(input.args, { maxLength: ARGSREPR_MAX_LENGTH }),
+    kwargsrepr: safeRepr(input.kwargs, { maxLength: ARGSREPR_MAX_LENGTH }),
     origin: input.origin,
     ignore_result: input.ignoreResult ?? false,
   };

@@ -2,6 +2,7 @@ export * from './message';
 export * from './errors';
 export * from './argument-guard';
 export * from './python-repr';
+export * from './safe-repr';
 export * from './iso-time';
 export * from './json';
 export * from './build-message';

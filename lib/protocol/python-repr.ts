@@ -1,199 +1,85 @@
-/** Options of `pythonRepr`, named after Celery's `saferepr(o, maxlen, maxlevels)`. */
-export interface PythonReprOptions {
-  /**
-   * Stop after about this many characters and write `, ...` plus the closing
-   * brackets. Default: no limit. Celery uses 1024 for `argsrepr` / `kwargsrepr`.
-   */
-  maxLength?: number;
-  /** Containers nested deeper than this are written `[...]` / `{...}`. Default 3, as Celery; 0 = no limit. */
-  maxLevels?: number;
+/**
+ * Python's `repr()` of the value Python reads from this JSON data, as Celery writes
+ * it for exceptions (`ValueError('bad\\ninput')`, a ChordError's text, `task-failed`):
+ * strings quoted and escaped as CPython's `unicode_repr` does, numbers as Python
+ * prints the int or float `json.loads` makes of them, `None`, `True`, lists, dicts.
+ * A container met again inside itself is `[...]` / `{...}`, as Python writes it.
+ * `safeRepr` is Celery's truncating variant for argsrepr and results.
+ */
+export function pythonRepr(value: unknown): string {
+  return repr(value, new Set());
 }
 
-/** Celery's `argsrepr_maxsize` / `kwargsrepr_maxsize`. */
-export const ARGSREPR_MAX_LENGTH = 1024;
-
-/**
- * Python's repr of JSON data as Celery's `saferepr` writes it into the display-only
- * `argsrepr` / `kwargsrepr` headers (Flower and `celery inspect` show them):
- * `[2, 3]`, `{'z': 1}`, `True`, `None`, strings in single quotes with only `'`
- * escaped (saferepr does not escape anything else, unlike `repr`). Lists are lists:
- * empty args are `[]` (Python shows `()` only because its args are a tuple).
- */
-export function pythonRepr(
-  value: unknown,
-  options: PythonReprOptions = {},
-): string {
-  const maxLevels = options.maxLevels ?? 3;
-  let remaining = options.maxLength ?? Infinity;
-  // Short values (nearly every argsrepr) need no cutting: written in one pass.
-  const whole = shortRepr(value, 0, maxLevels || Infinity, remaining - 1);
-  if (whole !== undefined && whole.length < remaining) return whole;
-  const out: string[] = [];
-  const closers: string[] = [];
-  for (const token of tokens(value, 0, maxLevels || Infinity)) {
-    if (remaining <= 0) {
-      out.push(', ...', ...closers.reverse());
-      return out.join('');
-    }
-    let text: string;
-    switch (token.kind) {
-      case 'open':
-        closers.push(token.closer);
-        text = token.text;
-        break;
-      case 'close':
-        closers.pop();
-        text = token.text;
-        break;
-      case 'separator':
-        text = token.text;
-        break;
-      case 'string':
-        text = `'${truncate(token.text, remaining).replace(/'/g, "\\'")}'`;
-        break;
-      case 'key':
-        text = pythonRepr(token.text, { maxLength: remaining, maxLevels });
-        break;
-      case 'atom':
-        text = truncate(token.text, remaining);
-        break;
-    }
-    out.push(text);
-    remaining -= text.length;
-  }
-  return out.join('');
-}
-
-/**
- * The repr `tokens` would give, written directly, or undefined as soon as it grows
- * past `budget` characters (then the general path cuts it where saferepr would).
- */
-function shortRepr(
-  value: unknown,
-  level: number,
-  maxLevels: number,
-  budget: number,
-): string | undefined {
+function repr(value: unknown, open: Set<object>): string {
   if (value === null || value === undefined) return 'None';
   switch (typeof value) {
     case 'boolean':
       return value ? 'True' : 'False';
     case 'number':
       return pythonNumber(value);
+    case 'bigint':
+      return value.toString();
     case 'string':
-      return value.length + 2 > budget
-        ? undefined
-        : `'${value.replace(/'/g, "\\'")}'`;
-    case 'object':
-      break;
-    default:
-      return undefined; // rare: the general path
+      return pythonString(value);
+    case 'function':
+      // Not data (the argument guard refuses it); shown rather than failing.
+      return `<function ${value.name || '<anonymous>'}>`;
+    case 'symbol':
+      return value.toString();
   }
-  const isArray = Array.isArray(value);
-  if (level >= maxLevels) return isArray ? '[...]' : '{...}';
-  let out = isArray ? '[' : '{';
-  if (isArray) {
-    for (let i = 0; i < value.length; i++) {
-      const item = shortRepr(
-        value[i],
-        level + 1,
-        maxLevels,
-        budget - out.length,
-      );
-      if (item === undefined) return undefined;
-      out += i > 0 ? `, ${item}` : item;
-      if (out.length > budget) return undefined;
-    }
-    return `${out}]`;
-  }
-  let first = true;
-  for (const [key, item] of Object.entries(value)) {
-    const keyText = shortRepr(key, level, maxLevels, budget - out.length);
-    const itemText = shortRepr(item, level + 1, maxLevels, budget - out.length);
-    if (keyText === undefined || itemText === undefined) return undefined;
-    out += `${first ? '' : ', '}${keyText}: ${itemText}`;
-    first = false;
-    if (out.length > budget) return undefined;
-  }
-  return `${out}}`;
+  const object = value;
+  const isArray = Array.isArray(object);
+  if (open.has(object)) return isArray ? '[...]' : '{...}';
+  open.add(object);
+  const text = isArray
+    ? `[${Array.from(object, (item) => repr(item, open)).join(', ')}]`
+    : `{${Object.entries(object)
+        .map(([key, item]) => `${pythonString(key)}: ${repr(item, open)}`)
+        .join(', ')}}`;
+  open.delete(object);
+  return text;
 }
 
-type Token =
-  | { kind: 'open'; text: string; closer: string }
-  | { kind: 'close' | 'separator' | 'string' | 'key' | 'atom'; text: string };
-
-function* tokens(
-  value: unknown,
-  level: number,
-  maxLevels: number,
-): Generator<Token> {
-  if (value === null || value === undefined) {
-    yield { kind: 'atom', text: 'None' };
-  } else if (typeof value === 'boolean') {
-    yield { kind: 'atom', text: value ? 'True' : 'False' };
-  } else if (typeof value === 'number') {
-    yield { kind: 'atom', text: pythonNumber(value) };
-  } else if (typeof value === 'bigint') {
-    yield { kind: 'atom', text: value.toString() };
-  } else if (typeof value === 'string') {
-    yield { kind: 'string', text: value };
-  } else if (Array.isArray(value)) {
-    yield* container('[', ']', level, maxLevels, value, (item) =>
-      tokens(item, level + 1, maxLevels),
-    );
-  } else if (typeof value === 'object') {
-    yield* container(
-      '{',
-      '}',
-      level,
-      maxLevels,
-      Object.entries(value),
-      function* ([key, item]) {
-        yield { kind: 'key', text: key };
-        yield { kind: 'separator', text: ': ' };
-        yield* tokens(item, level + 1, maxLevels);
-      },
-    );
-  } else if (typeof value === 'function') {
-    // Not data (the argument guard refuses it); shown rather than failing.
-    yield { kind: 'atom', text: `<function ${value.name || '<anonymous>'}>` };
-  } else {
-    yield { kind: 'atom', text: (value as symbol).toString() };
-  }
-}
-
-function* container<T>(
-  open: string,
-  close: string,
-  level: number,
-  maxLevels: number,
-  items: T[],
-  itemTokens: (item: T) => Iterable<Token>,
-): Generator<Token> {
-  if (level >= maxLevels) {
-    yield { kind: 'atom', text: `${open}...${close}` };
-    return;
-  }
-  yield { kind: 'open', text: open, closer: close };
-  // Array.from visits holes of sparse arrays (as undefined: None), map would skip them.
-  for (const [index, item] of Array.from(items).entries()) {
-    if (index > 0) yield { kind: 'separator', text: ', ' };
-    yield* itemTokens(item);
-  }
-  yield { kind: 'close', text: close };
-}
-
-function pythonNumber(value: number): string {
+/**
+ * A number as Python prints what `json.loads` makes of it: integers below 1e21 are
+ * JSON digits (a Python int), the rest floats, whose repr switches to an exponent
+ * below 1e-4 and pads it to two digits (`1e-05`, where JavaScript writes `0.00001`).
+ */
+export function pythonNumber(value: number): string {
   if (Number.isNaN(value)) return 'nan';
   if (value === Infinity) return 'inf';
   if (value === -Infinity) return '-inf';
-  return String(value);
+  if (Number.isInteger(value)) return String(value);
+  const [mantissa, exponentText] = value.toExponential().split('e');
+  const exponent = Number(exponentText);
+  // Non-integers are below 2^53, so only small exponents differ from JavaScript's.
+  if (exponent >= -4) return String(value);
+  return `${mantissa}e-${String(-exponent).padStart(2, '0')}`;
 }
 
-/** Celery's `truncate`: cut at the last space before `maxLength`, then `...`. */
-function truncate(text: string, maxLength: number): string {
-  if (text.length < maxLength) return text;
-  const head = text.slice(0, maxLength);
-  const lastSpace = head.lastIndexOf(' ');
-  return `${lastSpace === -1 ? head : head.slice(0, lastSpace)}...`;
+/** Python's characters that `str.isprintable()` refuses (but the space). */
+const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+
+/** CPython's `unicode_repr`: the quote that needs no escape, then escapes. */
+function pythonString(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = quote;
+  // for...of walks code points: a non-BMP character is one, a lone surrogate too.
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (char === quote || char === '\\') out += `\\${char}`;
+    else if (char === '\t') out += '\\t';
+    else if (char === '\n') out += '\\n';
+    else if (char === '\r') out += '\\r';
+    else if (code < 0x20 || code === 0x7f) out += `\\x${hex(code, 2)}`;
+    else if (code < 0x7f || !NOT_PRINTABLE.test(char)) out += char;
+    else if (code <= 0xff) out += `\\x${hex(code, 2)}`;
+    else if (code <= 0xffff) out += `\\u${hex(code, 4)}`;
+    else out += `\\U${hex(code, 8)}`;
+  }
+  return out + quote;
+}
+
+function hex(code: number, width: number): string {
+  return code.toString(16).padStart(width, '0');
 }

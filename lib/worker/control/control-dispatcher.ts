@@ -1,3 +1,4 @@
+import { pythonRepr } from '../../protocol';
 import {
   ControlMessage,
   ControlReply,
@@ -88,7 +89,7 @@ export class ControlDispatcher {
       logger.error(
         `Control command "${method}" failed: ${(error as Error)?.stack ?? String(error)}`,
       );
-      return { error: pythonRepr(error) };
+      return { error: errorRepr(error) };
     }
   }
 }
@@ -105,8 +106,8 @@ function malformed(message: unknown): string | null {
 }
 
 /** `repr(exc)` as kombu puts it in `{error: ...}`: `TypeError('message')`. */
-function pythonRepr(error: unknown): string {
+function errorRepr(error: unknown): string {
   if (error instanceof Error)
-    return `${error.name}(${JSON.stringify(error.message).replace(/^"|"$/g, "'")})`;
+    return `${error.name}(${pythonRepr(error.message)})`;
   return String(error);
 }

@@ -3,7 +3,7 @@ import { TaskEventObserver } from '../../../lib/events/task-event-observer';
 import {
   buildTaskMessage,
   parseTaskMessage,
-  pythonRepr,
+  safeRepr,
 } from '../../../lib/protocol';
 import { EventBus, EventMessage } from '../../../lib/transports/event-bus';
 
@@ -80,7 +80,7 @@ describe('TaskEventObserver', () => {
       timestamp: expect.any(Number) as unknown,
     });
     expect(events[2]).toMatchObject({ runtime: 1.5, clock: 3 });
-    expect(events[2].result).toBe(pythonRepr(awkward));
+    expect(events[2].result).toBe(safeRepr(awkward));
     expect(events[3]).toMatchObject({ result: 'None', runtime: 0.002 });
     expect(
       Math.abs((events[3].timestamp as number) - Date.now() / 1000),
