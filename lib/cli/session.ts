@@ -90,10 +90,10 @@ export function oneLine(error: unknown): string {
 }
 
 /**
- * `failFast` bounds the broker's and the backend's connection checks, but rpc:// first
- * declares its reply queue with the transport's own wait (10 s): the CLI holds the
- * whole boot to the connect timeout, plus a second for the boot itself. What is still
- * connecting then is abandoned: the process exits after the command.
+ * `failFast` bounds the broker's and the backend's connection checks (rpc://'s reply
+ * queue too); as a last net, the CLI holds the whole boot to the connect timeout, plus
+ * a second for the boot itself. What is still connecting then is abandoned: the
+ * process exits after the command.
  */
 function withinConnectTimeout<T>(
   boot: Promise<T>,

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { RedisSentinelOptions } from '../drivers/redis/redis-url';
+import { AmqpUnavailableError } from '../drivers/amqp/errors';
 import { MemoryResultBackend } from '../results/memory/memory-result-backend';
 import { RedisResultBackend } from '../results/redis/redis-result-backend';
 import { RpcResultBackend } from '../results/rpc/rpc-result-backend';
@@ -89,6 +90,7 @@ export async function createResultBackend(
 /**
  * `rpc://` replies travel on the AMQP broker's own connection; the reply queue is
  * declared now, before anything is sent, or an early reply would have nowhere to go.
+ * With `failFast`, the declaration waits for the broker no longer than its timeout.
  */
 async function connectRpcBackend(
   options: ResolvedOptions,
@@ -104,7 +106,14 @@ async function connectRpcBackend(
     logger: new Logger('RpcResultBackend'),
     ...(options.backendOptions as RpcBackendOptions),
   });
-  await backend.connect();
+  const waitMs = options.failFastMs ?? undefined;
+  await backend.connect(waitMs).catch((error: unknown) => {
+    if (waitMs !== undefined && error instanceof AmqpUnavailableError)
+      throw new AmqpUnavailableError(
+        `rpc:// result backend: ${error.message}; failFast stops the boot`,
+      );
+    throw error;
+  });
   return backend;
 }
 

@@ -116,11 +116,12 @@ export class RpcResultBackend implements ResultBackend, ConnectionCheck {
 
   /**
    * Declares and consumes the reply queue. Call it before sending tasks: a reply sent
-   * before the queue exists is lost. `get` and `waitForReady` call it too.
+   * before the queue exists is lost. `get` and `waitForReady` call it too. Waits
+   * `waitMs` for the broker (default `publishTimeoutMs`; `failFast`'s timeout at boot).
    */
-  connect(): Promise<void> {
+  connect(waitMs = this.publishTimeoutMs): Promise<void> {
     this.started ??= this.replies
-      .start(Date.now() + this.publishTimeoutMs)
+      .start(Date.now() + waitMs)
       .catch((error: unknown) => {
         this.started = undefined;
         throw error;
@@ -131,7 +132,7 @@ export class RpcResultBackend implements ResultBackend, ConnectionCheck {
   /** ConnectionCheck: the broker took the connection and the reply queue is consumed. */
   async checkConnection(waitMs: number): Promise<void> {
     await this.connection.get(Date.now() + waitMs);
-    await this.connect();
+    await this.connect(waitMs);
   }
 
   /** Worker side: sends the state to the task's sender (`context.replyTo`). */

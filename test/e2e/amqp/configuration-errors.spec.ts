@@ -61,4 +61,19 @@ describe('AMQP configuration errors', () => {
     await expect(opening).rejects.toBeInstanceOf(AmqpUnavailableError);
     await expect(opening).rejects.toThrow(/ECONNREFUSED/);
   });
+
+  it('failFast bounds the rpc:// reply queue declaration when RabbitMQ cannot be reached', async () => {
+    const opening = apps.open(
+      {
+        broker: 'amqp://guest:guest@127.0.0.1:1',
+        backend: 'rpc://',
+        failFast: { timeout: '1s' },
+      },
+      { logger: false },
+    );
+    await expect(opening).rejects.toBeInstanceOf(AmqpUnavailableError);
+    await expect(opening).rejects.toThrow(
+      /^rpc:\/\/ result backend: RabbitMQ at .*127\.0\.0\.1:1.* is unreachable: .*ECONNREFUSED.*; failFast stops the boot$/,
+    );
+  });
 });
