@@ -56,9 +56,12 @@ describe('interop: results in PostgreSQL, as Celery’s database backend keeps t
         broker.nestOptions({
           defaultQueue: pyQueue,
           backendOptions: { schema, pollIntervalMs: 100 },
-          worker: { queues: [nestQueue], concurrency: 2 },
+          worker: {
+            queues: [nestQueue],
+            concurrency: 2,
+            nodeName: 'celeriac@pg',
+          },
           extendedResults: true,
-          workerName: 'celeriac@pg',
         }),
         [InteropTasks],
       ),
