@@ -346,6 +346,25 @@ export function describeTransportContract(
       expect(transport.connected).toBe(false);
     });
 
+    it('leaves no timer or socket that keeps the process alive once closed', async () => {
+      const before = keepAliveResources();
+      const transport = await open();
+      const q = queue();
+      await transport.publish(q, message('tests.close'));
+      const got: Delivery[] = [];
+      await transport.consume([q], collect(got), { prefetch: 1 });
+      await waitUntil(() => got.length === 1, 5000, 'the delivery');
+      await got[0].ack();
+      await transport.close();
+      // Its sockets take a moment to close; timers left behind held Jest's process for
+      // 1 to 2 s ("Jest did not exit one second after the test run has completed").
+      await waitUntil(
+        () => keepAliveResources() <= before,
+        500,
+        'the sockets and timers to go',
+      );
+    });
+
     it('stops delivering after stop()', async () => {
       const transport = await open();
       const q = queue();
@@ -367,4 +386,13 @@ export function describeTransportContract(
       expect(got.length).toBe(0);
     });
   });
+}
+
+/** Timers and sockets that keep the event loop alive (unref'd ones are not counted). */
+function keepAliveResources(): number {
+  return process
+    .getActiveResourcesInfo()
+    .filter(
+      (resource) => resource === 'Timeout' || resource === 'TCPSocketWrap',
+    ).length;
 }

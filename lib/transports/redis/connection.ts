@@ -156,10 +156,15 @@ export class DeadlineWatch {
         reject,
       };
       this.pending.add(entry);
-      this.timer ??= setInterval(
-        () => this.expire(),
-        Math.max(10, Math.min(1000, this.waitMs / 10)),
-      );
+      if (!this.timer) {
+        this.timer = setInterval(
+          () => this.expire(),
+          Math.max(10, Math.min(1000, this.waitMs / 10)),
+        );
+        // The operations' socket keeps the process alive while they wait; this timer,
+        // which stops only at its next tick, must not (a closed app would linger ~1 s).
+        this.timer.unref();
+      }
       operation.then(
         (value) => {
           this.pending.delete(entry);

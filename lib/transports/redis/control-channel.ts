@@ -13,7 +13,10 @@ import {
   newReplyQueue,
 } from '../reply-collector';
 import { KOMBU_SEP } from './keys';
-import { closeConnection } from '../../drivers/redis/close-connection';
+import {
+  closeConnection,
+  dropConnection,
+} from '../../drivers/redis/close-connection';
 import { ReadyGate, watchConnection, withDeadline } from './connection';
 import { explainFailure } from '../../drivers/redis/refusal';
 import { RedisUnavailableError } from './errors';
@@ -172,7 +175,7 @@ export class RedisControlChannel {
       }
       return await collector.done;
     } finally {
-      blocker.disconnect();
+      await dropConnection(blocker);
       await client
         .multi()
         .srem(bindingKey, member)

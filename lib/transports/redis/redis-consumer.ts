@@ -8,6 +8,7 @@ import { PrefetchPlaces, RedisDelivery } from './redis-delivery';
 import { RedisSettler } from './redis-settler';
 import { ResolvedRedisTransportOptions } from './redis-transport-options';
 import { refusalOf } from '../../drivers/redis/refusal';
+import { dropConnection } from '../../drivers/redis/close-connection';
 
 /** Due messages moved from a delay store per fetch and queue. */
 const MOVE_LIMIT = 1000;
@@ -108,7 +109,7 @@ export class RedisConsumer {
     this.stopped = true;
     clearTimeout(this.dueTimer);
     clearTimeout(this.retryTimer);
-    this.blocker?.disconnect();
+    if (this.blocker) await dropConnection(this.blocker);
     await this.fetching;
   }
 

@@ -53,7 +53,10 @@ import {
 import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
 import { RedisUnavailableError } from '../../drivers/redis/errors';
 import { Sweeper } from './sweeper';
-import { closeConnection } from '../../drivers/redis/close-connection';
+import {
+  closeConnection,
+  dropConnection,
+} from '../../drivers/redis/close-connection';
 import {
   DeadlineWatch,
   ReadyGate,
@@ -339,7 +342,7 @@ export class RedisTransport
         `redis transport: ${String(error)}; they come back when their lease runs out`,
       );
     }
-    for (const blocker of this.blockers) blocker.disconnect();
+    await Promise.all([...this.blockers].map((each) => dropConnection(each)));
     this.blockers.clear();
     await closeConnection(this.client);
   }
