@@ -152,6 +152,33 @@ describe('Redis configuration errors', () => {
     expect(logger.lines.filter((line) => line.startsWith('warn:'))).toEqual([]);
   });
 
+  it('a password for a Redis that has none: refused as redis-py refuses it, nothing written', async () => {
+    const url = REDIS_URL.replace('//', '//:no-password-is-set@');
+    const logger = new CollectingLogger();
+    const ownPrefix = `${prefix}nopass:`;
+    const app = await apps.open(
+      {
+        broker: url,
+        backend: url,
+        defaultQueue: queue,
+        brokerOptions: { keyPrefix: ownPrefix },
+        backendOptions: { keyPrefix: ownPrefix },
+      },
+      { logger },
+    );
+    const sent = app.get(TaskClient).send('config.echo', ['x']);
+    await expect(sent).rejects.toBeInstanceOf(RedisConfigurationError);
+    await expect(sent).rejects.toThrow(
+      /refused the connection: the URL gives a password and the server has none set/,
+    );
+    expect(await keysEverywhere(databases, ownPrefix)).toEqual([]);
+    expect(
+      logger.lines.filter((line) =>
+        /^error: .*the server has none set/.test(line),
+      ),
+    ).not.toEqual([]);
+  });
+
   describe('failFast', () => {
     it('fails the boot when Redis cannot be reached', async () => {
       const started = Date.now();
