@@ -9,13 +9,15 @@ import {
   errorFromData,
   outcomeToData,
 } from './ipc-messages';
+import { watchParent } from './parent-watch';
 
 /**
  * The task side of a pool's child: runs what the worker sends, by name, through the
  * app's TaskExecutor (task context, enhancers, soft limit, retry decisions), and sends
  * back how each run ended. The worker keeps the hard limit: it kills this process.
  * Signals are the worker's to handle (a terminal's Ctrl-C reaches the whole group); a
- * lost IPC channel (the worker died) ends the child.
+ * lost IPC channel (the worker died) ends the child, and a thread kills it if its main
+ * thread is too busy to notice (see watchParent).
  */
 export function servePoolChild(app: INestApplicationContext): void {
   const executor = app.get(TaskExecutor);
@@ -34,6 +36,7 @@ export function servePoolChild(app: INestApplicationContext): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const)
     process.on(signal, () => undefined);
   process.on('disconnect', () => void exit());
+  watchParent();
   process.on('message', (message: ToChild) => {
     switch (message.t) {
       case 'run': {

@@ -71,6 +71,17 @@ export class PoolTasks {
     return 'spun';
   }
 
+  /** Notes its pid, then spins (no time limit): the orphan test kills its worker meanwhile. */
+  @Task('pool.spinWithPid')
+  async spinWithPid(id: string, ms: number): Promise<void> {
+    await this.greeter.redis.hset(
+      this.greeter.config.runsKey,
+      `${id}:pid`,
+      process.pid,
+    );
+    spinFor(ms);
+  }
+
   /** Counts its runs, then spins (no time limit): the lease test. */
   @Task('pool.countedSpin')
   async countedSpin(id: string, ms: number): Promise<number> {

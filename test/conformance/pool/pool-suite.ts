@@ -1,4 +1,5 @@
 import { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import {
   TaskClient,
@@ -228,6 +229,35 @@ export function describePoolContract(
     }, 90_000);
   });
 
+  describe(`${label}: process pool, its worker SIGKILLed`, () => {
+    const pool = new PoolHarness(broker, 'pool-orphan');
+
+    beforeAll(() => pool.openClient(), 60_000);
+    afterAll(() => pool.close(), 60_000);
+
+    it('a child spinning the CPU when its worker is SIGKILLed kills itself: no orphan spins on', async () => {
+      const doomed = await pool.startWorker({
+        concurrency: 1,
+        pool: { processes: 1 },
+      });
+      const id = uniqueName('orphan');
+      await pool.client.send('pool.spinWithPid', [id, 600_000]);
+      await waitUntil(
+        async () => (await pool.count(`${id}:pid`)) > 0,
+        30_000,
+        'the spin to start',
+      );
+      const childPid = await pool.count(`${id}:pid`);
+      doomed.kill('SIGKILL');
+      await exited(doomed);
+      await waitUntil(
+        () => !isRunning(childPid),
+        10_000,
+        'the orphaned child to go',
+      );
+    }, 120_000);
+  });
+
   describe(`${label}: process pool, SIGTERM with children running`, () => {
     const pool = new PoolHarness(broker, 'pool-term');
     const shutdownTimeout = 6;
@@ -279,6 +309,15 @@ function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Alive and not a zombie waiting for a parent to reap it. */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
