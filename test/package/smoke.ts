@@ -1,5 +1,6 @@
 /**
- * The package smoke test (`npm run test:package`, run by .ci/run): packs the library,
+ * The package smoke test (`npm run test:package`, run by .ci/run): packs a copy of the
+ * library (so the repository's dist/, which `nest build` writes too, is left alone),
  * installs the tarball into a fresh Nest 10 app and a fresh Nest 11 app (files written
  * here and taken from README.md), and for each:
  * - fails if a second copy of @nestjs/core or @nestjs/common got installed;
@@ -15,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrivateRedisServer, freePort } from '../support/private-redis-server';
 import { writeFreshApp } from './fresh-app';
+import { copyPackageSource } from './package-source';
 import { NEST_VERSIONS, NestVersion } from './nest-versions';
 import { secondNestCopies } from './nest-copies';
 import { Background, run } from './processes';
@@ -27,12 +29,14 @@ function log(label: string, message: string): void {
   console.log(`${seconds}s ${label.padEnd(7)} ${message}`);
 }
 
+/** Packs a copy of the library (built in the copy, never in the repository's dist/). */
 async function pack(into: string): Promise<string> {
+  const source = copyPackageSource(ROOT, join(into, 'source'));
   const output = await run(
     'npm',
     ['pack', '--json', '--pack-destination', into],
     {
-      cwd: ROOT,
+      cwd: source,
     },
   );
   const [{ filename, entryCount, files }] = JSON.parse(
