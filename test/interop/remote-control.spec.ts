@@ -10,7 +10,7 @@ import { TaskWorker } from '../../lib/worker/task-worker';
 import { uniqueName, waitUntil } from '../support/wait';
 import { BROKERS, interopBroker } from './support/brokers';
 import { CollectingLogger, nestApp } from './support/nest-app';
-import { CeleryWorker, celeryCli } from './support/python';
+import { CeleryWorker, celeryCli, celeryRemote } from './support/python';
 
 @Injectable()
 class ControlTasks {
@@ -48,29 +48,13 @@ describe.each(BROKERS)(
     };
     /** `celery inspect <command> -d <node> --json`, parsed. */
     const inspect = async (...args: string[]) => {
-      const result = await cli(
-        'inspect',
-        ...args,
-        '-d',
-        node,
-        '--json',
-        '-t',
-        '5',
-      );
+      const result = await celeryRemote(config, 'inspect', node, args);
       expect(result.stderr).not.toMatch(/No nodes replied/);
       return JSON.parse(result.stdout) as Record<string, unknown>;
     };
     /** `celery control <command> -d <node> --json`: its replies, flattened as Celery does. */
     const control = async (...args: string[]) => {
-      const result = await cli(
-        'control',
-        ...args,
-        '-d',
-        node,
-        '--json',
-        '-t',
-        '5',
-      );
+      const result = await celeryRemote(config, 'control', node, args);
       return Object.assign(
         {},
         ...(JSON.parse(result.stdout || '[]') as object[]),

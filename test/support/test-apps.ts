@@ -126,6 +126,21 @@ export function onRedis(
   };
 }
 
+/** TaskQueueModule with broker and results on the Redis at `url` (its db), keys under `keyPrefix`. */
+export function onRedisAt(
+  url: string,
+  keyPrefix: string,
+  defaultQueue?: string,
+): TaskQueueModuleOptions {
+  return {
+    broker: url,
+    backend: url,
+    defaultQueue,
+    brokerOptions: { keyPrefix },
+    backendOptions: { keyPrefix },
+  };
+}
+
 /**
  * TaskQueueModule on the test RabbitMQ, its delay levels named after `delayPrefix`
  * (`deleteDelayLevels` removes them); results over rpc:// unless `backend` says.

@@ -6,7 +6,7 @@ import {
   RedisUnavailableError,
 } from '../../../lib/drivers/redis/errors';
 import { CollectingLogger } from '../../interop/support/nest-app';
-import { TestApps } from '../../support/test-apps';
+import { TestApps, onRedisAt } from '../../support/test-apps';
 import { sleep, uniqueName } from '../../support/wait';
 import { REDIS_URL, deletePrefix, uniquePrefix } from './redis-test-support';
 
@@ -75,16 +75,10 @@ describe('Redis configuration errors', () => {
 
   it('a db out of range: logged at boot, the send rejects, nothing lands in db 0 or any db', async () => {
     const logger = new CollectingLogger();
-    const app = await apps.open(
-      {
-        broker: outOfRange,
-        backend: outOfRange,
-        defaultQueue: queue,
-        brokerOptions: { keyPrefix: prefix },
-        backendOptions: { keyPrefix: prefix },
-      },
-      { providers: [ConfigTasks], logger },
-    );
+    const app = await apps.open(onRedisAt(outOfRange, prefix, queue), {
+      providers: [ConfigTasks],
+      logger,
+    });
     const client = app.get(TaskClient);
     const started = Date.now();
     const sent = client.send('config.echo', ['hello']);
@@ -104,23 +98,10 @@ describe('Redis configuration errors', () => {
   });
 
   it('a worker on a db out of range fails its boot and takes nothing from db 0', async () => {
-    const producer = await apps.open({
-      broker: REDIS_URL,
-      backend: REDIS_URL,
-      defaultQueue: queue,
-      brokerOptions: { keyPrefix: prefix },
-      backendOptions: { keyPrefix: prefix },
-    });
+    const producer = await apps.open(onRedisAt(REDIS_URL, prefix, queue));
     await producer.get(TaskClient).send('config.echo', ['for db 0']);
     const worker = apps.open(
-      {
-        broker: outOfRange,
-        backend: outOfRange,
-        defaultQueue: queue,
-        brokerOptions: { keyPrefix: prefix },
-        backendOptions: { keyPrefix: prefix },
-        worker: { queues: [queue] },
-      },
+      { ...onRedisAt(outOfRange, prefix, queue), worker: { queues: [queue] } },
       { providers: [ConfigTasks], logger: false },
     );
     await expect(worker).rejects.toBeInstanceOf(RedisConfigurationError);
@@ -134,16 +115,7 @@ describe('Redis configuration errors', () => {
       `//${uniqueName('celeriac-no-user')}:wrong@`,
     );
     const logger = new CollectingLogger();
-    const app = await apps.open(
-      {
-        broker: url,
-        backend: url,
-        defaultQueue: queue,
-        brokerOptions: { keyPrefix: prefix },
-        backendOptions: { keyPrefix: prefix },
-      },
-      { logger },
-    );
+    const app = await apps.open(onRedisAt(url, prefix, queue), { logger });
     const sent = app.get(TaskClient).send('config.echo', ['x']);
     await expect(sent).rejects.toThrow(
       /refused the connection: the user name or password is wrong/,
@@ -156,16 +128,7 @@ describe('Redis configuration errors', () => {
     const url = REDIS_URL.replace('//', '//:no-password-is-set@');
     const logger = new CollectingLogger();
     const ownPrefix = `${prefix}nopass:`;
-    const app = await apps.open(
-      {
-        broker: url,
-        backend: url,
-        defaultQueue: queue,
-        brokerOptions: { keyPrefix: ownPrefix },
-        backendOptions: { keyPrefix: ownPrefix },
-      },
-      { logger },
-    );
+    const app = await apps.open(onRedisAt(url, ownPrefix, queue), { logger });
     const sent = app.get(TaskClient).send('config.echo', ['x']);
     await expect(sent).rejects.toBeInstanceOf(RedisConfigurationError);
     await expect(sent).rejects.toThrow(

@@ -400,6 +400,16 @@ export interface CeleryCliResult {
   stderr: string;
 }
 
+/** `celery inspect|control <args> -d <node> --json -t 5`: the real CLI, to one node. */
+export function celeryRemote(
+  config: CeleryConfig,
+  kind: 'inspect' | 'control',
+  node: string,
+  args: string[],
+): Promise<CeleryCliResult> {
+  return celeryCli(config, [kind, ...args, '-d', node, '--json', '-t', '5']);
+}
+
 /**
  * Runs the real Celery CLI on the interop app (`python3 -m celery -A interop_app ...`),
  * configured like the test's Celery side; never rejects on a non-zero exit.
