@@ -15,7 +15,7 @@ export async function closeConnection(
     ]);
     clearTimeout(timer);
   }
-  client.disconnect();
+  disconnectUnlessEnded(client);
 }
 
 /** Drops the connection without QUIT (a blocking command may hold it). */
@@ -24,7 +24,28 @@ export async function dropConnection(
   waitMs = 1000,
 ): Promise<void> {
   await settleHandshake(client, waitMs);
+  disconnectUnlessEnded(client);
+}
+
+/**
+ * ioredis's disconnect() on a client whose socket already closed (ended, or waiting to
+ * reconnect) arms a 2 s timer that waits for a 'close' event that never comes, and holds
+ * the process meanwhile: its connector is told to do nothing then, since the client
+ * closes for good.
+ */
+function disconnectUnlessEnded(client: Redis): void {
+  if (client.status === 'end') return;
+  const { stream } = client as unknown as { stream?: { destroyed?: boolean } };
+  if (stream?.destroyed) quietConnector(client);
   client.disconnect();
+}
+
+/** Makes the client's connector's disconnect() a no-op: for a client closed for good. */
+export function quietConnector(client: Redis): void {
+  const { connector } = client as unknown as {
+    connector?: { disconnect(): void };
+  };
+  if (connector) connector.disconnect = () => undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import { RedisConfigurationError } from './errors';
 import { tlsRefusal } from '../tls/tls-refusal';
+import { quietConnector } from './close-connection';
 
 const refusals = new WeakMap<Redis, RedisConfigurationError>();
 
@@ -50,6 +51,9 @@ export function guardConfiguration(
     );
     refusals.set(client, refusal);
     client.disconnect();
+    // When the handshake this cut short fails, ioredis disconnects again after the
+    // socket closed, arming a 2 s timer nothing clears: the client is done for good.
+    quietConnector(client);
     onRefused?.(refusal);
     return true;
   };
