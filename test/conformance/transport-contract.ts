@@ -7,6 +7,7 @@ import {
   hasQueuePurge,
 } from '../../lib/transports/transport';
 import { argOf, taskMessage as message } from '../support/task-messages';
+import { keepAliveResources } from '../support/keep-alive';
 import { sleep, uniqueName, waitUntil } from '../support/wait';
 
 /**
@@ -386,13 +387,4 @@ export function describeTransportContract(
       expect(got.length).toBe(0);
     });
   });
-}
-
-/** Timers and sockets that keep the event loop alive (unref'd ones are not counted). */
-function keepAliveResources(): number {
-  return process
-    .getActiveResourcesInfo()
-    .filter(
-      (resource) => resource === 'Timeout' || resource === 'TCPSocketWrap',
-    ).length;
 }
