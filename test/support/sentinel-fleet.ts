@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { waitUntil } from '../../support/wait';
-import { freePort } from '../../support/private-redis-server';
+import { waitUntil } from './wait';
+import { freePort } from './private-redis-server';
 
 export const MASTER_NAME = 'celeriac-test';
 
@@ -51,6 +51,7 @@ export class SentinelFleet {
       port: this.sentinelPorts[0],
       lazyConnect: true,
     });
+    sentinel.on('error', () => undefined); // the command rejects
     try {
       const [, port] = (await sentinel.call(
         'SENTINEL',
@@ -149,6 +150,7 @@ export class SentinelFleet {
       maxRetriesPerRequest: 0,
       disconnectTimeout: 10,
     });
+    client.on('error', () => undefined); // a server not up yet: undefined below
     try {
       await client.connect();
       return await client.call(command[0], ...command.slice(1));
