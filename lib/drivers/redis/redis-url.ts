@@ -1,4 +1,5 @@
 import type { RedisOptions } from 'ioredis';
+import { RedisSentinelOptions } from '../../common/redis-sentinel-options';
 import { TlsOptions } from '../../common/tls-options';
 import { tlsConnectOptions } from '../tls/tls-connect-options';
 
@@ -91,14 +92,6 @@ export const REDIS_SCHEMES: readonly string[] = [
   'sentinel',
   'redis+sentinel',
 ];
-
-/** Where Redis Sentinel finds the master, beyond the sentinels of the URL. */
-export interface RedisSentinelOptions {
-  /** The master's name in the sentinels' configuration (kombu's `master_name`). */
-  masterName?: string;
-  /** The sentinels' own password (`requirepass` in sentinel.conf), if any. */
-  password?: string;
-}
 
 function isSentinelUrl(url: string): boolean {
   return /^(redis\+)?sentinel:\/\//i.test(url);
