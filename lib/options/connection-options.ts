@@ -36,7 +36,7 @@ export interface RedisBrokerOptions {
   replicaAcks?: number;
   /** CLIENT SETNAME of the connections. Default 'celeriac'. */
   connectionName?: string;
-  /** TLS of a `rediss://` URL; also used by the tick lock and rate limiter on the same URL (docs/redis.md, TLS). */
+  /** TLS of a `rediss://` URL, or to the master of a `sentinel://` one; also used by the tick lock and rate limiter on the same URL (docs/redis.md, TLS). */
   tls?: TlsOptions;
   /** Default: a Nest `Logger`. */
   logger?: RedisBrokerLogger;
