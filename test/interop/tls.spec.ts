@@ -7,6 +7,7 @@ import {
 } from '../../lib';
 import { PrivateRabbitMqNode } from '../support/private-rabbitmq-node';
 import { PrivateRedisServer } from '../support/private-redis-server';
+import { MASTER_NAME, SentinelFleet } from '../support/sentinel-fleet';
 import {
   TestCertificates,
   makeTestCertificates,
@@ -28,37 +29,73 @@ class TlsInteropTasks {
   }
 }
 
-/** A TLS server of the test's own, as the e2e TLS tests start them. */
+/** Servers of the test's own that speak only TLS, and how each side reaches them. */
+interface TlsServers {
+  /** Nest's broker and backend URLs, and their options beyond `tls`. */
+  nest: Pick<TaskQueueModuleOptions, 'broker' | 'backend'> & {
+    sentinel?: boolean;
+  };
+  /** Python's: the same servers in Celery's terms. */
+  python: Pick<CeleryConfig, 'brokerUrl' | 'backendUrl' | 'sentinelMaster'>;
+  stop(): Promise<void>;
+}
+
 interface TlsSide {
   label: string;
-  start(
-    certs: TestCertificates,
-  ): Promise<{ url: string; stop(): Promise<void> }>;
-  /** Where results go: the same Redis over TLS, or rpc:// on the same TLS connection. */
-  backend(url: string): string;
+  start(certs: TestCertificates): Promise<TlsServers>;
 }
 
 const SIDES: TlsSide[] = [
   {
     label: 'rediss://',
-    start: (certs) => PrivateRedisServer.startTls(certs),
-    backend: (url) => `${url}/1`,
+    start: async (certs) => {
+      const server = await PrivateRedisServer.startTls(certs);
+      const [broker, backend] = [server.url, `${server.url}/1`];
+      return {
+        nest: { broker, backend },
+        python: { brokerUrl: broker, backendUrl: backend },
+        stop: () => server.stop(),
+      };
+    },
   },
   {
-    label: 'amqps://',
-    start: (certs) => PrivateRabbitMqNode.startTls(certs),
-    backend: () => 'rpc://',
+    label: 'amqps:// (results over rpc://)',
+    start: async (certs) => {
+      const node = await PrivateRabbitMqNode.startTls(certs);
+      return {
+        nest: { broker: node.url, backend: 'rpc://' },
+        python: { brokerUrl: node.url, backendUrl: 'rpc://' },
+        stop: () => node.stop(),
+      };
+    },
+  },
+  {
+    label: 'sentinel:// (master and sentinels over TLS)',
+    start: async (certs) => {
+      const fleet = await SentinelFleet.start(certs);
+      // kombu takes master_name as a transport option, not on the URL.
+      const plain = (url: string) => url.replace(/\?.*$/, '');
+      return {
+        nest: { broker: fleet.url(), backend: fleet.url(1), sentinel: true },
+        python: {
+          brokerUrl: plain(fleet.url()),
+          backendUrl: plain(fleet.url(1)),
+          sentinelMaster: MASTER_NAME,
+        },
+        stop: () => fleet.stop(),
+      };
+    },
   },
 ];
 
 /**
- * Python Celery 5.2 (broker_use_ssl, redis_backend_use_ssl) and a Nest app (`tls`
- * options) on the same TLS-only servers, client certificates required: each runs a
- * task the other sends and reads its result.
+ * Python Celery 5.2 (broker_use_ssl, redis_backend_use_ssl; sentinel_kwargs through
+ * Sentinel) and a Nest app (`tls`, `sentinel.tls`) on the same TLS-only servers, client
+ * certificates required: each runs a task the other sends and reads its result.
  */
 describe.each(SIDES)('interop over TLS: $label', (side) => {
   let certs: TestCertificates;
-  let server: { url: string; stop(): Promise<void> };
+  let servers: TlsServers;
   let config: CeleryConfig;
   let client: TaskClient;
   const apps = new TestApps();
@@ -67,25 +104,24 @@ describe.each(SIDES)('interop over TLS: $label', (side) => {
 
   beforeAll(async () => {
     certs = makeTestCertificates();
-    server = await side.start(certs);
+    servers = await side.start(certs);
     const tls: TlsOptions = {
       ca: certs.ca,
       cert: certs.clientCert,
       key: certs.clientKey,
     };
     config = {
-      brokerUrl: server.url,
-      backendUrl: side.backend(server.url),
+      ...servers.python,
       tls: { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey },
     };
+    const { broker, backend, sentinel } = servers.nest;
+    const connection = sentinel ? { tls, sentinel: { tls } } : { tls };
     const options: TaskQueueModuleOptions = {
-      broker: server.url,
-      backend: side.backend(server.url),
+      broker,
+      backend,
       defaultQueue: pyQueue,
-      brokerOptions: { tls },
-      ...(side.backend(server.url) === 'rpc://'
-        ? {}
-        : { backendOptions: { tls } }),
+      brokerOptions: connection,
+      ...(backend === 'rpc://' ? {} : { backendOptions: connection }),
       worker: { queues: [nestQueue] },
     };
     const [, app] = await Promise.all([
@@ -98,7 +134,7 @@ describe.each(SIDES)('interop over TLS: $label', (side) => {
   afterAll(async () => {
     await apps.close();
     await stopPythonProcesses();
-    await server?.stop();
+    await servers?.stop();
     certs?.remove();
   }, 60_000);
 

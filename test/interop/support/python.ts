@@ -34,6 +34,8 @@ export interface CeleryConfig {
   resultExtended?: boolean;
   /** PEM files for `rediss://` / `amqps://`: broker_use_ssl (and redis_backend_use_ssl). */
   tls?: { ca: string; cert: string; key: string };
+  /** The master's name on `sentinel://` broker and backend URLs (kombu's master_name). */
+  sentinelMaster?: string;
 }
 
 export function celeryEnv(config: CeleryConfig): Record<string, string> {
@@ -60,6 +62,8 @@ export function celeryEnv(config: CeleryConfig): Record<string, string> {
     env.INTEROP_SSL_CERT = config.tls.cert;
     env.INTEROP_SSL_KEY = config.tls.key;
   }
+  if (config.sentinelMaster)
+    env.INTEROP_SENTINEL_MASTER = config.sentinelMaster;
   return env;
 }
 
