@@ -10,7 +10,7 @@ import {
   makeTestCertificates,
 } from '../../support/test-certificates';
 import { TestApps } from '../../support/test-apps';
-import { uniqueName, waitUntil } from '../../support/wait';
+import { sleep, uniqueName, waitUntil } from '../../support/wait';
 import { quietLogger } from './redis-test-support';
 
 @Injectable()
@@ -100,7 +100,8 @@ describe('Redis Sentinel over TLS', () => {
     }
   });
 
-  it('a master certificate from an unknown CA is refused, saying to give the CA as tls.ca', async () => {
+  it('a master certificate from an unknown CA is refused, saying to give the CA as tls.ca, logged once, not retried', async () => {
+    const logger = quietLogger();
     const app = await apps.open(
       {
         broker: fleet.url(),
@@ -109,7 +110,7 @@ describe('Redis Sentinel over TLS', () => {
         brokerOptions: {
           tls: { cert: certs.clientCert, key: certs.clientKey },
           sentinel: { tls: trusted },
-          logger: quietLogger(),
+          logger,
         },
       },
       { logger: false },
@@ -119,5 +120,10 @@ describe('Redis Sentinel over TLS', () => {
     await expect(sent).rejects.toThrow(
       /TLS certificate is not trusted.*tls\.ca/,
     );
+    await sleep(1500); // would a reconnection loop say more meanwhile?
+    expect(logger.lines.filter((line) => line.startsWith('warn:'))).toEqual([]);
+    expect(
+      logger.lines.filter((line) => /^error: .*not trusted/.test(line)),
+    ).toHaveLength(1);
   });
 });
