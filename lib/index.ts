@@ -18,6 +18,7 @@ export type {
   PostgresBackendOptions,
 } from './options/connection-options';
 export type { TlsOptions } from './common/tls-options';
+export type { RedisSentinelOptions } from './common/redis-sentinel-options';
 export { UnknownOptionError } from './options/errors';
 export type {
   RouteFunction,

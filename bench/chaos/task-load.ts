@@ -43,7 +43,9 @@ export class TaskLoad {
     readonly name: string,
     readonly config: ChaosConfig,
     private readonly workerOptions: (index: number) => object,
-  ) {}
+  ) {
+    this.counts.on('error', () => undefined); // a failed count rejects settle()
+  }
 
   /** Spawns worker `index` (replacing a dead one); resolves once it consumes. */
   async startWorker(index: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { RedisSentinelOptions } from '../drivers/redis/redis-url';
+import type { RedisSentinelOptions } from '../common/redis-sentinel-options';
 import { AmqpUnavailableError } from '../drivers/amqp/errors';
 import { MemoryResultBackend } from '../results/memory/memory-result-backend';
 import { RedisResultBackend } from '../results/redis/redis-result-backend';

@@ -8,6 +8,7 @@ import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { TaskExplorer } from '../registry/task.explorer';
 import { TaskHooks } from '../registry/task-hooks.service';
 import { TaskRegistry } from '../registry/task.registry';
+import { BackendCleanupService } from '../worker/backend-cleanup.service';
 import { BeatService } from '../scheduler/beat.service';
 import { PeriodicExplorer } from '../scheduler/periodic.explorer';
 import { resolveBeatOptions } from '../scheduler/resolve-beat-options';
@@ -131,6 +132,7 @@ import {
     FleetControl,
     QueueAdmin,
     TaskWorkerService,
+    BackendCleanupService,
     ConnectionsLifecycle,
     TickLockHolder,
     ScheduleRegistry,

@@ -1,13 +1,6 @@
+import { RedisSentinelOptions } from '../common/redis-sentinel-options';
 import { TlsOptions } from '../common/tls-options';
 import { UnknownOptionError } from './errors';
-
-/** Where Redis Sentinel finds the master, beyond the sentinels of a `sentinel://` URL. */
-export interface RedisSentinelOptions {
-  /** The master's name in the sentinels' configuration (kombu's `master_name`). */
-  masterName?: string;
-  /** The sentinels' own password (`requirepass` in sentinel.conf), if any. */
-  password?: string;
-}
 
 /** Where the Redis broker reports trouble it recovers from; a Nest `Logger` fits. */
 export interface RedisBrokerLogger {
@@ -43,7 +36,7 @@ export interface RedisBrokerOptions {
   replicaAcks?: number;
   /** CLIENT SETNAME of the connections. Default 'celeriac'. */
   connectionName?: string;
-  /** TLS of a `rediss://` URL; also used by the tick lock and rate limiter on the same URL (docs/redis.md, TLS). */
+  /** TLS of a `rediss://` URL, or to the master of a `sentinel://` one; also used by the tick lock and rate limiter on the same URL (docs/redis.md, TLS). */
   tls?: TlsOptions;
   /** Default: a Nest `Logger`. */
   logger?: RedisBrokerLogger;

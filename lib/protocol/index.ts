@@ -19,3 +19,4 @@ export * from './pickle-reader';
 export * from './pickle-writer';
 export * from './signature';
 export * from './chord-error';
+export * from './builtin-tasks';

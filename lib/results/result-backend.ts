@@ -69,6 +69,15 @@ export interface ResultBackend {
   /** Deletes what is stored for the task. */
   forget(taskId: string): Promise<void>;
 
+  /**
+   * Optional, for a backend whose results do not expire by themselves (Celery's
+   * `supports_autoexpire` false: the database backend): deletes the results done more
+   * than `expiresInSeconds` ago, and says how many task results went; nothing when
+   * `expiresInSeconds` is 0 (kept forever). Celery's `celery.backend_cleanup` task runs
+   * it, and beat schedules that task daily when a backend has it.
+   */
+  cleanup?(expiresInSeconds: number): Promise<number>;
+
   close(): Promise<void>;
 }
 

@@ -20,6 +20,10 @@ import { ScheduleRegistry } from './schedule.registry';
 import { publishedOf } from './published-schedule';
 import { TickLock } from '../locks/tick-lock';
 import { BEAT_OPTIONS } from './scheduler.tokens';
+import { RESOLVED_OPTIONS, RESULT_BACKEND } from '../options/tokens';
+import { ResolvedOptions } from '../options/resolve-options';
+import { ResultBackend } from '../results/result-backend';
+import { defaultEntries } from './default-entries';
 import { TickLockHolder } from './tick-lock-holder.service';
 
 /** Headers beat adds to each run it sends: which schedule, and which tick. */
@@ -51,6 +55,8 @@ export class BeatService
     private readonly client: TaskClient,
     @Inject(BEAT_OPTIONS) private readonly options: ResolvedBeatOptions,
     private readonly lifecycle: TaskLifecycle,
+    @Inject(RESULT_BACKEND) private readonly backend: ResultBackend,
+    @Inject(RESOLVED_OPTIONS) private readonly moduleOptions: ResolvedOptions,
   ) {}
 
   get running(): boolean {
@@ -79,6 +85,7 @@ export class BeatService
       );
     }
     const options = resolveBeatOptions(overrides, this.options);
+    this.installDefaultEntries();
     const lock = this.store.get({
       lockUrl: options.lockUrl,
       keyPrefix: options.keyPrefix,
@@ -112,6 +119,16 @@ export class BeatService
       `Beat ${this.id} runs ${this.registry.getScheduleNames().length} schedule(s); ` +
         `tick lock on ${lock.kind}, catch-up '${options.catchUp}'`,
     );
+  }
+
+  /** Celery's default entries (default-entries.ts), unless schedules of their names exist. */
+  private installDefaultEntries(): void {
+    const entries = defaultEntries(
+      this.backend,
+      this.moduleOptions.resultExpiresSeconds,
+    );
+    for (const entry of entries)
+      if (!this.registry.doesExist(entry.name)) this.registry.register(entry);
   }
 
   async stop(): Promise<void> {

@@ -78,6 +78,8 @@ export class PrivateRedisServer {
       // A failed probe's socket is closed already: do not keep a 2 s timer for it.
       disconnectTimeout: 10,
     });
+    // Refused until the server listens: the rejected connect() says so, not ioredis on stderr.
+    probe.on('error', () => undefined);
     await waitUntil(
       async () => {
         try {

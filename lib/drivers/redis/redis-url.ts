@@ -1,4 +1,5 @@
 import type { RedisOptions } from 'ioredis';
+import { RedisSentinelOptions } from '../../common/redis-sentinel-options';
 import { TlsOptions } from '../../common/tls-options';
 import { tlsConnectOptions } from '../tls/tls-connect-options';
 
@@ -8,20 +9,14 @@ import { tlsConnectOptions } from '../tls/tls-connect-options';
  * server's certificate checked; `tls` (the app's options) wins over Celery's URL
  * parameters `ssl_ca_certs`, `ssl_certfile`, `ssl_keyfile` and `ssl_cert_reqs`
  * (`required`, `optional` or `none`, which alone skips the check). A `sentinel://` URL
- * goes to parseSentinelUrl, with `sentinel`.
+ * goes to parseSentinelUrl, with `sentinel` and `tls`.
  */
 export function parseRedisUrl(
   url: string,
   sentinel?: RedisSentinelOptions,
   tls?: TlsOptions,
 ): RedisOptions {
-  if (isSentinelUrl(url)) {
-    if (tls !== undefined)
-      throw new Error(
-        `TLS options are given for the Sentinel URL ${JSON.stringify(redact(url))}: TLS through Sentinel is not supported yet`,
-      );
-    return parseSentinelUrl(url, sentinel);
-  }
+  if (isSentinelUrl(url)) return parseSentinelUrl(url, sentinel, tls);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -63,6 +58,14 @@ const TLS_SOURCE = {
   rejectUnauthorized: 'tls.rejectUnauthorized (or ?ssl_cert_reqs=)',
 };
 
+const SENTINEL_TLS_SOURCE = {
+  ca: 'sentinel.tls.ca',
+  cert: 'sentinel.tls.cert',
+  key: 'sentinel.tls.key',
+  servername: 'sentinel.tls.servername',
+  rejectUnauthorized: 'sentinel.tls.rejectUnauthorized',
+};
+
 /** Celery's `rediss://` URL parameters; the names of Python's ssl module. */
 function tlsFromQuery(query: URLSearchParams, url: string): TlsOptions {
   const tls: TlsOptions = {};
@@ -92,14 +95,6 @@ export const REDIS_SCHEMES: readonly string[] = [
   'redis+sentinel',
 ];
 
-/** Where Redis Sentinel finds the master, beyond the sentinels of the URL. */
-export interface RedisSentinelOptions {
-  /** The master's name in the sentinels' configuration (kombu's `master_name`). */
-  masterName?: string;
-  /** The sentinels' own password (`requirepass` in sentinel.conf), if any. */
-  password?: string;
-}
-
 function isSentinelUrl(url: string): boolean {
   return /^(redis\+)?sentinel:\/\//i.test(url);
 }
@@ -113,10 +108,16 @@ function isSentinelUrl(url: string): boolean {
  * lock and the rate limiter, which get only a URL, know it too) or the option
  * `sentinel.masterName`; `?sentinel_password=` or `sentinel.password` for the
  * sentinels' own password.
+ *
+ * TLS, as kombu splits it: `tls` for the master and replicas the sentinels name (kombu's
+ * `broker_use_ssl`; ioredis' `tls` with `enableTLSForSentinelMode`), `sentinel.tls` for
+ * the sentinels themselves (kombu's `sentinel_kwargs`; ioredis' `sentinelTLS`). Each
+ * certificate is checked against the address it is reached at, unless `servername`.
  */
 export function parseSentinelUrl(
   url: string,
   sentinel: RedisSentinelOptions = {},
+  tls?: TlsOptions,
 ): RedisOptions {
   const options: RedisOptions = { sentinels: [], db: 0 };
   let masterName = sentinel.masterName;
@@ -160,6 +161,16 @@ export function parseSentinelUrl(
     );
   options.name = masterName;
   if (sentinelPassword) options.sentinelPassword = sentinelPassword;
+  if (tls !== undefined) {
+    options.tls = tlsConnectOptions(tls, undefined, TLS_SOURCE);
+    options.enableTLSForSentinelMode = true;
+  }
+  if (sentinel.tls !== undefined)
+    options.sentinelTLS = tlsConnectOptions(
+      sentinel.tls,
+      undefined,
+      SENTINEL_TLS_SOURCE,
+    );
   return options;
 }
 

@@ -10,18 +10,20 @@ export type TlsSource = Record<keyof TlsOptions, string>;
  * Node's `tls.connect` options for `host`: PEM text used as given, paths read now (a
  * file that cannot be read is an error naming the setting), the server's certificate
  * checked unless `rejectUnauthorized` is false, and the certificate's name checked
- * against `servername` or `host`.
+ * against `servername` or `host`. Without `host` (servers Sentinel names, several
+ * sentinels) Node checks each certificate against the host it connects to.
  */
 export function tlsConnectOptions(
   tls: TlsOptions,
-  host: string,
+  host: string | undefined,
   source: TlsSource,
 ): ConnectionOptions {
   const options: ConnectionOptions = {
     rejectUnauthorized: tls.rejectUnauthorized !== false,
   };
   // Without servername Node checks the certificate against the host; SNI takes no IP.
-  const servername = tls.servername ?? (isIP(host) ? undefined : host);
+  const servername =
+    tls.servername ?? (host === undefined || isIP(host) ? undefined : host);
   if (servername !== undefined) options.servername = servername;
   if (tls.ca !== undefined)
     options.ca = (Array.isArray(tls.ca) ? tls.ca : [tls.ca]).map((ca) =>

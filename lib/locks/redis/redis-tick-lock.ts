@@ -1,9 +1,5 @@
 import Redis, { RedisOptions } from 'ioredis';
-import {
-  RedisSentinelOptions,
-  describeRedis,
-  parseRedisUrl,
-} from '../../drivers/redis/redis-url';
+import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
 import { guardConfiguration } from '../../drivers/redis/refusal';
 import {
   beatClaimScript,
@@ -13,6 +9,7 @@ import {
   beatStateScript,
 } from '../../drivers/redis/scripts';
 import { PublishedSchedule, ScheduleState, TickLock } from '../tick-lock';
+import { RedisSentinelOptions } from '../../common/redis-sentinel-options';
 import { TlsOptions } from '../../common/tls-options';
 
 /*

@@ -1,13 +1,10 @@
 import Redis from 'ioredis';
-import {
-  RedisSentinelOptions,
-  describeRedis,
-  parseRedisUrl,
-} from '../../drivers/redis/redis-url';
+import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
 import { guardConfiguration } from '../../drivers/redis/refusal';
 import { rateReserveScript } from '../../drivers/redis/scripts';
 import { Rate } from '../rate';
 import { RateLimiter } from '../rate-limiter';
+import { RedisSentinelOptions } from '../../common/redis-sentinel-options';
 import { TlsOptions } from '../../common/tls-options';
 
 /** Beside the Redis transport's own keys (`_celeriac.leases`, `_celeriac.delayed.<queue>`). */

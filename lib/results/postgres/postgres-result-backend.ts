@@ -149,10 +149,12 @@ export class PostgresResultBackend implements ResultBackend, ConnectionCheck {
   }
 
   /**
-   * Deletes the rows done more than `expiresInSeconds` ago, as Celery's
-   * `celery.backend_cleanup` task does with `result_expires`. Returns how many went.
+   * Deletes the rows done more than `expiresInSeconds` ago (0: none), as Celery's
+   * `celery.backend_cleanup` task does with `result_expires`: `date_done` is naive UTC.
+   * Returns how many task rows went.
    */
   async cleanup(expiresInSeconds: number): Promise<number> {
+    if (!(expiresInSeconds > 0)) return 0;
     await this.connect();
     const cutoff = `(now() AT TIME ZONE 'UTC') - make_interval(secs => $1)`;
     const tasks = await this.pool.query(

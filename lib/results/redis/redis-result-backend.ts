@@ -6,11 +6,7 @@ import {
   utf8SizeIfNear,
 } from '../../transports/message-size';
 import { ResultMeta, parseJson } from '../../protocol';
-import {
-  RedisSentinelOptions,
-  describeRedis,
-  parseRedisUrl,
-} from '../../drivers/redis/redis-url';
+import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
 import {
   explainFailure,
   guardConfiguration,
@@ -34,6 +30,7 @@ import { TickBatcher } from '../../drivers/redis/tick-batcher';
 import { RedisResultWaiters } from './redis-result-waiters';
 import { RedisRevocations } from './redis-revocations';
 import { RevocationStore, RevokedTask } from '../revocation-store';
+import { RedisSentinelOptions } from '../../common/redis-sentinel-options';
 import { TlsOptions } from '../../common/tls-options';
 
 interface PendingStore {

@@ -1,5 +1,5 @@
 import { TlsOptions } from '../../common/tls-options';
-import type { RedisSentinelOptions } from '../../drivers/redis/redis-url';
+import type { RedisSentinelOptions } from '../../common/redis-sentinel-options';
 import { REDIS_MAX_VALUE_BYTES, sizeLimitOption } from '../message-size';
 /** Where the transport reports trouble it recovers from (a Nest Logger fits). */
 export interface RedisTransportLogger {

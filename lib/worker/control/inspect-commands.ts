@@ -65,12 +65,14 @@ export const inspectCommands: Record<string, ControlHandler> = {
 
   revoked: ({ target }) => [...target.revoked().keys()],
 
-  registered: ({ target }, { taskinfoitems }) => {
+  // Celery lists its built-in `celery.*` tasks only when asked (`builtins`).
+  registered: ({ target }, { taskinfoitems, builtins }) => {
     const items = Array.isArray(taskinfoitems)
       ? taskinfoitems.map(String)
       : DEFAULT_TASK_INFO_ITEMS;
     return target
       .tasks()
+      .filter((task) => builtins === true || !task.name.startsWith('celery.'))
       .map((task) => {
         const fields: Record<string, unknown> = {
           rate_limit: task.policy.rateLimit?.text,

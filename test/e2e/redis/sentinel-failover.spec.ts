@@ -5,7 +5,7 @@ import { RedisTickLock } from '../../../lib/locks/redis/redis-tick-lock';
 import { TestApps } from '../../support/test-apps';
 import { sleep, uniqueName, waitUntil } from '../../support/wait';
 import { REDIS_URL, deletePrefix, quietLogger } from './redis-test-support';
-import { SentinelFleet } from './sentinel-fleet';
+import { SentinelFleet } from '../../support/sentinel-fleet';
 
 const TASKS = 600;
 const KILL_AFTER = 150;

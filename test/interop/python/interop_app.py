@@ -14,6 +14,12 @@ queues and key prefix:
 - INTEROP_DB_SCHEMA: the schema of Celery's result tables on a `db+postgresql://` backend
   (`database_table_schemas`), so each test file has its own.
 - INTEROP_RESULT_EXTENDED=1: `result_extended` (the database backend then reads name, args...).
+- INTEROP_SSL_CA, INTEROP_SSL_CERT, INTEROP_SSL_KEY: PEM files for a `rediss://` or `amqps://`
+  broker (`broker_use_ssl`, in each transport's terms) and a `rediss://` backend
+  (`redis_backend_use_ssl`); the server's certificate is required. With Sentinel, the
+  sentinels are reached over TLS too (`sentinel_kwargs`).
+- INTEROP_SENTINEL_MASTER: `master_name` of `sentinel://` broker and backend URLs
+  (`broker_transport_options`, `result_backend_transport_options`).
 - INTEROP_PARENT_PID: exit when that process is gone, so a crashed test run leaves no worker.
 """
 import os
@@ -47,6 +53,38 @@ if os.environ.get('INTEROP_DB_SCHEMA'):
     app.conf.database_table_schemas = {'task': _schema, 'group': _schema}
 if os.environ.get('INTEROP_RESULT_EXTENDED') == '1':
     app.conf.result_extended = True
+if os.environ.get('INTEROP_SENTINEL_MASTER'):
+    _transport_options['master_name'] = os.environ['INTEROP_SENTINEL_MASTER']
+    app.conf.broker_transport_options = _transport_options
+    app.conf.result_backend_transport_options = {
+        'master_name': os.environ['INTEROP_SENTINEL_MASTER'],
+    }
+if os.environ.get('INTEROP_SSL_CA'):
+    import ssl
+    _ca, _cert, _key = (os.environ[f'INTEROP_SSL_{name}'] for name in ('CA', 'CERT', 'KEY'))
+    if _broker_url.startswith('amqp'):
+        # py-amqp's names: those of ssl.wrap_socket.
+        app.conf.broker_use_ssl = {
+            'ca_certs': _ca, 'certfile': _cert, 'keyfile': _key,
+            'cert_reqs': ssl.CERT_REQUIRED,
+        }
+    else:
+        app.conf.broker_use_ssl = {
+            'ssl_ca_certs': _ca, 'ssl_certfile': _cert, 'ssl_keyfile': _key,
+            'ssl_cert_reqs': ssl.CERT_REQUIRED,
+        }
+    if app.conf.result_backend.startswith(('rediss', 'sentinel')):
+        app.conf.redis_backend_use_ssl = {
+            'ssl_ca_certs': _ca, 'ssl_certfile': _cert, 'ssl_keyfile': _key,
+            'ssl_cert_reqs': ssl.CERT_REQUIRED,
+        }
+    if os.environ.get('INTEROP_SENTINEL_MASTER'):
+        _sentinel_kwargs = {
+            'ssl': True, 'ssl_ca_certs': _ca, 'ssl_certfile': _cert, 'ssl_keyfile': _key,
+            'ssl_cert_reqs': ssl.CERT_REQUIRED,
+        }
+        _transport_options['sentinel_kwargs'] = _sentinel_kwargs
+        app.conf.result_backend_transport_options['sentinel_kwargs'] = _sentinel_kwargs
 if os.environ.get('INTEROP_MAX_PRIORITY'):
     app.conf.task_queue_max_priority = int(os.environ['INTEROP_MAX_PRIORITY'])
 

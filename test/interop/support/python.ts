@@ -32,6 +32,10 @@ export interface CeleryConfig {
   dbSchema?: string;
   /** result_extended (the database backend reads name, args... only then). */
   resultExtended?: boolean;
+  /** PEM files for `rediss://` / `amqps://`: broker_use_ssl (and redis_backend_use_ssl). */
+  tls?: { ca: string; cert: string; key: string };
+  /** The master's name on `sentinel://` broker and backend URLs (kombu's master_name). */
+  sentinelMaster?: string;
 }
 
 export function celeryEnv(config: CeleryConfig): Record<string, string> {
@@ -53,6 +57,13 @@ export function celeryEnv(config: CeleryConfig): Record<string, string> {
     env.INTEROP_MAX_PRIORITY = String(config.maxPriority);
   if (config.dbSchema) env.INTEROP_DB_SCHEMA = config.dbSchema;
   if (config.resultExtended) env.INTEROP_RESULT_EXTENDED = '1';
+  if (config.tls) {
+    env.INTEROP_SSL_CA = config.tls.ca;
+    env.INTEROP_SSL_CERT = config.tls.cert;
+    env.INTEROP_SSL_KEY = config.tls.key;
+  }
+  if (config.sentinelMaster)
+    env.INTEROP_SENTINEL_MASTER = config.sentinelMaster;
   return env;
 }
 

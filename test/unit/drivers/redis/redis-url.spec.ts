@@ -88,6 +88,41 @@ describe('parseRedisUrl: Redis Sentinel, as kombu writes it', () => {
     ).toThrow(/every part joined by ";" is a sentinel:\/\/ URL/);
   });
 
+  it('TLS as kombu splits it: `tls` to the master (broker_use_ssl), `sentinel.tls` to the sentinels (sentinel_kwargs)', () => {
+    const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const options = parseRedisUrl(
+      'sentinel://sentinel-a:26379?master_name=m',
+      { tls: { ca, servername: 'sentinels.example' } },
+      { ca },
+    );
+    expect(options).toMatchObject({
+      enableTLSForSentinelMode: true,
+      tls: { ca: [ca], rejectUnauthorized: true },
+      sentinelTLS: {
+        ca: [ca],
+        rejectUnauthorized: true,
+        servername: 'sentinels.example',
+      },
+    });
+    // Checked against each address Sentinel names, not the first sentinel's.
+    expect(options.tls).not.toHaveProperty('servername');
+  });
+
+  it('without TLS options, plain TCP to the master and to the sentinels', () => {
+    const options = parseRedisUrl('sentinel://h:1?master_name=m');
+    expect(options.tls).toBeUndefined();
+    expect(options.sentinelTLS).toBeUndefined();
+    expect(options.enableTLSForSentinelMode).toBeUndefined();
+  });
+
+  it('names the sentinel setting that cannot be read', () => {
+    expect(() =>
+      parseRedisUrl('sentinel://h:1?master_name=m', {
+        tls: { ca: '/nonexistent/ca.pem' },
+      }),
+    ).toThrow(/sentinel\.tls\.ca is neither PEM text nor a readable file/);
+  });
+
   it('describes it without password', () => {
     expect(
       describeRedis(

@@ -1,17 +1,20 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { waitUntil } from '../../support/wait';
-import { freePort } from '../../support/private-redis-server';
+import { waitUntil } from './wait';
+import { freePort } from './private-redis-server';
+import { TestCertificates } from './test-certificates';
 
 export const MASTER_NAME = 'celeriac-test';
 
 /**
  * Redis Sentinel on local ports, started by the test: a master, one replica and three
  * `redis-sentinel`s (quorum 2, a master down after 1 s). Nothing persists: a killed
- * server comes back empty and the sentinels make it a replica of the new master.
+ * server comes back empty and the sentinels make it a replica of the new master. With
+ * `certs`, every server and sentinel speaks only TLS and asks for a client certificate
+ * (replication and the sentinels' own connections too).
  */
 export class SentinelFleet {
   private readonly dir = mkdtempSync(join(tmpdir(), 'celeriac-sentinel-'));
@@ -22,13 +25,14 @@ export class SentinelFleet {
     readonly masterPort: number,
     readonly replicaPort: number,
     readonly sentinelPorts: number[],
+    private readonly certs?: TestCertificates,
   ) {}
 
-  static async start(): Promise<SentinelFleet> {
+  static async start(certs?: TestCertificates): Promise<SentinelFleet> {
     const ports: number[] = [];
     for (let i = 0; i < 5; i++) ports.push(await freePort());
     const [master, replica, ...sentinels] = ports;
-    const fleet = new SentinelFleet(master, replica, sentinels);
+    const fleet = new SentinelFleet(master, replica, sentinels, certs);
     await fleet.startServer(master);
     await fleet.startServer(replica, master);
     for (const port of sentinels) fleet.startSentinel(port, master);
@@ -50,7 +54,9 @@ export class SentinelFleet {
     const sentinel = new Redis({
       port: this.sentinelPorts[0],
       lazyConnect: true,
+      ...this.clientTls(),
     });
+    sentinel.on('error', () => undefined); // the command rejects
     try {
       const [, port] = (await sentinel.call(
         'SENTINEL',
@@ -89,8 +95,8 @@ export class SentinelFleet {
   }
 
   private async startServer(port: number, replicaOf?: number): Promise<void> {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', ''];
-    args.push('--appendonly', 'no', '--dir', this.dir);
+    const args = [...this.listenArguments(port), '--bind', '127.0.0.1'];
+    args.push('--save', '', '--appendonly', 'no', '--dir', this.dir);
     if (replicaOf) args.push('--replicaof', '127.0.0.1', String(replicaOf));
     this.servers.set(port, spawn('redis-server', args, { stdio: 'ignore' }));
     await waitUntil(
@@ -105,7 +111,7 @@ export class SentinelFleet {
     writeFileSync(
       config,
       [
-        `port ${port}`,
+        ...configLines(this.listenArguments(port)),
         'bind 127.0.0.1',
         `dir ${this.dir}`,
         `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${master} 2`,
@@ -141,14 +147,48 @@ export class SentinelFleet {
     );
   }
 
+  /** redis-server's flags (a sentinel.conf takes the same, without `--`). */
+  private listenArguments(port: number): string[] {
+    const { certs } = this;
+    if (!certs) return ['--port', String(port)];
+    return [
+      ...['--port', '0', '--tls-port', String(port)],
+      ...[
+        '--tls-cert-file',
+        certs.serverCert,
+        '--tls-key-file',
+        certs.serverKey,
+      ],
+      ...['--tls-ca-cert-file', certs.ca, '--tls-replication', 'yes'],
+      // Replicas and sentinels connect out as clients: with the client certificate.
+      ...['--tls-client-cert-file', certs.clientCert],
+      ...['--tls-client-key-file', certs.clientKey],
+    ];
+  }
+
+  /** ioredis' options for a client of the fleet: TLS with the client certificate. */
+  private clientTls(): { tls?: object } {
+    const { certs } = this;
+    if (!certs) return {};
+    return {
+      tls: {
+        ca: readFileSync(certs.ca),
+        cert: readFileSync(certs.clientCert),
+        key: readFileSync(certs.clientKey),
+      },
+    };
+  }
+
   private async ask(port: number, ...command: string[]): Promise<unknown> {
     const client = new Redis({
       port,
+      ...this.clientTls(),
       lazyConnect: true,
       retryStrategy: () => null,
       maxRetriesPerRequest: 0,
       disconnectTimeout: 10,
     });
+    client.on('error', () => undefined); // a server not up yet: undefined below
     try {
       await client.connect();
       return await client.call(command[0], ...command.slice(1));
@@ -158,4 +198,12 @@ export class SentinelFleet {
       client.disconnect();
     }
   }
+}
+
+/** `--flag value` pairs as configuration-file lines: `flag value`. */
+function configLines(flags: string[]): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < flags.length; i += 2)
+    lines.push(`${flags[i].replace(/^--/, '')} ${flags[i + 1]}`);
+  return lines;
 }
