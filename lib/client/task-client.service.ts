@@ -104,7 +104,12 @@ export class TaskClient {
     method: K,
     args?: readonly unknown[],
     options?: SignatureOptions,
-  ): Signature<TaskArgs<T, K>[0], TaskResult<T, K>>;
+  ): Signature<
+    TaskArgs<T, K>[0],
+    TaskResult<T, K>,
+    AsyncResult<TaskResult<T, K>>,
+    TaskArgs<T, K>
+  >;
   /** A signature by task name (a task of another language), unchecked; `R` is the result you expect. */
   signature<R = any>(
     name: string,

@@ -19,6 +19,7 @@ import { TaskContext } from '../context/task-context.service';
 import { TaskLogger } from '../context/task-logger.service';
 import { TaskExecutor } from '../worker/task-executor.service';
 import { TaskFinisher } from '../worker/task-finisher.service';
+import { BuiltinTasks } from '../worker/builtins/builtin-tasks.service';
 import { TaskWorkerService } from '../worker/task-worker.service';
 import { TaskQueueMetrics } from '../metrics/task-queue-metrics.service';
 import { TaskQueueTracing } from '../tracing/task-queue-tracing.service';
@@ -124,6 +125,7 @@ import {
     TaskLogger,
     TaskExecutor,
     TaskFinisher,
+    BuiltinTasks,
     EagerRunner,
     { provide: INLINE_RUNNER, useExisting: EagerRunner },
     TaskClient,

@@ -11,7 +11,11 @@ import {
   resultMeta,
 } from '../protocol';
 import { CanvasApplier } from '../client/canvas-applier';
-import { ResultBackend, StoreContext } from '../results/result-backend';
+import {
+  ChordPartResult,
+  ResultBackend,
+  StoreContext,
+} from '../results/result-backend';
 import { taskLogContext } from '../context/task-context.service';
 
 /**
@@ -83,11 +87,13 @@ export class CanvasFollower {
   ): Promise<void> {
     const chord = request.embed?.chord;
     if (chord === null || chord === undefined || !request.group) return;
+    // Without a counter, celery.chord_unlock polls the header (Celery's base backend).
     if (!this.backend.addChordPart) {
-      Logger.error(
-        `is a chord part, but the ${this.backend.kind} result backend has no chord counter: the chord body will not run`,
-        taskLogContext(request),
-      );
+      if (this.backend.refusesChords)
+        Logger.error(
+          `is a chord part, but the ${this.backend.kind} result backend cannot run chords: the chord body will not run`,
+          taskLogContext(request),
+        );
       return;
     }
     const parts = await this.backend.addChordPart({
@@ -97,8 +103,24 @@ export class CanvasFollower {
       status,
       result,
     });
-    if (!parts) return;
-    const body = readSignature(chord, 'chord body');
+    if (parts)
+      await this.completeChord(
+        request,
+        readSignature(chord, 'chord body'),
+        parts,
+      );
+  }
+
+  /**
+   * Every header part ended: the body is called with their results in order, or, when
+   * one failed, reads FAILURE ChordError naming the first that did (its errbacks run).
+   * `request` is the task that saw the chord complete: the body's parent.
+   */
+  async completeChord(
+    request: TaskRequest,
+    body: SignatureDict,
+    parts: ChordPartResult[],
+  ): Promise<void> {
     const failed = parts.find((part) => PROPAGATE_STATES.has(part.status));
     if (failed) {
       await this.failChord(

@@ -7,6 +7,7 @@ import {
   DateDoneForm,
   ExceptionInfo,
   ResultMeta,
+  SignatureDict,
   readExceptionInfo,
   TaskMessage,
   TaskRequest,
@@ -17,7 +18,7 @@ import {
 } from '../protocol';
 import { RegisteredTask } from '../registry/registered-task';
 import { TaskEvent, TaskHooks } from '../registry/task-hooks.service';
-import { ResultBackend } from '../results/result-backend';
+import { ChordPartResult, ResultBackend } from '../results/result-backend';
 import { TaskOutcome } from './task-executor.service';
 import { retryMessage } from './retry-message';
 import { taskLogContext } from '../context/task-context.service';
@@ -82,7 +83,7 @@ export class TaskFinisher {
   }
 
   /** The client sends a workflow's next parts; taken lazily (the client's eager mode needs this finisher). */
-  private canvasApplier(): CanvasApplier {
+  canvasApplier(): CanvasApplier {
     if (!this.applier) {
       const client = this.moduleRef?.get(TaskClient, { strict: false });
       if (!client)
@@ -94,6 +95,15 @@ export class TaskFinisher {
       );
     }
     return this.applier;
+  }
+
+  /** A chord joined by `celery.chord_unlock` is complete: its body is called or failed. */
+  completeChord(
+    request: TaskRequest,
+    body: SignatureDict,
+    parts: ChordPartResult[],
+  ): Promise<void> {
+    return this.canvas.completeChord(request, body, parts);
   }
 
   async finish(

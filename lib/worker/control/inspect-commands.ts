@@ -69,8 +69,10 @@ export const inspectCommands: Record<string, ControlHandler> = {
     const items = Array.isArray(taskinfoitems)
       ? taskinfoitems.map(String)
       : DEFAULT_TASK_INFO_ITEMS;
+    // Celery's built-in tasks are left out, as Celery leaves them out (builtins=False).
     return target
       .tasks()
+      .filter((task) => !task.name.startsWith('celery.'))
       .map((task) => {
         const fields: Record<string, unknown> = {
           rate_limit: task.policy.rateLimit?.text,

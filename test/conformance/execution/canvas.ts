@@ -159,6 +159,41 @@ export function describeCanvas(harness: ExecutionHarness): void {
       });
     });
 
+    it("map and starmap (celery.map, celery.starmap): one message, the task called for each item, Celery's partial args ignored", async () => {
+      const double = client.signature(CanvasTasks, 'mul', [99]);
+      const mapped = await client
+        .signature(CanvasTasks, 'sum')
+        .map([[1, 2], [3], []])
+        .applyAsync();
+      const starred = await double
+        .starmap([
+          [2, 3],
+          [4, 5],
+        ])
+        .applyAsync();
+      expect(await mapped.get({ timeout: 10 })).toEqual([3, 3, 0]);
+      expect(await starred.get({ timeout: 10 })).toEqual([6, 20]);
+      expect((await mapped.meta())?.task_id).toBe(mapped.id);
+    });
+
+    it('chunks: parts of n items, each a celery.starmap, as one group of lists', async () => {
+      const items: [number, number][] = [1, 2, 3, 4, 5].map((n) => [n, n]);
+      const parts = await add().chunks(items, 2).applyAsync();
+      expect(parts.results).toHaveLength(3);
+      expect(await parts.get({ timeout: 10 })).toEqual([[2, 4], [6, 8], [10]]);
+    });
+
+    it('map of a task no worker knows: FAILURE NotRegistered, from celery.exceptions', async () => {
+      const result = await client
+        .signature<number>('canvas.nobody')
+        .map([1])
+        .applyAsync();
+      await expect(result.get({ timeout: 10 })).rejects.toMatchObject({
+        excType: 'NotRegistered',
+        excModule: 'celery.exceptions',
+      });
+    });
+
     it('a failing header task fails the chord with ChordError naming it', async () => {
       const failing = client.signature(CanvasTasks, 'fail', ['part']);
       const result = await chord(
