@@ -9,6 +9,7 @@ import {
 } from '../protocol';
 import { ResultBackend } from '../results/result-backend';
 import { CanvasError } from './errors';
+import { chordHeaderParts, markChainPart, partResultId } from './chord-header';
 import { SendOptions } from './send-options';
 import type { MessageLinks } from './task-client.service';
 
@@ -196,10 +197,6 @@ export class CanvasApplier {
         `the ${this.backend.kind} result backend cannot run chords: ${this.backend.refusesChords}; ` +
           `use redis:// or db+postgresql:// results`,
       );
-    if (header.some((part) => part.subtask_type !== null))
-      throw new CanvasError(
-        'a chord header of groups, chains or chords is not supported yet: give it single tasks',
-      );
     const groupId =
       stringOption(signature.options.task_id) ??
       stringOption(
@@ -207,32 +204,39 @@ export class CanvasApplier {
           ?.options?.task_id,
       ) ??
       randomUUID();
-    if (header.length === 0) {
+    const parts = chordHeaderParts(header);
+    if (parts.length === 0) {
       await this.apply(body, [[]], {
         parentId: place.parentId,
         rootId: place.rootId,
       });
       return { id: bodyId, kind: 'chord', members: [] };
     }
-    const parts = header.map((part) => ({
-      ...part,
-      options: { task_id: randomUUID(), ...part.options },
-    }));
     if (this.backend.setChordSize && this.backend.addChordPart)
       await this.backend.setChordSize(groupId, parts.length);
     else await this.sendChordUnlock(groupId, body, parts);
     const members: Applied[] = [];
     let index = 0;
     for (const part of parts) {
+      const groupIndex = index++;
+      const where = {
+        parentId: place.parentId,
+        rootId: place.rootId,
+        sentBy: place.sentBy,
+      };
       members.push(
-        await this.apply(part, args, {
-          parentId: place.parentId,
-          rootId: place.rootId,
-          sentBy: place.sentBy,
-          group: groupId,
-          groupIndex: index++,
-          chord: body,
-        }),
+        part.subtask_type === 'chain'
+          ? await this.apply(
+              markChainPart(part, { groupId, groupIndex, chord: body }),
+              args,
+              where,
+            )
+          : await this.apply(part, args, {
+              ...where,
+              group: groupId,
+              groupIndex,
+              chord: body,
+            }),
       );
     }
     return {
@@ -279,7 +283,7 @@ function chordUnlockCall(
     kwargs: {
       interval: null,
       max_retries: null,
-      result: parts.map((part) => [[part.options.task_id, null], null]),
+      result: parts.map((part) => [[partResultId(part), null], null]),
     },
     options,
   };

@@ -147,17 +147,46 @@ export class CanvasFollower {
     if (!embed) return;
     for (const step of readSignatures(embed.chain, 'chain')) {
       const stepId = step.options.task_id;
-      if (typeof stepId === 'string')
-        await this.backend.store(
-          resultMeta(stepId, 'FAILURE', info, { traceback }),
-          this.storeContext(request),
-        );
+      if (typeof stepId !== 'string') continue;
+      await this.backend.store(
+        resultMeta(stepId, 'FAILURE', info, { traceback }),
+        this.storeContext(request),
+      );
+      await this.stepCountedInChord(request, step, stepId, info);
     }
     await this.sendErrbacks(
       request,
       readSignatures(embed.errbacks, 'errbacks'),
       request.id,
     );
+  }
+
+  /**
+   * A chain step that will not run but ends a chord header part (a chain in a header):
+   * counted as failed, as Celery's mark_as_failure does, so the chord does not stall.
+   */
+  private async stepCountedInChord(
+    request: TaskRequest,
+    step: SignatureDict,
+    stepId: string,
+    info: ExceptionInfo,
+  ): Promise<void> {
+    const { chord, group_id: groupId, group_index: groupIndex } = step.options;
+    if (!chord || typeof groupId !== 'string' || !this.backend.addChordPart)
+      return;
+    const parts = await this.backend.addChordPart({
+      groupId,
+      taskId: stepId,
+      groupIndex: typeof groupIndex === 'number' ? groupIndex : null,
+      status: 'FAILURE',
+      result: info,
+    });
+    if (parts)
+      await this.completeChord(
+        request,
+        readSignature(chord, 'chord body'),
+        parts,
+      );
   }
 
   /** Celery's chord_error_from_stack: the body reads FAILURE ChordError, its errbacks run. */

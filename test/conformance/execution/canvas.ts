@@ -121,6 +121,57 @@ export function describeCanvas(harness: ExecutionHarness): void {
       expect(await result.get({ timeout: 10 })).toBe(60);
     });
 
+    it('nested: a chain in a group; the group reads each chain’s last result', async () => {
+      const result = await group(
+        chain(add(1, 1), add(10)),
+        add(5, 5),
+        chain(add(2, 2), client.signature(CanvasTasks, 'mul', [3])),
+      ).applyAsync();
+      expect(await result.get({ timeout: 10 })).toEqual([12, 10, 12]);
+    });
+
+    it('nested: a group in a chord header is unrolled (each task counts once), a chain counts by its last step', async () => {
+      const result = await chord(
+        [
+          group(add(1, 1), add(2, 2)),
+          chain(add(3, 3), client.signature(CanvasTasks, 'mul', [10])),
+          add(4, 4),
+        ],
+        client.signature<number>('canvas.record'),
+      ).applyAsync();
+      expect(await result.get({ timeout: 10 })).toBe('recorded');
+      expect(CanvasTasks.seen).toEqual([[[2, 4, 60, 8]]]);
+    });
+
+    it('nested: a chord in a chain gets the previous result in every header task, and the chain goes on after its body', async () => {
+      const result = await chain(
+        add(1, 1),
+        chord([add(10), add(20)], client.signature(CanvasTasks, 'sum')),
+        client.signature(CanvasTasks, 'mul', [2]),
+      ).applyAsync();
+      expect(await result.get({ timeout: 10 })).toBe(68);
+    });
+
+    it('nested: a failing step of a chain in a chord header fails the chord with ChordError', async () => {
+      const result = await chord(
+        [
+          add(1, 1),
+          chain(client.signature(CanvasTasks, 'fail', ['x']), add(1)),
+        ],
+        client.signature(CanvasTasks, 'sum'),
+      ).applyAsync();
+      await expect(result.get({ timeout: 10 })).rejects.toMatchObject({
+        excType: 'ChordError',
+      });
+    });
+
+    it('a chord in a chord header is refused with a clear CanvasError', async () => {
+      const inner = chord([add(1, 1)], client.signature(CanvasTasks, 'sum'));
+      await expect(
+        chord([inner], client.signature(CanvasTasks, 'sum')).applyAsync(),
+      ).rejects.toThrow(/chord in a chord header is not supported/);
+    });
+
     it('link and linkError: a callback gets the result, an errback the failed task id', async () => {
       const record = client.signature<string>('canvas.record');
       const ok = await add(2, 2).link(record).applyAsync();
