@@ -17,6 +17,8 @@ import {
   StoreContext,
 } from '../results/result-backend';
 import { taskLogContext } from '../context/task-context.service';
+import { RegisteredTask } from '../registry/registered-task';
+import { callErrback, errbackRequestOf, newStyleErrback } from './errback-call';
 
 /**
  * What a worker does after a task of a workflow ran, as Celery's tracer and result
@@ -27,14 +29,17 @@ import { taskLogContext } from '../context/task-context.service';
  * - after any end, a chord header part is counted; the last one calls the body with the
  *   results in header order, or fails the body with ChordError when a part failed;
  * - on failure: the steps of the chain that will not run read the same FAILURE, and
- *   the `link_error` errbacks are sent with the failed task's id (Celery's arguments
- *   for an errback sent as a task).
+ *   the `link_error` errbacks run: a new-style one (a task of this worker taking
+ *   `(request, exc, traceback)`) is called here, any other is sent with the failed
+ *   task's id, as Celery's `_call_task_errbacks` does.
  */
 export class CanvasFollower {
   constructor(
     private readonly applier: () => CanvasApplier,
     private readonly backend: ResultBackend,
     private readonly storeContext: (request: TaskRequest) => StoreContext,
+    /** This process's tasks: a new-style errback among them is called here. */
+    private readonly find: (name: string) => RegisteredTask | undefined,
   ) {}
 
   /** True when the message carries anything to follow. */
@@ -158,6 +163,8 @@ export class CanvasFollower {
       request,
       readSignatures(embed.errbacks, 'errbacks'),
       request.id,
+      info,
+      traceback,
     );
   }
 
@@ -209,15 +216,36 @@ export class CanvasFollower {
       request,
       readSignatures(body.options.link_error, 'chord body link_error'),
       bodyId ?? request.id,
+      error,
+      null,
     );
   }
 
+  /** Celery's `_call_task_errbacks`: new-style ones called here, the others sent. */
   private async sendErrbacks(
     request: TaskRequest,
     errbacks: SignatureDict[],
     failedId: string,
+    info: ExceptionInfo,
+    traceback: string | null,
   ): Promise<void> {
     for (const errback of errbacks) {
+      const local = newStyleErrback(errback, this.find);
+      if (local) {
+        try {
+          await callErrback(local, errback, {
+            request: errbackRequestOf(request, failedId),
+            info,
+            traceback,
+          });
+        } catch (error) {
+          Logger.error(
+            `errback ${errback.task} raised: ${String(error)}`,
+            taskLogContext(request),
+          );
+        }
+        continue;
+      }
       try {
         await this.applier().apply(errback, [failedId], {
           parentId: failedId,

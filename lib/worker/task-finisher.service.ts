@@ -17,6 +17,7 @@ import {
   resultMeta,
 } from '../protocol';
 import { RegisteredTask } from '../registry/registered-task';
+import { TaskRegistry } from '../registry/task.registry';
 import { TaskEvent, TaskHooks } from '../registry/task-hooks.service';
 import { ChordPartResult, ResultBackend } from '../results/result-backend';
 import { TaskOutcome } from './task-executor.service';
@@ -69,6 +70,7 @@ export class TaskFinisher {
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
     private readonly hooks: TaskHooks,
     @Optional() private readonly moduleRef?: ModuleRef,
+    @Optional() private readonly registry?: TaskRegistry,
   ) {
     this.dateDoneForm = dateDoneFormOf(options.celeryVersion);
     this.nodeName = formatNodeName(options.nodeName);
@@ -79,6 +81,7 @@ export class TaskFinisher {
         replyTo: request.replyTo,
         expiresIn: this.options.resultExpiresSeconds,
       }),
+      (name) => this.registry?.get(name),
     );
   }
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
   AsyncResult,
+  ErrbackError,
+  ErrbackRequest,
   Task,
   TaskClient,
   TaskFailedError,
@@ -48,6 +50,30 @@ class CanvasTasks {
   record(...args: unknown[]): string {
     CanvasTasks.seen.push(args);
     return 'recorded';
+  }
+
+  /** An old-style errback (one parameter): sent as a task with the failed id. */
+  @Task('canvas.failedId')
+  failedId(taskId: string): void {
+    CanvasTasks.seen.push(['old-style', taskId]);
+  }
+
+  /** A new-style errback: called in the worker with (request, exc, traceback), then its partial args. */
+  @Task('canvas.onError')
+  onError(
+    request: ErrbackRequest,
+    exc: ErrbackError,
+    traceback: string | null,
+    label: string,
+  ): void {
+    CanvasTasks.seen.push([
+      label,
+      request.id,
+      request.task,
+      exc.excType,
+      exc.excMessage,
+      typeof traceback,
+    ]);
   }
 }
 
@@ -172,12 +198,12 @@ export function describeCanvas(harness: ExecutionHarness): void {
       ).rejects.toThrow(/chord in a chord header is not supported/);
     });
 
-    it('link and linkError: a callback gets the result, an errback the failed task id', async () => {
+    it('link and linkError: a callback gets the result, an old-style errback the failed task id', async () => {
       const record = client.signature<string>('canvas.record');
       const ok = await add(2, 2).link(record).applyAsync();
       const failed = await client
         .signature(CanvasTasks, 'fail', ['x'])
-        .linkError(record)
+        .linkError(client.signature(CanvasTasks, 'failedId'))
         .applyAsync();
       expect(await ok.get({ timeout: 10 })).toBe(4);
       await expect(failed.get({ timeout: 10 })).rejects.toBeInstanceOf(
@@ -185,8 +211,29 @@ export function describeCanvas(harness: ExecutionHarness): void {
       );
       await waitUntil(() => CanvasTasks.seen.length === 2, 10_000);
       expect(CanvasTasks.seen).toEqual(
-        expect.arrayContaining([[4], [failed.id]]),
+        expect.arrayContaining([[4], ['old-style', failed.id]]),
       );
+    });
+
+    it("a new-style errback (request, exc, traceback) is called in the worker, as Celery's _call_task_errbacks does", async () => {
+      const failed = await client
+        .signature(CanvasTasks, 'fail', ['y'])
+        .linkError(client.signature<void>('canvas.onError', ['new-style']))
+        .applyAsync();
+      await expect(failed.get({ timeout: 10 })).rejects.toBeInstanceOf(
+        TaskFailedError,
+      );
+      await waitUntil(() => CanvasTasks.seen.length === 1, 10_000);
+      expect(CanvasTasks.seen).toEqual([
+        [
+          'new-style',
+          failed.id,
+          'canvas.fail',
+          'RangeError',
+          'no "y"',
+          'string',
+        ],
+      ]);
     });
 
     it('a step that retries keeps its place in the chain', async () => {
