@@ -1,6 +1,7 @@
 import { Duration, toMilliseconds } from '../common/duration';
 import { SignatureDict } from '../protocol';
 import { AsyncResult } from './async-result';
+import type { ErrbackRequest } from './errback-types';
 import type { Applied } from './canvas-applier';
 import { GroupResult } from './group-result';
 
@@ -88,8 +89,16 @@ export class Signature<
     return this.addTo('link', callback);
   }
 
-  /** A copy that sends `errback` with its task id when it fails (Celery's arguments). */
-  linkError(errback: Signature<string, unknown>): Signature<In, R, Res, Args> {
+  /**
+   * A copy that runs `errback` when it fails, with Celery's arguments: a new-style one
+   * (taking `(request, exc, traceback)`) is called by the worker, any other is sent
+   * with the failed task's id.
+   */
+  linkError(
+    errback:
+      | Signature<string, unknown, any, any>
+      | Signature<ErrbackRequest, unknown, any, any>,
+  ): Signature<In, R, Res, Args> {
     return this.addTo('link_error', errback);
   }
 
