@@ -3,7 +3,7 @@ import { GroupResult } from '../../../lib/client/group-result';
 import { MemoryResultBackend } from '../../../lib/results/memory/memory-result-backend';
 import { uniqueName } from '../../support/wait';
 
-describe('revoking a workflow: every step on the parent links', () => {
+describe('AsyncResult.revokeChain and GroupResult.revoke: every step on the parent links', () => {
   const backend = new MemoryResultBackend(uniqueName('revoke-chain'));
   const revoked: string[] = [];
   const result = (id: string) =>
