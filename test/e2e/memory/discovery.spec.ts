@@ -66,8 +66,13 @@ describe('task discovery', () => {
       { worker: true },
     );
     const registry = app.get(TaskRegistry);
+    // Celery's built-in tasks are registered in every app, as in Celery's app.tasks.
     expect(registry.names()).toEqual([
       'MailTasks.sendWelcome',
+      'celery.chord_unlock',
+      'celery.chunks',
+      'celery.map',
+      'celery.starmap',
       'ping',
       'reports.build',
       'sms.notify',
@@ -148,7 +153,12 @@ describe('task discovery', () => {
       },
       { worker: true },
     );
-    expect(app.get(TaskRegistry).names()).toEqual(['aliased.run']);
+    expect(
+      app
+        .get(TaskRegistry)
+        .names()
+        .filter((name) => !name.startsWith('celery.')),
+    ).toEqual(['aliased.run']);
     const result = await app.get(TaskClient).send('aliased.run', [21]);
     expect(await result.get({ timeout: 5 })).toBe(42);
     await app.close();
