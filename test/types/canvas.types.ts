@@ -78,6 +78,16 @@ export async function canvasChecks(client: TaskClient): Promise<void> {
   // @ts-expect-error the body must take the list of header results
   chord([fetch, fetch], publish);
 
+  // Partial arguments are typed as the method's last parameters.
+  client.signature(MediaTasks, 'resize', [1, 200]);
+  client.signature(MediaTasks, 'resize', []);
+  // @ts-expect-error resize's width is a number
+  client.signature(MediaTasks, 'resize', ['wide']);
+  // @ts-expect-error resize takes two parameters, not three
+  client.signature(MediaTasks, 'resize', [1, 2, 3]);
+  // @ts-expect-error publish takes a path string
+  client.signature(MediaTasks, 'publish', [true]);
+
   // map, starmap, chunks: items typed as the task's first parameter, or all of them.
   const lengths: AsyncResult<number[]> = await client
     .signature(MediaTasks, 'fetch')

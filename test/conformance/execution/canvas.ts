@@ -89,7 +89,7 @@ export function describeCanvas(harness: ExecutionHarness): void {
       client = fixture().client(await fixture().app([CanvasTasks]));
     });
 
-    const add = (...args: number[]) =>
+    const add = (...args: [] | [number] | [number, number]) =>
       client.signature(CanvasTasks, 'add', args);
 
     it('chain: each step gets the previous result first; the last AsyncResult links its parents and children', async () => {
