@@ -212,9 +212,9 @@ export class CanvasApplier {
       });
       return { id: bodyId, kind: 'chord', members: [] };
     }
-    if (this.backend.setChordSize && this.backend.addChordPart)
+    const counted = this.backend.addChordPart !== undefined;
+    if (counted && this.backend.setChordSize)
       await this.backend.setChordSize(groupId, parts.length);
-    else await this.sendChordUnlock(groupId, body, parts);
     const members: Applied[] = [];
     let index = 0;
     for (const part of parts) {
@@ -239,6 +239,9 @@ export class CanvasApplier {
             }),
       );
     }
+    // After the header (Celery sends it before): in eager mode the header has run by
+    // then, and a header that failed to send leaves no unlock polling forever.
+    if (!counted) await this.sendChordUnlock(groupId, body, parts);
     return {
       id: bodyId,
       kind: 'chord',
@@ -264,8 +267,7 @@ export class CanvasApplier {
 
 /**
  * Celery's fallback_chord_unlock: a backend without a chord counter joins the chord by
- * `celery.chord_unlock`, sent before the header with a countdown of 1 s, to the body's
- * queue. It polls the header's results and calls the body once all are ready.
+ * `celery.chord_unlock`, sent with a countdown of 1 s, to the body's queue. It polls the header's results and calls the body once all are ready.
  */
 function chordUnlockCall(
   groupId: string,

@@ -100,4 +100,18 @@ describe('postgres results: chords joined by celery.chord_unlock', () => {
     ).applyAsync();
     expect(await result.get({ timeout: 20 })).toBe(17);
   });
+
+  it('in eager mode the header runs inline, then chord_unlock finds it ready and calls the body', async () => {
+    const eager = fixture().client(
+      await fixture().app([UnlockTasks], { eager: true, worker: false }),
+    );
+    const result = await chord(
+      [
+        eager.signature(UnlockTasks, 'add', [1, 2]),
+        eager.signature(UnlockTasks, 'add', [3, 4]),
+      ],
+      eager.signature(UnlockTasks, 'sum'),
+    ).applyAsync();
+    expect(await result.get({ timeout: 20 })).toBe(10);
+  });
 });

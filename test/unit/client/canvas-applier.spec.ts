@@ -137,7 +137,7 @@ describe('CanvasApplier: signatures in their dict form, sent as Celery sends the
     ]);
   });
 
-  it('a chord on a backend without a counter sends celery.chord_unlock first, as fallback_chord_unlock does', async () => {
+  it('a chord on a backend without a counter sends celery.chord_unlock after its header, as fallback_chord_unlock does', async () => {
     const { sent, send } = recorder();
     const memory = new MemoryResultBackend(uniqueName('canvas'));
     const noCounter = {
@@ -154,11 +154,11 @@ describe('CanvasApplier: signatures in their dict form, sent as Celery sends the
       }),
     );
     expect(sent.map((each) => each.name)).toEqual([
-      'celery.chord_unlock',
       'a',
       'b',
+      'celery.chord_unlock',
     ]);
-    const [unlock, a, b] = sent;
+    const [a, b, unlock] = sent;
     expect(unlock.args[0]).toBe(applied.parent!.id);
     expect(unlock.args[1]).toMatchObject({ task: 'sum' });
     expect(unlock.options).toMatchObject({
