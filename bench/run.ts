@@ -5,6 +5,7 @@
  */
 import { cpus } from 'node:os';
 import { amqpSection } from './amqp';
+import { chordSection } from './chord/section';
 import { BenchSection, Measurement, formatTable, writeResults } from './report';
 import { eventsSection, observabilitySection } from './redis/observability';
 import { poolSection } from './pool/section';
@@ -16,6 +17,7 @@ const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   observability: async () => observabilitySection(),
   events: async () => eventsSection(),
   pool: async () => poolSection(),
+  chord: async () => chordSection(),
 };
 
 async function main(): Promise<void> {

@@ -74,6 +74,7 @@ export { GroupResult } from './client/group-result';
 export { Signature } from './client/signature';
 export type { SignatureOptions } from './client/signature';
 export { chain, group, chord } from './client/canvas';
+export type { ErrbackError, ErrbackRequest } from './client/errback-types';
 export type { ResultOf } from './client/canvas';
 export type { SignatureDict } from './protocol/signature';
 export type {

@@ -98,6 +98,27 @@ export class AsyncResult<T = unknown> {
   }
 
   /**
+   * Revokes the whole workflow this result ends: itself and every step before it on
+   * its `parent` links (a chord's header, a group's members), so the steps not run yet
+   * never run. Celery has no single call for it (its users walk `parent`); each id is
+   * revoked as `revoke()` does, so Python workers honour it too. A step already done
+   * stays done; the steps after a revoked one are never sent, and read PENDING.
+   */
+  async revokeChain(options: RevokeOptions = {}): Promise<void> {
+    const ids = new Set<string>();
+    collectIds(this, ids);
+    for (const id of ids) await this.revokeId(id, options);
+  }
+
+  private async revokeId(id: string, options: RevokeOptions): Promise<void> {
+    if (!this.revoker)
+      throw new Error(
+        'this AsyncResult was made without a client: use TaskClient.revoke',
+      );
+    await this.revoker(id, options);
+  }
+
+  /**
    * The tasks it sent while it ran (the next chain step, link callbacks), from the
    * stored meta's `children`, as Celery's `children`. Empty until it is stored.
    */
@@ -126,4 +147,11 @@ export class AsyncResult<T = unknown> {
       return new TaskRevokedError(this.id, info.exc_message.join(', '));
     return new TaskFailedError(this.id, info, meta.traceback);
   }
+}
+
+/** The ids of a result and of everything on its parent links, groups' members included. */
+function collectIds(result: AsyncResult | GroupResult, ids: Set<string>): void {
+  if (result instanceof AsyncResult) ids.add(result.id);
+  else for (const member of result.results) collectIds(member, ids);
+  if (result.parent) collectIds(result.parent, ids);
 }

@@ -9,6 +9,7 @@ import {
 } from '../protocol';
 import { ResultBackend } from '../results/result-backend';
 import { CanvasError } from './errors';
+import { chordHeaderParts, markChainPart, partResultId } from './chord-header';
 import { SendOptions } from './send-options';
 import type { MessageLinks } from './task-client.service';
 
@@ -69,7 +70,11 @@ export class CanvasApplier {
       case 'chord':
         return this.applyChord(signature, args, place);
       case null:
+      case 'xmap':
+      case 'xstarmap':
         return this.applyTask(signature, args, place);
+      case 'chunks':
+        return this.applyGroup(chunksGroup(signature), args, place);
       default:
         throw new CanvasError(
           `signature ${signature.task}: subtask_type ${JSON.stringify(signature.subtask_type)} is not supported`,
@@ -187,15 +192,10 @@ export class CanvasApplier {
     if (place.chain && place.chain.length > 0)
       body = chainAfter(body, [...place.chain].reverse());
     const bodyId = bodyIdOf(body);
-    if (!this.backend.setChordSize || !this.backend.addChordPart) {
+    if (this.backend.refusesChords)
       throw new CanvasError(
-        `a chord needs a result backend that counts its parts (redis:// or memory://); ` +
-          `the ${this.backend.kind} backend has no chord counter`,
-      );
-    }
-    if (header.some((part) => part.subtask_type !== null))
-      throw new CanvasError(
-        'a chord header of groups, chains or chords is not supported yet: give it single tasks',
+        `the ${this.backend.kind} result backend cannot run chords: ${this.backend.refusesChords}; ` +
+          `use redis:// or db+postgresql:// results`,
       );
     const groupId =
       stringOption(signature.options.task_id) ??
@@ -204,28 +204,44 @@ export class CanvasApplier {
           ?.options?.task_id,
       ) ??
       randomUUID();
-    if (header.length === 0) {
+    const parts = chordHeaderParts(header);
+    if (parts.length === 0) {
       await this.apply(body, [[]], {
         parentId: place.parentId,
         rootId: place.rootId,
       });
       return { id: bodyId, kind: 'chord', members: [] };
     }
-    await this.backend.setChordSize(groupId, header.length);
+    const counted = this.backend.addChordPart !== undefined;
+    if (counted && this.backend.setChordSize)
+      await this.backend.setChordSize(groupId, parts.length);
     const members: Applied[] = [];
     let index = 0;
-    for (const part of header) {
+    for (const part of parts) {
+      const groupIndex = index++;
+      const where = {
+        parentId: place.parentId,
+        rootId: place.rootId,
+        sentBy: place.sentBy,
+      };
       members.push(
-        await this.apply(part, args, {
-          parentId: place.parentId,
-          rootId: place.rootId,
-          sentBy: place.sentBy,
-          group: groupId,
-          groupIndex: index++,
-          chord: body,
-        }),
+        part.subtask_type === 'chain'
+          ? await this.apply(
+              markChainPart(part, { groupId, groupIndex, chord: body }),
+              args,
+              where,
+            )
+          : await this.apply(part, args, {
+              ...where,
+              group: groupId,
+              groupIndex,
+              chord: body,
+            }),
       );
     }
+    // After the header (Celery sends it before): in eager mode the header has run by
+    // then, and a header that failed to send leaves no unlock polling forever.
+    if (!counted) await this.sendChordUnlock(groupId, body, parts);
     return {
       id: bodyId,
       kind: 'chord',
@@ -233,6 +249,77 @@ export class CanvasApplier {
       parent: { id: groupId, kind: 'group', members },
     };
   }
+
+  private async sendChordUnlock(
+    groupId: string,
+    body: SignatureDict,
+    parts: SignatureDict[],
+  ): Promise<void> {
+    const call = chordUnlockCall(groupId, body, parts);
+    await this.send(
+      'celery.chord_unlock',
+      call.args,
+      { ...call.options, kwargs: call.kwargs },
+      {},
+    );
+  }
+}
+
+/**
+ * Celery's fallback_chord_unlock: a backend without a chord counter joins the chord by
+ * `celery.chord_unlock`, sent with a countdown of 1 s, to the body's queue. It polls the header's results and calls the body once all are ready.
+ */
+function chordUnlockCall(
+  groupId: string,
+  body: SignatureDict,
+  parts: SignatureDict[],
+): { args: unknown[]; kwargs: Record<string, unknown>; options: SendOptions } {
+  const options: SendOptions = { countdown: 1, ignoreResult: true };
+  const queue =
+    stringOption(body.options.queue) ?? stringOption(body.options.routing_key);
+  if (queue) options.queue = queue;
+  if (typeof body.options.priority === 'number')
+    options.priority = body.options.priority;
+  return {
+    args: [groupId, body],
+    kwargs: {
+      interval: null,
+      max_retries: null,
+      result: parts.map((part) => [[partResultId(part), null], null]),
+    },
+    options,
+  };
+}
+
+/** Celery's `chunks.group()`: a group of `celery.starmap`, `n` items each. */
+function chunksGroup(signature: SignatureDict): SignatureDict {
+  const { task, it, n } = signature.kwargs;
+  if (!Array.isArray(it))
+    throw new CanvasError(`chunks of ${String(task)}: it is not a list`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+    throw new CanvasError(
+      `chunks: n must be a positive integer, got ${JSON.stringify(n)}`,
+    );
+  const { task_id: groupId, ...options } = signature.options;
+  const tasks: SignatureDict[] = [];
+  for (let start = 0; start < it.length; start += n) {
+    tasks.push({
+      task: 'celery.starmap',
+      args: [],
+      kwargs: { task, it: it.slice(start, start + n) },
+      options: { ...options },
+      subtask_type: 'xstarmap',
+      immutable: true,
+    });
+  }
+  return {
+    task: 'celery.group',
+    args: [],
+    kwargs: { tasks },
+    options: groupId === undefined ? {} : { task_id: groupId },
+    subtask_type: 'group',
+    immutable: false,
+  };
 }
 
 /** The id a chord's body (or the last step of a chain body) will store its result under. */

@@ -6,6 +6,24 @@ import { Signature, SignatureApplier } from './signature';
 /** What a signature returns. */
 export type ResultOf<S> = S extends Signature<any, infer R, any> ? R : never;
 
+/** What one chord header member adds to the body's list: a group, each of its results. */
+type PartResults<P> =
+  P extends Signature<any, infer R, GroupResult<any>>
+    ? R extends readonly unknown[]
+      ? R
+      : R[]
+    : [ResultOf<P>];
+
+/** The list a chord body gets: header results in order, groups unrolled (as Celery does). */
+export type HeaderResults<S extends readonly unknown[]> = S extends readonly [
+  infer H,
+  ...infer T,
+]
+  ? [...PartResults<H>, ...HeaderResults<T>]
+  : S extends readonly []
+    ? []
+    : PartResults<S[number]>[number][];
+
 type AnySignature = Signature<any, any, any>;
 
 /**
@@ -91,7 +109,7 @@ export function group<S extends AnySignature[]>(
  */
 export function chord<S extends AnySignature[], R>(
   header: S,
-  body: Signature<{ [K in keyof S]: ResultOf<S[K]> }, R, any>,
+  body: Signature<HeaderResults<S>, R, any>,
 ): Signature<unknown, R> {
   const members = header.map((member) => member.dict);
   const groupDict: SignatureDict = {

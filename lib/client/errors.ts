@@ -55,6 +55,7 @@ export class ResultIgnoredError extends Error {
 /** A task reference or a name that names no registered task (eager mode, typed handles). */
 export class NotRegisteredError extends Error {
   override readonly name = 'NotRegistered';
+  readonly excModule = 'celery.exceptions';
   constructor(
     readonly taskName: string,
     detail = '',

@@ -41,9 +41,13 @@ export class GroupResult<R = unknown> {
     return states.filter((state) => state === 'SUCCESS').length;
   }
 
-  /** Revokes every member. */
+  /** Revokes every member, and the earlier steps of a member that is a chain. */
   async revoke(options: RevokeOptions = {}): Promise<void> {
-    await Promise.all(this.results.map((result) => result.revoke(options)));
+    await Promise.all(
+      this.results.map((result) =>
+        result.parent ? result.revokeChain(options) : result.revoke(options),
+      ),
+    );
   }
 
   /** Celery's `as_tuple()`: `[[id, parent], [member tuples]]`. */

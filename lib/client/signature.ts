@@ -1,6 +1,7 @@
 import { Duration, toMilliseconds } from '../common/duration';
 import { SignatureDict } from '../protocol';
 import { AsyncResult } from './async-result';
+import type { ErrbackRequest } from './errback-types';
 import type { Applied } from './canvas-applier';
 import { GroupResult } from './group-result';
 
@@ -46,10 +47,12 @@ export class Signature<
   In = unknown,
   R = any,
   Res extends AsyncResult<R> | GroupResult = AsyncResult<R>,
+  Args extends readonly unknown[] = readonly unknown[],
 > {
-  /** Phantom types: `In` is contravariant, `R` covariant. */
+  /** Phantom types: `In` is contravariant, `R` and `Args` (the task's parameters) covariant. */
   declare readonly __in?: (input: In) => void;
   declare readonly __result?: () => R;
+  declare readonly __args?: () => Args;
 
   constructor(
     /** The dict form sent in messages (`task`, `args`, `kwargs`, `options`, `subtask_type`, `immutable`). */
@@ -68,12 +71,12 @@ export class Signature<
   }
 
   /** An immutable copy (Celery's `.si()`): a chain does not pass it the previous result. */
-  si(): Signature<unknown, R, Res> {
+  si(): Signature<unknown, R, Res, Args> {
     return this.copy({ immutable: true });
   }
 
   /** A copy with these options over its own. */
-  set(options: SignatureOptions): Signature<In, R, Res> {
+  set(options: SignatureOptions): Signature<In, R, Res, Args> {
     const { kwargs, ...rest } = options;
     return this.copy({
       kwargs: kwargs ? { ...this.dict.kwargs, ...kwargs } : this.dict.kwargs,
@@ -82,13 +85,49 @@ export class Signature<
   }
 
   /** A copy that sends `callback` with its result as first argument when it succeeds. */
-  link(callback: Signature<R, unknown>): Signature<In, R, Res> {
+  link(callback: Signature<R, unknown>): Signature<In, R, Res, Args> {
     return this.addTo('link', callback);
   }
 
-  /** A copy that sends `errback` with its task id when it fails (Celery's arguments). */
-  linkError(errback: Signature<string, unknown>): Signature<In, R, Res> {
+  /**
+   * A copy that runs `errback` when it fails, with Celery's arguments: a new-style one
+   * (taking `(request, exc, traceback)`) is called by the worker, any other is sent
+   * with the failed task's id.
+   */
+  linkError(
+    errback:
+      | Signature<string, unknown, any, any>
+      | Signature<ErrbackRequest, unknown, any, any>,
+  ): Signature<In, R, Res, Args> {
     return this.addTo('link_error', errback);
+  }
+
+  /**
+   * Celery's `task.map(items)` (`celery.map`): one message; a worker calls the task in
+   * its own process for each item, in order, and the result is the list of results.
+   * The signature's partial arguments are not used (as in Celery); its queue is.
+   */
+  map(items: readonly In[]): Signature<unknown, R[]> {
+    return this.builtin('celery.map', 'xmap', { it: [...items] });
+  }
+
+  /** Celery's `task.starmap(items)` (`celery.starmap`): as `map`, each item spread as the arguments. */
+  starmap(items: readonly Args[]): Signature<unknown, R[]> {
+    return this.builtin('celery.starmap', 'xstarmap', { it: [...items] });
+  }
+
+  /**
+   * Celery's `task.chunks(items, n)`: the items cut into parts of `n`, each part sent as
+   * one `celery.starmap`, all parts as a group. `applyAsync()` resolves with the group's
+   * result: one list of results per part.
+   */
+  chunks(
+    items: readonly Args[],
+    n: number,
+  ): Signature<unknown, R[][], GroupResult<R[]>> {
+    if (!Number.isInteger(n) || n < 1)
+      throw new RangeError(`chunks: n must be a positive integer, got ${n}`);
+    return this.builtin('celery.chunks', 'chunks', { it: [...items], n });
   }
 
   /** Sends it (Celery's `delay`); `args` go before its partial arguments. */
@@ -126,10 +165,33 @@ export class Signature<
     return this.dict;
   }
 
+  /** The dict form of Celery's `xmap`, `xstarmap`, `chunks`: this task and the items in kwargs. */
+  private builtin<S extends Signature<any, any, any>>(
+    task: string,
+    subtaskType: string,
+    kwargs: Record<string, unknown>,
+  ): S {
+    const { queue, priority } = this.dict.options;
+    const options: Record<string, unknown> = {};
+    if (queue !== undefined) options.queue = queue;
+    if (priority !== undefined) options.priority = priority;
+    return new Signature(
+      {
+        task,
+        args: [],
+        kwargs: { task: this.dict, ...kwargs },
+        options,
+        subtask_type: subtaskType,
+        immutable: true,
+      },
+      this.applier,
+    ) as S;
+  }
+
   private addTo(
     key: 'link' | 'link_error',
     next: { readonly dict: SignatureDict },
-  ): Signature<In, R, Res> {
+  ): Signature<In, R, Res, Args> {
     const current = this.dict.options[key];
     const list: unknown[] = Array.isArray(current)
       ? (current as unknown[])
@@ -141,8 +203,13 @@ export class Signature<
     });
   }
 
-  private copy<I = In>(change: Partial<SignatureDict>): Signature<I, R, Res> {
-    return new Signature<I, R, Res>({ ...this.dict, ...change }, this.applier);
+  private copy<I = In>(
+    change: Partial<SignatureDict>,
+  ): Signature<I, R, Res, Args> {
+    return new Signature<I, R, Res, Args>(
+      { ...this.dict, ...change },
+      this.applier,
+    );
   }
 }
 

@@ -45,7 +45,13 @@ import { NotRegisteredError } from './errors';
 import { revokeTasks } from './revoke';
 import { Router, compileRoutes } from './task-routes';
 import { RevokeOptions, SendOptions } from './send-options';
-import { MethodNames, TaskArgs, TaskHandle, TaskResult } from './task-handle';
+import {
+  MethodNames,
+  PartialArgs,
+  TaskArgs,
+  TaskHandle,
+  TaskResult,
+} from './task-handle';
 import {
   MappedTaskArgs,
   MappedTaskName,
@@ -97,14 +103,20 @@ export class TaskClient {
   /**
    * A signature of the @Task method `method` of `type` (Celery's `.s()`), typed: in a
    * `chain`, the previous step's result must fit its first parameter. `args` are
-   * partial arguments: a chain's result goes before them.
+   * partial arguments, typed as the method's last parameters: what is applied (a
+   * chain's result, an errback's `(request, exc, traceback)`) goes before them.
    */
   signature<T, K extends MethodNames<T>>(
     type: Type<T>,
     method: K,
-    args?: readonly unknown[],
+    args?: PartialArgs<TaskArgs<T, K>>,
     options?: SignatureOptions,
-  ): Signature<TaskArgs<T, K>[0], TaskResult<T, K>>;
+  ): Signature<
+    TaskArgs<T, K>[0],
+    TaskResult<T, K>,
+    AsyncResult<TaskResult<T, K>>,
+    TaskArgs<T, K>
+  >;
   /** A signature by task name (a task of another language), unchecked; `R` is the result you expect. */
   signature<R = any>(
     name: string,

@@ -14,6 +14,21 @@ export type TaskArgs<T, K extends keyof T> = T[K] extends (
   ? A
   : never;
 
+/**
+ * The partial arguments a signature of a method with parameters `P` may hold: the last
+ * parameters, any number of them (none, all but the first, all...), each of its
+ * declared type; what is applied later fills the parameters before them. A method
+ * with a rest parameter takes any of its own list.
+ */
+export type PartialArgs<P extends readonly unknown[]> =
+  number extends P['length']
+    ? P
+    : P extends readonly []
+      ? P
+      : P extends readonly [unknown?, ...infer Rest]
+        ? P | PartialArgs<Rest>
+        : P;
+
 /** What method K of T resolves to. */
 export type TaskResult<T, K extends keyof T> = T[K] extends (
   ...args: never[]

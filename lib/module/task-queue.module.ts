@@ -8,7 +8,7 @@ import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { TaskExplorer } from '../registry/task.explorer';
 import { TaskHooks } from '../registry/task-hooks.service';
 import { TaskRegistry } from '../registry/task.registry';
-import { BackendCleanupService } from '../worker/backend-cleanup.service';
+import { BackendCleanupService } from '../worker/builtins/backend-cleanup.service';
 import { BeatService } from '../scheduler/beat.service';
 import { PeriodicExplorer } from '../scheduler/periodic.explorer';
 import { resolveBeatOptions } from '../scheduler/resolve-beat-options';
@@ -20,6 +20,7 @@ import { TaskContext } from '../context/task-context.service';
 import { TaskLogger } from '../context/task-logger.service';
 import { TaskExecutor } from '../worker/task-executor.service';
 import { TaskFinisher } from '../worker/task-finisher.service';
+import { BuiltinTasks } from '../worker/builtins/builtin-tasks.service';
 import { TaskWorkerService } from '../worker/task-worker.service';
 import { TaskQueueMetrics } from '../metrics/task-queue-metrics.service';
 import { TaskQueueTracing } from '../tracing/task-queue-tracing.service';
@@ -125,6 +126,7 @@ import {
     TaskLogger,
     TaskExecutor,
     TaskFinisher,
+    BuiltinTasks,
     EagerRunner,
     { provide: INLINE_RUNNER, useExisting: EagerRunner },
     TaskClient,

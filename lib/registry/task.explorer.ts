@@ -42,7 +42,9 @@ export class TaskExplorer implements OnModuleInit {
     for (const entry of providerMethods(this.discovery, this.scanner))
       this.explore(entry);
     this.registry.tracksTaskContext = injectsTaskContext(this.modules);
-    this.logger.log(`Registered ${this.registry.names().length} task(s)`);
+    // Celery's built-in tasks (celery.map...) are not counted, as inspect leaves them out.
+    const own = this.registry.names().filter((n) => !n.startsWith('celery.'));
+    this.logger.log(`Registered ${own.length} task(s)`);
   }
 
   private explore({

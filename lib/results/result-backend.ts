@@ -44,8 +44,16 @@ export interface ResultBackend {
   ): Promise<ResultMeta | undefined>;
 
   /**
+   * Set when chords cannot run on it at all, with why (Celery's `rpc://` refuses them:
+   * results go to the sender only, so no worker can see the header complete). A backend
+   * without a chord counter that does not refuse them gets Celery's fallback: the
+   * sender sends `celery.chord_unlock`, which polls the header's results.
+   */
+  readonly refusesChords?: string;
+
+  /**
    * Optional: Celery's native chord counter (the Redis backend's `.j` / `.t` / `.s`
-   * keys). A backend without it cannot run chords (the client refuses them).
+   * keys). Without it, chords are joined by `celery.chord_unlock`.
    * `setChordSize` is called by whoever sends the chord, before its header.
    */
   setChordSize?(groupId: string, size: number): Promise<void>;

@@ -11,8 +11,14 @@ import {
   resultMeta,
 } from '../protocol';
 import { CanvasApplier } from '../client/canvas-applier';
-import { ResultBackend, StoreContext } from '../results/result-backend';
+import {
+  ChordPartResult,
+  ResultBackend,
+  StoreContext,
+} from '../results/result-backend';
 import { taskLogContext } from '../context/task-context.service';
+import { RegisteredTask } from '../registry/registered-task';
+import { callErrback, errbackRequestOf, newStyleErrback } from './errback-call';
 
 /**
  * What a worker does after a task of a workflow ran, as Celery's tracer and result
@@ -23,14 +29,17 @@ import { taskLogContext } from '../context/task-context.service';
  * - after any end, a chord header part is counted; the last one calls the body with the
  *   results in header order, or fails the body with ChordError when a part failed;
  * - on failure: the steps of the chain that will not run read the same FAILURE, and
- *   the `link_error` errbacks are sent with the failed task's id (Celery's arguments
- *   for an errback sent as a task).
+ *   the `link_error` errbacks run: a new-style one (a task of this worker taking
+ *   `(request, exc, traceback)`) is called here, any other is sent with the failed
+ *   task's id, as Celery's `_call_task_errbacks` does.
  */
 export class CanvasFollower {
   constructor(
     private readonly applier: () => CanvasApplier,
     private readonly backend: ResultBackend,
     private readonly storeContext: (request: TaskRequest) => StoreContext,
+    /** This process's tasks: a new-style errback among them is called here. */
+    private readonly find: (name: string) => RegisteredTask | undefined,
   ) {}
 
   /** True when the message carries anything to follow. */
@@ -83,11 +92,13 @@ export class CanvasFollower {
   ): Promise<void> {
     const chord = request.embed?.chord;
     if (chord === null || chord === undefined || !request.group) return;
+    // Without a counter, celery.chord_unlock polls the header (Celery's base backend).
     if (!this.backend.addChordPart) {
-      Logger.error(
-        `is a chord part, but the ${this.backend.kind} result backend has no chord counter: the chord body will not run`,
-        taskLogContext(request),
-      );
+      if (this.backend.refusesChords)
+        Logger.error(
+          `is a chord part, but the ${this.backend.kind} result backend cannot run chords: the chord body will not run`,
+          taskLogContext(request),
+        );
       return;
     }
     const parts = await this.backend.addChordPart({
@@ -97,8 +108,24 @@ export class CanvasFollower {
       status,
       result,
     });
-    if (!parts) return;
-    const body = readSignature(chord, 'chord body');
+    if (parts)
+      await this.completeChord(
+        request,
+        readSignature(chord, 'chord body'),
+        parts,
+      );
+  }
+
+  /**
+   * Every header part ended: the body is called with their results in order, or, when
+   * one failed, reads FAILURE ChordError naming the first that did (its errbacks run).
+   * `request` is the task that saw the chord complete: the body's parent.
+   */
+  async completeChord(
+    request: TaskRequest,
+    body: SignatureDict,
+    parts: ChordPartResult[],
+  ): Promise<void> {
     const failed = parts.find((part) => PROPAGATE_STATES.has(part.status));
     if (failed) {
       await this.failChord(
@@ -125,17 +152,48 @@ export class CanvasFollower {
     if (!embed) return;
     for (const step of readSignatures(embed.chain, 'chain')) {
       const stepId = step.options.task_id;
-      if (typeof stepId === 'string')
-        await this.backend.store(
-          resultMeta(stepId, 'FAILURE', info, { traceback }),
-          this.storeContext(request),
-        );
+      if (typeof stepId !== 'string') continue;
+      await this.backend.store(
+        resultMeta(stepId, 'FAILURE', info, { traceback }),
+        this.storeContext(request),
+      );
+      await this.stepCountedInChord(request, step, stepId, info);
     }
     await this.sendErrbacks(
       request,
       readSignatures(embed.errbacks, 'errbacks'),
       request.id,
+      info,
+      traceback,
     );
+  }
+
+  /**
+   * A chain step that will not run but ends a chord header part (a chain in a header):
+   * counted as failed, as Celery's mark_as_failure does, so the chord does not stall.
+   */
+  private async stepCountedInChord(
+    request: TaskRequest,
+    step: SignatureDict,
+    stepId: string,
+    info: ExceptionInfo,
+  ): Promise<void> {
+    const { chord, group_id: groupId, group_index: groupIndex } = step.options;
+    if (!chord || typeof groupId !== 'string' || !this.backend.addChordPart)
+      return;
+    const parts = await this.backend.addChordPart({
+      groupId,
+      taskId: stepId,
+      groupIndex: typeof groupIndex === 'number' ? groupIndex : null,
+      status: 'FAILURE',
+      result: info,
+    });
+    if (parts)
+      await this.completeChord(
+        request,
+        readSignature(chord, 'chord body'),
+        parts,
+      );
   }
 
   /** Celery's chord_error_from_stack: the body reads FAILURE ChordError, its errbacks run. */
@@ -158,15 +216,36 @@ export class CanvasFollower {
       request,
       readSignatures(body.options.link_error, 'chord body link_error'),
       bodyId ?? request.id,
+      error,
+      null,
     );
   }
 
+  /** Celery's `_call_task_errbacks`: new-style ones called here, the others sent. */
   private async sendErrbacks(
     request: TaskRequest,
     errbacks: SignatureDict[],
     failedId: string,
+    info: ExceptionInfo,
+    traceback: string | null,
   ): Promise<void> {
     for (const errback of errbacks) {
+      const local = newStyleErrback(errback, this.find);
+      if (local) {
+        try {
+          await callErrback(local, errback, {
+            request: errbackRequestOf(request, failedId),
+            info,
+            traceback,
+          });
+        } catch (error) {
+          Logger.error(
+            `errback ${errback.task} raised: ${String(error)}`,
+            taskLogContext(request),
+          );
+        }
+        continue;
+      }
       try {
         await this.applier().apply(errback, [failedId], {
           parentId: failedId,

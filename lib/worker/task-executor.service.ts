@@ -75,8 +75,10 @@ export class TaskExecutor {
       storeProgress: (meta) => this.storeProgress(request, meta),
     });
     const disarm = armTimeLimits(control, timeLimitsFor(task.policy, request));
-    const call = () =>
-      new Promise<unknown>((resolve) => resolve(task.invoke(...args)));
+    const withRequest = task.invokeWithRequest;
+    const call = withRequest
+      ? () => withRequest(request, args)
+      : () => new Promise<unknown>((resolve) => resolve(task.invoke(...args)));
     const invoke = () => this.lifecycle.aroundRun(request, call);
     const running = this.registry.tracksTaskContext
       ? runInTaskContext(current, invoke)

@@ -7,6 +7,7 @@ import {
   DateDoneForm,
   ExceptionInfo,
   ResultMeta,
+  SignatureDict,
   readExceptionInfo,
   TaskMessage,
   TaskRequest,
@@ -16,8 +17,9 @@ import {
   resultMeta,
 } from '../protocol';
 import { RegisteredTask } from '../registry/registered-task';
+import { TaskRegistry } from '../registry/task.registry';
 import { TaskEvent, TaskHooks } from '../registry/task-hooks.service';
-import { ResultBackend } from '../results/result-backend';
+import { ChordPartResult, ResultBackend } from '../results/result-backend';
 import { TaskOutcome } from './task-executor.service';
 import { retryMessage } from './retry-message';
 import { taskLogContext } from '../context/task-context.service';
@@ -68,6 +70,7 @@ export class TaskFinisher {
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
     private readonly hooks: TaskHooks,
     @Optional() private readonly moduleRef?: ModuleRef,
+    @Optional() private readonly registry?: TaskRegistry,
   ) {
     this.dateDoneForm = dateDoneFormOf(options.celeryVersion);
     this.nodeName = formatNodeName(options.nodeName);
@@ -78,11 +81,12 @@ export class TaskFinisher {
         replyTo: request.replyTo,
         expiresIn: this.options.resultExpiresSeconds,
       }),
+      (name) => this.registry?.get(name),
     );
   }
 
   /** The client sends a workflow's next parts; taken lazily (the client's eager mode needs this finisher). */
-  private canvasApplier(): CanvasApplier {
+  canvasApplier(): CanvasApplier {
     if (!this.applier) {
       const client = this.moduleRef?.get(TaskClient, { strict: false });
       if (!client)
@@ -94,6 +98,15 @@ export class TaskFinisher {
       );
     }
     return this.applier;
+  }
+
+  /** A chord joined by `celery.chord_unlock` is complete: its body is called or failed. */
+  completeChord(
+    request: TaskRequest,
+    body: SignatureDict,
+    parts: ChordPartResult[],
+  ): Promise<void> {
+    return this.canvas.completeChord(request, body, parts);
   }
 
   async finish(

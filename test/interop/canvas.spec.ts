@@ -152,6 +152,35 @@ describe.each(BROKERS)(
       );
     });
 
+    it("Python's map and starmap of a Nest task (celery.map, celery.starmap) run on a Nest worker", async () => {
+      const mapped = await run({
+        map: nest('nest.sum', []),
+        it: [[1, 2], [3]],
+      });
+      expect(mapped).toMatchObject({ state: 'SUCCESS', result: [3, 3] });
+      const starred = await run({
+        starmap: nest('math.add', []),
+        it: [
+          [1, 2],
+          [3, 4],
+        ],
+      });
+      expect(starred).toMatchObject({ state: 'SUCCESS', result: [3, 7] });
+    });
+
+    it("Python's chunks of a Nest task: a group of celery.starmap, one list per part", async () => {
+      const report = await run({
+        chunks: nest('math.add', []),
+        it: [
+          [1, 1],
+          [2, 2],
+          [3, 3],
+        ],
+        n: 2,
+      });
+      expect(report).toMatchObject({ state: 'SUCCESS', result: [[2, 4], [6]] });
+    });
+
     it('a chord sent from Nest: a header of Python and Nest tasks, a Nest body', async () => {
       const result = await chord(
         [

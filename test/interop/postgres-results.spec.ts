@@ -1,4 +1,4 @@
-import { TaskClient, TaskFailedError } from '../../lib';
+import { TaskClient, TaskFailedError, chord } from '../../lib';
 import { readPickle } from '../../lib/protocol';
 import { PostgresResultBackend } from '../../lib/results/postgres/postgres-result-backend';
 import {
@@ -125,5 +125,40 @@ describe('interop: results in PostgreSQL, as Celery’s database backend keeps t
       raised: 'builtins.ValueError',
     });
     expect(report.traceback).toContain('boom from nest');
+  });
+
+  it('a chord sent from Python on the database backend: a Nest worker runs celery.chord_unlock and the body', async () => {
+    const nest = (name: string, args: unknown[]) => ({
+      name,
+      args,
+      options: { queue: nestQueue },
+    });
+    const { workflow } = await sendFromPython(config, {
+      workflow: {
+        chord: {
+          header: [
+            nest('math.add', [1, 1]),
+            { name: 'py.add', args: [2, 2], options: { queue: pyQueue } },
+            nest('nest.steps', [1200]),
+          ],
+          body: nest('nest.echo', []),
+        },
+      },
+    });
+    expect(workflow).toMatchObject({
+      state: 'SUCCESS',
+      result: { args: [[2, 4, 'done']], kwargs: {} },
+    });
+  });
+
+  it('a chord sent from Nest on the database backend, header in Python and Nest, joined by chord_unlock', async () => {
+    const result = await chord(
+      [
+        client.signature<number>('py.add', [1, 2], { queue: pyQueue }),
+        client.signature(InteropTasks, 'add', [3, 4], { queue: nestQueue }),
+      ],
+      client.signature(InteropTasks, 'sum', [], { queue: nestQueue }),
+    ).applyAsync();
+    expect(await result.get({ timeout: 20 })).toBe(10);
   });
 });

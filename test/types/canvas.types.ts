@@ -77,4 +77,31 @@ export async function canvasChecks(client: TaskClient): Promise<void> {
 
   // @ts-expect-error the body must take the list of header results
   chord([fetch, fetch], publish);
+
+  // Partial arguments are typed as the method's last parameters.
+  client.signature(MediaTasks, 'resize', [1, 200]);
+  client.signature(MediaTasks, 'resize', []);
+  // @ts-expect-error resize's width is a number
+  client.signature(MediaTasks, 'resize', ['wide']);
+  // @ts-expect-error resize takes two parameters, not three
+  client.signature(MediaTasks, 'resize', [1, 2, 3]);
+  // @ts-expect-error publish takes a path string
+  client.signature(MediaTasks, 'publish', [true]);
+
+  // map, starmap, chunks: items typed as the task's first parameter, or all of them.
+  const lengths: AsyncResult<number[]> = await client
+    .signature(MediaTasks, 'fetch')
+    .map(['https://a', 'https://b'])
+    .applyAsync();
+  void lengths;
+  // @ts-expect-error fetch takes a url string, not a number
+  client.signature(MediaTasks, 'fetch').map([1]);
+  client.signature(MediaTasks, 'resize').starmap([[1, 200]]);
+  // @ts-expect-error resize takes (bytes: number, width: number)
+  client.signature(MediaTasks, 'resize').starmap([['1', 200]]);
+  const parts: GroupResult<string[]> = await client
+    .signature(MediaTasks, 'resize')
+    .chunks([[1, 200]], 10)
+    .applyAsync();
+  void parts;
 }

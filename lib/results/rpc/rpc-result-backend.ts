@@ -49,6 +49,8 @@ const DEFAULT_EXPIRES_IN = 86_400;
  */
 export class RpcResultBackend implements ResultBackend, ConnectionCheck {
   readonly kind = 'rpc';
+  readonly refusesChords =
+    'results go to the sender only, so no worker sees the header complete (Celery refuses chords on rpc:// too)';
   readonly replyTo: string;
   private readonly logger: AmqpLogger;
   private readonly buffer: ReplyBuffer;

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Task, TaskContext, TaskRevokedError } from '../../../lib';
+import {
+  AsyncResult,
+  Task,
+  TaskContext,
+  TaskRevokedError,
+  chain,
+} from '../../../lib';
 import { waitUntil } from '../../support/wait';
 import {
   ExecutionHarness,
@@ -37,6 +43,23 @@ class RevokeTasks {
 export function describeRevoke(harness: ExecutionHarness): void {
   describeIf(harness, 'revoke', 'revoke', () => {
     const fixture = useExecutionFixture(harness);
+
+    it('revokeChain: the chain’s pending first step reads REVOKED and no step runs', async () => {
+      const app = await fixture().app([RevokeTasks]);
+      const client = fixture().client(app);
+      const result = await chain(
+        client.signature<number>('revoke.quick', [1], { countdown: 0.3 }),
+        client.signature<number>('revoke.quick'),
+        client.signature<number>('revoke.quick'),
+      ).applyAsync();
+      await result.revokeChain();
+      const first = result.parent!.parent as AsyncResult;
+      await expect(first.get({ timeout: 10 })).rejects.toBeInstanceOf(
+        TaskRevokedError,
+      );
+      expect(await result.state()).toBe('PENDING');
+      expect(app.get(RevokeTasks).ran).toEqual([]);
+    });
 
     it('skips a revoked task that comes later (eta): REVOKED, never run', async () => {
       const app = await fixture().app([RevokeTasks]);

@@ -66,10 +66,14 @@ describe('task discovery', () => {
       { worker: true },
     );
     const registry = app.get(TaskRegistry);
-    // Celery's built-in celery.backend_cleanup is in every app, as in Celery's.
+    // Celery's built-in tasks are registered in every app, as in Celery's app.tasks.
     expect(registry.names()).toEqual([
       'MailTasks.sendWelcome',
       'celery.backend_cleanup',
+      'celery.chord_unlock',
+      'celery.chunks',
+      'celery.map',
+      'celery.starmap',
       'ping',
       'reports.build',
       'sms.notify',
@@ -150,10 +154,12 @@ describe('task discovery', () => {
       },
       { worker: true },
     );
-    expect(app.get(TaskRegistry).names()).toEqual([
-      'aliased.run',
-      'celery.backend_cleanup',
-    ]);
+    expect(
+      app
+        .get(TaskRegistry)
+        .names()
+        .filter((name) => !name.startsWith('celery.')),
+    ).toEqual(['aliased.run']);
     const result = await app.get(TaskClient).send('aliased.run', [21]);
     expect(await result.get({ timeout: 5 })).toBe(42);
     await app.close();

@@ -14,8 +14,9 @@ the task is revoked (`app.control.revoke`) right after it is sent. With `wait` (
 the script waits for the result with AsyncResult.get(propagate=False) and reports it.
 `results` reads tasks sent elsewhere, as `AsyncResult(id).get()`. `chain` sends
 `chain(*signatures)` and reports each step's id and state (the first waited for).
-`workflow` sends `{"chain": [steps]}`, `{"group": [steps]}` or `{"chord": {"header": [steps],
-"body": step}}` (a step may say `"immutable": true`) and reports its result (waited for) and
+`workflow` sends `{"chain": [steps]}`, `{"group": [steps]}`, `{"chord": {"header": [steps],
+"body": step}}` (a step may say `"immutable": true`), or `{"map" | "starmap" | "chunks": step,
+"it": [...], "n": 2}` (Celery's xmap, xstarmap, chunks of the step's task) and reports its result (waited for) and
 the ids of its parents. `restore_group` reads a group saved elsewhere with GroupResult.restore. Prints one JSON object:
 {"calls": [{"id", "state", "result", "exc_type", "exc_module", "exc_message",
 "is_instance", "traceback", "raised", "date_done"}], "bulk": [ids], "results": [same as calls]}.
@@ -26,6 +27,7 @@ import json
 import sys
 
 from celery import chain, chord, group
+from celery.canvas import chunks, xmap, xstarmap
 from celery.result import GroupResult
 
 from interop_app import app
@@ -77,7 +79,26 @@ def signature_of(step):
                          immutable=step.get('immutable', False))
 
 
+def run_builtin(spec):
+    """`{"map" | "starmap": step, "it": [...]}` or `{"chunks": step, "it": [...], "n": 2}`,
+    applied with the step's options as Python's `add.map(it).apply_async(**options)`."""
+    kind = next(k for k in ('map', 'starmap', 'chunks') if k in spec)
+    step = spec[kind]
+    task = app.signature(step['name'])
+    options = options_of(step.get('options'))
+    if kind == 'chunks':
+        result = chunks(task, spec['it'], spec['n']).apply_async(**options)
+        try:
+            return {'id': result.id, 'state': 'SUCCESS', 'result': result.get(timeout=spec.get('wait', 20))}
+        except Exception as error:
+            return {'id': result.id, 'state': 'FAILURE', 'exc_type': type(error).__name__, 'exc_message': str(error)}
+    flow = (xmap if kind == 'map' else xstarmap)(task, spec['it'])
+    return report(flow.apply_async(**options), spec.get('wait', 20))
+
+
 def run_workflow(spec):
+    if any(k in spec for k in ('map', 'starmap', 'chunks')):
+        return dict(run_builtin(spec), parents=[])
     if 'chain' in spec:
         flow = chain(*[signature_of(step) for step in spec['chain']])
     elif 'group' in spec:

@@ -265,6 +265,9 @@ export type PythonWorkflow = (
   | { chain: PythonStep[] }
   | { group: PythonStep[] }
   | { chord: { header: PythonStep[]; body: PythonStep } }
+  | { map: PythonStep; it: unknown[] }
+  | { starmap: PythonStep; it: unknown[][] }
+  | { chunks: PythonStep; it: unknown[][]; n: number }
 ) & { wait?: number };
 
 export interface PythonReports {

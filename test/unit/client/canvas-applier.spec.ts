@@ -23,10 +23,11 @@ function recorder() {
     name: string;
     args: unknown[];
     links: Parameters<LinkedSend>[3];
+    options: Parameters<LinkedSend>[2];
     taskId?: string;
   }[] = [];
   const send: LinkedSend = (name, args, options, links) => {
-    sent.push({ name, args, links, taskId: options.taskId });
+    sent.push({ name, args, links, options, taskId: options.taskId });
     return Promise.resolve();
   };
   return { sent, send };
@@ -136,12 +137,53 @@ describe('CanvasApplier: signatures in their dict form, sent as Celery sends the
     ]);
   });
 
-  it('a chord on a backend without a chord counter: CanvasError, nothing sent', async () => {
+  it('a chord on a backend without a counter sends celery.chord_unlock after its header, as fallback_chord_unlock does', async () => {
+    const { sent, send } = recorder();
+    const memory = new MemoryResultBackend(uniqueName('canvas'));
+    const noCounter = {
+      kind: 'postgres',
+      store: memory.store.bind(memory),
+    } as unknown as MemoryResultBackend;
+    const applied = await new CanvasApplier(send, noCounter).apply(
+      sig('celery.chord', [], {
+        subtask_type: 'chord',
+        kwargs: {
+          header: [sig('a'), sig('b')],
+          body: sig('sum', [], { options: { queue: 'bodies', priority: 3 } }),
+        },
+      }),
+    );
+    expect(sent.map((each) => each.name)).toEqual([
+      'a',
+      'b',
+      'celery.chord_unlock',
+    ]);
+    const [a, b, unlock] = sent;
+    expect(unlock.args[0]).toBe(applied.parent!.id);
+    expect(unlock.args[1]).toMatchObject({ task: 'sum' });
+    expect(unlock.options).toMatchObject({
+      countdown: 1,
+      queue: 'bodies',
+      priority: 3,
+      ignoreResult: true,
+      kwargs: {
+        interval: null,
+        max_retries: null,
+        result: [
+          [[a.taskId, null], null],
+          [[b.taskId, null], null],
+        ],
+      },
+    });
+  });
+
+  it('a chord on a backend that refuses chords (rpc://): CanvasError, nothing sent', async () => {
     const { sent, send } = recorder();
     const memory = new MemoryResultBackend(uniqueName('canvas'));
     const noCounter = {
       ...memory,
       kind: 'rpc',
+      refusesChords: 'results go to the sender only',
       store: memory.store.bind(memory),
       setChordSize: undefined,
       addChordPart: undefined,

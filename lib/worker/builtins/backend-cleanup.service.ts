@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Task } from '../decorators/task.decorator';
-import { ResolvedOptions } from '../options/resolve-options';
-import { RESOLVED_OPTIONS, RESULT_BACKEND } from '../options/tokens';
-import { BACKEND_CLEANUP_TASK } from '../protocol';
-import { ResultBackend } from '../results/result-backend';
+import { Task } from '../../decorators/task.decorator';
+import { ResolvedOptions } from '../../options/resolve-options';
+import { RESOLVED_OPTIONS, RESULT_BACKEND } from '../../options/tokens';
+import { BACKEND_CLEANUP_TASK } from '../../protocol';
+import { ResultBackend } from '../../results/result-backend';
 
 /**
  * Celery's built-in `celery.backend_cleanup`, registered in every app as Celery registers
