@@ -6,10 +6,10 @@ export interface EventLogger {
 }
 
 /**
- * Most task events in one `task.multi` message: a busy worker's 10 ms fit in one
- * PUBLISH (one publish costs less per event than several).
+ * Most task events in one `task.multi` message (about 50 KB of base64; 1000, one
+ * PUBLISH per flush, measured no cheaper in the worker: bench/README.md).
  */
-const MAX_BATCH = 1000;
+const MAX_BATCH = 200;
 /** How long task events wait to be sent with those that follow them (ms). */
 const FLUSH_MS = 10;
 /** How long the UTC offset is reused before it is read again (ms). */
