@@ -36,21 +36,29 @@ export class RedisEventChannel {
 
   /**
    * Encodes every message before the first await: the caller's event objects are free
-   * for the garbage collector at once, and only the envelopes wait for Redis.
+   * for the garbage collector at once, and only the envelopes wait for Redis. Never
+   * throws: a body JSON cannot write is a rejection.
    */
   publish(messages: readonly EventMessage[], hostname: string): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
     const { channel } = this.options;
     const headers = { hostname };
-    const commands = messages.map((message): [string, Buffer] => [
-      `${channel}/${message.routingKey}`,
-      encodeJsonTextEnvelopeBytes(
-        JSON.stringify(message.body),
-        headers,
-        EVENT_EXCHANGE,
-        message.routingKey,
-      ),
-    ]);
+    let commands: [string, Buffer][];
+    try {
+      commands = messages.map((message): [string, Buffer] => [
+        `${channel}/${message.routingKey}`,
+        encodeJsonTextEnvelopeBytes(
+          JSON.stringify(message.body),
+          headers,
+          EVENT_EXCHANGE,
+          message.routingKey,
+        ),
+      ]);
+    } catch (error) {
+      return Promise.reject(
+        new Error(`events not published: ${(error as Error).message}`),
+      );
+    }
     return this.send(commands);
   }
 
