@@ -7,7 +7,10 @@ import {
 } from '../event-bus';
 import { closeConnection } from '../../drivers/redis/close-connection';
 import { ReadyGate, watchConnection, withDeadline } from './connection';
-import { decodeJsonEnvelope, encodeJsonTextEnvelope } from './control-envelope';
+import {
+  decodeJsonEnvelope,
+  encodeJsonTextEnvelopeBytes,
+} from './control-envelope';
 import { RedisTransportLogger } from './redis-transport-options';
 
 export interface RedisEventChannelOptions {
@@ -31,35 +34,45 @@ export class RedisEventChannel {
 
   constructor(private readonly options: RedisEventChannelOptions) {}
 
-  async publish(
-    messages: readonly EventMessage[],
-    hostname: string,
-  ): Promise<void> {
-    const { client, ready, channel, waitMs, where } = this.options;
-    if (messages.length === 0) return;
+  /**
+   * Encodes every message before the first await: the caller's event objects are free
+   * for the garbage collector at once, and only the envelopes wait for Redis. Never
+   * throws: a body JSON cannot write is a rejection.
+   */
+  publish(messages: readonly EventMessage[], hostname: string): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    const { channel } = this.options;
+    const headers = { hostname };
+    let commands: [string, Buffer][];
+    try {
+      commands = messages.map((message): [string, Buffer] => [
+        `${channel}/${message.routingKey}`,
+        encodeJsonTextEnvelopeBytes(
+          JSON.stringify(message.body),
+          headers,
+          EVENT_EXCHANGE,
+          message.routingKey,
+        ),
+      ]);
+    } catch (error) {
+      return Promise.reject(
+        new Error(`events not published: ${(error as Error).message}`),
+      );
+    }
+    return this.send(commands);
+  }
+
+  private async send(commands: [string, Buffer][]): Promise<void> {
+    const { client, ready, waitMs, where } = this.options;
     const what = 'publish events';
     await ready.wait(waitMs, what);
-    const headers = { hostname };
-    const encode = (message: EventMessage) =>
-      encodeJsonTextEnvelope(
-        JSON.stringify(message.body),
-        headers,
-        EVENT_EXCHANGE,
-        message.routingKey,
-      );
-    if (messages.length === 1) {
-      const [message] = messages;
-      await withDeadline(
-        client.publish(`${channel}/${message.routingKey}`, encode(message)),
-        waitMs,
-        what,
-        where,
-      );
+    if (commands.length === 1) {
+      const [[to, envelope]] = commands;
+      await withDeadline(client.publish(to, envelope), waitMs, what, where);
       return;
     }
     const pipeline = client.pipeline();
-    for (const message of messages)
-      pipeline.publish(`${channel}/${message.routingKey}`, encode(message));
+    for (const [to, envelope] of commands) pipeline.publish(to, envelope);
     await withDeadline(pipeline.exec(), waitMs, what, where);
   }
 

@@ -423,13 +423,16 @@ export class RedisTransport
     return lengths.reduce((sum, length) => sum + length, 0);
   }
 
-  /** Celery's events: `PUBLISH <keyPrefix>/<db>.celeryev/<routing key>`, one pipeline. */
-  async publishEvents(
+  /**
+   * Celery's events: `PUBLISH <keyPrefix>/<db>.celeryev/<routing key>`, one pipeline.
+   * Not async, so that no frame holds the event objects while Redis answers.
+   */
+  publishEvents(
     messages: readonly EventMessage[],
     hostname: string,
   ): Promise<void> {
-    if (this.closed) return;
-    await this.events.publish(messages, hostname);
+    if (this.closed) return Promise.resolve();
+    return this.events.publish(messages, hostname);
   }
 
   /** Hears Celery's events (Python's and Celeriac's) on a connection of its own. */

@@ -1,6 +1,7 @@
 import {
   decodeJsonEnvelope,
   encodeJsonTextEnvelope,
+  encodeJsonTextEnvelopeBytes,
 } from '../../../../lib/transports/redis/control-envelope';
 
 describe('encodeJsonTextEnvelope', () => {
@@ -35,6 +36,34 @@ describe('encodeJsonTextEnvelope', () => {
     expect(decodeJsonEnvelope(text)).toEqual({
       body,
       headers: { hostname: 'n@"h' },
+    });
+  });
+});
+
+describe('encodeJsonTextEnvelopeBytes', () => {
+  it('writes the UTF-8 bytes of the same envelope', () => {
+    const body = JSON.stringify([{ type: 'task-started', uuid: 'é"\n' }]);
+    const bytes = encodeJsonTextEnvelopeBytes(
+      body,
+      { hostname: 'nœud@"h' },
+      'celeryev',
+      'task.multi',
+    );
+    const text = bytes.toString('utf8');
+    const { delivery_tag: tag } = (
+      JSON.parse(text) as { properties: { delivery_tag: string } }
+    ).properties;
+    const expected = encodeJsonTextEnvelope(
+      body,
+      { hostname: 'nœud@"h' },
+      'celeryev',
+      'task.multi',
+    ).replace(/"delivery_tag":"[^"]+"/, `"delivery_tag":"${tag}"`);
+    expect(text).toBe(expected);
+    expect(bytes.length).toBe(Buffer.byteLength(expected, 'utf8'));
+    expect(decodeJsonEnvelope(text)).toEqual({
+      body,
+      headers: { hostname: 'nœud@"h' },
     });
   });
 });
