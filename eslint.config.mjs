@@ -117,6 +117,8 @@ const mayImport = {
     'protocol',
     'options',
     'lifecycle',
+    'events',
+    'drivers',
     'registry',
     'contracts',
     'client',

@@ -6,6 +6,7 @@
 import { cpus } from 'node:os';
 import { amqpSection } from './amqp';
 import { chordSection } from './chord/section';
+import { dashboardSection } from './dashboard/section';
 import { BenchSection, Measurement, formatTable, writeResults } from './report';
 import { eventsSection, observabilitySection } from './redis/observability';
 import { poolSection } from './pool/section';
@@ -17,6 +18,7 @@ const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   observability: async () => observabilitySection(),
   events: async () => eventsSection(),
   pool: async () => poolSection(),
+  dashboard: async () => dashboardSection(),
   chord: async () => chordSection(),
 };
 

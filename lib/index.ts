@@ -252,5 +252,8 @@ export type { TaskQueueHealthReport } from './health/health-report';
 export { TaskQueueUnhealthyError } from './health/errors';
 
 export { TaskQueueDashboardModule } from './dashboard/task-queue-dashboard.module';
-export type { TaskQueueDashboardOptions } from './dashboard/dashboard-options';
+export type {
+  DashboardHistoryOptions,
+  TaskQueueDashboardOptions,
+} from './dashboard/dashboard-options';
 export type { WorkerView } from './dashboard/worker-view';

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TaskClient } from '../client/task-client.service';
 import { ResolvedOptions } from '../options/resolve-options';
 import { parseJson } from '../protocol/json';
 import { RESOLVED_OPTIONS, TRANSPORT } from '../options/tokens';
@@ -19,6 +18,7 @@ import { ResolvedDashboardOptions } from './resolve-dashboard-options';
 import { QueueActions } from './queue-actions';
 import { WorkerCommand, WorkerSource } from './worker-source';
 import { WorkerView } from './worker-view';
+import { DashboardLiveService } from './live/dashboard-live.service';
 
 /** At most this many queues are listed (and read) per page load. */
 const MAX_QUEUES = 200;
@@ -55,18 +55,11 @@ export interface DashboardCapabilities {
   schedules: boolean;
 }
 
-/** A task looked up by id in the result backend. */
-export interface TaskLookup {
-  id: string;
-  state: string;
-  /** Everything the backend stored (with `extendedResults`: name, args, kwargs, worker...). */
-  meta: Record<string, unknown> | null;
-}
-
 /**
  * What the dashboard's pages show and do, read from the library's own services: the
- * fleet from a `WorkerSource`, queues from the transport's `QueueInspection` and
- * `DeadLetterAccess`, schedules from `ScheduleRegistry`, tasks from `TaskClient`.
+ * fleet from a `WorkerSource` (with the heartbeats the live service heard), queues
+ * from the transport's `QueueInspection` and `DeadLetterAccess`, schedules from
+ * `ScheduleRegistry`.
  */
 @Injectable()
 export class DashboardDataService {
@@ -76,10 +69,10 @@ export class DashboardDataService {
     @Inject(DASHBOARD_WORKERS) private readonly fleet: WorkerSource,
     @Inject(TRANSPORT) private readonly transport: Transport,
     @Inject(RESOLVED_OPTIONS) private readonly module: ResolvedOptions,
-    private readonly client: TaskClient,
     private readonly schedules: ScheduleRegistry,
     @Inject(DASHBOARD_QUEUE_ACTIONS)
     private readonly queueActions: QueueActions | null,
+    private readonly live: DashboardLiveService,
   ) {}
 
   capabilities(): DashboardCapabilities {
@@ -92,8 +85,18 @@ export class DashboardDataService {
     };
   }
 
-  workers(): Promise<WorkerView[]> {
-    return this.fleet.workers();
+  /** The fleet by remote control, each worker's load and last heartbeat from its events. */
+  async workers(): Promise<WorkerView[]> {
+    const views = await this.fleet.workers();
+    const beats = new Map(
+      this.live.workerBeats().map((beat) => [beat.node, beat]),
+    );
+    return views.map((view) => {
+      const beat = beats.get(view.node);
+      return beat
+        ? { ...view, load: beat.load, lastHeartbeat: beat.lastHeartbeat }
+        : view;
+    });
   }
 
   controlWorker(
@@ -163,19 +166,6 @@ export class DashboardDataService {
   async setSchedulePaused(name: string, paused: boolean): Promise<void> {
     if (paused) await this.schedules.pauseSchedule(name);
     else await this.schedules.resumeSchedule(name);
-  }
-
-  async task(id: string): Promise<TaskLookup> {
-    const meta = await this.client.result(id).meta();
-    return {
-      id,
-      state: meta?.status ?? 'PENDING',
-      meta: meta ? { ...meta } : null,
-    };
-  }
-
-  revoke(id: string, terminate: boolean): Promise<void> {
-    return this.client.revoke(id, { terminate });
   }
 
   private async queueRow(name: string, fleet: WorkerView[]): Promise<QueueRow> {

@@ -20,4 +20,27 @@ export interface TaskQueueDashboardOptions {
   fleetTimeout?: Duration;
   /** The name in the page's header and title. Default `Celeriac`. */
   title?: string;
+  /**
+   * The recent-task history the Tasks page lists, fed by the task events. In Redis when
+   * the broker or the backend is Redis, else in memory; `false` turns it off.
+   */
+  history?: DashboardHistoryOptions | false;
+  /**
+   * Asks every worker to send task events (Celery's `enable_events`) when the dashboard
+   * starts and every minute, as Flower does. Default true; with false, start workers
+   * with `events` (`celery worker -E`) for the history and the chart.
+   */
+  enableEvents?: boolean;
+}
+
+/** `history` of `TaskQueueDashboardModule.register`. */
+export interface DashboardHistoryOptions {
+  /** Most tasks kept; the first seen go first. Default 100 000. */
+  maxTasks?: number;
+  /** Oldest task kept, by its first event. Default 86 400 (a day). */
+  maxAgeSeconds?: number;
+  /** `redis://...` to keep it there, `memory://` in this process. Default: the broker's or backend's Redis, else memory. */
+  url?: string;
+  /** Prefix of its Redis keys. Default `celeriac:dashboard:`. */
+  keyPrefix?: string;
 }

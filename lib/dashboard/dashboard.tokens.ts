@@ -6,3 +6,5 @@ export const DASHBOARD_WORKERS = Symbol('celeriac:dashboard-workers');
 export const DASHBOARD_QUEUE_ACTIONS = Symbol(
   'celeriac:dashboard-queue-actions',
 );
+/** The recent-task history (a `TaskHistory`), or null when the option turned it off. */
+export const DASHBOARD_HISTORY = Symbol('celeriac:dashboard-history');

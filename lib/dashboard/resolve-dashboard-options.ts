@@ -1,5 +1,8 @@
 import { Duration } from '../common/duration';
-import { TaskQueueDashboardOptions } from './dashboard-options';
+import {
+  DashboardHistoryOptions,
+  TaskQueueDashboardOptions,
+} from './dashboard-options';
 
 /** The dashboard's options with their defaults, checked once at `register()`. */
 export interface ResolvedDashboardOptions {
@@ -8,6 +11,16 @@ export interface ResolvedDashboardOptions {
   readOnly: boolean;
   fleetTimeout: Duration;
   title: string;
+  /** Null: no history. */
+  history: ResolvedHistoryOptions | null;
+  enableEvents: boolean;
+}
+
+export interface ResolvedHistoryOptions {
+  maxTasks: number;
+  maxAgeSeconds: number;
+  url: string | null;
+  keyPrefix: string;
 }
 
 export function resolveDashboardOptions(
@@ -30,5 +43,40 @@ export function resolveDashboardOptions(
     readOnly: options.readOnly ?? false,
     fleetTimeout: options.fleetTimeout ?? 1,
     title: options.title ?? 'Celeriac',
+    history: resolveHistory(options.history),
+    enableEvents: options.enableEvents ?? true,
+  };
+}
+
+function resolveHistory(
+  history: DashboardHistoryOptions | false | undefined,
+): ResolvedHistoryOptions | null {
+  if (history === false) return null;
+  const maxTasks = history?.maxTasks ?? 100_000;
+  const maxAgeSeconds = history?.maxAgeSeconds ?? 86_400;
+  if (!Number.isInteger(maxTasks) || maxTasks < 1) {
+    throw new TypeError(
+      `TaskQueueDashboardModule: history.maxTasks must be a positive integer, got ${String(maxTasks)}`,
+    );
+  }
+  if (!Number.isFinite(maxAgeSeconds) || maxAgeSeconds < 1) {
+    throw new TypeError(
+      `TaskQueueDashboardModule: history.maxAgeSeconds must be at least 1, got ${String(maxAgeSeconds)}`,
+    );
+  }
+  const url = history?.url ?? null;
+  if (
+    url !== null &&
+    !/^(redis|rediss|sentinel|redis\+sentinel|memory):\/\//i.test(url)
+  ) {
+    throw new TypeError(
+      `TaskQueueDashboardModule: history.url must be redis://, rediss://, sentinel:// or memory://`,
+    );
+  }
+  return {
+    maxTasks,
+    maxAgeSeconds,
+    url,
+    keyPrefix: history?.keyPrefix ?? 'celeriac:dashboard:',
   };
 }

@@ -31,8 +31,6 @@ interface ResponseLike {
   header(name: string, value: string): unknown;
 }
 
-const TASK_ID = /^[A-Za-z0-9._:-]{1,200}$/;
-
 /**
  * The dashboard's HTTP side: the page, its assets, its JSON and its actions (POSTs
  * that need the page's CSRF token). `TaskQueueDashboardModule.register` mounts a
@@ -201,24 +199,6 @@ export class TaskQueueDashboardController {
     return { ok: true };
   }
 
-  @Get('api/tasks/:id')
-  @Header('Cache-Control', 'no-store')
-  async task(@Param('id') id: string) {
-    return this.data.task(taskId(id));
-  }
-
-  @Post('api/tasks/:id/revoke')
-  @HttpCode(200)
-  async revoke(
-    @Headers('x-csrf-token') token: unknown,
-    @Param('id') id: string,
-    @Body() body: { terminate?: unknown } | undefined,
-  ) {
-    this.allowAction(token);
-    await this.data.revoke(taskId(id), body?.terminate === true);
-    return { ok: true };
-  }
-
   private allowAction(token: unknown): void {
     if (!this.csrf.matches(token)) {
       throw new ForbiddenException(
@@ -235,11 +215,6 @@ export class TaskQueueDashboardController {
       throw new NotFoundException(`no queue "${queue}" is known here`);
     }
   }
-}
-
-function taskId(id: string): string {
-  if (!TASK_ID.test(id)) throw new BadRequestException(`bad task id "${id}"`);
-  return id;
 }
 
 function securityHeaders(response: ResponseLike, contentType: string): void {

@@ -4,12 +4,19 @@ import { CsrfToken } from './csrf-token';
 import { DashboardDataService } from './dashboard-data.service';
 import { TaskQueueDashboardOptions } from './dashboard-options';
 import {
+  DASHBOARD_HISTORY,
   DASHBOARD_OPTIONS,
   DASHBOARD_QUEUE_ACTIONS,
   DASHBOARD_WORKERS,
 } from './dashboard.tokens';
 import { transportQueueActions } from './queue-actions';
-import { TRANSPORT } from '../options/tokens';
+import { RESOLVED_OPTIONS, TRANSPORT } from '../options/tokens';
+import { ResolvedOptions } from '../options/resolve-options';
+import { DashboardActions } from './dashboard-actions.service';
+import { DashboardTasksController } from './dashboard-tasks.controller';
+import { DashboardTasksService } from './dashboard-tasks.service';
+import { openTaskHistory } from './history/open-task-history';
+import { DashboardLiveService } from './live/dashboard-live.service';
 import { FleetWorkerSource } from './fleet-worker-source';
 import {
   ResolvedDashboardOptions,
@@ -38,14 +45,18 @@ export class TaskQueueDashboardModule {
     const resolved = resolveDashboardOptions(options);
     // One subclass per registration: its path and guards are its own.
     class MountedDashboardController extends TaskQueueDashboardController {}
-    Controller(resolved.path)(MountedDashboardController);
-    if (options.guards?.length) {
-      UseGuards(...options.guards)(MountedDashboardController);
+    class MountedTasksController extends DashboardTasksController {}
+    for (const mounted of [
+      MountedDashboardController,
+      MountedTasksController,
+    ]) {
+      Controller(resolved.path)(mounted);
+      if (options.guards?.length) UseGuards(...options.guards)(mounted);
     }
     return {
       module: TaskQueueDashboardModule,
       imports: options.imports ?? [],
-      controllers: [MountedDashboardController],
+      controllers: [MountedDashboardController, MountedTasksController],
       providers: [
         { provide: DASHBOARD_OPTIONS, useValue: resolved },
         {
@@ -59,8 +70,17 @@ export class TaskQueueDashboardModule {
           useFactory: transportQueueActions,
           inject: [TRANSPORT],
         },
+        {
+          provide: DASHBOARD_HISTORY,
+          useFactory: (app: ResolvedOptions, opts: ResolvedDashboardOptions) =>
+            opts.history ? openTaskHistory(opts.history, app) : null,
+          inject: [RESOLVED_OPTIONS, DASHBOARD_OPTIONS],
+        },
         CsrfToken,
+        DashboardActions,
         DashboardDataService,
+        DashboardLiveService,
+        DashboardTasksService,
       ],
     };
   }

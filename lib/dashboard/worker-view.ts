@@ -23,6 +23,8 @@ export interface WorkerView {
   uptime: number | null;
   /** The last time it answered (ISO 8601). */
   lastSeen: string;
+  /** Its last heartbeat event (ISO 8601); null when none was heard. */
+  lastHeartbeat: string | null;
   /** It answered the last call; false: it was seen before and has gone quiet. */
   online: boolean;
 }
@@ -75,6 +77,7 @@ export function workerView(
     pid: numberOr(stats.pid, null),
     uptime: numberOr(stats.uptime, null),
     lastSeen: seenAt.toISOString(),
+    lastHeartbeat: null,
     online: true,
   };
 }

@@ -22,7 +22,8 @@ import {
   ScheduleRegistry,
 } from '../../lib';
 import { launchChromium } from '../support/browser';
-import { uniqueName, waitUntil } from '../support/wait';
+import { deleteKeys } from '../support/redis-keys';
+import { sleep, uniqueName, waitUntil } from '../support/wait';
 import { REDIS, interopBroker } from './support/brokers';
 import { CeleryWorker } from './support/python';
 
@@ -83,6 +84,17 @@ describe.each([
   const broker = interopBroker(REDIS, `dash-${label}`);
   const queue = broker.queue('dash');
   const pythonQueue = broker.queue('dash-py');
+  // Nobody consumes it: what is sent there waits, to be purged.
+  const idleQueue = broker.queue('dash-idle');
+  const historyPrefix = `test:${uniqueName('dash-history')}:`;
+  const dashboardOptions = {
+    path: 'queues',
+    guards: [KeyGuard],
+    queues: [idleQueue],
+    // A loaded host can take more than Celery's 1 s to answer remote control.
+    fleetTimeout: 2,
+    history: { keyPrefix: historyPrefix },
+  };
   const node = `${uniqueName('nest')}@${hostname()}`;
   let app: INestApplication;
   let url: string;
@@ -118,14 +130,12 @@ describe.each([
             worker: { queues: [queue], nodeName: node, concurrency: 2 },
             extendedResults: true,
             trackStarted: true,
+            // Heartbeats only: task events start when the dashboard asks for them
+            // (its enableEvents), which the tasks page's test waits on.
+            events: { tasks: false },
           }),
         ),
-        TaskQueueDashboardModule.register({
-          path: 'queues',
-          guards: [KeyGuard],
-          // A loaded host can take more than Celery's 1 s to answer remote control.
-          fleetTimeout: 2,
-        }),
+        TaskQueueDashboardModule.register(dashboardOptions),
       ],
       providers: [DashboardTasks],
     }).compile();
@@ -137,6 +147,8 @@ describe.each([
       queues: [pythonQueue],
       config: broker.celeryConfig(),
       concurrency: 3,
+      // Heartbeats (the harness starts Python without them otherwise) and task events.
+      events: true,
     });
     pythonNode = `${python.name}@${hostname()}`;
     browser = await launchChromium();
@@ -151,6 +163,7 @@ describe.each([
     await browser?.close();
     await app?.close();
     await broker.cleanup();
+    await deleteKeys(historyPrefix);
   });
 
   it('refuses a request without the guard’s credentials: 403 for the page, its data and its actions', async () => {
@@ -159,6 +172,8 @@ describe.each([
     expect(await page403.text()).not.toContain('csrf-token');
     expect((await fetch(`${url}/queues/api/workers`)).status).toBe(403);
     expect((await fetch(`${url}/queues/assets/dashboard.js`)).status).toBe(403);
+    expect((await fetch(`${url}/queues/api/stream`)).status).toBe(403);
+    expect((await fetch(`${url}/queues/api/tasks`)).status).toBe(403);
     const anonymous = await browser.newPage();
     const response = await anonymous.goto(`${url}/queues`);
     expect(response?.status()).toBe(403);
@@ -197,6 +212,14 @@ describe.each([
       body: '{"n":1}',
     });
     expect(wrong.status).toBe(403);
+    for (const verb of ['revoke', 'retry']) {
+      const refused = await fetch(`${url}/queues/api/tasks/some-id/${verb}`, {
+        method: 'POST',
+        headers,
+        body: '{}',
+      });
+      expect(refused.status).toBe(403);
+    }
     const concurrency = async () =>
       (
         await app
@@ -245,6 +268,188 @@ describe.each([
     await page.locator('#revoke').click();
     await page.locator('#confirm-ok').click();
     await waitUntil(async () => (await slow.state()) === 'REVOKED', 10_000);
+
+    // A task waiting for its countdown: revoked from the page, the worker skips it.
+    const later = await app
+      .get(TaskClient)
+      .send('dash.echo', ['later'], { queue, countdown: 3 });
+    broker.sent.add(later.id);
+    await open(`tasks/${later.id}`);
+    await page.locator('#revoke').click();
+    await page.locator('#confirm-ok').click();
+    await page.locator('.toast', { hasText: 'Revoke sent' }).waitFor();
+    await waitUntil(async () => (await later.state()) === 'REVOKED', 15_000);
+    await open(`tasks/${later.id}`);
+    await page.locator('[data-task] .badge', { hasText: 'REVOKED' }).waitFor();
+  });
+
+  it('the overview shows the Nest and the Python worker live: heartbeats pushed into the page, the chart drawn', async () => {
+    await open('overview');
+    for (const name of [node, pythonNode]) {
+      // data-beat is set only by a heartbeat the stream pushed, never by a page load.
+      const row = page.locator(`tr[data-node="${name}"][data-beat]`);
+      await row.waitFor({ timeout: 15_000 });
+      expect(await row.locator('td').nth(6).textContent()).toMatch(
+        /^\d+\.\d\d \d+\.\d\d \d+\.\d\d$/,
+      );
+    }
+    await page.locator('#live.on').waitFor();
+    await page
+      .locator('[data-chart="throughput"] svg polyline.succeeded')
+      .waitFor({ state: 'attached' });
+    await screenshot('overview-live');
+  }, 45_000);
+
+  it('the tasks page lists recent tasks from the events, filtered on the server and paged; a task shows its traceback', async () => {
+    const client = app.get(TaskClient);
+    // Task events reach the app once it asked the workers for them (enableEvents), and
+    // the history a flush later: probes are sent until one of them is recorded.
+    const probes: string[] = [];
+    const recorded = async (id: string) => {
+      const listed = await fetch(`${url}/queues/api/tasks/${id}`, {
+        headers: { 'x-dashboard-key': KEY },
+      });
+      return ((await listed.json()) as { record: unknown }).record !== null;
+    };
+    await waitUntil(async () => {
+      const probe = await send('dash.echo', ['probe']);
+      await probe.get({ timeout: 10 });
+      probes.push(probe.id);
+      await sleep(500);
+      for (const id of probes) if (await recorded(id)) return true;
+      return false;
+    }, 20_000);
+    const failed = await send('dash.fail', [HOSTILE]);
+    await expect(failed.get({ timeout: 10 })).rejects.toThrow('refused');
+    const echoes = [];
+    for (let i = 0; i < 3; i++) echoes.push(await send('dash.echo', [`e${i}`]));
+    await Promise.all(echoes.map((echo) => echo.get({ timeout: 10 })));
+
+    await open('tasks');
+    const row = page.locator(`tr[data-task-id="${failed.id}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.locator('td').nth(1).textContent()).toBe('dash.fail');
+    expect(await row.locator('[data-state]').textContent()).toBe('FAILURE');
+    // The arguments are the event's Python repr, shown as text.
+    expect(await row.locator('td').nth(4).textContent()).toContain(HOSTILE);
+    expect(await page.locator('main img').count()).toBe(0);
+    await screenshot('tasks');
+
+    await page.locator('select[name="state"]').selectOption('FAILURE');
+    await page.locator('form.filters button[type="submit"]').click();
+    await waitUntil(
+      async () =>
+        (await page.locator('#task-results tr[data-task-id]').count()) > 0 &&
+        (
+          await page.locator('#task-results [data-state]').allTextContents()
+        ).every((state) => state === 'FAILURE'),
+      10_000,
+    );
+    const listed = await fetch(
+      `${url}/queues/api/tasks?state=SUCCESS&name=dash.echo&limit=2&offset=1`,
+      { headers: { 'x-dashboard-key': KEY } },
+    );
+    const body = (await listed.json()) as {
+      total: number;
+      tasks: { name: string; state: string }[];
+    };
+    expect(body.total).toBeGreaterThanOrEqual(4);
+    expect(body.tasks).toHaveLength(2);
+    expect(
+      body.tasks.every((t) => t.name === 'dash.echo' && t.state === 'SUCCESS'),
+    ).toBe(true);
+    const bad = await fetch(`${url}/queues/api/tasks?state=NOPE`, {
+      headers: { 'x-dashboard-key': KEY },
+    });
+    expect(bad.status).toBe(400);
+
+    await row.locator('a').click();
+    await page.waitForSelector(`[data-task="${failed.id}"]`);
+    expect(await page.locator('pre.trace').textContent()).toContain(
+      `refused ${HOSTILE}`,
+    );
+    expect(await page.locator('dl.facts').textContent()).toContain(node);
+    await screenshot('task-failed');
+
+    // Retry sends it again (same name, args, queue) under a new id.
+    await page.locator('#retry').click();
+    await page.locator('#confirm-ok').click();
+    await waitUntil(() => {
+      const hash = new URL(page.url()).hash;
+      return hash.startsWith('#/tasks/') && !hash.endsWith(failed.id);
+    }, 10_000);
+    const again = decodeURIComponent(
+      new URL(page.url()).hash.replace('#/tasks/', ''),
+    );
+    broker.sent.add(again);
+    const retried = client.result(again);
+    await expect(retried.get({ timeout: 10 })).rejects.toThrow(
+      `refused ${HOSTILE}`,
+    );
+  }, 60_000);
+
+  it('purge asks for the queue name before it empties the queue', async () => {
+    const client = app.get(TaskClient);
+    for (let i = 0; i < 3; i++) {
+      const handle = await client.send('dash.echo', ['idle'], {
+        queue: idleQueue,
+      });
+      broker.sent.add(handle.id);
+    }
+    await open('queues');
+    const row = page.locator(`tr[data-queue="${idleQueue}"]`);
+    await waitUntil(
+      async () => (await row.locator('td').nth(1).textContent()) === '3',
+      10_000,
+    );
+    await row.locator('button', { hasText: 'Purge' }).click();
+    const dialog = page.locator('dialog#confirm');
+    await dialog.waitFor();
+    expect(await page.locator('#confirm-ok').isDisabled()).toBe(true);
+    await page.locator('#confirm-typed').fill('not-the-name');
+    expect(await page.locator('#confirm-ok').isDisabled()).toBe(true);
+    await page.locator('#confirm-cancel').click();
+    await page.keyboard.press('r');
+    await waitUntil(
+      async () => (await row.locator('td').nth(1).textContent()) === '3',
+      5_000,
+    );
+    await row.locator('button', { hasText: 'Purge' }).click();
+    await page.locator('#confirm-typed').fill(idleQueue);
+    await page.locator('#confirm-ok').click();
+    await page.locator('.toast', { hasText: 'Purged 3 message(s)' }).waitFor();
+  });
+
+  it('history survives a restart of the app: a new instance on the same Redis lists what the first recorded', async () => {
+    const first = await fetch(`${url}/queues/api/tasks?limit=5`, {
+      headers: { 'x-dashboard-key': KEY },
+    });
+    const before = (await first.json()) as {
+      history: string;
+      total: number;
+      tasks: { id: string }[];
+    };
+    expect(before.history).toBe('redis');
+    expect(before.total).toBeGreaterThan(0);
+    const restarted = await Test.createTestingModule({
+      imports: [
+        TaskQueueModule.forRoot(broker.nestOptions({})),
+        TaskQueueDashboardModule.register(dashboardOptions),
+      ],
+    }).compile();
+    const again = restarted.createNestApplication(adapter(), { logger: false });
+    await again.listen(0, '127.0.0.1');
+    try {
+      const againUrl = (await again.getUrl()).replace('[::1]', '127.0.0.1');
+      const listed = await fetch(
+        `${againUrl}/queues/api/tasks/${before.tasks[0].id}`,
+        { headers: { 'x-dashboard-key': KEY } },
+      );
+      const detail = (await listed.json()) as { record: { id: string } | null };
+      expect(detail.record?.id).toBe(before.tasks[0].id);
+    } finally {
+      await again.close();
+    }
   });
 
   it('the queues page shows depth and dead letters, and asks before replaying them', async () => {

@@ -15,7 +15,17 @@
     timer: 0,
     openQueue: null,
     capabilities: null,
+    /** The Tasks page's filters and page (server-side). */
+    taskFilter: { offset: 0 },
+    /** Tasks per second, the last 15 minutes (one point a second). */
+    series: [],
+    /** Each worker's last heartbeat, pushed by the stream. */
+    beats: {},
+    historySize: null,
   };
+  const PAGE_SIZE = 50;
+  // The SVG namespace is a name, not an address: nothing is fetched from it.
+  const SVG = ['http:', '', 'www.w3.org', '2000', 'svg'].join('/');
 
   // ---- DOM helpers ------------------------------------------------------------------
 
@@ -101,6 +111,28 @@
         h('tbody', {}, rows),
       ),
     );
+  }
+
+  /**
+   * The workers' table, marked so that heartbeats find it: a table even when empty, so
+   * that a worker pushed by the stream has a place to go.
+   */
+  function workersTable(columns, rows, emptyText) {
+    const panel = table(
+      columns,
+      rows.length
+        ? rows
+        : [
+            h(
+              'tr',
+              { class: 'empty-row' },
+              h('td', { colspan: columns.length, class: 'empty' }, emptyText),
+            ),
+          ],
+      emptyText,
+    );
+    panel.dataset.workers = '';
+    return panel;
   }
 
   function toast(text, bad) {
@@ -239,7 +271,7 @@
           { class: 'num' },
           w.load ? w.load.map((l) => l.toFixed(2)).join(' ') : dash,
         ),
-        h('td', {}, when(w.lastSeen)),
+        h('td', {}, when(w.lastHeartbeat || w.lastSeen)),
         withActions
           ? h(
               'td',
@@ -310,7 +342,7 @@
     { label: 'Processed', num: true },
     { label: 'Busy' },
     { label: 'Load', num: true },
-    { label: 'Last seen' },
+    { label: 'Last heartbeat' },
     ...(withActions ? [{ label: '' }] : []),
   ];
 
@@ -328,7 +360,11 @@
 
   const pages = {
     async overview() {
-      const data = await api('/overview');
+      const [data, throughput] = await Promise.all([
+        api('/overview'),
+        state.series.length ? null : api('/throughput'),
+      ]);
+      if (throughput) state.series = throughput.series;
       state.capabilities = data.capabilities;
       const online = data.workers.filter((w) => w.online);
       const nest = online.filter((w) => w.language !== 'Python').length;
@@ -371,6 +407,17 @@
             'schedules',
           ),
         ),
+        h(
+          'h2',
+          {},
+          'Tasks per second',
+          h('span', { class: 'sub' }, 'last 15 minutes, live'),
+        ),
+        h(
+          'div',
+          { class: 'panel chart', 'data-chart': 'throughput' },
+          throughputChart(state.series),
+        ),
         h('h2', {}, 'Queue depths'),
         data.queues.length
           ? h(
@@ -400,7 +447,7 @@
               h('div', { class: 'empty' }, 'No queues known yet.'),
             ),
         h('h2', {}, 'Workers'),
-        table(
+        workersTable(
           workerColumns(false),
           workerRows(data.workers, false),
           'No worker answered. Start one, or check that it shares this broker.',
@@ -423,7 +470,7 @@
             `${data.workers.filter((w) => w.online).length} online · Nest and Python, over remote control`,
           ),
         ),
-        table(
+        workersTable(
           workerColumns(true),
           workerRows(data.workers, true),
           'No worker answered. Start one, or check that it shares this broker.',
@@ -596,43 +643,30 @@
     },
 
     async tasks(id) {
-      const form = h(
-        'form',
-        {
-          class: 'inline',
-          role: 'search',
-          onsubmit: (event) => {
-            event.preventDefault();
-            const value = event.target.elements.id.value.trim();
-            if (value) location.hash = `#/tasks/${encodeURIComponent(value)}`;
-          },
-        },
-        h('label', { for: 'task-id' }, 'Task id'),
-        h('input', {
-          id: 'task-id',
-          name: 'id',
-          class: 'id mono',
-          autocomplete: 'off',
-          spellcheck: 'false',
-          placeholder: 'e.g. 6f1c…',
-          value: id || '',
-        }),
-        h('button', { type: 'submit', class: 'primary' }, 'Look up'),
-      );
-      const parts = [h('h1', {}, 'Tasks'), form];
-      if (!id) {
-        parts.push(
+      if (id) {
+        const task = await api(`/tasks/${encodeURIComponent(id)}`);
+        return [
           h(
-            'p',
-            { class: 'note' },
-            'Look a task up by id in the result backend: its state, result or traceback (and, with extendedResults, its name, arguments and worker). Press / to search.',
+            'h1',
+            {},
+            h('a', { href: '#/tasks', class: 'crumb' }, 'Tasks'),
+            ' / ',
+            h('span', { class: 'mono' }, short(id, 60)),
           ),
-        );
-        return parts;
+          taskView(task),
+        ];
       }
-      const task = await api(`/tasks/${encodeURIComponent(id)}`);
-      parts.push(taskView(task));
-      return parts;
+      const facets = await api('/task-facets');
+      return [
+        h(
+          'h1',
+          {},
+          'Tasks',
+          h('span', { class: 'sub' }, 'recent, from the task events'),
+        ),
+        taskFilterForm(facets),
+        h('div', { id: 'task-results' }, await taskResults()),
+      ];
     },
 
     async schedules() {
@@ -709,6 +743,459 @@
     },
   };
 
+  // ---- Tasks list --------------------------------------------------------------------
+
+  const TASK_STATES = [
+    'PENDING',
+    'RECEIVED',
+    'STARTED',
+    'SUCCESS',
+    'FAILURE',
+    'RETRY',
+    'REVOKED',
+    'REJECTED',
+  ];
+
+  const toLocalInput = (seconds) => {
+    if (!seconds) return '';
+    const d = new Date(seconds * 1000 - new Date().getTimezoneOffset() * 60000);
+    return d.toISOString().slice(0, 16);
+  };
+  const fromLocalInput = (text) =>
+    text ? Math.floor(new Date(text).getTime() / 1000) : undefined;
+  const isoOf = (seconds) =>
+    typeof seconds === 'number' ? new Date(seconds * 1000).toISOString() : null;
+
+  function taskFilterForm(facets) {
+    const f = state.taskFilter;
+    const field = (label, input) =>
+      h('label', { class: 'field' }, label, input);
+    return h(
+      'form',
+      {
+        class: 'filters',
+        role: 'search',
+        'aria-label': 'Filter tasks',
+        onsubmit: (event) => {
+          event.preventDefault();
+          const els = event.target.elements;
+          const id = els.id.value.trim();
+          if (id) {
+            location.hash = `#/tasks/${encodeURIComponent(id)}`;
+            return;
+          }
+          state.taskFilter = {
+            name: els.name.value.trim() || undefined,
+            state: els.state.value || undefined,
+            worker: els.worker.value.trim() || undefined,
+            from: fromLocalInput(els.from.value),
+            to: fromLocalInput(els.to.value),
+            offset: 0,
+          };
+          reloadTaskResults();
+        },
+      },
+      field(
+        'Task id',
+        h('input', {
+          id: 'task-id',
+          name: 'id',
+          class: 'id mono',
+          autocomplete: 'off',
+          spellcheck: 'false',
+          placeholder: 'look up by id',
+        }),
+      ),
+      field(
+        'Name',
+        h('input', {
+          name: 'name',
+          list: 'task-names',
+          autocomplete: 'off',
+          value: f.name || '',
+        }),
+      ),
+      h(
+        'datalist',
+        { id: 'task-names' },
+        facets.names.map((n) => h('option', { value: n })),
+      ),
+      field(
+        'State',
+        h(
+          'select',
+          { name: 'state' },
+          h('option', { value: '' }, 'any'),
+          TASK_STATES.map((st) =>
+            h('option', { value: st, selected: f.state === st }, st),
+          ),
+        ),
+      ),
+      field(
+        'Worker',
+        h('input', {
+          name: 'worker',
+          list: 'task-workers',
+          autocomplete: 'off',
+          value: f.worker || '',
+        }),
+      ),
+      h(
+        'datalist',
+        { id: 'task-workers' },
+        facets.workers.map((n) => h('option', { value: n })),
+      ),
+      field(
+        'From',
+        h('input', {
+          name: 'from',
+          type: 'datetime-local',
+          value: toLocalInput(f.from),
+        }),
+      ),
+      field(
+        'To',
+        h('input', {
+          name: 'to',
+          type: 'datetime-local',
+          value: toLocalInput(f.to),
+        }),
+      ),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'submit', class: 'primary' }, 'Apply'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'ghost',
+            onclick: () => {
+              state.taskFilter = { offset: 0 };
+              refresh();
+            },
+          },
+          'Clear',
+        ),
+      ),
+    );
+  }
+
+  function taskQueryString() {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(state.taskFilter))
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    params.set('limit', String(PAGE_SIZE));
+    return params.toString();
+  }
+
+  function taskRow(t) {
+    return h(
+      'tr',
+      { 'data-task-id': t.id },
+      h(
+        'td',
+        { class: 'mono' },
+        h(
+          'a',
+          { href: `#/tasks/${encodeURIComponent(t.id)}`, title: t.id },
+          short(t.id, 14),
+        ),
+      ),
+      h('td', { class: 'mono' }, t.name || dash),
+      h('td', {}, stateBadge(t.state)),
+      h('td', { class: 'mono' }, t.worker || dash),
+      h(
+        'td',
+        { class: 'mono wrap' },
+        short(`${t.args || ''} ${t.kwargs || ''}`.trim() || dash, 80),
+      ),
+      h('td', {}, when(isoOf(t.time))),
+      h(
+        'td',
+        { class: 'num' },
+        typeof t.runtime === 'number' ? `${t.runtime.toFixed(3)} s` : dash,
+      ),
+    );
+  }
+
+  async function taskResults() {
+    const data = await api(`/tasks?${taskQueryString()}`);
+    const f = state.taskFilter;
+    const parts = [];
+    if (data.history === null)
+      parts.push(
+        h(
+          'p',
+          { class: 'note' },
+          'The task history is off (history: false): look tasks up by id.',
+        ),
+      );
+    else if (data.taskEventsSeen === 0 && data.total === 0)
+      parts.push(
+        h(
+          'p',
+          { class: 'note', 'data-note': 'events' },
+          'No task events heard yet. Workers send them only when asked: the dashboard asks them (enableEvents), or start them with events on (events: true, celery worker -E).',
+        ),
+      );
+    const first = data.total ? f.offset + 1 : 0;
+    const last = Math.min(f.offset + PAGE_SIZE, data.total);
+    parts.push(
+      table(
+        [
+          { label: 'Task id' },
+          { label: 'Name' },
+          { label: 'State' },
+          { label: 'Worker' },
+          { label: 'Arguments' },
+          { label: 'Seen' },
+          { label: 'Runtime', num: true },
+        ],
+        data.tasks.map(taskRow),
+        'No task matches.',
+      ),
+      h(
+        'div',
+        { class: 'pager' },
+        h(
+          'button',
+          {
+            type: 'button',
+            'data-key': 'newer',
+            disabled: f.offset === 0,
+            onclick: () => page(-1),
+          },
+          '← Newer',
+        ),
+        h(
+          'span',
+          { class: 'sub', 'data-total': data.total },
+          `${num(first)}–${num(last)} of ${num(data.total)}`,
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            'data-key': 'older',
+            disabled: last >= data.total,
+            onclick: () => page(1),
+          },
+          'Older →',
+        ),
+      ),
+    );
+    return parts;
+  }
+
+  function page(direction) {
+    state.taskFilter.offset = Math.max(
+      0,
+      state.taskFilter.offset + direction * PAGE_SIZE,
+    );
+    reloadTaskResults();
+  }
+
+  /** Replaces the list alone: the filter form keeps what is typed in it. */
+  async function reloadTaskResults() {
+    const box = document.getElementById('task-results');
+    if (!box) return;
+    const focused =
+      document.activeElement && document.activeElement.dataset
+        ? document.activeElement.dataset.key
+        : undefined;
+    try {
+      box.replaceChildren(...[await taskResults()].flat());
+      if (focused) {
+        const again = box.querySelector(`[data-key="${CSS.escape(focused)}"]`);
+        if (again && !again.disabled) again.focus();
+      }
+    } catch (error) {
+      box.replaceChildren(
+        h('p', { class: 'note', role: 'alert' }, error.message),
+      );
+    }
+  }
+
+  // ---- Chart ------------------------------------------------------------------------
+
+  const SERIES = [
+    ['succeeded', 'Succeeded'],
+    ['failed', 'Failed'],
+    ['retried', 'Retried'],
+  ];
+
+  function svg(tag, attrs, ...children) {
+    const el = document.createElementNS(SVG, tag);
+    for (const [key, value] of Object.entries(attrs))
+      el.setAttribute(key, String(value));
+    for (const child of children) el.append(child);
+    return el;
+  }
+
+  /** Tasks per second by outcome, drawn by hand: one polyline per outcome. */
+  function throughputChart(series) {
+    const W = 900;
+    const H = 160;
+    const points = series.slice(-900);
+    const max = Math.max(
+      1,
+      ...points.map((p) => Math.max(p.succeeded, p.failed, p.retried)),
+    );
+    const x = (i) => (points.length < 2 ? 0 : (i / (points.length - 1)) * W);
+    const y = (v) => H - (v / max) * (H - 8);
+    const grid = [0.25, 0.5, 0.75, 1].map((f) =>
+      svg('line', {
+        x1: 0,
+        x2: W,
+        y1: y(max * f),
+        y2: y(max * f),
+        class: 'grid',
+      }),
+    );
+    const lines = SERIES.map(([key]) =>
+      svg('polyline', {
+        class: `line ${key}`,
+        points: points
+          .map((p, i) => `${x(i).toFixed(1)},${y(p[key]).toFixed(1)}`)
+          .join(' '),
+      }),
+    );
+    const totals = SERIES.map(([key, label]) => {
+      const last = points.slice(-60);
+      const rate =
+        last.reduce((sum, p) => sum + p[key], 0) / Math.max(1, last.length);
+      return h(
+        'span',
+        { class: `key ${key}`, 'data-rate': key },
+        h('span', { class: 'swatch', 'aria-hidden': 'true' }),
+        `${label} ${rate.toFixed(1)}/s`,
+      );
+    });
+    return [
+      h(
+        'div',
+        { class: 'legend' },
+        totals,
+        h('span', { class: 'sub' }, `peak ${num(max)}/s`),
+      ),
+      svg(
+        'svg',
+        {
+          viewBox: `0 0 ${W} ${H}`,
+          preserveAspectRatio: 'none',
+          role: 'img',
+          'aria-label':
+            'Tasks per second over the last 15 minutes: succeeded, failed, retried',
+        },
+        ...grid,
+        ...lines,
+      ),
+      h(
+        'div',
+        { class: 'axis' },
+        h('span', {}, '15 min ago'),
+        h('span', {}, 'now'),
+      ),
+    ];
+  }
+
+  // ---- Live updates (server-sent events) ---------------------------------------------
+
+  const live = document.getElementById('live');
+  function startLive() {
+    if (!window.EventSource) return;
+    const source = new EventSource(`${BASE}/api/stream`);
+    source.onopen = () => {
+      live.textContent = 'Live';
+      live.className = 'live on';
+    };
+    source.onerror = () => {
+      live.textContent = 'Reconnecting…';
+      live.className = 'live off';
+    };
+    source.addEventListener('worker', (event) =>
+      onBeat(JSON.parse(event.data)),
+    );
+    source.addEventListener('tick', (event) => onTick(JSON.parse(event.data)));
+  }
+
+  function onBeat(beat) {
+    state.beats[beat.node] = beat;
+    if (state.page !== 'overview' && state.page !== 'workers') return;
+    const tbody = main.querySelector('[data-workers] tbody');
+    const row = main.querySelector(`tr[data-node="${CSS.escape(beat.node)}"]`);
+    if (row) {
+      const cells = row.querySelectorAll('td');
+      if (beat.load)
+        cells[6].textContent = beat.load.map((l) => l.toFixed(2)).join(' ');
+      if (typeof beat.active === 'number')
+        cells[3].textContent = num(beat.active);
+      cells[7].replaceChildren(when(beat.lastHeartbeat));
+      row.querySelector('.dot').className = beat.online ? 'dot ok' : 'dot bad';
+      // What the stream last pushed into this row (tests and curious users read it).
+      row.dataset.beat = beat.lastHeartbeat;
+    } else if (beat.online && tbody) {
+      const view = {
+        node: beat.node,
+        language: beat.language,
+        software: beat.software,
+        concurrency: null,
+        active: beat.active,
+        processed: beat.processed,
+        busy: null,
+        load: beat.load,
+        lastSeen: beat.lastHeartbeat,
+        lastHeartbeat: beat.lastHeartbeat,
+        online: true,
+      };
+      const [added] = workerRows([view], state.page === 'workers');
+      added.dataset.beat = beat.lastHeartbeat;
+      for (const empty of tbody.querySelectorAll('.empty-row')) empty.remove();
+      tbody.append(added);
+      countOnline();
+    }
+  }
+
+  function countOnline() {
+    const value = main.querySelector('[data-card="workers-online"] .value');
+    if (!value) return;
+    const rows = [...main.querySelectorAll('[data-workers] tr[data-node]')];
+    const online = rows.filter((r) => r.querySelector('.dot.ok'));
+    const python = online.filter((r) => r.querySelector('.badge.info')).length;
+    value.textContent = num(online.length);
+    value.nextSibling.textContent = `${online.length - python} Node.js · ${python} Python`;
+  }
+
+  let listReload = 0;
+  function onTick(tick) {
+    state.series.push(tick.throughput);
+    if (state.series.length > 900)
+      state.series.splice(0, state.series.length - 900);
+    state.historySize = tick.historySize;
+    if (state.page === 'overview') {
+      const chart = main.querySelector('[data-chart="throughput"]');
+      if (chart) chart.replaceChildren(...throughputChart(state.series));
+    }
+    if (state.page !== 'tasks' || tick.tasks.length === 0) return;
+    if (state.arg) {
+      if (tick.tasks.some((t) => t.id === state.arg) && !dialog.open) refresh();
+      return;
+    }
+    let unseen = tick.more;
+    for (const t of tick.tasks) {
+      const row = main.querySelector(`tr[data-task-id="${CSS.escape(t.id)}"]`);
+      if (row) row.replaceWith(taskRow(t));
+      else unseen = true;
+    }
+    // New tasks land on the first page: reload it, at most once a second.
+    if (unseen && state.taskFilter.offset === 0 && !listReload)
+      listReload = setTimeout(() => {
+        listReload = 0;
+        reloadTaskResults();
+      }, 1000);
+  }
+
   function card(label, value, detail, key) {
     return h(
       'div',
@@ -732,60 +1219,103 @@
     PROGRESS: 'info',
   };
 
+  const stateBadge = (st) =>
+    h(
+      'span',
+      { class: `badge ${STATE_BADGE[st] || ''}`, 'data-state': st },
+      st,
+    );
+
+  const taskLink = (id) =>
+    h('a', { href: `#/tasks/${encodeURIComponent(id)}`, class: 'mono' }, id);
+
   function taskView(task) {
     const m = task.meta || {};
+    const r = task.record || {};
+    const known = (value) => value !== undefined && value !== null;
+    const children = [
+      ...new Set([
+        ...(task.children || []),
+        ...(Array.isArray(m.children)
+          ? m.children
+              .map((c) =>
+                Array.isArray(c) && Array.isArray(c[0]) ? c[0][0] : null,
+              )
+              .filter((c) => typeof c === 'string')
+          : []),
+      ]),
+    ];
+    const parent = m.parent_id || r.parentId;
     const facts = [
-      [
-        'State',
-        h(
-          'span',
-          { class: `badge ${STATE_BADGE[task.state] || ''}` },
-          task.state,
-        ),
-      ],
+      ['State', stateBadge(task.state)],
       ['Id', h('span', { class: 'mono' }, task.id)],
-      ['Name', m.name ? h('span', { class: 'mono' }, String(m.name)) : dash],
+      [
+        'Name',
+        m.name || r.name
+          ? h('span', { class: 'mono' }, String(m.name || r.name))
+          : dash,
+      ],
       [
         'Worker',
-        m.worker ? h('span', { class: 'mono' }, String(m.worker)) : dash,
+        m.worker || r.worker
+          ? h('span', { class: 'mono' }, String(m.worker || r.worker))
+          : dash,
       ],
-      ['Queue', m.queue ? String(m.queue) : dash],
-      ['Retries', m.retries !== undefined ? String(m.retries) : dash],
+      ['Queue', m.queue || r.queue ? String(m.queue || r.queue) : dash],
+      [
+        'Retries',
+        known(m.retries)
+          ? String(m.retries)
+          : known(r.retries)
+            ? String(r.retries)
+            : dash,
+      ],
       [
         'Args',
-        m.args !== undefined
-          ? h('span', { class: 'mono' }, json(m.args))
-          : dash,
+        h(
+          'span',
+          { class: 'mono' },
+          m.args !== undefined ? json(m.args) : r.args || dash,
+        ),
       ],
       [
         'Kwargs',
-        m.kwargs !== undefined
-          ? h('span', { class: 'mono' }, json(m.kwargs))
-          : dash,
+        h(
+          'span',
+          { class: 'mono' },
+          m.kwargs !== undefined ? json(m.kwargs) : r.kwargs || dash,
+        ),
+      ],
+      ['Received', r.received ? when(isoOf(r.received)) : dash],
+      ['Started', r.started ? when(isoOf(r.started)) : dash],
+      [
+        'Runtime',
+        typeof r.runtime === 'number' ? `${r.runtime.toFixed(3)} s` : dash,
       ],
       ['Done', m.date_done ? String(m.date_done) : dash],
+      ['Parent', parent ? taskLink(String(parent)) : dash],
       [
-        'Parent',
-        m.parent_id
+        'Children',
+        children.length
           ? h(
-              'a',
-              {
-                href: `#/tasks/${encodeURIComponent(m.parent_id)}`,
-                class: 'mono',
-              },
-              String(m.parent_id),
+              'span',
+              { class: 'links' },
+              children.map((c) => [taskLink(c), ' ']),
             )
           : dash,
       ],
-      [
-        'Children',
-        Array.isArray(m.children) && m.children.length
-          ? h('span', { class: 'mono' }, json(m.children))
-          : dash,
-      ],
     ];
+    const resultText =
+      m.result !== undefined &&
+      task.state === 'SUCCESS' &&
+      m.status === 'SUCCESS'
+        ? json(m.result)
+        : r.result;
+    const traceback = m.traceback || r.traceback;
     const readOnly = state.capabilities && state.capabilities.readOnly;
-    const finished = ['SUCCESS', 'FAILURE', 'REVOKED'].includes(task.state);
+    const finished = ['SUCCESS', 'FAILURE', 'REVOKED', 'REJECTED'].includes(
+      task.state,
+    );
     const terminate = h('input', { type: 'checkbox', id: 'terminate' });
     return h(
       'div',
@@ -806,33 +1336,35 @@
           facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
         ),
       ),
-      task.state === 'SUCCESS'
+      task.state === 'SUCCESS' && known(resultText)
         ? [
             h('h2', {}, 'Result'),
             h(
               'div',
               { class: 'panel' },
-              h('pre', { class: 'result' }, json(m.result)),
+              h('pre', { class: 'result' }, resultText),
             ),
           ]
         : null,
-      m.traceback
+      traceback || r.exception
         ? [
             h('h2', {}, 'Traceback'),
             h(
               'div',
               { class: 'panel' },
-              h('pre', { class: 'trace' }, String(m.traceback)),
+              h('pre', { class: 'trace' }, String(traceback || r.exception)),
             ),
           ]
         : null,
-      task.state !== 'SUCCESS' &&
-        !m.traceback &&
-        m.result !== undefined &&
-        m.result !== null
+      task.progress
         ? [
-            h('h2', {}, task.state === 'PROGRESS' ? 'Progress' : 'Details'),
-            h('div', { class: 'panel' }, h('pre', {}, json(m.result))),
+            h(
+              'h2',
+              {},
+              'Progress',
+              h('span', { class: 'sub' }, task.progress.state),
+            ),
+            h('div', { class: 'panel' }, progressView(task.progress.meta)),
           ]
         : null,
       !readOnly && !finished
@@ -863,7 +1395,56 @@
             h('label', {}, terminate, ' terminate if running'),
           )
         : null,
+      !readOnly && finished
+        ? h(
+            'div',
+            { class: 'actions' },
+            h(
+              'button',
+              {
+                type: 'button',
+                id: 'retry',
+                onclick: async () => {
+                  const ok = await confirmAction({
+                    title: 'Send this task again?',
+                    text: `A new task ${m.name || r.name || ''} with the same arguments goes to ${m.queue || r.queue || 'its queue'}.`,
+                    ok: 'Retry',
+                  });
+                  if (!ok) return;
+                  try {
+                    const sent = await act(
+                      `/tasks/${encodeURIComponent(task.id)}/retry`,
+                    );
+                    toast(`Sent again as ${sent.id}`);
+                    location.hash = `#/tasks/${encodeURIComponent(sent.id)}`;
+                  } catch (error) {
+                    toast(`Retry: ${error.message}`, true);
+                  }
+                },
+              },
+              'Retry',
+            ),
+          )
+        : null,
     );
+  }
+
+  /** A custom state's meta: a bar when it says current and total, and the meta as text. */
+  function progressView(meta) {
+    const current =
+      meta && typeof meta.current === 'number' ? meta.current : null;
+    const total = meta && typeof meta.total === 'number' ? meta.total : null;
+    return [
+      current !== null && total
+        ? h(
+            'div',
+            { class: 'progress' },
+            busyMeter(Math.min(1, current / total)),
+            ` ${num(current)} / ${num(total)}`,
+          )
+        : null,
+      h('pre', {}, json(meta)),
+    ];
   }
 
   async function replay(queue) {
@@ -945,7 +1526,7 @@
         ),
       );
     }
-    // The task page holds a search field: it refreshes on demand (r) only.
+    // The Tasks pages follow the stream (and `r`): they are not polled.
     if (page !== 'tasks') state.timer = setTimeout(refresh, REFRESH_MS);
   }
 
@@ -994,4 +1575,5 @@
 
   window.addEventListener('hashchange', route);
   route();
+  startLive();
 })();

@@ -33,3 +33,6 @@ export const storeResultsScript = new RedisScript('store-results-n');
 export const addRevokedScript = new RedisScript('add-revoked-1');
 export const listRevokedScript = new RedisScript('list-revoked-1');
 export const chordPartScript = new RedisScript('chord-part-3');
+
+// The dashboard's task history (lib/dashboard/history).
+export const dashboardHistoryScript = new RedisScript('dashboard-history-1');

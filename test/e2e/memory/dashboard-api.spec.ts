@@ -123,7 +123,14 @@ describe('the dashboard API on memory://', () => {
     expect(
       (await http(app).get('/admin/queues/api/tasks/unknown-id').expect(200))
         .body,
-    ).toEqual({ id: 'unknown-id', state: 'PENDING', meta: null });
+    ).toEqual({
+      id: 'unknown-id',
+      state: 'PENDING',
+      meta: null,
+      record: null,
+      progress: null,
+      children: [],
+    });
   });
 
   it('read-only: shows everything, refuses every action even with the token', async () => {

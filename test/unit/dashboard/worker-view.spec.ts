@@ -33,6 +33,7 @@ describe('workerView', () => {
       pid: 42,
       uptime: 90,
       lastSeen: '2026-12-06T03:00:00.000Z',
+      lastHeartbeat: null,
       online: true,
     });
   });

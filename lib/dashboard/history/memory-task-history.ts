@@ -1,0 +1,133 @@
+import { applyPatch, emptyRecord } from './apply-patch';
+import { HistoryCaps, TaskHistory } from './task-history';
+import { TaskPatch } from './task-patch';
+import { TaskPage, TaskQuery, TaskRecord } from './task-record';
+import { TimeOrderedRecords } from './time-ordered-records';
+
+/**
+ * The history in this process: a map by id in the order tasks were first seen (the
+ * order the caps drop them in), and the same records sorted by time, which a query
+ * walks from the newest: a page costs one pass over the matches, never a sort.
+ */
+export class MemoryTaskHistory implements TaskHistory {
+  readonly kind = 'memory';
+  private readonly records = new Map<string, TaskRecord>();
+  private readonly byTime = new TimeOrderedRecords();
+  private readonly childrenOf = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly caps: HistoryCaps,
+    private readonly now: () => number = () => Date.now() / 1000,
+  ) {}
+
+  apply(patches: readonly TaskPatch[]): Promise<void> {
+    const cutoff = this.now() - this.caps.maxAgeSeconds;
+    for (const patch of patches) {
+      if (patch.at < cutoff && !this.records.has(patch.id)) continue;
+      let record = this.records.get(patch.id);
+      if (!record) {
+        record = emptyRecord(patch.id, patch.at);
+        this.records.set(patch.id, record);
+        this.byTime.insert(record);
+      }
+      const time = record.time;
+      applyPatch(record, patch);
+      if (record.time !== time) this.byTime.reorder(record, time);
+      if (record.parentId) this.addChild(record.parentId, record.id);
+    }
+    this.trim();
+    return Promise.resolve();
+  }
+
+  query(query: TaskQuery): Promise<TaskPage> {
+    const { offset, limit } = query;
+    const filtered =
+      query.from !== undefined ||
+      query.to !== undefined ||
+      query.name !== undefined ||
+      query.state !== undefined ||
+      query.worker !== undefined;
+    if (!filtered) {
+      return Promise.resolve({
+        total: this.byTime.length,
+        tasks: this.byTime.newestPage(offset, limit).map(copy),
+      });
+    }
+    const from = query.from ?? Number.NEGATIVE_INFINITY;
+    const to = query.to ?? Number.POSITIVE_INFINITY;
+    const tasks: TaskRecord[] = [];
+    let total = 0;
+    for (const record of this.byTime.newestFirst()) {
+      if (record.time > to) continue;
+      if (record.time < from) break;
+      if (
+        (query.name === undefined || record.name === query.name) &&
+        (query.state === undefined || record.state === query.state) &&
+        (query.worker === undefined || record.worker === query.worker)
+      ) {
+        if (total >= offset && tasks.length < limit) tasks.push(copy(record));
+        total++;
+      }
+    }
+    return Promise.resolve({ total, tasks });
+  }
+
+  get(id: string): Promise<TaskRecord | null> {
+    const record = this.records.get(id);
+    return Promise.resolve(record ? copy(record) : null);
+  }
+
+  children(id: string, limit: number): Promise<string[]> {
+    return Promise.resolve(
+      [...(this.childrenOf.get(id) ?? [])].slice(0, limit),
+    );
+  }
+
+  facets(limit: number): Promise<{ names: string[]; workers: string[] }> {
+    const names = new Set<string>();
+    const workers = new Set<string>();
+    for (const record of this.records.values()) {
+      if (record.name && names.size < limit) names.add(record.name);
+      if (record.worker && workers.size < limit) workers.add(record.worker);
+    }
+    return Promise.resolve({
+      names: [...names].sort(),
+      workers: [...workers].sort(),
+    });
+  }
+
+  size(): Promise<number> {
+    return Promise.resolve(this.records.size);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private addChild(parent: string, child: string): void {
+    let set = this.childrenOf.get(parent);
+    if (!set) this.childrenOf.set(parent, (set = new Set()));
+    set.add(child);
+  }
+
+  /**
+   * Drops the tasks seen first past `maxTasks`, and those older than `maxAgeSeconds`
+   * (an event older than that does not add a task at all).
+   */
+  private trim(): void {
+    const cutoff = this.now() - this.caps.maxAgeSeconds;
+    const dropped = new Set<TaskRecord>();
+    for (const [id, record] of this.records) {
+      if (this.records.size <= this.caps.maxTasks && record.time >= cutoff)
+        break;
+      this.records.delete(id);
+      this.childrenOf.delete(id);
+      dropped.add(record);
+    }
+    this.byTime.removeAll(dropped);
+  }
+}
+
+function copy(record: TaskRecord): TaskRecord {
+  return { ...record };
+}

@@ -1,0 +1,201 @@
+import Redis, { RedisOptions } from 'ioredis';
+import { TlsOptions } from '../../common/tls-options';
+import { closeConnection } from '../../drivers/redis/close-connection';
+import { RedisSentinelOptions } from '../../common/redis-sentinel-options';
+import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
+import { guardConfiguration } from '../../drivers/redis/refusal';
+import { dashboardHistoryScript } from '../../drivers/redis/scripts';
+import { HistoryCaps, TaskHistory } from './task-history';
+import { TaskPatch } from './task-patch';
+import {
+  TASK_RECORD_STATES,
+  TaskPage,
+  TaskQuery,
+  TaskRecord,
+  TaskRecordState,
+} from './task-record';
+import { emptyRecord } from './apply-patch';
+
+/*
+ * Keys, under `keyPrefix` (default `celeriac:dashboard:`):
+ *   task:<id>                 hash: the record's fields (absent: null); expires after maxAgeSeconds
+ *   all                       zset: task id -> first-seen time
+ *   state:<S> name:<n> worker:<w>   zsets: the same, per state, task name and worker
+ *   names, workers            zsets: task names and workers -> last seen
+ *   children:<id>             set: the ids of the tasks whose parent is <id>
+ */
+
+export interface RedisTaskHistoryOptions extends HistoryCaps {
+  keyPrefix?: string;
+  tls?: TlsOptions;
+  sentinel?: RedisSentinelOptions;
+  redisOptions?: RedisOptions;
+}
+
+const NUMBER_KEYS = new Set([
+  'stateAt',
+  'time',
+  'runtime',
+  'retries',
+  'sent',
+  'received',
+  'started',
+  'succeeded',
+  'failed',
+  'retried',
+  'revoked',
+  'rejected',
+]);
+
+/**
+ * The history in Redis: one hash per task and sorted sets by first-seen time (all
+ * tasks, per state, per name, per worker), merged by one Lua script per batch of
+ * events. A query reads one sorted set, or the intersection of those its filters
+ * name, and then only the page's hashes.
+ */
+export class RedisTaskHistory implements TaskHistory {
+  readonly kind = 'redis';
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private tmp = 0;
+
+  constructor(
+    url: string,
+    private readonly options: RedisTaskHistoryOptions,
+    private readonly now: () => number = () => Date.now() / 1000,
+  ) {
+    this.prefix = options.keyPrefix ?? 'celeriac:dashboard:';
+    this.redis = new Redis({
+      ...parseRedisUrl(url, options.sentinel, options.tls),
+      lazyConnect: true,
+      ...options.redisOptions,
+    });
+    guardConfiguration(this.redis, describeRedis(this.redis.options));
+    this.redis.on('error', () => undefined);
+  }
+
+  async apply(patches: readonly TaskPatch[]): Promise<void> {
+    if (patches.length === 0) return;
+    await dashboardHistoryScript.run(
+      this.redis,
+      [this.key('all')],
+      [
+        this.prefix,
+        this.options.maxTasks,
+        this.now() - this.options.maxAgeSeconds,
+        Math.ceil(this.options.maxAgeSeconds),
+        ...patches.map((patch) => JSON.stringify(patch)),
+      ],
+    );
+  }
+
+  async query(query: TaskQuery): Promise<TaskPage> {
+    const indexes = [
+      query.state !== undefined && this.key(`state:${query.state}`),
+      query.name !== undefined && this.key(`name:${query.name}`),
+      query.worker !== undefined && this.key(`worker:${query.worker}`),
+    ].filter((key): key is string => key !== false);
+    const min = query.from === undefined ? '-inf' : String(query.from);
+    const max = query.to === undefined ? '+inf' : String(query.to);
+    const range = (key: string) =>
+      [
+        key,
+        max,
+        min,
+        'BYSCORE',
+        'REV',
+        'LIMIT',
+        query.offset,
+        query.limit,
+      ] as const;
+    let total: number;
+    let ids: string[];
+    if (indexes.length <= 1) {
+      const key = indexes[0] ?? this.key('all');
+      const replies = await this.redis
+        .multi()
+        .zcount(key, min, max)
+        .zrange(...range(key))
+        .exec();
+      [total, ids] = results<[number, string[]]>(replies);
+    } else {
+      const tmp = this.key(`query:${process.pid}:${this.tmp++}`);
+      const replies = await this.redis
+        .multi()
+        .zinterstore(tmp, indexes.length, ...indexes, 'AGGREGATE', 'MIN')
+        .zcount(tmp, min, max)
+        .zrange(...range(tmp))
+        .del(tmp)
+        .exec();
+      [, total, ids] = results<[number, number, string[]]>(replies);
+    }
+    const tasks = await this.records(ids);
+    return { total, tasks: tasks.filter((task) => task !== null) };
+  }
+
+  async get(id: string): Promise<TaskRecord | null> {
+    return (await this.records([id]))[0];
+  }
+
+  children(id: string, limit: number): Promise<string[]> {
+    return this.redis
+      .sscan(this.key(`children:${id}`), 0, 'COUNT', limit)
+      .then(([, ids]) => ids.slice(0, limit));
+  }
+
+  async facets(limit: number): Promise<{ names: string[]; workers: string[] }> {
+    const [names, workers] = await Promise.all([
+      this.redis.zrevrange(this.key('names'), 0, limit - 1),
+      this.redis.zrevrange(this.key('workers'), 0, limit - 1),
+    ]);
+    return { names: names.sort(), workers: workers.sort() };
+  }
+
+  size(): Promise<number> {
+    return this.redis.zcard(this.key('all'));
+  }
+
+  close(): Promise<void> {
+    return closeConnection(this.redis);
+  }
+
+  private key(name: string): string {
+    return this.prefix + name;
+  }
+
+  private async records(ids: string[]): Promise<(TaskRecord | null)[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.key(`task:${id}`));
+    const hashes = results<Record<string, string>[]>(await pipeline.exec());
+    return hashes.map((hash, index) => toRecord(ids[index], hash));
+  }
+}
+
+function toRecord(id: string, hash: Record<string, string>): TaskRecord | null {
+  if (!hash || hash.time === undefined) return null;
+  const record = emptyRecord(id, Number(hash.time)) as unknown as Record<
+    string,
+    unknown
+  >;
+  for (const [field, value] of Object.entries(hash)) {
+    if (!(field in record)) continue;
+    if (NUMBER_KEYS.has(field)) record[field] = Number(value);
+    else if (field === 'terminated') record[field] = value === '1';
+    else record[field] = value;
+  }
+  const state = record.state as TaskRecordState;
+  if (!TASK_RECORD_STATES.includes(state)) record.state = 'PENDING';
+  return record as unknown as TaskRecord;
+}
+
+/** The replies of a MULTI or pipeline, the first error thrown. */
+function results<T extends unknown[]>(
+  replies: [Error | null, unknown][] | null,
+): T {
+  if (!replies) throw new Error('Redis discarded the transaction');
+  return replies.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  }) as T;
+}

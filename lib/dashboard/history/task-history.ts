@@ -1,0 +1,28 @@
+import { TaskPatch } from './task-patch';
+import { TaskPage, TaskQuery, TaskRecord } from './task-record';
+
+/** How much history is kept: the oldest tasks go first past either cap. */
+export interface HistoryCaps {
+  maxTasks: number;
+  maxAgeSeconds: number;
+}
+
+/**
+ * The dashboard's recent tasks, merged from their events: in memory, or in Redis so
+ * that it survives a restart and is shared by every instance of the app. Writes are
+ * idempotent (several instances apply the same events).
+ */
+export interface TaskHistory {
+  readonly kind: 'memory' | 'redis';
+  /** Merges these patches, then drops what is past the caps. */
+  apply(patches: readonly TaskPatch[]): Promise<void>;
+  /** One page of the tasks matching the query, newest first. */
+  query(query: TaskQuery): Promise<TaskPage>;
+  get(id: string): Promise<TaskRecord | null>;
+  /** The ids of the tasks whose `parentId` is `id` (at most `limit`). */
+  children(id: string, limit: number): Promise<string[]>;
+  /** The task names and workers seen, for the filters' suggestions (at most `limit` each). */
+  facets(limit: number): Promise<{ names: string[]; workers: string[] }>;
+  size(): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,98 @@
+-- Merges task event patches into the dashboard's history, then trims it
+-- (lib/dashboard/history/redis-task-history.ts holds the key layout and the rule,
+-- lib/dashboard/history/apply-patch.ts the same rule in memory).
+-- KEYS: all (the zset of every task by first-seen time; the other keys share its prefix).
+-- ARGV: prefix, maxTasks, cutoff (seconds: older tasks go), ttl (seconds), patch JSON...
+-- A patch: {id, at, state, stamp, worker, text = {field = value}, numbers = {field = value},
+-- terminated}. Applying one twice changes nothing more (several app instances do).
+local all = KEYS[1]
+local prefix = ARGV[1]
+local maxTasks = tonumber(ARGV[2])
+local cutoff = tonumber(ARGV[3])
+local ttl = tonumber(ARGV[4])
+
+local function present(value)
+  if value == false or value == nil or value == cjson.null then return nil end
+  return value
+end
+
+local function move(kind, id, before, after, time)
+  if before and before ~= after then
+    redis.call('ZREM', prefix .. kind .. ':' .. before, id)
+  end
+  if after then redis.call('ZADD', prefix .. kind .. ':' .. after, time, id) end
+end
+
+for i = 5, #ARGV do
+  local p = cjson.decode(ARGV[i])
+  local id = p.id
+  local key = prefix .. 'task:' .. id
+  local old = redis.call('HMGET', key, 'name', 'state', 'stateAt', 'worker', 'time')
+  local oldName, oldState, oldWorker = present(old[1]), present(old[2]), present(old[4])
+  local name, state, worker = oldName, oldState, oldWorker
+  local stateAt, time = tonumber(present(old[3])), tonumber(present(old[5]))
+  local at = p.at
+  local fields = {}
+  if time == nil or at < time then time = at end
+  local newState = present(p.state)
+  if newState and (state == nil or state == 'PENDING' or
+      (newState ~= 'PENDING' and at >= stateAt)) then
+    state = newState
+    stateAt = at
+  end
+  table.insert(fields, 'time'); table.insert(fields, time)
+  if state then
+    table.insert(fields, 'state'); table.insert(fields, state)
+    table.insert(fields, 'stateAt'); table.insert(fields, stateAt)
+  end
+  if present(p.stamp) then table.insert(fields, p.stamp); table.insert(fields, at) end
+  if present(p.worker) then
+    worker = p.worker
+    table.insert(fields, 'worker'); table.insert(fields, worker)
+  end
+  for field, value in pairs(p.text) do
+    -- A JSON null (a root task's parent_id) is cjson.null, which Redis cannot store.
+    if present(value) then
+      table.insert(fields, field); table.insert(fields, value)
+      if field == 'name' then name = value end
+      if field == 'parentId' then
+        redis.call('SADD', prefix .. 'children:' .. value, id)
+        redis.call('EXPIRE', prefix .. 'children:' .. value, ttl)
+      end
+    end
+  end
+  for field, value in pairs(p.numbers) do
+    table.insert(fields, field); table.insert(fields, value)
+  end
+  if present(p.terminated) ~= nil then
+    table.insert(fields, 'terminated')
+    table.insert(fields, p.terminated and '1' or '0')
+  end
+  redis.call('HSET', key, unpack(fields))
+  redis.call('EXPIRE', key, ttl)
+  redis.call('ZADD', all, time, id)
+  move('state', id, oldState, state, time)
+  move('name', id, oldName, name, time)
+  move('worker', id, oldWorker, worker, time)
+  if name then redis.call('ZADD', prefix .. 'names', time, name) end
+  if worker then redis.call('ZADD', prefix .. 'workers', time, worker) end
+end
+
+-- Past the caps, the first seen go first (at most 1000 per call: the next call goes on).
+local victims = {}
+local excess = redis.call('ZCARD', all) - maxTasks
+if excess > 0 then
+  victims = redis.call('ZRANGE', all, 0, math.min(excess, 1000) - 1)
+end
+local expired = redis.call('ZRANGEBYSCORE', all, '-inf', '(' .. cutoff, 'LIMIT', 0, 1000)
+for _, id in ipairs(expired) do table.insert(victims, id) end
+for _, id in ipairs(victims) do
+  local key = prefix .. 'task:' .. id
+  local old = redis.call('HMGET', key, 'name', 'state', 'worker')
+  redis.call('ZREM', all, id)
+  move('name', id, present(old[1]), nil, 0)
+  move('state', id, present(old[2]), nil, 0)
+  move('worker', id, present(old[3]), nil, 0)
+  redis.call('DEL', key, prefix .. 'children:' .. id)
+end
+return #victims

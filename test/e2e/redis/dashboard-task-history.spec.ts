@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto';
+import { MemoryTaskHistory } from '../../../lib/dashboard/history/memory-task-history';
+import { RedisTaskHistory } from '../../../lib/dashboard/history/redis-task-history';
+import { TaskHistory } from '../../../lib/dashboard/history/task-history';
+import {
+  TaskPatch,
+  taskPatch,
+} from '../../../lib/dashboard/history/task-patch';
+import { TaskRecordState } from '../../../lib/dashboard/history/task-record';
+import { REDIS_URL, deleteKeys } from '../../support/redis-keys';
+
+type Store = { name: string; open(caps?: Caps): TaskHistory };
+type Caps = { maxTasks: number; maxAgeSeconds: number };
+const CAPS: Caps = { maxTasks: 1000, maxAgeSeconds: 3600 };
+
+const opened: { history: TaskHistory; prefix?: string }[] = [];
+const stores: Store[] = [
+  {
+    name: 'memory',
+    open: (caps = CAPS) => track(new MemoryTaskHistory(caps, () => NOW)),
+  },
+  {
+    name: 'redis',
+    open: (caps = CAPS) => {
+      const prefix = `test:dash-history:${randomUUID()}:`;
+      return track(
+        new RedisTaskHistory(
+          REDIS_URL,
+          { ...caps, keyPrefix: prefix },
+          () => NOW,
+        ),
+        prefix,
+      );
+    },
+  },
+];
+let trackPrefix: string | undefined;
+function track(history: TaskHistory, prefix?: string): TaskHistory {
+  trackPrefix = prefix;
+  opened.push({ history, prefix: trackPrefix });
+  return history;
+}
+
+afterEach(async () => {
+  for (const { history, prefix } of opened.splice(0)) {
+    await history.close();
+    if (prefix) await deleteKeys(prefix);
+  }
+});
+
+const NOW = 1_800_000_000;
+
+function event(
+  type: string,
+  uuid: string,
+  timestamp: number,
+  fields: Record<string, unknown> = {},
+): TaskPatch {
+  const patch = taskPatch({
+    type,
+    uuid,
+    timestamp,
+    hostname: 'celery@a',
+    ...fields,
+  });
+  if (!patch) throw new Error(`not a task event: ${type}`);
+  return patch;
+}
+
+describe.each(stores)('TaskHistory ($name)', (store) => {
+  it('merges the events of a task, whatever their order', async () => {
+    const history = store.open();
+    const id = randomUUID();
+    await history.apply([
+      event('task-succeeded', id, NOW + 3, {
+        result: "'<b>ok</b>'",
+        runtime: 1.25,
+      }),
+      event('task-started', id, NOW + 2),
+    ]);
+    await history.apply([
+      event('task-received', id, NOW + 1, {
+        name: 'videos.encode',
+        args: '(1, 2)',
+        kwargs: "{'x': 1}",
+        retries: 0,
+        parent_id: 'parent-1',
+      }),
+      event('task-sent', id, NOW, { queue: 'videos', hostname: 'gen1@web' }),
+    ]);
+    const record = await history.get(id);
+    expect(record).toMatchObject({
+      id,
+      name: 'videos.encode',
+      state: 'SUCCESS',
+      stateAt: NOW + 3,
+      time: NOW,
+      worker: 'celery@a',
+      args: '(1, 2)',
+      kwargs: "{'x': 1}",
+      result: "'<b>ok</b>'",
+      runtime: 1.25,
+      retries: 0,
+      parentId: 'parent-1',
+      queue: 'videos',
+      sent: NOW,
+      received: NOW + 1,
+      started: NOW + 2,
+      succeeded: NOW + 3,
+    });
+    expect(await history.children('parent-1', 10)).toEqual([id]);
+    expect(await history.get('nope')).toBeNull();
+  });
+
+  it('is idempotent: the same events twice (two app instances) give the same record', async () => {
+    const history = store.open();
+    const id = randomUUID();
+    const events = [
+      event('task-received', id, NOW + 1, { name: 't' }),
+      event('task-failed', id, NOW + 2, {
+        exception: "ValueError('x')",
+        traceback: 'Traceback...',
+      }),
+    ];
+    await history.apply(events);
+    const once = await history.get(id);
+    await history.apply(events);
+    await history.apply([events[0]]);
+    expect(await history.get(id)).toEqual(once);
+    expect(once?.state).toBe('FAILURE');
+    expect(
+      await history.query({ state: 'FAILURE', offset: 0, limit: 10 }),
+    ).toMatchObject({
+      total: 1,
+    });
+    expect(
+      await history.query({ state: 'RECEIVED', offset: 0, limit: 10 }),
+    ).toMatchObject({
+      total: 0,
+    });
+  });
+
+  it('moves a task between state indexes and keeps revokes that terminated', async () => {
+    const history = store.open();
+    const id = randomUUID();
+    await history.apply([event('task-started', id, NOW + 1, { name: 'slow' })]);
+    await history.apply([
+      event('task-revoked', id, NOW + 2, { terminated: true, hostname: 'x@y' }),
+    ]);
+    const record = await history.get(id);
+    expect(record).toMatchObject({
+      state: 'REVOKED',
+      terminated: true,
+      worker: 'celery@a',
+    });
+    const started = await history.query({
+      state: 'STARTED',
+      offset: 0,
+      limit: 5,
+    });
+    const revoked = await history.query({
+      state: 'REVOKED',
+      offset: 0,
+      limit: 5,
+    });
+    expect([started.total, revoked.total]).toEqual([0, 1]);
+  });
+
+  it('drops the first-seen tasks past maxTasks, and those past maxAgeSeconds', async () => {
+    const history = store.open({ maxTasks: 3, maxAgeSeconds: 100 });
+    const ids = [0, 1, 2, 3, 4].map(() => randomUUID());
+    await history.apply(
+      ids.map((id, index) =>
+        event('task-received', id, NOW - 50 + index, { name: 'n' }),
+      ),
+    );
+    expect(await history.size()).toBe(3);
+    expect(await history.get(ids[0])).toBeNull();
+    expect(await history.get(ids[4])).not.toBeNull();
+    await history.apply([event('task-received', randomUUID(), NOW - 500)]);
+    const page = await history.query({ offset: 0, limit: 10 });
+    expect(page.tasks.map((task) => task.id)).toEqual([ids[4], ids[3], ids[2]]);
+    expect(
+      (await history.query({ name: 'n', offset: 0, limit: 10 })).total,
+    ).toBe(3);
+  });
+
+  it('filters and pages a large history exactly as a scan of it would', async () => {
+    const history = store.open({ maxTasks: 100_000, maxAgeSeconds: 86_400 });
+    const names = ['a.add', 'b.mul', 'c.send', 'd.crop', 'e.zip'];
+    const workers = ['celery@py', 'celeriac@nest', 'celeriac@other'];
+    const states: [string, TaskRecordState][] = [
+      ['task-succeeded', 'SUCCESS'],
+      ['task-failed', 'FAILURE'],
+      ['task-started', 'STARTED'],
+      ['task-retried', 'RETRY'],
+    ];
+    const expected: {
+      id: string;
+      name: string;
+      worker: string;
+      state: TaskRecordState;
+      time: number;
+    }[] = [];
+    let batch: TaskPatch[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const id = `t-${String(i).padStart(6, '0')}`;
+      // Times go back and forth a little, and some tasks share a second.
+      const time = NOW - 80_000 + Math.floor(i * 0.8) + (i % 7 === 0 ? 0.5 : 0);
+      const name = names[(i * 7) % names.length];
+      const worker = workers[(i * 13) % workers.length];
+      const [type, state] = states[(i * 31) % states.length];
+      const received = event('task-received', id, time, {
+        name,
+        hostname: worker,
+      });
+      const outcome = event(type, id, time + 1, { hostname: worker });
+      // Some outcomes are heard before their task-received: the task's time moves back.
+      if (i % 11 === 0) batch.push(outcome, received);
+      else batch.push(received, outcome);
+      expected.push({ id, name, worker, state, time });
+      if (batch.length >= 2000) {
+        await history.apply(batch);
+        batch = [];
+      }
+    }
+    await history.apply(batch);
+    expect(await history.size()).toBe(100_000);
+    const newestFirst = [...expected].sort(
+      (a, b) => b.time - a.time || (a.id < b.id ? 1 : -1),
+    );
+    const cases = [
+      { offset: 0, limit: 50 },
+      { offset: 99_980, limit: 50 },
+      { name: 'c.send', offset: 100, limit: 25 },
+      { state: 'FAILURE' as const, offset: 0, limit: 50 },
+      { worker: 'celery@py', state: 'RETRY' as const, offset: 3000, limit: 40 },
+      {
+        name: 'a.add',
+        worker: 'celeriac@nest',
+        state: 'SUCCESS' as const,
+        offset: 10,
+        limit: 20,
+      },
+      { from: NOW - 40_000, to: NOW - 39_000, offset: 0, limit: 100 },
+      {
+        name: 'e.zip',
+        from: NOW - 20_000,
+        to: NOW - 10_000.5,
+        offset: 200,
+        limit: 30,
+      },
+    ];
+    for (const query of cases) {
+      const matching = newestFirst.filter(
+        (task) =>
+          (query.name === undefined || task.name === query.name) &&
+          (query.state === undefined || task.state === query.state) &&
+          (query.worker === undefined || task.worker === query.worker) &&
+          (query.from === undefined || task.time >= query.from) &&
+          (query.to === undefined || task.time <= query.to),
+      );
+      const page = await history.query(query);
+      expect({ query, total: page.total }).toEqual({
+        query,
+        total: matching.length,
+      });
+      expect(
+        page.tasks.map((task) => [task.id, task.state, task.name, task.worker]),
+      ).toEqual(
+        matching
+          .slice(query.offset, query.offset + query.limit)
+          .map((task) => [task.id, task.state, task.name, task.worker]),
+      );
+    }
+    const facets = await history.facets(10);
+    expect(facets).toEqual({ names, workers: [...workers].sort() });
+  }, 120_000);
+});
+
+describe('taskPatch', () => {
+  it('keeps task events only, with a string uuid and a numeric timestamp', () => {
+    expect(
+      taskPatch({ type: 'worker-heartbeat', hostname: 'a', timestamp: 1 }),
+    ).toBeNull();
+    expect(
+      taskPatch({ type: 'task-started', uuid: 5, timestamp: 1 }),
+    ).toBeNull();
+    expect(
+      taskPatch({ type: 'task-started', uuid: 'x', timestamp: 'now' }),
+    ).toBeNull();
+    expect(
+      taskPatch({ type: 'task-custom', uuid: 'x', timestamp: 1 }),
+    ).toBeNull();
+    expect(
+      taskPatch({
+        type: 'task-sent',
+        uuid: 'x',
+        timestamp: 1,
+        hostname: 'gen1@w',
+        name: 7,
+      }),
+    ).toMatchObject({ worker: null, state: 'PENDING', text: {} });
+  });
+});
