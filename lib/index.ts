@@ -109,11 +109,8 @@ export {
   ofTask,
 } from './events/task-events.service';
 export { FleetState } from './events/fleet-state';
-export type {
-  WorkerInfo,
-  TaskInfo,
-  TaskEventState,
-} from './events/fleet-state';
+export type { WorkerInfo, TaskInfo } from './events/fleet-state';
+export type { TaskEventFields, TaskEventState } from './events/task-record';
 export { isTaskEvent, isWorkerEvent } from './events/celery-event';
 export type {
   CeleryEvent,

@@ -16,11 +16,8 @@ import { Observable, map } from 'rxjs';
 import { DashboardActions } from './dashboard-actions.service';
 import { DashboardTasksService } from './dashboard-tasks.service';
 import { RetryRefusedError } from './errors';
-import {
-  TASK_RECORD_STATES,
-  TaskQuery,
-  TaskRecordState,
-} from './history/task-record';
+import { TASK_EVENT_STATES, TaskEventState } from '../events/task-record';
+import { TaskQuery } from './history/task-query';
 import { DashboardLiveService } from './live/dashboard-live.service';
 
 const TASK_ID = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -143,10 +140,10 @@ function taskQuery(query: Record<string, unknown>): TaskQuery {
   const state = text('state');
   if (
     state !== undefined &&
-    !TASK_RECORD_STATES.includes(state as TaskRecordState)
+    !TASK_EVENT_STATES.includes(state as TaskEventState)
   )
     throw new BadRequestException(
-      `state must be one of ${TASK_RECORD_STATES.join(', ')}`,
+      `state must be one of ${TASK_EVENT_STATES.join(', ')}`,
     );
   const offset = number('offset', 0, MAX_OFFSET) ?? 0;
   const limit = number('limit', 1, 200) ?? 50;
@@ -154,7 +151,7 @@ function taskQuery(query: Record<string, unknown>): TaskQuery {
     throw new BadRequestException('offset and limit must be integers');
   return {
     name: text('name'),
-    state: state as TaskRecordState | undefined,
+    state: state as TaskEventState | undefined,
     worker: text('worker'),
     from: number('from', 0, 1e11),
     to: number('to', 0, 1e11),

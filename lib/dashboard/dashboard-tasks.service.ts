@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TaskClient } from '../client/task-client.service';
 import { DASHBOARD_HISTORY } from './dashboard.tokens';
 import { TaskHistory } from './history/task-history';
-import { TaskPage, TaskQuery, TaskRecord } from './history/task-record';
+import { TASK_EVENT_STATES, TaskRecord } from '../events/task-record';
+import { TaskPage, TaskQuery } from './history/task-query';
 import { RetryRefusedError } from './errors';
 
 /** A task's page: what the history merged from its events and what the backend stored. */
@@ -18,16 +19,7 @@ export interface TaskDetail {
   children: string[];
 }
 
-const BUILT_IN_STATES = new Set([
-  'PENDING',
-  'RECEIVED',
-  'STARTED',
-  'SUCCESS',
-  'FAILURE',
-  'RETRY',
-  'REVOKED',
-  'REJECTED',
-]);
+const BUILT_IN_STATES = new Set<string>(TASK_EVENT_STATES);
 
 /** The Tasks page: the history's pages, a task's detail, revoke and retry. */
 @Injectable()

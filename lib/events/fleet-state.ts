@@ -1,4 +1,11 @@
 import { CeleryEvent, CeleryWorkerEvent, isTaskEvent } from './celery-event';
+import { applyTaskPatch, taskPatch } from './task-patch';
+import {
+  TaskEventFields,
+  TaskEventState,
+  TaskRecord,
+  emptyTaskRecord,
+} from './task-record';
 
 /** A worker as its events tell it. */
 export interface WorkerInfo {
@@ -18,68 +25,12 @@ export interface WorkerInfo {
   pid: number | null;
 }
 
-/** A task's state as events tell it (Celery's state names). */
-export type TaskEventState =
-  | 'PENDING'
-  | 'RECEIVED'
-  | 'STARTED'
-  | 'SUCCESS'
-  | 'FAILURE'
-  | 'RETRY'
-  | 'REVOKED'
-  | 'REJECTED';
-
 /** A task as its events tell it. */
-export interface TaskInfo {
+export interface TaskInfo extends TaskEventFields {
   uuid: string;
-  name: string | null;
-  state: TaskEventState;
-  /** The node that took it. */
-  worker: string | null;
-  args: string | null;
-  kwargs: string | null;
-  result: string | null;
-  exception: string | null;
-  traceback: string | null;
-  /** Seconds. */
-  runtime: number | null;
-  retries: number | null;
-  rootId: string | null;
-  parentId: string | null;
-  /** Timestamps (seconds since the epoch) of each event seen. */
-  sent: number | null;
-  received: number | null;
-  started: number | null;
-  succeeded: number | null;
-  failed: number | null;
-  retried: number | null;
-  revoked: number | null;
-  rejected: number | null;
   /** The timestamp of the event that set `state`. */
   timestamp: number;
 }
-
-const STATE_OF: Record<string, TaskEventState> = {
-  'task-sent': 'PENDING',
-  'task-received': 'RECEIVED',
-  'task-started': 'STARTED',
-  'task-succeeded': 'SUCCESS',
-  'task-failed': 'FAILURE',
-  'task-retried': 'RETRY',
-  'task-revoked': 'REVOKED',
-  'task-rejected': 'REJECTED',
-};
-
-const TIMESTAMP_FIELD: Record<string, keyof TaskInfo> = {
-  'task-sent': 'sent',
-  'task-received': 'received',
-  'task-started': 'started',
-  'task-succeeded': 'succeeded',
-  'task-failed': 'failed',
-  'task-retried': 'retried',
-  'task-revoked': 'revoked',
-  'task-rejected': 'rejected',
-};
 
 /** How much a worker's heartbeat interval may be late before it counts as gone (Celery's 200 %). */
 const EXPIRE_WINDOW = 2;
@@ -92,7 +43,7 @@ const EXPIRE_WINDOW = 2;
  */
 export class FleetState {
   private readonly workerMap = new Map<string, WorkerInfo>();
-  private readonly taskMap = new Map<string, TaskInfo>();
+  private readonly taskMap = new Map<string, TaskRecord>();
 
   constructor(readonly maxTasks = 10_000) {}
 
@@ -118,13 +69,16 @@ export class FleetState {
   }
 
   task(uuid: string): TaskInfo | undefined {
-    return this.taskMap.get(uuid);
+    const record = this.taskMap.get(uuid);
+    return record && taskInfo(record);
   }
 
   /** Tasks kept, oldest first; only those in `state` when given. */
   tasks(state?: TaskEventState): TaskInfo[] {
     const all = [...this.taskMap.values()];
-    return state ? all.filter((task) => task.state === state) : all;
+    return (state ? all.filter((task) => task.state === state) : all).map(
+      taskInfo,
+    );
   }
 
   /** How many tasks are kept in each state. */
@@ -164,41 +118,32 @@ export class FleetState {
   }
 
   private applyTask(event: CeleryEvent & { uuid: string }): void {
-    let task = this.taskMap.get(event.uuid);
+    const patch = taskPatch(event);
+    if (!patch) return;
+    let task = this.taskMap.get(patch.id);
     if (!task) {
-      task = newTask(event.uuid, event.timestamp);
-      this.taskMap.set(event.uuid, task);
+      task = emptyTaskRecord(patch.id, patch.at);
+      this.taskMap.set(patch.id, task);
       if (this.taskMap.size > this.maxTasks)
         this.taskMap.delete(this.taskMap.keys().next().value!);
     }
-    const fields = event as Record<string, unknown>;
-    const state = STATE_OF[event.type];
-    // Events of one task come from several processes, so out of order: the newest
-    // wins, except `task-sent` (stamped by the producer, often after the broker
-    // confirmed, when the worker may be done already), which only sets a new task.
-    if (
-      state &&
-      (task.state === 'PENDING' ||
-        (state !== 'PENDING' && event.timestamp >= task.timestamp))
-    ) {
-      task.state = state;
-      task.timestamp = event.timestamp;
-    }
-    const stamp = TIMESTAMP_FIELD[event.type];
-    if (stamp)
-      (task as unknown as Record<string, unknown>)[stamp] = event.timestamp;
-    if (event.type !== 'task-sent') task.worker = event.hostname;
-    text(fields.name, (v) => (task.name = v));
-    text(fields.args, (v) => (task.args = v));
-    text(fields.kwargs, (v) => (task.kwargs = v));
-    text(fields.result, (v) => (task.result = v));
-    text(fields.exception, (v) => (task.exception = v));
-    text(fields.traceback, (v) => (task.traceback = v));
-    text(fields.root_id, (v) => (task.rootId = v));
-    text(fields.parent_id, (v) => (task.parentId = v));
-    if (typeof fields.runtime === 'number') task.runtime = fields.runtime;
-    if (typeof fields.retries === 'number') task.retries = fields.retries;
+    applyTaskPatch(task, patch);
   }
+}
+
+/** The public view of a record: the fields its events told. */
+function taskInfo(record: TaskRecord): TaskInfo {
+  const {
+    id,
+    stateAt,
+    time: _time,
+    queue: _queue,
+    eta: _eta,
+    expires: _expires,
+    terminated: _terminated,
+    ...fields
+  } = record;
+  return { uuid: id, timestamp: stateAt, ...fields };
 }
 
 function isAlive(worker: WorkerInfo, nowSeconds: number): boolean {
@@ -207,35 +152,4 @@ function isAlive(worker: WorkerInfo, nowSeconds: number): boolean {
     worker.lastHeartbeat !== null &&
     nowSeconds < worker.lastHeartbeat + worker.freq * EXPIRE_WINDOW
   );
-}
-
-function text(value: unknown, set: (value: string) => void): void {
-  if (typeof value === 'string') set(value);
-}
-
-function newTask(uuid: string, timestamp: number): TaskInfo {
-  return {
-    uuid,
-    name: null,
-    state: 'PENDING',
-    worker: null,
-    args: null,
-    kwargs: null,
-    result: null,
-    exception: null,
-    traceback: null,
-    runtime: null,
-    retries: null,
-    rootId: null,
-    parentId: null,
-    sent: null,
-    received: null,
-    started: null,
-    succeeded: null,
-    failed: null,
-    retried: null,
-    revoked: null,
-    rejected: null,
-    timestamp,
-  };
 }

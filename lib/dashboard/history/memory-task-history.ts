@@ -1,7 +1,7 @@
-import { applyPatch, emptyRecord } from './apply-patch';
+import { TaskPatch, applyTaskPatch } from '../../events/task-patch';
+import { TaskRecord, emptyTaskRecord } from '../../events/task-record';
 import { HistoryCaps, TaskHistory } from './task-history';
-import { TaskPatch } from './task-patch';
-import { TaskPage, TaskQuery, TaskRecord } from './task-record';
+import { TaskPage, TaskQuery } from './task-query';
 import { TimeOrderedRecords } from './time-ordered-records';
 
 /**
@@ -26,12 +26,12 @@ export class MemoryTaskHistory implements TaskHistory {
       if (patch.at < cutoff && !this.records.has(patch.id)) continue;
       let record = this.records.get(patch.id);
       if (!record) {
-        record = emptyRecord(patch.id, patch.at);
+        record = emptyTaskRecord(patch.id, patch.at);
         this.records.set(patch.id, record);
         this.byTime.insert(record);
       }
       const time = record.time;
-      applyPatch(record, patch);
+      applyTaskPatch(record, patch);
       if (record.time !== time) this.byTime.reorder(record, time);
       if (record.parentId) this.addChild(record.parentId, record.id);
     }

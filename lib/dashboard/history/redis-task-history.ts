@@ -6,15 +6,15 @@ import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
 import { guardConfiguration } from '../../drivers/redis/refusal';
 import { dashboardHistoryScript } from '../../drivers/redis/scripts';
 import { HistoryCaps, TaskHistory } from './task-history';
-import { TaskPatch } from './task-patch';
+import { TaskPatch } from '../../events/task-patch';
 import {
-  TASK_RECORD_STATES,
-  TaskPage,
-  TaskQuery,
+  EVENT_STAMPS,
+  TASK_EVENT_STATES,
+  TaskEventState,
   TaskRecord,
-  TaskRecordState,
-} from './task-record';
-import { emptyRecord } from './apply-patch';
+  emptyTaskRecord,
+} from '../../events/task-record';
+import { TaskPage, TaskQuery } from './task-query';
 
 /*
  * Keys, under `keyPrefix` (default `celeriac:dashboard:`):
@@ -32,19 +32,12 @@ export interface RedisTaskHistoryOptions extends HistoryCaps {
   redisOptions?: RedisOptions;
 }
 
-const NUMBER_KEYS = new Set([
+const NUMBER_KEYS = new Set<string>([
   'stateAt',
   'time',
   'runtime',
   'retries',
-  'sent',
-  'received',
-  'started',
-  'succeeded',
-  'failed',
-  'retried',
-  'revoked',
-  'rejected',
+  ...EVENT_STAMPS,
 ]);
 
 /**
@@ -174,7 +167,7 @@ export class RedisTaskHistory implements TaskHistory {
 
 function toRecord(id: string, hash: Record<string, string>): TaskRecord | null {
   if (!hash || hash.time === undefined) return null;
-  const record = emptyRecord(id, Number(hash.time)) as unknown as Record<
+  const record = emptyTaskRecord(id, Number(hash.time)) as unknown as Record<
     string,
     unknown
   >;
@@ -184,8 +177,8 @@ function toRecord(id: string, hash: Record<string, string>): TaskRecord | null {
     else if (field === 'terminated') record[field] = value === '1';
     else record[field] = value;
   }
-  const state = record.state as TaskRecordState;
-  if (!TASK_RECORD_STATES.includes(state)) record.state = 'PENDING';
+  const state = record.state as TaskEventState;
+  if (!TASK_EVENT_STATES.includes(state)) record.state = 'PENDING';
   return record as unknown as TaskRecord;
 }
 

@@ -1,5 +1,6 @@
-import { TaskPatch } from './task-patch';
-import { TaskPage, TaskQuery, TaskRecord } from './task-record';
+import { TaskPatch } from '../../events/task-patch';
+import { TaskRecord } from '../../events/task-record';
+import { TaskPage, TaskQuery } from './task-query';
 
 /** How much history is kept: the oldest tasks go first past either cap. */
 export interface HistoryCaps {

@@ -1,4 +1,4 @@
-import { TaskRecord } from './task-record';
+import { TaskRecord } from '../../events/task-record';
 
 type Key = Pick<TaskRecord, 'id' | 'time'>;
 

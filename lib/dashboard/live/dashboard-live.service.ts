@@ -25,8 +25,8 @@ import {
 import { TaskEvents } from '../../events/task-events.service';
 import { DASHBOARD_HISTORY, DASHBOARD_OPTIONS } from '../dashboard.tokens';
 import { TaskHistory } from '../history/task-history';
-import { TaskPatch, taskPatch } from '../history/task-patch';
-import { TaskRecord } from '../history/task-record';
+import { TaskPatch, taskPatch } from '../../events/task-patch';
+import { TaskRecord } from '../../events/task-record';
 import { ResolvedDashboardOptions } from '../resolve-dashboard-options';
 import { Outcome, Throughput, ThroughputPoint } from './throughput';
 import { WorkerBeat, workerBeat } from './worker-beat';
@@ -35,6 +35,8 @@ import { WorkerBeat, workerBeat } from './worker-beat';
 const FLUSH_MS = 200;
 /** Most events buffered: past it, the oldest unwritten are dropped (and counted). */
 const MAX_PENDING = 20_000;
+/** Longest text the history keeps per field: a traceback or a repr beyond it is cut. */
+const MAX_TEXT = 16_384;
 /** Most changed tasks one tick pushes to the page. */
 const MAX_PUSHED = 50;
 /** How often workers are asked again to send task events (new ones join). */
@@ -199,7 +201,7 @@ export class DashboardLiveService implements OnModuleInit, OnModuleDestroy {
     this.taskEvents++;
     const outcome = OUTCOME[event.type];
     if (outcome) this.throughput.count(outcome);
-    const patch = taskPatch(event);
+    const patch = taskPatch(event, MAX_TEXT);
     if (!patch || !this.history) return;
     if (this.changed.size < MAX_PUSHED * 4) this.changed.add(patch.id);
     else this.overflow = true;

@@ -2,11 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { MemoryTaskHistory } from '../../../lib/dashboard/history/memory-task-history';
 import { RedisTaskHistory } from '../../../lib/dashboard/history/redis-task-history';
 import { TaskHistory } from '../../../lib/dashboard/history/task-history';
-import {
-  TaskPatch,
-  taskPatch,
-} from '../../../lib/dashboard/history/task-patch';
-import { TaskRecordState } from '../../../lib/dashboard/history/task-record';
+import { TaskPatch, taskPatch } from '../../../lib/events/task-patch';
+import { TaskEventState } from '../../../lib/events/task-record';
 import { REDIS_URL, deleteKeys } from '../../support/redis-keys';
 
 type Store = { name: string; open(caps?: Caps): TaskHistory };
@@ -189,7 +186,7 @@ describe.each(stores)('TaskHistory ($name)', (store) => {
     const history = store.open({ maxTasks: 100_000, maxAgeSeconds: 86_400 });
     const names = ['a.add', 'b.mul', 'c.send', 'd.crop', 'e.zip'];
     const workers = ['celery@py', 'celeriac@nest', 'celeriac@other'];
-    const states: [string, TaskRecordState][] = [
+    const states: [string, TaskEventState][] = [
       ['task-succeeded', 'SUCCESS'],
       ['task-failed', 'FAILURE'],
       ['task-started', 'STARTED'],
@@ -199,7 +196,7 @@ describe.each(stores)('TaskHistory ($name)', (store) => {
       id: string;
       name: string;
       worker: string;
-      state: TaskRecordState;
+      state: TaskEventState;
       time: number;
     }[] = [];
     let batch: TaskPatch[] = [];

@@ -1,6 +1,6 @@
 -- Merges task event patches into the dashboard's history, then trims it
 -- (lib/dashboard/history/redis-task-history.ts holds the key layout and the rule,
--- lib/dashboard/history/apply-patch.ts the same rule in memory).
+-- lib/events/task-patch.ts (applyTaskPatch) the same rule in memory).
 -- KEYS: all (the zset of every task by first-seen time; the other keys share its prefix).
 -- ARGV: prefix, maxTasks, cutoff (seconds: older tasks go), ttl (seconds), patch JSON...
 -- A patch: {id, at, state, stamp, worker, text = {field = value}, numbers = {field = value},

@@ -1,6 +1,8 @@
-import { emptyRecord } from '../../../../lib/dashboard/history/apply-patch';
 import { TimeOrderedRecords } from '../../../../lib/dashboard/history/time-ordered-records';
-import { TaskRecord } from '../../../../lib/dashboard/history/task-record';
+import {
+  TaskRecord,
+  emptyTaskRecord,
+} from '../../../../lib/events/task-record';
 
 /** A small deterministic generator: the same "random" order on every run. */
 function lcg(seed: number): () => number {
@@ -22,7 +24,10 @@ describe('TimeOrderedRecords', () => {
       // Mostly ascending, a fifth out of order, and some equal times.
       const time =
         random() < 0.2 ? Math.floor(random() * i) : i + (i % 3 === 0 ? 0 : 0.5);
-      const record = emptyRecord(`id-${Math.floor(random() * 1e6)}-${i}`, time);
+      const record = emptyTaskRecord(
+        `id-${Math.floor(random() * 1e6)}-${i}`,
+        time,
+      );
       ordered.insert(record);
       all.push(record);
     }
@@ -41,7 +46,7 @@ describe('TimeOrderedRecords', () => {
   it('moves a record whose time went back, and drops a batch in one pass', () => {
     const ordered = new TimeOrderedRecords();
     const records = [10, 20, 30, 40].map((time) =>
-      emptyRecord(`t${time}`, time),
+      emptyTaskRecord(`t${time}`, time),
     );
     for (const record of records) ordered.insert(record);
     // An earlier event of t40 heard late: its first-seen time becomes 15.

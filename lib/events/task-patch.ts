@@ -1,14 +1,15 @@
-import { TaskRecordState, EventStamp } from './task-record';
+import { EventStamp, TaskEventState, TaskRecord } from './task-record';
 
 /**
  * What one task event changes in its task's record: the plain fields it carries, the
- * state it means, its timestamp and, for a worker's events, the worker. Both stores
- * apply patches with the same rule (`applyPatch` here, the Lua script on Redis).
+ * state it means, its timestamp and, for a worker's events, the worker. `FleetState`
+ * and the dashboard's history apply patches with one rule (`applyTaskPatch` here; the
+ * dashboard's Lua script is the same rule in Redis).
  */
 export interface TaskPatch {
   id: string;
   at: number;
-  state: TaskRecordState | null;
+  state: TaskEventState | null;
   stamp: EventStamp | null;
   worker: string | null;
   /** Text fields, as the event carries them. */
@@ -39,7 +40,7 @@ export const NUMBER_FIELDS = {
 } as const;
 export type NumberField = (typeof NUMBER_FIELDS)[keyof typeof NUMBER_FIELDS];
 
-const EVENT_OF: Record<string, [TaskRecordState, EventStamp]> = {
+const EVENT_OF: Record<string, [TaskEventState, EventStamp]> = {
   'task-sent': ['PENDING', 'sent'],
   'task-received': ['RECEIVED', 'received'],
   'task-started': ['STARTED', 'started'],
@@ -50,14 +51,14 @@ const EVENT_OF: Record<string, [TaskRecordState, EventStamp]> = {
   'task-rejected': ['REJECTED', 'rejected'],
 };
 
-/** Longest text kept per field: a traceback or a repr beyond it is cut. */
-export const MAX_TEXT = 16_384;
-
 /**
  * The patch of a task event (`task-*` with `uuid`, `timestamp`, `hostname`), or null
  * for an event the history does not keep (another type, a field of the wrong type).
  */
-export function taskPatch(event: Record<string, unknown>): TaskPatch | null {
+export function taskPatch(
+  event: Record<string, unknown>,
+  maxText = Number.POSITIVE_INFINITY,
+): TaskPatch | null {
   const { uuid, timestamp, hostname, type } = event;
   if (typeof uuid !== 'string' || uuid.length === 0 || uuid.length > 200)
     return null;
@@ -67,7 +68,8 @@ export function taskPatch(event: Record<string, unknown>): TaskPatch | null {
   const text: TaskPatch['text'] = {};
   for (const [wire, field] of Object.entries(TEXT_FIELDS)) {
     const value = event[wire];
-    if (typeof value === 'string') text[field] = value.slice(0, MAX_TEXT);
+    if (typeof value === 'string')
+      text[field] = value.length > maxText ? value.slice(0, maxText) : value;
   }
   const numbers: TaskPatch['numbers'] = {};
   for (const [wire, field] of Object.entries(NUMBER_FIELDS)) {
@@ -87,4 +89,27 @@ export function taskPatch(event: Record<string, unknown>): TaskPatch | null {
     numbers,
     terminated: type === 'task-revoked' ? event.terminated === true : null,
   };
+}
+
+/**
+ * Merges a patch into a record, in place. Events of one task come from several
+ * processes, out of order, and several app instances may apply the same one: the
+ * newest state wins (a tie keeps the later arrival), any state wins over PENDING and
+ * `task-sent` (stamped by the producer, often after the worker is done) never moves a
+ * task back to it, and applying a patch twice changes nothing more.
+ */
+export function applyTaskPatch(record: TaskRecord, patch: TaskPatch): void {
+  if (
+    patch.state &&
+    (record.state === 'PENDING' ||
+      (patch.state !== 'PENDING' && patch.at >= record.stateAt))
+  ) {
+    record.state = patch.state;
+    record.stateAt = patch.at;
+  }
+  if (patch.at < record.time) record.time = patch.at;
+  if (patch.stamp) record[patch.stamp] = patch.at;
+  if (patch.worker) record.worker = patch.worker;
+  Object.assign(record, patch.text, patch.numbers);
+  if (patch.terminated !== null) record.terminated = patch.terminated;
 }
