@@ -420,7 +420,7 @@ describe.each([
     await page.locator('.toast', { hasText: 'Purged 3 message(s)' }).waitFor();
   });
 
-  it('history survives a restart of the app: a new instance on the same Redis lists what the first recorded', async () => {
+  it('history survives a restart of the app: a new instance on the same Redis lists what the first recorded and draws its chart again', async () => {
     const first = await fetch(`${url}/queues/api/tasks?limit=5`, {
       headers: { 'x-dashboard-key': KEY },
     });
@@ -447,6 +447,19 @@ describe.each([
       );
       const detail = (await listed.json()) as { record: { id: string } | null };
       expect(detail.record?.id).toBe(before.tasks[0].id);
+      // Its chart is drawn again from the history: the tasks run before it started.
+      await waitUntil(async () => {
+        const chart = await fetch(`${againUrl}/queues/api/throughput`, {
+          headers: { 'x-dashboard-key': KEY },
+        });
+        const { series } = (await chart.json()) as {
+          series: { succeeded: number; failed: number }[];
+        };
+        return (
+          series.some((point) => point.succeeded > 0) &&
+          series.some((point) => point.failed > 0)
+        );
+      }, 5_000);
     } finally {
       await again.close();
     }

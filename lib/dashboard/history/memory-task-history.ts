@@ -1,6 +1,6 @@
 import { TaskPatch, applyTaskPatch } from '../../events/task-patch';
 import { TaskRecord, emptyTaskRecord } from '../../events/task-record';
-import { HistoryCaps, TaskHistory } from './task-history';
+import { HistoryCaps, OutcomeTimes, TaskHistory } from './task-history';
 import { TaskPage, TaskQuery } from './task-query';
 import { TimeOrderedRecords } from './time-ordered-records';
 
@@ -72,6 +72,18 @@ export class MemoryTaskHistory implements TaskHistory {
     return Promise.resolve({ total, tasks });
   }
 
+  outcomes(since: number): Promise<OutcomeTimes> {
+    const times: OutcomeTimes = { succeeded: [], failed: [], retried: [] };
+    for (const record of this.byTime.newestFirst()) {
+      if (record.time < since) break;
+      for (const outcome of OUTCOMES) {
+        const at = record[outcome];
+        if (at !== null) times[outcome].push(at);
+      }
+    }
+    return Promise.resolve(times);
+  }
+
   get(id: string): Promise<TaskRecord | null> {
     const record = this.records.get(id);
     return Promise.resolve(record ? copy(record) : null);
@@ -127,6 +139,8 @@ export class MemoryTaskHistory implements TaskHistory {
     this.byTime.removeAll(dropped);
   }
 }
+
+const OUTCOMES = ['succeeded', 'failed', 'retried'] as const;
 
 function copy(record: TaskRecord): TaskRecord {
   return { ...record };

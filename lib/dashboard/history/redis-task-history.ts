@@ -5,7 +5,7 @@ import { RedisSentinelOptions } from '../../common/redis-sentinel-options';
 import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
 import { guardConfiguration } from '../../drivers/redis/refusal';
 import { dashboardHistoryScript } from '../../drivers/redis/scripts';
-import { HistoryCaps, TaskHistory } from './task-history';
+import { HistoryCaps, OutcomeTimes, TaskHistory } from './task-history';
 import { TaskPatch } from '../../events/task-patch';
 import {
   EVENT_STAMPS,
@@ -39,6 +39,10 @@ const NUMBER_KEYS = new Set<string>([
   'retries',
   ...EVENT_STAMPS,
 ]);
+
+const OUTCOMES = ['succeeded', 'failed', 'retried'] as const;
+/** Most tasks read to draw the chart again (15 minutes at 100 tasks/s). */
+const MAX_OUTCOME_TASKS = 90_000;
 
 /**
  * The history in Redis: one hash per task and sorted sets by first-seen time (all
@@ -124,6 +128,27 @@ export class RedisTaskHistory implements TaskHistory {
     }
     const tasks = await this.records(ids);
     return { total, tasks: tasks.filter((task) => task !== null) };
+  }
+
+  async outcomes(since: number): Promise<OutcomeTimes> {
+    const times: OutcomeTimes = { succeeded: [], failed: [], retried: [] };
+    const ids = await this.redis.zrangebyscore(
+      this.key('all'),
+      since,
+      '+inf',
+      'LIMIT',
+      0,
+      MAX_OUTCOME_TASKS,
+    );
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmget(this.key(`task:${id}`), ...OUTCOMES);
+    const replies = ids.length > 0 ? await pipeline.exec() : [];
+    for (const stamps of results<(string | null)[][]>(replies)) {
+      OUTCOMES.forEach((outcome, index) => {
+        if (stamps[index] !== null) times[outcome].push(Number(stamps[index]));
+      });
+    }
+    return times;
   }
 
   async get(id: string): Promise<TaskRecord | null> {

@@ -2,6 +2,13 @@ import { TaskPatch } from '../../events/task-patch';
 import { TaskRecord } from '../../events/task-record';
 import { TaskPage, TaskQuery } from './task-query';
 
+/** Timestamps (seconds) of the outcomes of tasks, by outcome. */
+export interface OutcomeTimes {
+  succeeded: number[];
+  failed: number[];
+  retried: number[];
+}
+
 /** How much history is kept: the oldest tasks go first past either cap. */
 export interface HistoryCaps {
   maxTasks: number;
@@ -20,6 +27,11 @@ export interface TaskHistory {
   /** One page of the tasks matching the query, newest first. */
   query(query: TaskQuery): Promise<TaskPage>;
   get(id: string): Promise<TaskRecord | null>;
+  /**
+   * When the tasks first seen since `since` (seconds) succeeded, failed or retried:
+   * what the throughput chart is drawn again from after a restart.
+   */
+  outcomes(since: number): Promise<OutcomeTimes>;
   /** The ids of the tasks whose `parentId` is `id` (at most `limit`). */
   children(id: string, limit: number): Promise<string[]>;
   /** The task names and workers seen, for the filters' suggestions (at most `limit` each). */

@@ -99,6 +99,7 @@ export class DashboardLiveService implements OnModuleInit, OnModuleDestroy {
         this.logger.warn(`No live updates: ${String(error)}`),
     });
     this.timers.push(setInterval(() => void this.flush(), FLUSH_MS));
+    void this.redrawThroughput();
     if (this.options.enableEvents) {
       this.enableEvents();
       this.timers.push(
@@ -181,6 +182,28 @@ export class DashboardLiveService implements OnModuleInit, OnModuleDestroy {
       historySize = await history.size().catch(() => null);
     }
     return { throughput: this.throughput.at(second), tasks, more, historySize };
+  }
+
+  /**
+   * Counts again the outcomes the history kept from before this process started, so
+   * that the chart of a restarted app (on a Redis history) does not start empty. What
+   * this process hears from now on is counted as it comes.
+   */
+  private async redrawThroughput(): Promise<void> {
+    if (!this.history) return;
+    const started = Math.floor(Date.now() / 1000);
+    try {
+      const times = await this.history.outcomes(
+        started - this.throughput.seconds,
+      );
+      for (const outcome of ['succeeded', 'failed', 'retried'] as const)
+        for (const at of times[outcome])
+          if (at < started) this.throughput.countAt(outcome, at);
+    } catch (error) {
+      this.logger.warn(
+        `Throughput chart: could not read the history, it starts empty (${String(error)})`,
+      );
+    }
   }
 
   private take(event: CeleryEvent): void {

@@ -18,7 +18,7 @@ export class Throughput {
   private readonly buckets: ThroughputPoint[];
 
   constructor(
-    private readonly seconds = 900,
+    readonly seconds = 900,
     private readonly now: () => number = () => Date.now() / 1000,
   ) {
     this.buckets = Array.from({ length: seconds }, () => ({
@@ -30,7 +30,15 @@ export class Throughput {
   }
 
   count(outcome: Outcome): void {
-    this.bucket(Math.floor(this.now()))[outcome]++;
+    this.countAt(outcome, this.now());
+  }
+
+  /** Counts an outcome heard earlier, at `at` (seconds), when it is within the window. */
+  countAt(outcome: Outcome, at: number): void {
+    const second = Math.floor(at);
+    const now = Math.floor(this.now());
+    if (second > now - this.seconds && second <= now)
+      this.bucket(second)[outcome]++;
   }
 
   /** The point of one second (zeros when nothing finished then). */

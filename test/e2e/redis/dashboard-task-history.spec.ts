@@ -182,6 +182,35 @@ describe.each(stores)('TaskHistory ($name)', (store) => {
     ).toBe(3);
   });
 
+  it('tells when the tasks first seen since a time succeeded, failed or retried', async () => {
+    const history = store.open();
+    const [old, done, failed, retried, running] = [1, 2, 3, 4, 5].map(() =>
+      randomUUID(),
+    );
+    await history.apply([
+      event('task-received', old, NOW - 1000),
+      event('task-succeeded', old, NOW - 990),
+      event('task-received', done, NOW - 100),
+      event('task-succeeded', done, NOW - 99),
+      event('task-received', failed, NOW - 80),
+      event('task-failed', failed, NOW - 79),
+      event('task-received', retried, NOW - 60),
+      event('task-retried', retried, NOW - 59),
+      event('task-succeeded', retried, NOW - 50),
+      event('task-started', running, NOW - 10),
+    ]);
+    const times = await history.outcomes(NOW - 900);
+    expect({
+      succeeded: [...times.succeeded].sort(),
+      failed: times.failed,
+      retried: times.retried,
+    }).toEqual({
+      succeeded: [NOW - 99, NOW - 50],
+      failed: [NOW - 79],
+      retried: [NOW - 59],
+    });
+  });
+
   it('filters and pages a large history exactly as a scan of it would', async () => {
     const history = store.open({ maxTasks: 100_000, maxAgeSeconds: 86_400 });
     const names = ['a.add', 'b.mul', 'c.send', 'd.crop', 'e.zip'];
