@@ -11,6 +11,7 @@ import {
 import { PublishedSchedule, ScheduleState, TickLock } from '../tick-lock';
 import { RedisSentinelOptions } from '../../common/redis-sentinel-options';
 import { TlsOptions } from '../../common/tls-options';
+import { closeConnection } from '../../drivers/redis/close-connection';
 
 /*
  * Keys, under `keyPrefix` (default `celeriac:beat:`), with the schedule name as a hash
@@ -142,12 +143,8 @@ export class RedisTickLock implements TickLock {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.redis.status === 'wait' || this.redis.status === 'end') {
-      this.redis.disconnect();
-      return;
-    }
-    await this.redis.quit().catch(() => this.redis.disconnect());
+  close(): Promise<void> {
+    return closeConnection(this.redis);
   }
 
   private catalogueKey(): string {

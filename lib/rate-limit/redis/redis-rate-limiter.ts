@@ -6,6 +6,7 @@ import { Rate } from '../rate';
 import { RateLimiter } from '../rate-limiter';
 import { RedisSentinelOptions } from '../../common/redis-sentinel-options';
 import { TlsOptions } from '../../common/tls-options';
+import { closeConnection } from '../../drivers/redis/close-connection';
 
 /** Beside the Redis transport's own keys (`_celeriac.leases`, `_celeriac.delayed.<queue>`). */
 export const DEFAULT_KEY_PREFIX = '_celeriac.rate.';
@@ -51,11 +52,7 @@ export class RedisRateLimiter implements RateLimiter {
     return Number(waitUs) / 1000;
   }
 
-  async close(): Promise<void> {
-    if (this.client.status === 'wait' || this.client.status === 'end') {
-      this.client.disconnect();
-      return;
-    }
-    await this.client.quit().catch(() => this.client.disconnect());
+  close(): Promise<void> {
+    return closeConnection(this.client);
   }
 }
