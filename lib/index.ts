@@ -90,6 +90,8 @@ export type {
   UnmappedTaskName,
 } from './client/task-map';
 export { DeadLetters } from './client/dead-letters.service';
+export { summarizeDeadLetter } from './client/dead-letter-summary';
+export type { DeadLetterSummary } from './client/dead-letter-summary';
 export { FleetControl } from './client/fleet-control.service';
 export { QueueAdmin } from './client/queue-admin.service';
 export type {

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ResolvedOptions } from '../options/resolve-options';
-import { parseJson } from '../protocol/json';
 import { RESOLVED_OPTIONS, TRANSPORT } from '../options/tokens';
 import { ScheduleRegistry } from '../scheduler/schedule.registry';
 import { ScheduleInfo } from '../scheduler/schedule-info';
@@ -14,6 +13,10 @@ import {
   DASHBOARD_QUEUE_ACTIONS,
   DASHBOARD_WORKERS,
 } from './dashboard.tokens';
+import {
+  DeadLetterSummary,
+  summarizeDeadLetter,
+} from '../client/dead-letter-summary';
 import { ResolvedDashboardOptions } from './resolve-dashboard-options';
 import { QueueActions } from './queue-actions';
 import { WorkerCommand, WorkerSource } from './worker-source';
@@ -37,14 +40,7 @@ export interface QueueRow {
 }
 
 /** One dead letter as the page lists it. */
-export interface DeadLetterRow {
-  id: string | null;
-  task: string | null;
-  reason: string;
-  at: string | null;
-  args: unknown;
-  kwargs: unknown;
-}
+export type DeadLetterRow = DeadLetterSummary;
 
 /** What this dashboard can do here: the page hides what it cannot. */
 export interface DashboardCapabilities {
@@ -128,17 +124,7 @@ export class DashboardDataService {
   async deadLetters(queue: string, limit: number): Promise<DeadLetterRow[]> {
     if (!hasDeadLetterAccess(this.transport)) return [];
     const letters = await this.transport.listDeadLetters(queue, limit);
-    return letters.map((letter) => {
-      const [args, kwargs] = argumentsOf(letter.message?.body);
-      return {
-        id: letter.message?.headers.id ?? null,
-        task: letter.message?.headers.task ?? null,
-        reason: letter.reason,
-        at: letter.at?.toISOString() ?? null,
-        args,
-        kwargs,
-      };
-    });
+    return letters.map(summarizeDeadLetter);
   }
 
   async replayDeadLetters(queue: string, limit?: number): Promise<number> {
@@ -190,13 +176,3 @@ export class DashboardDataService {
 }
 
 /** A message body's args and kwargs; a body that does not parse is shown as its text. */
-function argumentsOf(body: string | undefined): [unknown, unknown] {
-  if (body === undefined) return [null, null];
-  try {
-    const parsed = parseJson(body);
-    if (Array.isArray(parsed)) return [parsed[0] ?? null, parsed[1] ?? null];
-  } catch {
-    // shown as text below
-  }
-  return [body.slice(0, 500), null];
-}

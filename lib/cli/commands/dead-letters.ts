@@ -1,5 +1,5 @@
 import { Argument, Command } from 'commander';
-import { DeadLetter } from '../../index';
+import { DeadLetterSummary, summarizeDeadLetter } from '../../index';
 import { CommandContext } from '../command-context';
 import { confirm } from '../confirm';
 import { CliError } from '../errors';
@@ -13,15 +13,7 @@ interface DeadLetterFlags {
 }
 
 /** A dead letter as `dead-letters list --json` prints it. */
-export interface DeadLetterRow {
-  id: string | null;
-  task: string | null;
-  reason: string;
-  at: string | null;
-  args: unknown;
-  kwargs: unknown;
-  decodeError: string | null;
-}
+export type DeadLetterRow = DeadLetterSummary;
 
 /**
  * `celeriac dead-letters <list|replay|drop> <queue>`: the broker's dead letters of a
@@ -59,7 +51,7 @@ export function deadLettersCommand(context: CommandContext): Command {
         await withSession(globals, async ({ deadLetters }) => {
           if (action === 'list') {
             const letters = await deadLetters.list(queue, limit ?? 100);
-            emit(globals, letters.map(rowOf), render);
+            emit(globals, letters.map(summarizeDeadLetter), render);
             return;
           }
           if (action === 'drop' && !flags.force) {
@@ -91,30 +83,6 @@ export function deadLettersCommand(context: CommandContext): Command {
         });
       },
     );
-}
-
-function rowOf(letter: DeadLetter): DeadLetterRow {
-  const [args, kwargs] = bodyOf(letter);
-  return {
-    id: letter.message?.headers.id ?? null,
-    task: letter.message?.headers.task ?? null,
-    reason: letter.reason,
-    at: letter.at?.toISOString() ?? null,
-    args,
-    kwargs,
-    decodeError: letter.decodeError?.message ?? null,
-  };
-}
-
-/** The args and kwargs of a JSON body `[args, kwargs, embed]`; nulls for another one. */
-function bodyOf(letter: DeadLetter): [unknown, unknown] {
-  try {
-    const body: unknown = JSON.parse(letter.message?.body ?? '');
-    if (Array.isArray(body)) return [body[0] ?? null, body[1] ?? null];
-  } catch {
-    // not JSON (another serializer): shown without its arguments
-  }
-  return [null, null];
 }
 
 function render(rows: DeadLetterRow[]): string {
