@@ -35,7 +35,11 @@ export function eventsSection(
 ): BenchSection {
   return variantSection(
     'events',
-    { celeriac: '', 'celeriac+events': 'events' },
+    {
+      celeriac: '',
+      'celeriac+events': 'events',
+      'celeriac+events (thread)': 'events,thread',
+    },
     log,
   );
 }
