@@ -88,8 +88,6 @@ export function observabilityFromEnv(
   env = process.env,
 ): TaskQueueModuleOptions {
   const wanted = (env.BENCH_OBSERVE ?? '').split(',').filter(Boolean);
-  if (wanted.includes('thread')) process.env.CELERIAC_EVENTS_THREAD = '1';
-  else delete process.env.CELERIAC_EVENTS_THREAD;
   return {
     ...(wanted.includes('metrics') ? { metrics: true } : {}),
     ...(wanted.includes('tracing') ? { tracing: true } : {}),

@@ -35,11 +35,7 @@ export function eventsSection(
 ): BenchSection {
   return variantSection(
     'events',
-    {
-      celeriac: '',
-      'celeriac+events': 'events',
-      'celeriac+events (thread)': 'events,thread',
-    },
+    { celeriac: '', 'celeriac+events': 'events' },
     log,
   );
 }

@@ -11,7 +11,6 @@ import {
   decodeJsonEnvelope,
   encodeJsonTextEnvelopeBytes,
 } from './control-envelope';
-import { EventPublisherThread } from './event-publisher-thread';
 import { RedisTransportLogger } from './redis-transport-options';
 
 export interface RedisEventChannelOptions {
@@ -33,16 +32,7 @@ export interface RedisEventChannelOptions {
 export class RedisEventChannel {
   private readonly subscribers = new Set<EventSubscriber>();
 
-  private readonly thread: EventPublisherThread | undefined;
-
-  constructor(private readonly options: RedisEventChannelOptions) {
-    if (process.env.CELERIAC_EVENTS_THREAD)
-      this.thread = new EventPublisherThread(
-        options.client,
-        options.channel,
-        EVENT_EXCHANGE,
-      );
-  }
+  constructor(private readonly options: RedisEventChannelOptions) {}
 
   /**
    * Encodes every message before the first await: the caller's event objects are free
@@ -51,7 +41,6 @@ export class RedisEventChannel {
    */
   publish(messages: readonly EventMessage[], hostname: string): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
-    if (this.thread) return this.thread.publish(messages, hostname);
     const { channel } = this.options;
     const headers = { hostname };
     let commands: [string, Buffer][];
@@ -105,7 +94,6 @@ export class RedisEventChannel {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscribers].map((each) => each.close()));
-    await this.thread?.close();
   }
 }
 
