@@ -54,6 +54,7 @@ function variantSection(
     run: async () => {
       const rates = new Map<string, number[]>();
       const cpu = new Map<string, number[]>();
+      const mainCpu = new Map<string, number[]>();
       const variants = Object.entries(variantOptions);
       for (let round = 1; round <= rounds; round++) {
         // Each round starts with another variant: drift over the run (a busy machine,
@@ -75,10 +76,21 @@ function variantSection(
             const cpuPerTask = figures.find((f) =>
               f.scenario.startsWith('worker CPU per task'),
             )!.value;
+            const mainCpuPerTask = figures.find((f) =>
+              f.scenario.startsWith('worker main thread CPU per task'),
+            )?.value;
             rates.set(system, [...(rates.get(system) ?? []), rate]);
             cpu.set(system, [...(cpu.get(system) ?? []), cpuPerTask]);
+            if (mainCpuPerTask !== undefined)
+              mainCpu.set(system, [
+                ...(mainCpu.get(system) ?? []),
+                mainCpuPerTask,
+              ]);
             log(
-              `  round ${round} ${system.padEnd(26)} ${rate.toFixed(0)} tasks/s, ${cpuPerTask.toFixed(1)} us CPU per task`,
+              `  round ${round} ${system.padEnd(26)} ${rate.toFixed(0)} tasks/s, ${cpuPerTask.toFixed(1)} us CPU per task` +
+                (mainCpuPerTask === undefined
+                  ? ''
+                  : ` (main thread ${mainCpuPerTask.toFixed(1)})`),
             );
           } finally {
             if (previous === undefined) delete process.env.BENCH_OBSERVE;
@@ -90,8 +102,15 @@ function variantSection(
       for (const other of others) {
         const rateRatio = median(rates.get(other)!) / median(rates.get(base)!);
         const cpuRatio = median(cpu.get(other)!) / median(cpu.get(base)!);
+        const mainRatio =
+          mainCpu.has(other) && mainCpu.has(base)
+            ? median(mainCpu.get(other)!) / median(mainCpu.get(base)!)
+            : undefined;
         log(
-          `  ${other} / ${base}: throughput x${rateRatio.toFixed(3)}, CPU per task x${cpuRatio.toFixed(3)}`,
+          `  ${other} / ${base}: throughput x${rateRatio.toFixed(3)}, CPU per task x${cpuRatio.toFixed(3)}` +
+            (mainRatio === undefined
+              ? ''
+              : `, main thread CPU per task x${mainRatio.toFixed(3)}`),
         );
       }
       // CPU per task is the steadier figure on a shared machine: other processes

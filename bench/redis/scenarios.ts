@@ -152,6 +152,16 @@ export function processing(
             unit: 'us',
             better: 'lower',
           },
+          ...(result.mainCpuUsPerTask === undefined
+            ? []
+            : [
+                {
+                  scenario: `worker main thread CPU per task (c=${concurrency})`,
+                  value: result.mainCpuUsPerTask,
+                  unit: 'us',
+                  better: 'lower' as const,
+                },
+              ]),
           {
             scenario: `worker RSS peak (c=${concurrency})`,
             value: result.peakMb!,

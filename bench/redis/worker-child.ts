@@ -6,6 +6,7 @@
  *   last completion, and the RSS while it lasts.
  * - latency: prints `BENCH {"ready":true}`, then records now - sentAt in each task.
  */
+import { readFileSync } from 'node:fs';
 import { BenchPlace } from './names';
 import { RssSampler, wallClockMs } from './stats';
 
@@ -13,6 +14,8 @@ export interface WorkerReport {
   ms?: number;
   /** This process's CPU time (user + system) per task, in microseconds. */
   cpuUsPerTask?: number;
+  /** The main thread's CPU time per task (Linux: its schedstat), in microseconds. */
+  mainCpuUsPerTask?: number;
   peakMb?: number;
   steadyMb?: number;
   latencies?: number[];
@@ -26,6 +29,19 @@ const expected = Number(env.BENCH_EXPECT);
 
 function report(value: object): void {
   process.stdout.write(`BENCH ${JSON.stringify(value)}\n`);
+}
+
+/** The main thread's CPU time so far in ns (Linux), without the other threads'. */
+function mainThreadCpuNs(): number | undefined {
+  try {
+    const text = readFileSync(
+      `/proc/self/task/${process.pid}/schedstat`,
+      'utf8',
+    );
+    return Number(text.split(' ')[0]);
+  } catch {
+    return undefined;
+  }
 }
 
 function cpuPerTask(since: NodeJS.CpuUsage): number {
@@ -54,6 +70,7 @@ async function celeriac(): Promise<void> {
   if (mode === 'latency') report({ ready: true });
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const mainCpu = mainThreadCpuNs();
   rss.start();
   const worker = await app
     .get(TaskWorkerService)
@@ -64,6 +81,10 @@ async function celeriac(): Promise<void> {
     report({
       ms,
       cpuUsPerTask: cpuPerTask(cpu),
+      mainCpuUsPerTask:
+        mainCpu === undefined
+          ? undefined
+          : (mainThreadCpuNs()! - mainCpu) / 1000 / expected,
       ...rss.stop(),
     } satisfies WorkerReport);
   } else {
