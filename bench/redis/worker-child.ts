@@ -44,6 +44,13 @@ function mainThreadCpuNs(): number | undefined {
   }
 }
 
+function mainCpuPerTask(sinceNs: number | undefined): number | undefined {
+  const nowNs = mainThreadCpuNs();
+  return sinceNs === undefined || nowNs === undefined
+    ? undefined
+    : (nowNs - sinceNs) / 1000 / expected;
+}
+
 function cpuPerTask(since: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(since);
   return (used.user + used.system) / expected;
@@ -81,10 +88,7 @@ async function celeriac(): Promise<void> {
     report({
       ms,
       cpuUsPerTask: cpuPerTask(cpu),
-      mainCpuUsPerTask:
-        mainCpu === undefined
-          ? undefined
-          : (mainThreadCpuNs()! - mainCpu) / 1000 / expected,
+      mainCpuUsPerTask: mainCpuPerTask(mainCpu),
       ...rss.stop(),
     } satisfies WorkerReport);
   } else {
@@ -118,6 +122,7 @@ async function bullmq(): Promise<void> {
   if (mode === 'latency') report({ ready: true });
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const mainCpu = mainThreadCpuNs();
   rss.start();
   void worker.run();
   if (mode === 'processing') {
@@ -126,6 +131,7 @@ async function bullmq(): Promise<void> {
     report({
       ms,
       cpuUsPerTask: cpuPerTask(cpu),
+      mainCpuUsPerTask: mainCpuPerTask(mainCpu),
       ...rss.stop(),
     } satisfies WorkerReport);
   } else {

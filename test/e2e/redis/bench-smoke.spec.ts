@@ -27,6 +27,7 @@ describe('bench: the redis section (smoke run)', () => {
       'process, concurrency 10',
       'process, concurrency 100',
       'worker CPU per task (c=100)',
+      'worker main thread CPU per task (c=100)',
       'worker RSS peak (c=100)',
       'worker RSS steady (c=100)',
       'latency p50 at 100/s',
