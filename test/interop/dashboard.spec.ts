@@ -161,6 +161,8 @@ describe.each([
 
   afterAll(async () => {
     await browser?.close();
+    // The last test shuts it down from the page; a run of fewer tests leaves it running.
+    await python?.kill();
     await app?.close();
     await broker.cleanup();
     await deleteKeys(historyPrefix);
