@@ -1,5 +1,4 @@
 import { Argument, Command } from 'commander';
-import { NodeReplies } from '../../index';
 import { CommandContext } from '../command-context';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
@@ -9,7 +8,7 @@ import {
   requireReplies,
   withFleetFlags,
 } from '../fleet-flags';
-import { cell, colors, emit, table } from '../output';
+import { emit, repliesTable } from '../output';
 import { withSession } from '../session';
 
 /** A control command: Celery's method name and how its CLI arguments map to its own. */
@@ -102,7 +101,7 @@ export function controlCommand(context: CommandContext): Command {
         return;
       }
       requireReplies(replies);
-      emit(globals, replies, render);
+      emit(globals, replies, repliesTable);
       const failed = Object.values(replies).some(
         (reply) => reply && typeof reply === 'object' && 'error' in reply,
       );
@@ -112,25 +111,6 @@ export function controlCommand(context: CommandContext): Command {
           EXIT.failed,
         );
     },
-  );
-}
-
-function render(
-  replies: NodeReplies<{ ok?: unknown; error?: unknown }>,
-): string {
-  return table(
-    ['node', 'reply'],
-    Object.keys(replies)
-      .sort()
-      .map((node) => {
-        const reply = replies[node] ?? {};
-        return [
-          node,
-          'error' in reply
-            ? colors.red(`error: ${cell(reply.error)}`)
-            : colors.green(cell(reply.ok ?? reply)),
-        ];
-      }),
   );
 }
 
