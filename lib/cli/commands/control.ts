@@ -2,6 +2,7 @@ import { Argument, Command } from 'commander';
 import { CommandContext } from '../command-context';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
+import { countOf } from '../whole-number';
 import {
   FleetFlags,
   fleetOptionsOf,
@@ -51,12 +52,12 @@ const CONTROL: Record<string, ControlSpec> = {
   'pool-grow': {
     method: 'pool_grow',
     usage: '[n]  (default 1)',
-    args: ([n]) => ({ n: n === undefined ? 1 : count(n) }),
+    args: ([n]) => ({ n: n === undefined ? 1 : countOf(n, 'n') }),
   },
   'pool-shrink': {
     method: 'pool_shrink',
     usage: '[n]  (default 1)',
-    args: ([n]) => ({ n: n === undefined ? 1 : count(n) }),
+    args: ([n]) => ({ n: n === undefined ? 1 : countOf(n, 'n') }),
   },
   shutdown: { method: 'shutdown', usage: '', args: () => ({}), noReply: true },
   'enable-events': { method: 'enable_events', usage: '', args: () => ({}) },
@@ -132,17 +133,6 @@ function seconds(text: string | undefined): number | undefined {
   if (!Number.isFinite(value) || value < 0) {
     throw new CliError(
       `a time limit is a number of seconds, not ${JSON.stringify(text)}`,
-      EXIT.usage,
-    );
-  }
-  return value;
-}
-
-function count(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new CliError(
-      `n must be a whole number of at least 1, not ${JSON.stringify(text)}`,
       EXIT.usage,
     );
   }
