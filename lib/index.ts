@@ -123,6 +123,7 @@ export type {
   CeleryWorkerEvent,
   CeleryTaskEvent,
   TaskSentEvent,
+  TaskMessageFields,
   TaskReceivedEvent,
   TaskStartedEvent,
   TaskSucceededEvent,
