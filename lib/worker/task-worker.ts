@@ -2,13 +2,9 @@ import { Logger } from '@nestjs/common';
 import { TaskRevokedError } from '../client/errors';
 import { ResolvedWorkerOptions } from '../options/resolve-options';
 import { TaskRequest } from '../protocol';
-import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { RegisteredTask } from '../registry/registered-task';
-import { RateLimiter } from '../rate-limit/rate-limiter';
-import { RevocationStore } from '../results/revocation-store';
-import { ControlBus } from '../transports/control-bus';
-import { Delivery, Transport } from '../transports/transport';
-import { NodeInfo, RequestInHand } from './control/control-command';
+import { Delivery } from '../transports/transport';
+import { RequestInHand } from './control/control-command';
 import { WorkerControlTarget } from './control/worker-control-target';
 import { QueueConsumers } from './queue-consumers';
 import { decodeDelivery } from './decode-delivery';
@@ -22,49 +18,15 @@ import { PreRunDecision } from './pre-run/pre-run-step';
 import { RateGate } from './rate-gate';
 import { RevokeListener } from './revoke-listener';
 import { RunControl } from './run-control';
-import { TaskExecutor } from './task-executor.service';
-import { Settlement, TaskFinisher } from './task-finisher.service';
+import { Settlement } from './task-finisher.service';
 import { waitAll } from './wait-all';
 import { ProcessPool } from './pool/process-pool';
 import { WorkerLostError } from './pool/errors';
 import { TaskRunner } from './task-runner';
-import { WorkerEventsConfig } from '../events/worker-events';
 import { WorkerNode } from './worker-node';
+import { TaskWorkerDeps } from './task-worker-deps';
 
-export interface TaskWorkerDeps {
-  transport: Transport;
-  executor: TaskExecutor;
-  finisher: TaskFinisher;
-  /** Told what happens to each task (events, metrics, tracing). */
-  lifecycle: TaskLifecycle;
-  /**
-   * Celery's remote control (revoke, inspect, control commands); null when the broker
-   * has no control bus: then the worker is no Celery node and hears no revokes live.
-   */
-  controlBus?: ControlBus | null;
-  /**
-   * Celery's events (worker-online, heartbeats, task events when on); null when the
-   * broker has no event bus.
-   */
-  events?: WorkerEventsConfig | null;
-  /** What `inspect stats` / `conf` / `report` tell about this worker. */
-  nodeInfo?: Omit<NodeInfo, 'startedAt'>;
-  /** The `shutdown` command: default, the worker stops (bootstrapWorker: SIGTERM). */
-  onShutdownCommand?: (reason: string) => void;
-  /** Revokes kept for workers that start later; null when nowhere. */
-  revocations?: RevocationStore | null;
-  /** How long a revoke heard live is kept, in seconds. */
-  revokeExpiresSeconds?: number;
-  /** Counts `rateLimit` (per worker process): a fresh limiter per worker. */
-  localRateLimiter: RateLimiter;
-  /** The fleet-wide rate limiter; null without a rateLimitStore. */
-  fleetRateLimiter?: RateLimiter | null;
-  /** Hold the process open while consuming (a standalone worker), whatever the broker keeps open. */
-  keepProcessAlive?: boolean;
-  /** The child processes of isolated tasks (every task when `every`); null when none. */
-  pool?: { runner: ProcessPool; every: boolean } | null;
-  logger?: Logger;
-}
+export type { TaskWorkerDeps } from './task-worker-deps';
 
 /**
  * Consumes queues and runs their tasks, never more than `concurrency` at once.
