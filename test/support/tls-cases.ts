@@ -1,8 +1,18 @@
-import { TaskClient, TlsOptions } from '../../lib';
+import { Injectable } from '@nestjs/common';
+import { Task, TaskClient, TlsOptions } from '../../lib';
 import { CollectingLogger } from '../interop/support/nest-app';
 import { TestApps } from './test-apps';
 import { TestCertificates, makeTestCertificates } from './test-certificates';
 import { sleep } from './wait';
+
+/** The task TLS specs send (`tls.add`), also what the refusal cases try to send. */
+@Injectable()
+export class TlsTasks {
+  @Task('tls.add')
+  add(a: number, b: number): number {
+    return a + b;
+  }
+}
 
 /** A server of the test's own that speaks only TLS. */
 interface TlsServer {

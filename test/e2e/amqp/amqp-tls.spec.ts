@@ -1,18 +1,13 @@
-import { Injectable } from '@nestjs/common';
-import { Task, TaskClient } from '../../../lib';
+import { TaskClient } from '../../../lib';
 import { AmqpConfigurationError } from '../../../lib/drivers/amqp/errors';
 import { PrivateRabbitMqNode } from '../../support/private-rabbitmq-node';
-import { tlsRefusalCases, useTlsServer } from '../../support/tls-cases';
+import {
+  TlsTasks,
+  tlsRefusalCases,
+  useTlsServer,
+} from '../../support/tls-cases';
 import { TestApps } from '../../support/test-apps';
 import { uniqueName } from '../../support/wait';
-
-@Injectable()
-class TlsTasks {
-  @Task('tls.add')
-  add(a: number, b: number): number {
-    return a + b;
-  }
-}
 
 /**
  * amqps:// against a RabbitMQ node of the test's own that listens only for AMQPS and

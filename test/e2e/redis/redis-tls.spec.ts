@@ -1,21 +1,16 @@
-import { Injectable } from '@nestjs/common';
-import { Task, TaskClient, TlsOptions } from '../../../lib';
+import { TaskClient, TlsOptions } from '../../../lib';
 import { RedisConfigurationError } from '../../../lib/drivers/redis/errors';
 import { RedisTickLock } from '../../../lib/locks/redis/redis-tick-lock';
 import { parseRate } from '../../../lib/rate-limit/rate';
 import { RedisRateLimiter } from '../../../lib/rate-limit/redis/redis-rate-limiter';
 import { PrivateRedisServer } from '../../support/private-redis-server';
-import { tlsRefusalCases, useTlsServer } from '../../support/tls-cases';
+import {
+  TlsTasks,
+  tlsRefusalCases,
+  useTlsServer,
+} from '../../support/tls-cases';
 import { TestApps } from '../../support/test-apps';
 import { uniqueName } from '../../support/wait';
-
-@Injectable()
-class TlsTasks {
-  @Task('tls.add')
-  add(a: number, b: number): number {
-    return a + b;
-  }
-}
 
 /**
  * rediss:// against a redis-server of the test's own that speaks only TLS and asks
