@@ -122,6 +122,7 @@ export type {
   CeleryWorkerEvent,
   CeleryTaskEvent,
   TaskSentEvent,
+  TaskMessageFields,
   TaskReceivedEvent,
   TaskStartedEvent,
   TaskSucceededEvent,

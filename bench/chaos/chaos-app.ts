@@ -5,8 +5,12 @@ import {
   Module,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import Redis from 'ioredis';
-import { Task, TaskQueueModule, TaskQueueModuleOptions } from '../../lib';
+import type Redis from 'ioredis';
+import { Task, TaskQueueModuleOptions } from '../../lib';
+import {
+  recordsRedis,
+  taskAppModule,
+} from '../../test/support/task-app-module';
 import { sleep } from '../../test/support/wait';
 
 /** Where a chaos worker consumes, and where its task counts its runs. */
@@ -28,8 +32,7 @@ export const CHAOS_CONFIG = Symbol('chaos-config');
 export class RunCounter implements OnApplicationShutdown {
   private readonly redis: Redis;
   constructor(@Inject(CHAOS_CONFIG) private readonly config: ChaosConfig) {
-    this.redis = new Redis(config.countsUrl, { maxRetriesPerRequest: null });
-    this.redis.on('error', () => undefined);
+    this.redis = recordsRedis(config.countsUrl);
   }
   async started(id: string): Promise<void> {
     await this.redis.hincrby(this.config.startedKey, id, 1);
@@ -61,14 +64,12 @@ export class ChaosTasks {
 @Module({})
 export class ChaosAppModule {
   static register(config: ChaosConfig): DynamicModule {
-    return {
+    return taskAppModule({
       module: ChaosAppModule,
-      imports: [TaskQueueModule.forRoot(config.module)],
-      providers: [
-        { provide: CHAOS_CONFIG, useValue: config },
-        RunCounter,
-        ChaosTasks,
-      ],
-    };
+      options: config.module,
+      token: CHAOS_CONFIG,
+      config,
+      providers: [RunCounter, ChaosTasks],
+    });
   }
 }

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import colors from 'picocolors';
+import { NodeReplies } from '../index';
 import { GlobalOptions } from './global-options';
 
 /** Prints `data` as JSON with `--json`, else what `human` renders from it. */
@@ -29,6 +30,26 @@ export function cell(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean')
     return String(value);
   return JSON.stringify(value);
+}
+
+/** Each node's reply to a control command: its `ok` in green, its `error` in red. */
+export function repliesTable(
+  replies: NodeReplies<{ ok?: unknown; error?: unknown }>,
+): string {
+  return table(
+    ['node', 'reply'],
+    Object.keys(replies)
+      .sort()
+      .map((node) => {
+        const reply = replies[node] ?? {};
+        return [
+          node,
+          'error' in reply
+            ? colors.red(`error: ${cell(reply.error)}`)
+            : colors.green(cell(reply.ok ?? reply)),
+        ];
+      }),
+  );
 }
 
 /** Shortens `text` to `max` characters with an ellipsis. */

@@ -32,26 +32,8 @@ export interface CeleryWorkerEvent extends EventBase {
   sw_sys: string;
 }
 
-/** `task-sent`, from a producer that sends them (Celery's `task_send_sent_event`). */
-export interface TaskSentEvent extends EventBase {
-  type: 'task-sent';
-  uuid: string;
-  name: string;
-  args: string;
-  kwargs: string;
-  retries: number;
-  eta: string | null;
-  expires: string | null;
-  root_id: string | null;
-  parent_id: string | null;
-  queue: string;
-  exchange: string;
-  routing_key: string;
-}
-
-/** `task-received`: a worker took the message. */
-export interface TaskReceivedEvent extends EventBase {
-  type: 'task-received';
+/** What `task-sent` and `task-received` tell of the task's message. */
+export interface TaskMessageFields {
   uuid: string;
   name: string;
   /** Python's repr of the arguments (the message's `argsrepr`). */
@@ -62,6 +44,19 @@ export interface TaskReceivedEvent extends EventBase {
   expires: string | null;
   root_id: string | null;
   parent_id: string | null;
+}
+
+/** `task-sent`, from a producer that sends them (Celery's `task_send_sent_event`). */
+export interface TaskSentEvent extends EventBase, TaskMessageFields {
+  type: 'task-sent';
+  queue: string;
+  exchange: string;
+  routing_key: string;
+}
+
+/** `task-received`: a worker took the message. */
+export interface TaskReceivedEvent extends EventBase, TaskMessageFields {
+  type: 'task-received';
 }
 
 /** `task-started`: the task function is about to run. */

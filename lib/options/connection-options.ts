@@ -1,53 +1,19 @@
+import type {
+  RedisBrokerLogger,
+  RedisBrokerOptions,
+} from '../common/redis-broker-options';
+import type {
+  AmqpConnectionOptions,
+  AmqpLogger,
+} from '../common/amqp-connection-options';
 import { RedisSentinelOptions } from '../common/redis-sentinel-options';
 import { TlsOptions } from '../common/tls-options';
 import { UnknownOptionError } from './errors';
 
-/** Where the Redis broker reports trouble it recovers from; a Nest `Logger` fits. */
-export interface RedisBrokerLogger {
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-/** `brokerOptions` of a `redis://` or `rediss://` broker (docs/redis.md, Options). */
-export interface RedisBrokerOptions {
-  /** Prepended to every key, as kombu's `global_keyprefix`. Default ''. */
-  keyPrefix?: string;
-  /** How long a delivery stays ours without renewal (ms). Default 30 000. */
-  leaseMs?: number;
-  /** How often held deliveries are renewed (ms). Default leaseMs / 3. */
-  renewIntervalMs?: number;
-  /** kombu's `visibility_timeout` (seconds): foreign deliveries are restored after it. Default 3600. */
-  visibilityTimeout?: number;
-  /** How often a consuming process looks for deliveries to restore (ms). Default leaseMs / 5, 50..5000. */
-  sweepIntervalMs?: number;
-  /** Where eta messages wait: on the queue, Celery's way (false, the default), or in Celeriac's delay store; per queue with a predicate. */
-  delayStore?: boolean | ((queue: string) => boolean);
-  /** Most messages taken per fetch. Default 200. */
-  fetchBatchSize?: number;
-  /** How often an idle consumer also looks for messages pushed by others (ms). Default 200. */
-  idlePollMs?: number;
-  /** How long `publish` waits through an outage before rejecting (ms). Default 10 000. */
-  publishWaitMs?: number;
-  /** Largest message `publish` sends (bytes); larger: MessageTooLargeError. Default 512 MiB (Redis's own limit). */
-  maxMessageSize?: number;
-  /** With a `sentinel://` URL: the master's name and the sentinels' password (README, Production). */
-  sentinel?: RedisSentinelOptions;
-  /** Replicas that must hold a message before `publish` resolves (Redis WAIT). Default 1 with Sentinel, else 0. */
-  replicaAcks?: number;
-  /** CLIENT SETNAME of the connections. Default 'celeriac'. */
-  connectionName?: string;
-  /** TLS of a `rediss://` URL, or to the master of a `sentinel://` one; also used by the tick lock and rate limiter on the same URL (docs/redis.md, TLS). */
-  tls?: TlsOptions;
-  /** Default: a Nest `Logger`. */
-  logger?: RedisBrokerLogger;
-}
+export type { RedisBrokerLogger, RedisBrokerOptions };
 
 /** Where the AMQP broker and `rpc://` backend report what they do; a Nest `Logger` fits. */
-export interface AmqpBrokerLogger {
-  debug(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+export type AmqpBrokerLogger = AmqpLogger;
 
 /** Declaration settings of one queue on RabbitMQ, as Celery's `task_queues`. */
 export interface AmqpBrokerQueueOptions {
@@ -62,19 +28,7 @@ export interface AmqpBrokerQueueOptions {
 }
 
 /** `brokerOptions` of an `amqp://` or `amqps://` broker (docs/rabbitmq.md, URL and options). */
-export interface AmqpBrokerOptions {
-  /** Heartbeat in seconds; wins over `?heartbeat=`. Default: the server's (60). */
-  heartbeat?: number;
-  /** The `connection_name` client property. */
-  connectionName?: string;
-  /** TLS of an `amqps://` URL (docs/rabbitmq.md, TLS). */
-  tls?: TlsOptions;
-  /** Passed to net/tls `connect` as they are, after `tls`. */
-  socketOptions?: Record<string, unknown>;
-  /** First wait before reconnecting (ms); doubles on each failure. Default 100. */
-  reconnectMinMs?: number;
-  /** Longest wait between reconnection attempts (ms). Default 5000. */
-  reconnectMaxMs?: number;
+export interface AmqpBrokerOptions extends AmqpConnectionOptions {
   /** How long a publish waits for the broker during an outage before it rejects (ms). Default 10 000. */
   publishTimeoutMs?: number;
   /** `x-max-priority` for every queue (Celery's `task_queue_max_priority`). Default none. */
@@ -99,8 +53,6 @@ export interface AmqpBrokerOptions {
   globalQos?: boolean;
   /** Largest message body `publish` sends (bytes); larger: MessageTooLargeError. Default 128 MiB (RabbitMQ 3.x; 16 MiB from 4.0). */
   maxMessageSize?: number;
-  /** Default: a Nest `Logger`. */
-  logger?: AmqpBrokerLogger;
 }
 
 /** `backendOptions` of a `redis://` or `rediss://` result backend (docs/redis.md, Result backend). */

@@ -2,19 +2,10 @@ import { Logger } from '@nestjs/common';
 import { TaskRevokedError } from '../client/errors';
 import { ResolvedWorkerOptions } from '../options/resolve-options';
 import { TaskRequest } from '../protocol';
-import { TaskLifecycle } from '../lifecycle/task-lifecycle.service';
 import { RegisteredTask } from '../registry/registered-task';
-import { RateLimiter } from '../rate-limit/rate-limiter';
-import { RevocationStore } from '../results/revocation-store';
-import { ControlBus } from '../transports/control-bus';
-import { Delivery, Transport } from '../transports/transport';
-import { ControlNode } from './control/control-node';
-import { formatNodeName } from './control/node-name';
-import {
-  ControlTarget,
-  NodeInfo,
-  RequestInHand,
-} from './control/control-command';
+import { Delivery } from '../transports/transport';
+import { RequestInHand } from './control/control-command';
+import { WorkerControlTarget } from './control/worker-control-target';
 import { QueueConsumers } from './queue-consumers';
 import { decodeDelivery } from './decode-delivery';
 import { checkEta } from './pre-run/check-eta';
@@ -27,49 +18,15 @@ import { PreRunDecision } from './pre-run/pre-run-step';
 import { RateGate } from './rate-gate';
 import { RevokeListener } from './revoke-listener';
 import { RunControl } from './run-control';
-import { CELERIAC_VERSION } from '../common/version';
-import { TaskExecutor } from './task-executor.service';
-import { Settlement, TaskFinisher } from './task-finisher.service';
+import { Settlement } from './task-finisher.service';
 import { waitAll } from './wait-all';
 import { ProcessPool } from './pool/process-pool';
 import { WorkerLostError } from './pool/errors';
 import { TaskRunner } from './task-runner';
-import { WorkerEvents, WorkerEventsConfig } from '../events/worker-events';
+import { WorkerNode } from './worker-node';
+import { TaskWorkerDeps } from './task-worker-deps';
 
-export interface TaskWorkerDeps {
-  transport: Transport;
-  executor: TaskExecutor;
-  finisher: TaskFinisher;
-  /** Told what happens to each task (events, metrics, tracing). */
-  lifecycle: TaskLifecycle;
-  /**
-   * Celery's remote control (revoke, inspect, control commands); null when the broker
-   * has no control bus: then the worker is no Celery node and hears no revokes live.
-   */
-  controlBus?: ControlBus | null;
-  /**
-   * Celery's events (worker-online, heartbeats, task events when on); null when the
-   * broker has no event bus.
-   */
-  events?: WorkerEventsConfig | null;
-  /** What `inspect stats` / `conf` / `report` tell about this worker. */
-  nodeInfo?: Omit<NodeInfo, 'startedAt'>;
-  /** The `shutdown` command: default, the worker stops (bootstrapWorker: SIGTERM). */
-  onShutdownCommand?: (reason: string) => void;
-  /** Revokes kept for workers that start later; null when nowhere. */
-  revocations?: RevocationStore | null;
-  /** How long a revoke heard live is kept, in seconds. */
-  revokeExpiresSeconds?: number;
-  /** Counts `rateLimit` (per worker process): a fresh limiter per worker. */
-  localRateLimiter: RateLimiter;
-  /** The fleet-wide rate limiter; null without a rateLimitStore. */
-  fleetRateLimiter?: RateLimiter | null;
-  /** Hold the process open while consuming (a standalone worker), whatever the broker keeps open. */
-  keepProcessAlive?: boolean;
-  /** The child processes of isolated tasks (every task when `every`); null when none. */
-  pool?: { runner: ProcessPool; every: boolean } | null;
-  logger?: Logger;
-}
+export type { TaskWorkerDeps } from './task-worker-deps';
 
 /**
  * Consumes queues and runs their tasks, never more than `concurrency` at once.
@@ -78,7 +35,7 @@ export interface TaskWorkerDeps {
  * Skips expired and revoked tasks (REVOKED), holds early eta and rate-limited ones without taking a
  * slot, and terminates a running task on a revoke with terminate.
  */
-export class TaskWorker implements ControlTarget {
+export class TaskWorker {
   private readonly logger: Logger;
   private readonly waiting: Delivery[] = [];
   /** Every delivery being handled, from its start to its settlement. */
@@ -100,8 +57,7 @@ export class TaskWorker implements ControlTarget {
   private readonly revokes: RevokeListener;
   private readonly preRun: PreRunPipeline;
   private consumers: QueueConsumers | null = null;
-  private controlNode: ControlNode | null = null;
-  private workerEvents: WorkerEvents | null = null;
+  private readonly workerNode: WorkerNode;
   /** Most task functions running at once: the option, changed by pool_grow/shrink. */
   private slots: number;
   /** Tasks finished since start, by name (`inspect stats` total). */
@@ -136,6 +92,54 @@ export class TaskWorker implements ControlTarget {
           this.held.size - this.heldForEta.size < holdRoom() && !this.stopping,
       ),
     ]);
+    this.workerNode = new WorkerNode({
+      controlBus: deps.controlBus ?? null,
+      events: deps.events ?? null,
+      nodeName: options.nodeName,
+      transportKind: deps.transport.kind,
+      nodeInfo: deps.nodeInfo,
+      target: this.controlTarget(),
+      lifecycle: deps.lifecycle,
+      activity: {
+        active: () => this.runningTasks.size,
+        processed: () => this.processed,
+      },
+      logger: this.logger,
+    });
+  }
+
+  /** What remote control reads and changes here (see control/). */
+  private controlTarget(): WorkerControlTarget {
+    const { deps, options } = this;
+    const pool = deps.pool;
+    return new WorkerControlTarget(
+      {
+        running: this.runningTasks,
+        waiting: this.waiting,
+        held: this.held,
+        finishedByName: this.finishedByName,
+        revokes: this.revokes,
+        registry: deps.executor,
+        concurrency: () => this.slots,
+        prefetch: () => this.prefetch,
+        resize: (slots) => this.resize(slots),
+        queues: () => this.queues(),
+        consumers: () => (this.consuming ? this.consumers : null),
+        wholePool:
+          pool && options.pool
+            ? {
+                runner: pool.runner,
+                childConcurrency: options.pool.childConcurrency,
+              }
+            : null,
+        events: () => this.workerNode.events,
+        shutdown: (reason) => {
+          if (deps.onShutdownCommand) deps.onShutdownCommand(reason);
+          else void this.stop();
+        },
+      },
+      this.logger,
+    );
   }
 
   /** Deliveries being handled: running, or storing their result and settling. */
@@ -150,7 +154,7 @@ export class TaskWorker implements ControlTarget {
 
   /** Its Celery node name (`celeriac@host`); empty without a control bus. */
   get node(): string {
-    return this.controlNode?.node ?? '';
+    return this.workerNode.node;
   }
 
   /** Most tasks running at once now (the option, or as pool_grow/shrink set it). */
@@ -183,39 +187,7 @@ export class TaskWorker implements ControlTarget {
    * loads the revokes kept, then starts consuming.
    */
   async start(): Promise<void> {
-    const { controlBus, nodeInfo } = this.deps;
-    if (controlBus) {
-      this.controlNode = new ControlNode({
-        bus: controlBus,
-        nodeName: this.options.nodeName,
-        target: this,
-        info: {
-          transport: this.deps.transport.kind,
-          brokerUrl: '',
-          backendUrl: '',
-          settings: {},
-          softwareVersion: CELERIAC_VERSION,
-          ...nodeInfo,
-          startedAt: Date.now(),
-        },
-        logger: this.logger,
-      });
-      this.deps.finisher.nodeName = await this.controlNode.start();
-    } else {
-      this.deps.finisher.nodeName = formatNodeName(this.options.nodeName);
-    }
-    if (this.deps.events) {
-      this.workerEvents = new WorkerEvents(this.deps.events, {
-        node: this.deps.finisher.nodeName,
-        lifecycle: this.deps.lifecycle,
-        activity: {
-          active: () => this.runningTasks.size,
-          processed: () => this.processed,
-        },
-        logger: this.logger,
-      });
-      this.workerEvents.start();
-    }
+    this.deps.finisher.nodeName = await this.workerNode.start();
     await this.deps.pool?.runner.start();
     await this.revokes.start();
     const { queues } = this.options;
@@ -265,8 +237,7 @@ export class TaskWorker implements ControlTarget {
         );
       }
     }
-    await this.workerEvents?.stop();
-    await this.controlNode?.stop();
+    await this.workerNode.stop();
     await this.deps.pool?.runner.stop();
     if (this.keepAlive) clearInterval(this.keepAlive);
     this.logger.log(
@@ -468,100 +439,16 @@ export class TaskWorker implements ControlTarget {
     return true;
   }
 
-  // ControlTarget: what remote control reads and changes (see control/).
-
-  active(): RequestInHand[] {
-    return [...this.runningTasks.values()].map(({ inHand }) => inHand);
-  }
-
-  reserved(): RequestInHand[] {
-    return this.inHand(this.waiting, () => undefined);
-  }
-
-  scheduled(): RequestInHand[] {
-    return this.inHand(
-      [...this.held.keys()],
-      (delivery) => this.held.get(delivery)?.releaseAt,
-    );
-  }
-
-  revoked(): Map<string, number> {
-    return this.revokes.revoked.entries();
-  }
-
-  revoke(taskIds: string[], terminate: boolean): string[] {
-    return this.revokes.add(taskIds, terminate);
-  }
-
-  findTask(name: string): RegisteredTask | undefined {
-    return this.deps.executor.find(name);
-  }
-
-  tasks(): RegisteredTask[] {
-    return this.deps.executor.tasks();
-  }
-
-  totals(): Record<string, number> {
-    return Object.fromEntries(this.finishedByName);
-  }
-
-  async setConcurrency(concurrency: number): Promise<void> {
-    this.slots = Math.max(1, Math.floor(concurrency));
-    this.logger.log(`Concurrency is now ${this.slots}`);
-    // With every task in child processes, pool_grow / pool_shrink resize the pool too.
-    const pool = this.deps.pool;
-    if (pool && this.options.pool) {
-      const perChild = this.options.pool.childConcurrency;
-      pool.runner.resize(Math.max(1, Math.ceil(this.slots / perChild)));
-    }
-    this.drain();
-    await this.consumers?.setPrefetch(this.prefetch);
-  }
-
+  /** The queues consumed now (add_consumer / cancel_consumer change them). */
   queues(): readonly string[] {
     return this.consumers?.queues ?? this.options.queues;
   }
 
-  async addQueue(queue: string): Promise<void> {
-    if (!this.consumers || this.stopping) return;
-    await this.consumers.add(queue);
-    this.logger.log(`Consuming ${queue} too (add_consumer)`);
-  }
-
-  async cancelQueue(queue: string): Promise<void> {
-    if (!this.consumers || this.stopping) return;
-    await this.consumers.cancel(queue);
-    this.logger.log(`No longer consuming ${queue} (cancel_consumer)`);
-  }
-
-  /** The events switch of `enable_events` / `disable_events` / `heartbeat`; null without events. */
-  events(): WorkerEvents | null {
-    return this.workerEvents;
-  }
-
-  shutdown(reason: string): void {
-    if (this.deps.onShutdownCommand) this.deps.onShutdownCommand(reason);
-    else void this.stop();
-  }
-
-  private inHand(
-    deliveries: Delivery[],
-    releaseAt: (delivery: Delivery) => number | undefined,
-  ): RequestInHand[] {
-    const found: RequestInHand[] = [];
-    for (const delivery of deliveries) {
-      const decoded = decodeDelivery(delivery);
-      if (!decoded.ok) continue;
-      found.push({
-        request: decoded.request,
-        queue: delivery.queue,
-        redelivered: delivery.redelivered,
-        startedAt: null,
-        acknowledged: false,
-        releaseAt: releaseAt(delivery),
-      });
-    }
-    return found;
+  /** Sets the slots (pool_grow / pool_shrink), and the prefetch that follows them. */
+  private async resize(slots: number): Promise<void> {
+    this.slots = slots;
+    this.drain();
+    await this.consumers?.setPrefetch(this.prefetch);
   }
 
   /**

@@ -241,54 +241,39 @@ describe.each(BROKERS)('interop on $label: the celeriac CLI', (setup) => {
   });
 
   it('pause stops every worker consuming a queue (Python too); resume brings them back', async () => {
-    const paused = await json<Record<string, { ok?: string }>>(
-      'pause',
-      shared,
-      '-d',
-      both,
-      '-t',
-      '5',
-    );
-    expect(Object.keys(paused).sort()).toEqual([nestNode, pyNode].sort());
-    await waitUntil(
-      async () => {
-        const [row] = await json<{ workers: string[] }[]>(
-          'queues',
+    /** `celeriac pause|resume` of the shared queue on both nodes: the nodes that answered. */
+    const answered = async (command: 'pause' | 'resume') =>
+      Object.keys(
+        await json<Record<string, { ok?: string }>>(
+          command,
           shared,
           '-d',
           both,
           '-t',
-          '3',
-        );
-        return row.workers.length === 0;
-      },
-      30_000,
-      'nobody consuming the paused queue',
-    );
-    const resumed = await json<Record<string, { ok?: string }>>(
-      'resume',
-      shared,
-      '-d',
-      both,
-      '-t',
-      '5',
-    );
-    expect(Object.keys(resumed).sort()).toEqual([nestNode, pyNode].sort());
-    await waitUntil(
-      async () => {
-        const [row] = await json<{ workers: string[] }[]>(
-          'queues',
-          shared,
-          '-d',
-          both,
-          '-t',
-          '3',
-        );
-        return row.workers.length === 2;
-      },
-      30_000,
-      'both consuming the resumed queue',
-    );
+          '5',
+        ),
+      ).sort();
+    /** Waits until `count` workers consume the shared queue, as `celeriac queues` lists them. */
+    const consumersBecome = (count: number, what: string) =>
+      waitUntil(
+        async () => {
+          const [row] = await json<{ workers: string[] }[]>(
+            'queues',
+            shared,
+            '-d',
+            both,
+            '-t',
+            '3',
+          );
+          return row.workers.length === count;
+        },
+        30_000,
+        what,
+      );
+    expect(await answered('pause')).toEqual([nestNode, pyNode].sort());
+    await consumersBecome(0, 'nobody consuming the paused queue');
+    expect(await answered('resume')).toEqual([nestNode, pyNode].sort());
+    await consumersBecome(2, 'both consuming the resumed queue');
   });
 
   it('queues counts what waits; purge refuses without --force off a terminal, and empties with it', async () => {

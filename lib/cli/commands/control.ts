@@ -1,15 +1,15 @@
 import { Argument, Command } from 'commander';
-import { NodeReplies } from '../../index';
 import { CommandContext } from '../command-context';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
+import { countOf } from '../whole-number';
 import {
   FleetFlags,
   fleetOptionsOf,
   requireReplies,
   withFleetFlags,
 } from '../fleet-flags';
-import { cell, colors, emit, table } from '../output';
+import { emit, repliesTable } from '../output';
 import { withSession } from '../session';
 
 /** A control command: Celery's method name and how its CLI arguments map to its own. */
@@ -52,12 +52,12 @@ const CONTROL: Record<string, ControlSpec> = {
   'pool-grow': {
     method: 'pool_grow',
     usage: '[n]  (default 1)',
-    args: ([n]) => ({ n: n === undefined ? 1 : count(n) }),
+    args: ([n]) => ({ n: n === undefined ? 1 : countOf(n, 'n') }),
   },
   'pool-shrink': {
     method: 'pool_shrink',
     usage: '[n]  (default 1)',
-    args: ([n]) => ({ n: n === undefined ? 1 : count(n) }),
+    args: ([n]) => ({ n: n === undefined ? 1 : countOf(n, 'n') }),
   },
   shutdown: { method: 'shutdown', usage: '', args: () => ({}), noReply: true },
   'enable-events': { method: 'enable_events', usage: '', args: () => ({}) },
@@ -102,7 +102,7 @@ export function controlCommand(context: CommandContext): Command {
         return;
       }
       requireReplies(replies);
-      emit(globals, replies, render);
+      emit(globals, replies, repliesTable);
       const failed = Object.values(replies).some(
         (reply) => reply && typeof reply === 'object' && 'error' in reply,
       );
@@ -112,25 +112,6 @@ export function controlCommand(context: CommandContext): Command {
           EXIT.failed,
         );
     },
-  );
-}
-
-function render(
-  replies: NodeReplies<{ ok?: unknown; error?: unknown }>,
-): string {
-  return table(
-    ['node', 'reply'],
-    Object.keys(replies)
-      .sort()
-      .map((node) => {
-        const reply = replies[node] ?? {};
-        return [
-          node,
-          'error' in reply
-            ? colors.red(`error: ${cell(reply.error)}`)
-            : colors.green(cell(reply.ok ?? reply)),
-        ];
-      }),
   );
 }
 
@@ -152,17 +133,6 @@ function seconds(text: string | undefined): number | undefined {
   if (!Number.isFinite(value) || value < 0) {
     throw new CliError(
       `a time limit is a number of seconds, not ${JSON.stringify(text)}`,
-      EXIT.usage,
-    );
-  }
-  return value;
-}
-
-function count(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new CliError(
-      `n must be a whole number of at least 1, not ${JSON.stringify(text)}`,
       EXIT.usage,
     );
   }

@@ -4,6 +4,7 @@ import { CommandContext } from '../command-context';
 import { confirm } from '../confirm';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
+import { countOf } from '../whole-number';
 import { cell, colors, emit, table, truncate } from '../output';
 import { withSession } from '../session';
 
@@ -47,7 +48,9 @@ export function deadLettersCommand(context: CommandContext): Command {
       ) => {
         const globals = context.globals(command);
         const limit =
-          flags.limit === undefined ? undefined : countOf(flags.limit);
+          flags.limit === undefined
+            ? undefined
+            : countOf(flags.limit, '--limit');
         await withSession(globals, async ({ deadLetters }) => {
           if (action === 'list') {
             const letters = await deadLetters.list(queue, limit ?? 100);
@@ -100,15 +103,4 @@ function render(rows: DeadLetterRow[]): string {
       truncate(cell(row.args), 40),
     ]),
   );
-}
-
-function countOf(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new CliError(
-      `--limit must be a whole number of at least 1, not ${JSON.stringify(text)}`,
-      EXIT.usage,
-    );
-  }
-  return value;
 }

@@ -3,6 +3,7 @@ import { CeleryEvent } from '../../index';
 import { CommandContext } from '../command-context';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
+import { countOf } from '../whole-number';
 import { positiveNumber } from '../global-options';
 import { colors } from '../output';
 import { withSession } from '../session';
@@ -42,7 +43,7 @@ export function eventsCommand(context: CommandContext): Command {
       const matchesType = typeMatcher(flags.type);
       const tasks = listOf(flags.task);
       const limit =
-        flags.limit === undefined ? undefined : countOf(flags.limit);
+        flags.limit === undefined ? undefined : countOf(flags.limit, '--limit');
       const durationMs =
         flags.duration === undefined
           ? undefined
@@ -208,15 +209,4 @@ function listOf(text: string | undefined): string[] | undefined {
     .map((each) => each.trim())
     .filter(Boolean);
   return items?.length ? items : undefined;
-}
-
-function countOf(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new CliError(
-      `--limit must be a whole number of at least 1, not ${JSON.stringify(text)}`,
-      EXIT.usage,
-    );
-  }
-  return value;
 }

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { NodeReplies } from '../../index';
 import { CommandContext } from '../command-context';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
@@ -9,7 +8,7 @@ import {
   requireReplies,
   withFleetFlags,
 } from '../fleet-flags';
-import { cell, colors, emit, table } from '../output';
+import { emit, repliesTable } from '../output';
 import { withSession } from '../session';
 
 /**
@@ -29,7 +28,7 @@ export function pauseResumeCommands(context: CommandContext): Command[] {
           queues[verb](queue, fleetOptionsOf(flags)),
         ),
       );
-      emit(globals, replies, render);
+      emit(globals, replies, repliesTable);
       if (Object.values(replies).some((reply) => reply?.error !== undefined)) {
         throw new CliError(`a node could not ${verb} ${queue}`, EXIT.failed);
       }
@@ -38,23 +37,4 @@ export function pauseResumeCommands(context: CommandContext): Command[] {
     make('pause', 'every worker stops consuming a queue (cancel_consumer)'),
     make('resume', 'every worker consumes a queue again (add_consumer)'),
   ];
-}
-
-function render(
-  replies: NodeReplies<{ ok?: unknown; error?: unknown }>,
-): string {
-  return table(
-    ['node', 'reply'],
-    Object.keys(replies)
-      .sort()
-      .map((node) => {
-        const reply = replies[node] ?? {};
-        return [
-          node,
-          reply.error !== undefined
-            ? colors.red(cell(reply.error))
-            : colors.green(cell(reply.ok)),
-        ];
-      }),
-  );
 }

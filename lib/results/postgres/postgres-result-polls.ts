@@ -1,10 +1,5 @@
-import { ResultMeta, isReady } from '../../protocol';
-
-interface Waiter {
-  onUpdate?: (meta: ResultMeta) => void;
-  finish: (meta: ResultMeta | undefined) => void;
-  lastStatus?: string;
-}
+import { ResultMeta } from '../../protocol';
+import { ResultWaiters } from '../result-waiters';
 
 /**
  * Every `waitForReady` of one backend shares one poll: each interval, one SELECT reads
@@ -13,7 +8,10 @@ interface Waiter {
  * hear of them. Celery's own database backend polls too (every 0.5 s).
  */
 export class PostgresResultPolls {
-  private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly waiters = new ResultWaiters({
+    onAdded: () => this.schedule(0),
+    updates: 'status-changes',
+  });
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
 
@@ -28,24 +26,7 @@ export class PostgresResultPolls {
     timeoutMs: number,
     onUpdate?: (meta: ResultMeta) => void,
   ): Promise<ResultMeta | undefined> {
-    return new Promise((resolve) => {
-      let done = false;
-      const waiter: Waiter = {
-        onUpdate,
-        finish: (meta) => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          this.remove(taskId, waiter);
-          resolve(meta);
-        },
-      };
-      const timer = setTimeout(() => waiter.finish(undefined), timeoutMs);
-      let waiters = this.waiters.get(taskId);
-      if (!waiters) this.waiters.set(taskId, (waiters = new Set()));
-      waiters.add(waiter);
-      this.schedule(0);
-    });
+    return this.waiters.wait(taskId, timeoutMs, onUpdate);
   }
 
   /** Task ids waited on now (tests). */
@@ -55,8 +36,7 @@ export class PostgresResultPolls {
 
   /** Resolves every pending wait with undefined and stops polling. */
   close(): void {
-    for (const waiters of [...this.waiters.values()])
-      for (const waiter of [...waiters]) waiter.finish(undefined);
+    this.waiters.close();
     clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -72,29 +52,13 @@ export class PostgresResultPolls {
     this.timer = undefined;
     this.polling = true;
     try {
-      const metas = await this.readMany([...this.waiters.keys()]);
-      for (const meta of metas) this.deliver(meta);
+      const metas = await this.readMany(this.waiters.keys());
+      for (const meta of metas) this.waiters.deliver(meta.task_id, meta);
     } catch (error) {
       this.onError(error);
     } finally {
       this.polling = false;
       this.schedule(this.intervalMs);
     }
-  }
-
-  private deliver(meta: ResultMeta): void {
-    for (const waiter of [...(this.waiters.get(meta.task_id) ?? [])]) {
-      if (waiter.lastStatus !== meta.status) {
-        waiter.lastStatus = meta.status;
-        waiter.onUpdate?.(meta);
-      }
-      if (isReady(meta.status)) waiter.finish(meta);
-    }
-  }
-
-  private remove(taskId: string, waiter: Waiter): void {
-    const waiters = this.waiters.get(taskId);
-    if (waiters?.delete(waiter) && waiters.size === 0)
-      this.waiters.delete(taskId);
   }
 }

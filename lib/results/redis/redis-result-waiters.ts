@@ -1,10 +1,6 @@
 import type Redis from 'ioredis';
-import { ResultMeta, isReady, parseJson } from '../../protocol';
-
-interface Waiter {
-  onUpdate?: (meta: ResultMeta) => void;
-  finish: (meta: ResultMeta | undefined) => void;
-}
+import { ResultMeta, parseJson } from '../../protocol';
+import { ResultWaiters } from '../result-waiters';
 
 /**
  * Every `waitForReady` of one backend shares one subscriber connection: the first
@@ -14,8 +10,17 @@ interface Waiter {
  */
 export class RedisResultWaiters {
   private subscriber: Redis | undefined;
-  private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly subscriptions = new Map<string, Promise<unknown>>();
+  private readonly waiters = new ResultWaiters({
+    onAdded: (key, first) => {
+      if (first) this.subscriptions.set(key, this.connection().subscribe(key));
+    },
+    onEmptied: (key) => {
+      this.subscriptions.delete(key);
+      void this.subscriber?.unsubscribe(key).catch(() => undefined);
+    },
+    updates: 'every',
+  });
 
   constructor(
     private readonly createSubscriber: () => Redis,
@@ -27,28 +32,13 @@ export class RedisResultWaiters {
     timeoutMs: number,
     onUpdate?: (meta: ResultMeta) => void,
   ): Promise<ResultMeta | undefined> {
-    return new Promise((resolve) => {
-      let done = false;
-      const waiter: Waiter = {
-        onUpdate,
-        finish: (meta) => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          this.remove(key, waiter);
-          resolve(meta);
-        },
-      };
-      const timer = setTimeout(() => waiter.finish(undefined), timeoutMs);
-      this.add(key, waiter);
-      void this.subscriptions
-        .get(key)
-        ?.then(() => this.read(key))
-        .then((meta) => {
-          if (meta && isReady(meta.status)) waiter.finish(meta);
-        })
-        .catch(() => undefined); // the notification or the timeout settles it
-    });
+    const ready = this.waiters.wait(key, timeoutMs, onUpdate);
+    void this.subscriptions
+      .get(key)
+      ?.then(() => this.read(key))
+      .then((meta) => this.waiters.finishIfReady(key, meta))
+      .catch(() => undefined); // the notification or the timeout settles it
+    return ready;
   }
 
   /** Number of keys subscribed to now (tests, metrics). */
@@ -58,29 +48,9 @@ export class RedisResultWaiters {
 
   /** Resolves every pending wait with undefined and closes the subscriber. */
   close(): void {
-    for (const waiters of [...this.waiters.values()]) {
-      for (const waiter of [...waiters]) waiter.finish(undefined);
-    }
+    this.waiters.close();
     this.subscriber?.disconnect();
     this.subscriber = undefined;
-  }
-
-  private add(key: string, waiter: Waiter): void {
-    let waiters = this.waiters.get(key);
-    if (!waiters) {
-      waiters = new Set();
-      this.waiters.set(key, waiters);
-      this.subscriptions.set(key, this.connection().subscribe(key));
-    }
-    waiters.add(waiter);
-  }
-
-  private remove(key: string, waiter: Waiter): void {
-    const waiters = this.waiters.get(key);
-    if (!waiters?.delete(waiter) || waiters.size > 0) return;
-    this.waiters.delete(key);
-    this.subscriptions.delete(key);
-    void this.subscriber?.unsubscribe(key).catch(() => undefined);
   }
 
   private connection(): Redis {
@@ -98,24 +68,17 @@ export class RedisResultWaiters {
   }
 
   private onMessage(channel: string, text: string): void {
-    const waiters = this.waiters.get(channel);
-    if (!waiters) return;
     let meta: ResultMeta;
     try {
       meta = parseJson(text) as ResultMeta;
     } catch {
       return;
     }
-    for (const waiter of [...waiters]) {
-      waiter.onUpdate?.(meta);
-      if (isReady(meta.status)) waiter.finish(meta);
-    }
+    this.waiters.deliver(channel, meta);
   }
 
   private async recheck(key: string): Promise<void> {
     const meta = await this.read(key).catch(() => undefined);
-    if (!meta || !isReady(meta.status)) return;
-    for (const waiter of [...(this.waiters.get(key) ?? [])])
-      waiter.finish(meta);
+    this.waiters.finishIfReady(key, meta);
   }
 }

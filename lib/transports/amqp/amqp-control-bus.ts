@@ -13,10 +13,11 @@ import {
   ReplyCollector,
   newReplyQueue,
 } from '../reply-collector';
+import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
 import {
-  AmqpConnection,
-  LiveConnection,
-} from '../../drivers/amqp/amqp-connection';
+  ChannelPerConnection,
+  withChannel,
+} from '../../drivers/amqp/channel-per-connection';
 import { AmqpLogger } from '../../drivers/amqp/connection-options';
 import { ConfirmPublisher } from '../../drivers/amqp/confirm-publisher';
 import {
@@ -64,7 +65,7 @@ export class AmqpControlBus {
     deadline: number,
     node: string = celeriacNodeName(),
   ): Promise<ControlSubscription> {
-    const subscriber = new PidboxSubscriber(
+    const subscriber = pidboxSubscriber(
       this.connection,
       this.logger,
       handler,
@@ -181,82 +182,37 @@ async function declareReplyExchange(channel: Channel): Promise<void> {
 }
 
 /** One node's queue and consumer, redone on every new connection until closed. */
-class PidboxSubscriber {
-  private channel: Channel | undefined;
-  private closed = false;
-  private unlisten: (() => void) | undefined;
-
-  constructor(
-    private readonly connection: AmqpConnection,
-    private readonly logger: AmqpLogger,
-    private readonly handler: (message: ControlMessage) => void,
-    readonly node: string,
-  ) {}
-
-  async start(deadline: number): Promise<void> {
-    this.unlisten = this.connection.onConnect((live) => {
-      this.listen(live).catch((error: Error) =>
-        this.logger.warn(
-          `control bus: could not listen again after reconnecting: ${error.message}`,
-        ),
+function pidboxSubscriber(
+  connection: AmqpConnection,
+  logger: AmqpLogger,
+  handler: (message: ControlMessage) => void,
+  node: string,
+): ChannelPerConnection {
+  return new ChannelPerConnection(
+    connection,
+    logger,
+    'control bus',
+    async (channel) => {
+      const queue = await declarePidboxQueue(channel, node);
+      await channel.consume(
+        queue,
+        (delivery) => {
+          if (!delivery) return;
+          const message = readPidbox(delivery.content);
+          if (!message) {
+            logger.warn(`control bus: ignored a message that is not a command`);
+            return;
+          }
+          try {
+            handler(message);
+          } catch (error) {
+            logger.error(
+              `control bus handler failed: ${(error as Error).message}`,
+            );
+          }
+        },
+        { noAck: true },
       );
-    });
-    await this.listen(await this.connection.get(deadline));
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    this.unlisten?.();
-    const channel = this.channel;
-    this.channel = undefined;
-    if (channel) await closeChannel(channel);
-  }
-
-  private async listen(live: LiveConnection): Promise<void> {
-    if (this.closed) return;
-    const channel = await live.model.createChannel();
-    channel.on('error', (error: Error) =>
-      this.logger.warn(`control bus channel failed: ${error.message}`),
-    );
-    const queue = await declarePidboxQueue(channel, this.node);
-    await channel.consume(
-      queue,
-      (delivery) => {
-        if (!delivery) return;
-        const message = readPidbox(delivery.content);
-        if (!message) {
-          this.logger.warn(
-            `control bus: ignored a message that is not a command`,
-          );
-          return;
-        }
-        try {
-          this.handler(message);
-        } catch (error) {
-          this.logger.error(
-            `control bus handler failed: ${(error as Error).message}`,
-          );
-        }
-      },
-      { noAck: true },
-    );
-    if (this.closed) {
-      await closeChannel(channel);
-      return;
-    }
-    this.channel = channel;
-  }
-}
-
-async function withChannel(
-  live: LiveConnection,
-  use: (channel: Channel) => Promise<void>,
-): Promise<void> {
-  const channel = await live.model.createChannel();
-  channel.on('error', () => undefined); // the refusal rejects `use`
-  try {
-    await use(channel);
-  } finally {
-    await closeChannel(channel);
-  }
+    },
+  );
 }

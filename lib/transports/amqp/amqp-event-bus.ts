@@ -6,13 +6,13 @@ import {
   EventMessage,
   EventSubscription,
 } from '../event-bus';
+import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
 import {
-  AmqpConnection,
-  LiveConnection,
-} from '../../drivers/amqp/amqp-connection';
+  ChannelPerConnection,
+  withChannel,
+} from '../../drivers/amqp/channel-per-connection';
 import { AmqpLogger } from '../../drivers/amqp/connection-options';
 import { ConfirmPublisher } from '../../drivers/amqp/confirm-publisher';
-import { closeChannel } from '../../drivers/amqp/safe-close';
 
 /** Celery's receiver queue arguments (event_queue_ttl 5 s, event_queue_expires 60 s). */
 const RECEIVER_QUEUE_ARGUMENTS = {
@@ -42,13 +42,7 @@ export class AmqpEventBus {
     if (messages.length === 0) return;
     const live = await this.connection.get(deadline);
     if (this.declaredOn !== live.generation) {
-      const channel = await live.model.createChannel();
-      channel.on('error', () => undefined); // the refusal rejects the assert
-      try {
-        await declareEventExchange(channel);
-      } finally {
-        await closeChannel(channel);
-      }
+      await withChannel(live, declareEventExchange);
       this.declaredOn = live.generation;
     }
     const options = {
@@ -76,7 +70,7 @@ export class AmqpEventBus {
     handler: (delivery: EventDelivery) => void,
     deadline: number,
   ): Promise<EventSubscription> {
-    const subscriber = new EventQueueSubscriber(
+    const subscriber = eventQueueSubscriber(
       this.connection,
       this.logger,
       handler,
@@ -98,75 +92,41 @@ async function declareEventExchange(channel: Channel): Promise<void> {
   });
 }
 
-class EventQueueSubscriber implements EventSubscription {
-  private channel: Channel | undefined;
-  private closed = false;
-  private unlisten: (() => void) | undefined;
-  private readonly queue = `${EVENT_EXCHANGE}.${randomUUID()}`;
-
-  constructor(
-    private readonly connection: AmqpConnection,
-    private readonly logger: AmqpLogger,
-    private readonly handler: (delivery: EventDelivery) => void,
-  ) {}
-
-  async start(deadline: number): Promise<void> {
-    this.unlisten = this.connection.onConnect((live) => {
-      this.listen(live).catch((error: Error) =>
-        this.logger.warn(
-          `event bus: could not listen again after reconnecting: ${error.message}`,
-        ),
+/** An exclusive `celeryev.<uuid>` queue bound with `#`, redone on every new connection until closed. */
+function eventQueueSubscriber(
+  connection: AmqpConnection,
+  logger: AmqpLogger,
+  handler: (delivery: EventDelivery) => void,
+): ChannelPerConnection {
+  const queue = `${EVENT_EXCHANGE}.${randomUUID()}`;
+  return new ChannelPerConnection(
+    connection,
+    logger,
+    'event bus',
+    async (channel) => {
+      await declareEventExchange(channel);
+      await channel.assertQueue(queue, {
+        durable: false,
+        autoDelete: true,
+        exclusive: true,
+        arguments: RECEIVER_QUEUE_ARGUMENTS,
+      });
+      await channel.bindQueue(queue, EVENT_EXCHANGE, '#');
+      await channel.consume(
+        queue,
+        (delivery) => {
+          if (delivery) handler(readEvent(delivery.content));
+        },
+        { noAck: true },
       );
-    });
-    await this.listen(await this.connection.get(deadline));
-  }
+    },
+  );
+}
 
-  async close(): Promise<void> {
-    this.closed = true;
-    this.unlisten?.();
-    const channel = this.channel;
-    this.channel = undefined;
-    if (channel) await closeChannel(channel);
-  }
-
-  private async listen(live: LiveConnection): Promise<void> {
-    if (this.closed) return;
-    const channel = await live.model.createChannel();
-    channel.on('error', (error: Error) =>
-      this.logger.warn(`event bus channel failed: ${error.message}`),
-    );
-    await declareEventExchange(channel);
-    await channel.assertQueue(this.queue, {
-      durable: false,
-      autoDelete: true,
-      exclusive: true,
-      arguments: RECEIVER_QUEUE_ARGUMENTS,
-    });
-    await channel.bindQueue(this.queue, EVENT_EXCHANGE, '#');
-    await channel.consume(
-      this.queue,
-      (delivery) => {
-        if (!delivery) return;
-        let event: EventDelivery;
-        try {
-          event = {
-            ok: true,
-            body: JSON.parse(delivery.content.toString('utf8')),
-          };
-        } catch (error) {
-          event = {
-            ok: false,
-            reason: `not JSON: ${(error as Error).message}`,
-          };
-        }
-        this.handler(event);
-      },
-      { noAck: true },
-    );
-    if (this.closed) {
-      await closeChannel(channel);
-      return;
-    }
-    this.channel = channel;
+function readEvent(content: Buffer): EventDelivery {
+  try {
+    return { ok: true, body: JSON.parse(content.toString('utf8')) };
+  } catch (error) {
+    return { ok: false, reason: `not JSON: ${(error as Error).message}` };
   }
 }

@@ -28,6 +28,7 @@ import {
   encodeJsonEnvelope,
 } from './control-envelope';
 import { RedisTransportLogger } from './redis-transport-options';
+import { OpenSubscriptions } from './open-subscriptions';
 
 export interface RedisControlChannelOptions {
   /** The transport's connection: broadcasts are PUBLISHed on it. */
@@ -54,7 +55,7 @@ export interface RedisControlChannelOptions {
 export class RedisControlChannel {
   /** A Lamport clock, as kombu keeps one for `headers.clock`. */
   private clock = 0;
-  private readonly subscribers = new Set<ControlSubscriber>();
+  private readonly subscribers = new OpenSubscriptions<ControlSubscriber>();
 
   constructor(private readonly options: RedisControlChannelOptions) {}
 
@@ -74,20 +75,15 @@ export class RedisControlChannel {
   async subscribe(
     handler: (message: ControlMessage) => void,
   ): Promise<ControlSubscription> {
-    const subscriber = new ControlSubscriber(
-      this.options,
-      handler,
-      (clock) => (this.clock = Math.max(this.clock, clock)),
-      () => this.subscribers.delete(subscriber),
+    return this.subscribers.open(
+      (leave) =>
+        new ControlSubscriber(
+          this.options,
+          handler,
+          (clock) => (this.clock = Math.max(this.clock, clock)),
+          leave,
+        ),
     );
-    this.subscribers.add(subscriber);
-    try {
-      await subscriber.start();
-    } catch (error) {
-      await subscriber.close();
-      throw error;
-    }
-    return subscriber;
   }
 
   /**
@@ -187,7 +183,7 @@ export class RedisControlChannel {
 
   /** Unsubscribes and closes every subscription's connection. */
   async close(): Promise<void> {
-    await Promise.all([...this.subscribers].map((each) => each.close()));
+    await this.subscribers.closeAll();
   }
 }
 

@@ -12,6 +12,7 @@ import {
   encodeJsonTextEnvelopeBytes,
 } from './control-envelope';
 import { RedisTransportLogger } from './redis-transport-options';
+import { OpenSubscriptions } from './open-subscriptions';
 
 export interface RedisEventChannelOptions {
   client: Redis;
@@ -30,7 +31,7 @@ export interface RedisEventChannelOptions {
  * the receiver's `#` binding into `*`). A flush of several messages is one pipeline.
  */
 export class RedisEventChannel {
-  private readonly subscribers = new Set<EventSubscriber>();
+  private readonly subscribers = new OpenSubscriptions<EventSubscriber>();
 
   constructor(private readonly options: RedisEventChannelOptions) {}
 
@@ -79,21 +80,13 @@ export class RedisEventChannel {
   async subscribe(
     handler: (delivery: EventDelivery) => void,
   ): Promise<EventSubscription> {
-    const subscriber = new EventSubscriber(this.options, handler, () =>
-      this.subscribers.delete(subscriber),
+    return this.subscribers.open(
+      (leave) => new EventSubscriber(this.options, handler, leave),
     );
-    this.subscribers.add(subscriber);
-    try {
-      await subscriber.start();
-    } catch (error) {
-      await subscriber.close();
-      throw error;
-    }
-    return subscriber;
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.subscribers].map((each) => each.close()));
+    await this.subscribers.closeAll();
   }
 }
 

@@ -14,7 +14,7 @@ export interface RequestInHand {
   releaseAt?: number;
 }
 
-/** What the remote-control commands read and change on a worker (TaskWorker). */
+/** What the remote-control commands read and change on a worker (WorkerControlTarget). */
 export interface ControlTarget {
   /** Tasks running now. */
   active(): RequestInHand[];

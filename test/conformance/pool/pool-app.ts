@@ -5,8 +5,9 @@ import {
   Module,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import Redis from 'ioredis';
-import { Task, TaskQueueModule, TaskQueueModuleOptions } from '../../../lib';
+import type Redis from 'ioredis';
+import { Task, TaskQueueModuleOptions } from '../../../lib';
+import { recordsRedis, taskAppModule } from '../../support/task-app-module';
 import { sleep } from '../../support/wait';
 
 /** Where a pool test runs: the module's options, its queue, and where runs are counted. */
@@ -27,8 +28,7 @@ export const POOL_CONFIG = Symbol('pool-config');
 export class Greeter implements OnApplicationShutdown {
   readonly redis: Redis;
   constructor(@Inject(POOL_CONFIG) readonly config: PoolConfig) {
-    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-    this.redis.on('error', () => undefined);
+    this.redis = recordsRedis(config.redisUrl);
   }
   greet(name: string): string {
     return `${this.config.greeting}, ${name}`;
@@ -157,14 +157,12 @@ const kept: Buffer[] = [];
 @Module({})
 export class PoolAppModule {
   static register(config: PoolConfig): DynamicModule {
-    return {
+    return taskAppModule({
       module: PoolAppModule,
-      imports: [TaskQueueModule.forRoot(config.module)],
-      providers: [
-        { provide: POOL_CONFIG, useValue: config },
-        Greeter,
-        PoolTasks,
-      ],
-    };
+      options: config.module,
+      token: POOL_CONFIG,
+      config,
+      providers: [Greeter, PoolTasks],
+    });
   }
 }

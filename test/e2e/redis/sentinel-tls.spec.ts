@@ -1,14 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Task, TaskClient, TlsOptions } from '../../../lib';
+import { Task, TaskClient } from '../../../lib';
 import { RedisConfigurationError } from '../../../lib/drivers/redis/errors';
 import { RedisTickLock } from '../../../lib/locks/redis/redis-tick-lock';
 import { parseRate } from '../../../lib/rate-limit/rate';
 import { RedisRateLimiter } from '../../../lib/rate-limit/redis/redis-rate-limiter';
 import { SentinelFleet } from '../../support/sentinel-fleet';
-import {
-  TestCertificates,
-  makeTestCertificates,
-} from '../../support/test-certificates';
+import { useTlsServer } from '../../support/tls-cases';
 import { TestApps } from '../../support/test-apps';
 import { sleep, uniqueName, waitUntil } from '../../support/wait';
 import { quietLogger } from './redis-test-support';
@@ -27,31 +24,18 @@ class SentinelTlsTasks {
  * broker_use_ssl), `sentinel.tls` to the sentinels (kombu's sentinel_kwargs).
  */
 describe('Redis Sentinel over TLS', () => {
-  let certs: TestCertificates;
-  let fleet: SentinelFleet;
-  let trusted: TlsOptions;
+  const tls = useTlsServer((certs) => SentinelFleet.start(certs));
   const apps = new TestApps();
   const queue = uniqueName('sentinel-tls');
 
-  beforeAll(async () => {
-    certs = makeTestCertificates();
-    fleet = await SentinelFleet.start(certs);
-    trusted = { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey };
-  }, 60_000);
-
   afterEach(() => apps.close());
 
-  afterAll(async () => {
-    await fleet?.stop();
-    certs?.remove();
-  });
-
   it('a task round-trips, broker and result backend, and again on the new master after a failover', async () => {
-    const connection = { tls: trusted, sentinel: { tls: trusted } };
+    const connection = { tls: tls.trusted, sentinel: { tls: tls.trusted } };
     const app = await apps.open(
       {
-        broker: fleet.url(),
-        backend: fleet.url(1),
+        broker: tls.server.url(),
+        backend: tls.server.url(1),
         defaultQueue: queue,
         worker: { queues: [queue] },
         brokerOptions: {
@@ -67,26 +51,26 @@ describe('Redis Sentinel over TLS', () => {
     const before = await client.send<number>('sentinel-tls.add', [2, 3]);
     expect(await before.get({ timeout: 10 })).toBe(5);
 
-    const oldMaster = await fleet.currentMaster();
-    await fleet.kill(oldMaster);
+    const oldMaster = await tls.server.currentMaster();
+    await tls.server.kill(oldMaster);
     await waitUntil(
-      async () => (await fleet.currentMaster()) !== oldMaster,
+      async () => (await tls.server.currentMaster()) !== oldMaster,
       30_000,
       'the sentinels to promote the replica',
     );
     // Back empty, as the new master's replica: publish waits for one (replicaAcks).
-    await fleet.revive(oldMaster);
+    await tls.server.revive(oldMaster);
     const after = await client.send<number>('sentinel-tls.add', [4, 5]);
     expect(await after.get({ timeout: 30 })).toBe(9);
   }, 90_000);
 
   it('the tick lock and the rate limiter connect through the same TLS sentinels', async () => {
-    const options = { tls: trusted, sentinel: { tls: trusted } };
-    const lock = new RedisTickLock(fleet.url(), {
+    const options = { tls: tls.trusted, sentinel: { tls: tls.trusted } };
+    const lock = new RedisTickLock(tls.server.url(), {
       ...options,
       keyPrefix: `${queue}:beat:`,
     });
-    const limiter = new RedisRateLimiter(fleet.url(), {
+    const limiter = new RedisRateLimiter(tls.server.url(), {
       ...options,
       keyPrefix: `${queue}:rate:`,
     });
@@ -104,12 +88,12 @@ describe('Redis Sentinel over TLS', () => {
     const logger = quietLogger();
     const app = await apps.open(
       {
-        broker: fleet.url(),
+        broker: tls.server.url(),
         backend: 'memory://',
         defaultQueue: queue,
         brokerOptions: {
-          tls: { cert: certs.clientCert, key: certs.clientKey },
-          sentinel: { tls: trusted },
+          tls: { cert: tls.certs.clientCert, key: tls.certs.clientKey },
+          sentinel: { tls: tls.trusted },
           logger,
         },
       },

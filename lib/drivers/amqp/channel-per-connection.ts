@@ -1,0 +1,69 @@
+import type { Channel } from 'amqplib';
+import { AmqpConnection, LiveConnection } from './amqp-connection';
+import { AmqpLogger } from './connection-options';
+import { closeChannel } from './safe-close';
+
+/**
+ * A subscriber's channel, set up (queue, bindings, consumer) on the connection and
+ * again on every new connection until closed: the event bus's receiver and the
+ * control bus's pidbox queue. `what` names it in warnings.
+ */
+export class ChannelPerConnection {
+  private channel: Channel | undefined;
+  private closed = false;
+  private unlisten: (() => void) | undefined;
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly logger: AmqpLogger,
+    private readonly what: string,
+    private readonly setUp: (channel: Channel) => Promise<void>,
+  ) {}
+
+  async start(deadline: number): Promise<void> {
+    this.unlisten = this.connection.onConnect((live) => {
+      this.listen(live).catch((error: Error) =>
+        this.logger.warn(
+          `${this.what}: could not listen again after reconnecting: ${error.message}`,
+        ),
+      );
+    });
+    await this.listen(await this.connection.get(deadline));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.unlisten?.();
+    const channel = this.channel;
+    this.channel = undefined;
+    if (channel) await closeChannel(channel);
+  }
+
+  private async listen(live: LiveConnection): Promise<void> {
+    if (this.closed) return;
+    const channel = await live.model.createChannel();
+    channel.on('error', (error: Error) =>
+      this.logger.warn(`${this.what} channel failed: ${error.message}`),
+    );
+    await this.setUp(channel);
+    if (this.closed) {
+      await closeChannel(channel);
+      return;
+    }
+    this.channel = channel;
+  }
+}
+
+/** Runs `use` on a channel of its own, closed after; the channel's error event is `use`'s rejection. */
+export async function withChannel(
+  live: LiveConnection,
+  use: (channel: Channel) => Promise<void>,
+): Promise<void> {
+  const channel = await live.model.createChannel();
+  channel.on('error', () => undefined); // the refusal rejects `use`
+  try {
+    await use(channel);
+  } finally {
+    await closeChannel(channel);
+  }
+}
