@@ -1,9 +1,9 @@
-import Redis, { RedisOptions } from 'ioredis';
-import { TlsOptions } from '../../common/tls-options';
+import Redis from 'ioredis';
 import { closeConnection } from '../../drivers/redis/close-connection';
-import { RedisSentinelOptions } from '../../common/redis-sentinel-options';
-import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
-import { guardConfiguration } from '../../drivers/redis/refusal';
+import {
+  SideClientOptions,
+  openSideClient,
+} from '../../drivers/redis/side-client';
 import { dashboardHistoryScript } from '../../drivers/redis/scripts';
 import { HistoryCaps, OutcomeTimes, TaskHistory } from './task-history';
 import { TaskPatch } from '../../events/task-patch';
@@ -25,11 +25,9 @@ import { TaskPage, TaskQuery } from './task-query';
  *   children:<id>             set: the ids of the tasks whose parent is <id>
  */
 
-export interface RedisTaskHistoryOptions extends HistoryCaps {
+export interface RedisTaskHistoryOptions
+  extends HistoryCaps, SideClientOptions {
   keyPrefix?: string;
-  tls?: TlsOptions;
-  sentinel?: RedisSentinelOptions;
-  redisOptions?: RedisOptions;
 }
 
 const NUMBER_KEYS = new Set<string>([
@@ -62,13 +60,7 @@ export class RedisTaskHistory implements TaskHistory {
     private readonly now: () => number = () => Date.now() / 1000,
   ) {
     this.prefix = options.keyPrefix ?? 'celeriac:dashboard:';
-    this.redis = new Redis({
-      ...parseRedisUrl(url, options.sentinel, options.tls),
-      lazyConnect: true,
-      ...options.redisOptions,
-    });
-    guardConfiguration(this.redis, describeRedis(this.redis.options));
-    this.redis.on('error', () => undefined);
+    this.redis = openSideClient(url, options);
   }
 
   async apply(patches: readonly TaskPatch[]): Promise<void> {

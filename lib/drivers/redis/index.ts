@@ -5,3 +5,4 @@ export * from './errors';
 export * from './refusal';
 export * from './describe-error';
 export * from './wait-ready';
+export * from './side-client';

@@ -1,6 +1,8 @@
-import Redis, { RedisOptions } from 'ioredis';
-import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
-import { guardConfiguration } from '../../drivers/redis/refusal';
+import Redis from 'ioredis';
+import {
+  SideClientOptions,
+  openSideClient,
+} from '../../drivers/redis/side-client';
 import {
   beatClaimScript,
   beatCompleteScript,
@@ -9,8 +11,6 @@ import {
   beatStateScript,
 } from '../../drivers/redis/scripts';
 import { PublishedSchedule, ScheduleState, TickLock } from '../tick-lock';
-import { RedisSentinelOptions } from '../../common/redis-sentinel-options';
-import { TlsOptions } from '../../common/tls-options';
 import { closeConnection } from '../../drivers/redis/close-connection';
 
 /*
@@ -21,15 +21,9 @@ import { closeConnection } from '../../drivers/redis/close-connection';
  *   schedules                   hash: schedule name -> its PublishedSchedule as JSON
  */
 
-export interface RedisTickLockOptions {
+export interface RedisTickLockOptions extends SideClientOptions {
   /** Prefix of every key. Default `celeriac:beat:`. */
   keyPrefix?: string;
-  /** TLS of a `rediss://` URL: the CA, a client certificate, the server name. */
-  tls?: TlsOptions;
-  /** Passed to ioredis. */
-  redisOptions?: RedisOptions;
-  /** With a `sentinel://` URL: the master's name and the sentinels' password. */
-  sentinel?: RedisSentinelOptions;
 }
 
 /**
@@ -45,15 +39,8 @@ export class RedisTickLock implements TickLock {
 
   constructor(url: string, options: RedisTickLockOptions = {}) {
     this.prefix = options.keyPrefix ?? 'celeriac:beat:';
-    this.redis = new Redis({
-      ...parseRedisUrl(url, options.sentinel, options.tls),
-      lazyConnect: true,
-      ...options.redisOptions,
-    });
-    // While Redis is away, commands reject with the reason and beat logs it once per
-    // pass; ioredis would also print every reconnection error as unhandled.
-    guardConfiguration(this.redis, describeRedis(this.redis.options));
-    this.redis.on('error', () => undefined);
+    // While Redis is away, commands reject with the reason and beat logs it once per pass.
+    this.redis = openSideClient(url, options);
   }
 
   async state(schedule: string, baseline: number): Promise<ScheduleState> {

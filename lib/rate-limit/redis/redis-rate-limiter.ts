@@ -1,23 +1,22 @@
 import Redis from 'ioredis';
-import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
-import { guardConfiguration } from '../../drivers/redis/refusal';
+import {
+  SideClientOptions,
+  openSideClient,
+} from '../../drivers/redis/side-client';
 import { rateReserveScript } from '../../drivers/redis/scripts';
 import { Rate } from '../rate';
 import { RateLimiter } from '../rate-limiter';
-import { RedisSentinelOptions } from '../../common/redis-sentinel-options';
-import { TlsOptions } from '../../common/tls-options';
 import { closeConnection } from '../../drivers/redis/close-connection';
 
 /** Beside the Redis transport's own keys (`_celeriac.leases`, `_celeriac.delayed.<queue>`). */
 export const DEFAULT_KEY_PREFIX = '_celeriac.rate.';
 
-export interface RedisRateLimiterOptions {
+export interface RedisRateLimiterOptions extends Omit<
+  SideClientOptions,
+  'redisOptions'
+> {
   /** Prepended to the task name to make its key. Default `_celeriac.rate.`. */
   keyPrefix?: string;
-  /** With a `sentinel://` URL: the master's name and the sentinels' password. */
-  sentinel?: RedisSentinelOptions;
-  /** TLS of a `rediss://` URL: the CA, a client certificate, the server name. */
-  tls?: TlsOptions;
 }
 
 /**
@@ -31,15 +30,11 @@ export class RedisRateLimiter implements RateLimiter {
 
   constructor(url: string, options: RedisRateLimiterOptions = {}) {
     this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-    const client = new Redis({
-      ...parseRedisUrl(url, options.sentinel, options.tls),
-      lazyConnect: true,
+    // An outage is reported by the rejected reserve().
+    this.client = openSideClient(url, options, {
       connectionName: 'celeriac:rate-limit',
       maxRetriesPerRequest: 3,
     });
-    guardConfiguration(client, describeRedis(client.options));
-    client.on('error', () => undefined); // reported by the rejected reserve()
-    this.client = client;
   }
 
   async reserve(key: string, rate: Rate): Promise<number> {
