@@ -46,7 +46,11 @@ const LATER = new Date('2026-12-06T10:05:00.000Z');
 
 function messages(): TaskMessage[] {
   const built: TaskMessage[] = [];
-  const argsChoices: unknown[][] = [[], [1], ['é "quoted" \u2028', { a: [1, null] }]];
+  const argsChoices: unknown[][] = [
+    [],
+    [1],
+    ['é "quoted" \u2028', { a: [1, null] }],
+  ];
   const kwargsChoices: Record<string, unknown>[] = [{}, { x: 'ü', '\n': true }];
   for (const args of argsChoices)
     for (const kwargs of kwargsChoices)
