@@ -218,7 +218,9 @@ export class RedisTransport
         );
       eta = message.headers?.eta ? parseCeleryIso(message.headers.eta) : null;
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(
+        error instanceof Error ? error : new Error(String(error)),
+      );
     }
     const bucket = priorityBucket(message.properties?.priority);
     if (
