@@ -189,12 +189,12 @@ export class TaskClient {
     args?: readonly unknown[],
     options?: SendOptions,
   ): Promise<AsyncResult<R>>;
-  async send(
+  send(
     name: string,
     args: readonly unknown[] = [],
     options: SendOptions = {},
   ): Promise<AsyncResult<unknown>> {
-    return this.sendLinked(name, args, options, {});
+    return this.sendLinked(name, args, options, NO_LINKS);
   }
 
   /**
@@ -350,6 +350,8 @@ function withCompression(
   if (compression === undefined) return headers;
   return { ...headers, compression: compressionHeader(compression) };
 }
+
+const NO_LINKS: MessageLinks = Object.freeze({});
 
 /** Where a message sits in a workflow (see TaskClient.sendLinked). */
 export interface MessageLinks {

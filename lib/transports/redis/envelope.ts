@@ -21,26 +21,94 @@ export function encodeEnvelope(
   message: TaskMessage,
   deliveryTag: string = randomUUID(),
 ): string {
-  // Written piece by piece (each value through JSON.stringify) rather than as one
-  // object: the same text, without building the properties object per publish.
   const source = message.properties;
-  const json = JSON.stringify;
-  let properties = `{"correlation_id":${json(source.correlation_id)}`;
-  if (source.reply_to !== undefined)
-    properties += `,"reply_to":${json(source.reply_to)}`;
-  properties += `,"delivery_mode":${json(source.delivery_mode ?? 2)}`;
-  if (source.expiration !== undefined)
-    properties += `,"expiration":${json(source.expiration)}`;
-  properties +=
-    `,"delivery_info":{"exchange":"","routing_key":${json(queue)}}` +
-    `,"priority":${json(source.priority ?? 0)}` +
-    `,"body_encoding":"base64","delivery_tag":${json(deliveryTag)}}`;
   const body = encodeBody(message.body, message.headers).toString('base64');
   return (
-    `{"body":"${body}"` +
-    `,"content-encoding":${json(source.content_encoding ?? CONTENT_ENCODING_UTF8)}` +
-    `,"content-type":${json(source.content_type ?? CONTENT_TYPE_JSON)}` +
-    `,"headers":${json(message.headers)},"properties":${properties}}`
+    `{"body":"${body}` +
+    contentPart(source.content_encoding, source.content_type) +
+    JSON.stringify(message.headers) +
+    `,"properties":{"correlation_id":${JSON.stringify(source.correlation_id)}` +
+    (source.reply_to === undefined
+      ? ''
+      : `,"reply_to":${JSON.stringify(source.reply_to)}`) +
+    deliveryPart(queue, source) +
+    JSON.stringify(deliveryTag) +
+    '}}'
+  );
+}
+
+/*
+ * The parts of an envelope that are the same for every send with the same content
+ * type, queue, delivery mode and priority, written once (each value through
+ * JSON.stringify, as before) and reused: a send writes only what varies.
+ */
+const CONTENT_PART_UTF8_JSON = contentPartOf(
+  CONTENT_ENCODING_UTF8,
+  CONTENT_TYPE_JSON,
+);
+
+function contentPart(
+  encoding: string | undefined,
+  type: string | undefined,
+): string {
+  const resolvedEncoding = encoding ?? CONTENT_ENCODING_UTF8;
+  const resolvedType = type ?? CONTENT_TYPE_JSON;
+  return resolvedEncoding === CONTENT_ENCODING_UTF8 &&
+    resolvedType === CONTENT_TYPE_JSON
+    ? CONTENT_PART_UTF8_JSON
+    : contentPartOf(resolvedEncoding, resolvedType);
+}
+
+function contentPartOf(encoding: string, type: string): string {
+  return (
+    `","content-encoding":${JSON.stringify(encoding)}` +
+    `,"content-type":${JSON.stringify(type)},"headers":`
+  );
+}
+
+/** Cached parts by queue and priority (0..9), for delivery mode 2 without expiration. */
+const deliveryParts = new Map<string, string[]>();
+const DELIVERY_PARTS_MAX_QUEUES = 1000;
+
+function deliveryPart(queue: string, source: TaskProperties): string {
+  const mode = source.delivery_mode ?? 2;
+  const priority = source.priority ?? 0;
+  const cacheable =
+    mode === 2 &&
+    source.expiration === undefined &&
+    Number.isInteger(priority) &&
+    priority >= 0 &&
+    priority <= 9;
+  if (!cacheable)
+    return deliveryPartOf(queue, mode, source.expiration, priority);
+  let byPriority = deliveryParts.get(queue);
+  if (!byPriority) {
+    if (deliveryParts.size >= DELIVERY_PARTS_MAX_QUEUES) deliveryParts.clear();
+    byPriority = [];
+    deliveryParts.set(queue, byPriority);
+  }
+  return (byPriority[priority] ??= deliveryPartOf(
+    queue,
+    mode,
+    undefined,
+    priority,
+  ));
+}
+
+function deliveryPartOf(
+  queue: string,
+  mode: unknown,
+  expiration: string | undefined,
+  priority: unknown,
+): string {
+  return (
+    `,"delivery_mode":${JSON.stringify(mode)}` +
+    (expiration === undefined
+      ? ''
+      : `,"expiration":${JSON.stringify(expiration)}`) +
+    `,"delivery_info":{"exchange":"","routing_key":${JSON.stringify(queue)}}` +
+    `,"priority":${JSON.stringify(priority)}` +
+    ',"body_encoding":"base64","delivery_tag":'
   );
 }
 
