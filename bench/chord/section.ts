@@ -1,11 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { TaskClient, chord } from '../../lib';
 import { BenchSection, Measurement } from '../report';
 import { percentile } from '../stats';
 import { ChordTasks, openChordApp } from './chord-app';
-import { ChordPlace, newChordPlace } from './chord-place';
+import { newChordPlace } from './chord-place';
+import { deleteKeys } from '../../test/support/redis-keys';
 
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const TS_REGISTER = join(
@@ -106,7 +106,7 @@ async function celeriacRounds(
   } finally {
     await producer.close();
     await stop(worker);
-    await deleteByPrefix(place);
+    await deleteKeys(place.prefix, place.redisUrl);
   }
 }
 
@@ -156,7 +156,7 @@ async function celeryRounds(
     return (JSON.parse(line.slice(6)) as { ms: number[] }).ms;
   } finally {
     await stop(worker);
-    await deleteByPrefix(place);
+    await deleteKeys(place.prefix, place.redisUrl);
   }
 }
 
@@ -193,25 +193,4 @@ async function stop(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
-}
-
-/** Deletes the run's keys (SCAN by prefix, never FLUSHDB: Redis is shared). */
-async function deleteByPrefix(place: ChordPlace): Promise<void> {
-  const redis = new Redis(place.redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(
-        cursor,
-        'MATCH',
-        `${place.prefix}*`,
-        'COUNT',
-        2000,
-      );
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -1,4 +1,3 @@
-import Redis from 'ioredis';
 import { MemoryTaskHistory } from '../../lib/dashboard/history/memory-task-history';
 import { RedisTaskHistory } from '../../lib/dashboard/history/redis-task-history';
 import { TaskHistory } from '../../lib/dashboard/history/task-history';
@@ -7,6 +6,7 @@ import { TaskQuery } from '../../lib/dashboard/history/task-query';
 import { BenchSection, Measurement } from '../report';
 import { median, percentile } from '../stats';
 import { REDIS_URL } from '../redis/names';
+import { deleteKeys } from '../../test/support/redis-keys';
 
 const TASKS = Number(process.env.BENCH_DASHBOARD_TASKS ?? 100_000);
 /** Times each query runs (after one warm-up). */
@@ -137,7 +137,7 @@ export function dashboardSection(
         }
       } finally {
         for (const [, history] of stores) await history.close();
-        await deletePrefix(prefix);
+        await deleteKeys(prefix, REDIS_URL);
       }
       return measurements;
     },
@@ -171,24 +171,4 @@ function queries(now: number): [string, TaskQuery][] {
     ],
     ['last hour', { from: now - 3600, offset: 0, limit: 50 }],
   ];
-}
-
-async function deletePrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(
-        cursor,
-        'MATCH',
-        `${prefix}*`,
-        'COUNT',
-        1000,
-      );
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }

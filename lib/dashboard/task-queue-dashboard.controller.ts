@@ -2,7 +2,6 @@ import {
   BadRequestException,
   Body,
   Controller,
-  ForbiddenException,
   Get,
   Header,
   Headers,
@@ -19,6 +18,7 @@ import { CONTENT_SECURITY_POLICY, DashboardAssets } from './dashboard-assets';
 import { DashboardDataService } from './dashboard-data.service';
 import { DASHBOARD_OPTIONS } from './dashboard.tokens';
 import { CsrfToken } from './csrf-token';
+import { DashboardActions } from './dashboard-actions.service';
 import { ResolvedDashboardOptions } from './resolve-dashboard-options';
 import { WORKER_COMMANDS, WorkerCommand } from './worker-source';
 
@@ -43,6 +43,7 @@ export class TaskQueueDashboardController {
   constructor(
     private readonly data: DashboardDataService,
     private readonly csrf: CsrfToken,
+    private readonly actions: DashboardActions,
     @Inject(DASHBOARD_OPTIONS)
     private readonly options: ResolvedDashboardOptions,
   ) {}
@@ -105,7 +106,7 @@ export class TaskQueueDashboardController {
     @Param('command') command: string,
     @Body() body: { n?: unknown } | undefined,
   ) {
-    this.allowAction(token);
+    this.actions.allow(token);
     const verb = command.replace(/-/g, '_') as WorkerCommand;
     if (!WORKER_COMMANDS.includes(verb)) {
       throw new NotFoundException(`no worker action "${command}"`);
@@ -150,7 +151,7 @@ export class TaskQueueDashboardController {
     @Headers('x-csrf-token') token: unknown,
     @Param('queue') queue: string,
   ) {
-    this.allowAction(token);
+    this.actions.allow(token);
     await this.knownQueue(queue);
     return { replayed: await this.data.replayDeadLetters(queue) };
   }
@@ -162,7 +163,7 @@ export class TaskQueueDashboardController {
     @Param('queue') queue: string,
     @Body() body: { confirm?: unknown } | undefined,
   ) {
-    this.allowAction(token);
+    this.actions.allow(token);
     await this.knownQueue(queue);
     if (!this.data.capabilities().purge) {
       throw new NotFoundException('purge is not available on this broker');
@@ -188,7 +189,7 @@ export class TaskQueueDashboardController {
     @Param('name') name: string,
     @Param('action') action: string,
   ) {
-    this.allowAction(token);
+    this.actions.allow(token);
     if (action !== 'pause' && action !== 'resume') {
       throw new NotFoundException(`no schedule action "${action}"`);
     }
@@ -197,17 +198,6 @@ export class TaskQueueDashboardController {
     }
     await this.data.setSchedulePaused(name, action === 'pause');
     return { ok: true };
-  }
-
-  private allowAction(token: unknown): void {
-    if (!this.csrf.matches(token)) {
-      throw new ForbiddenException(
-        'missing or wrong CSRF token (x-csrf-token): reload the dashboard',
-      );
-    }
-    if (this.options.readOnly) {
-      throw new ForbiddenException('this dashboard is read-only');
-    }
   }
 
   private async knownQueue(queue: string): Promise<void> {
