@@ -30,14 +30,25 @@ export async function dropConnection(
 /**
  * ioredis's disconnect() on a client whose socket already closed (ended, or waiting to
  * reconnect) arms a 2 s timer that waits for a 'close' event that never comes, and holds
- * the process meanwhile: its connector is told to do nothing then, since the client
- * closes for good.
+ * the process meanwhile; only then would it reject the commands still queued. So its
+ * connector is told to do nothing, and the client is ended here as ioredis's own close
+ * handler ends it: status `end`, every queued command rejected.
  */
 function disconnectUnlessEnded(client: Redis): void {
   if (client.status === 'end') return;
   const { stream } = client as unknown as { stream?: { destroyed?: boolean } };
-  if (stream?.destroyed) quietConnector(client);
+  if (!stream?.destroyed) {
+    client.disconnect();
+    return;
+  }
+  quietConnector(client);
   client.disconnect();
+  const internals = client as unknown as {
+    setStatus(status: string): void;
+    flushQueue(error: Error): void;
+  };
+  internals.setStatus('end');
+  internals.flushQueue(new Error('Connection is closed.'));
 }
 
 /** Makes the client's connector's disconnect() a no-op: for a client closed for good. */
