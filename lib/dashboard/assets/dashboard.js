@@ -770,6 +770,23 @@
     const f = state.taskFilter;
     const field = (label, input) =>
       h('label', { class: 'field' }, label, input);
+    // A text filter with the values seen so far offered as suggestions.
+    const suggestedField = (label, name, value, suggestions) => [
+      field(
+        label,
+        h('input', {
+          name,
+          list: `task-${name}s`,
+          autocomplete: 'off',
+          value: value || '',
+        }),
+      ),
+      h(
+        'datalist',
+        { id: `task-${name}s` },
+        suggestions.map((n) => h('option', { value: n })),
+      ),
+    ];
     return h(
       'form',
       {
@@ -806,20 +823,7 @@
           placeholder: 'look up by id',
         }),
       ),
-      field(
-        'Name',
-        h('input', {
-          name: 'name',
-          list: 'task-names',
-          autocomplete: 'off',
-          value: f.name || '',
-        }),
-      ),
-      h(
-        'datalist',
-        { id: 'task-names' },
-        facets.names.map((n) => h('option', { value: n })),
-      ),
+      ...suggestedField('Name', 'name', f.name, facets.names),
       field(
         'State',
         h(
@@ -831,20 +835,7 @@
           ),
         ),
       ),
-      field(
-        'Worker',
-        h('input', {
-          name: 'worker',
-          list: 'task-workers',
-          autocomplete: 'off',
-          value: f.worker || '',
-        }),
-      ),
-      h(
-        'datalist',
-        { id: 'task-workers' },
-        facets.workers.map((n) => h('option', { value: n })),
-      ),
+      ...suggestedField('Worker', 'worker', f.worker, facets.workers),
       field(
         'From',
         h('input', {
