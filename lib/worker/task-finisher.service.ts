@@ -114,7 +114,10 @@ export class TaskFinisher {
     context: FinishContext,
   ): Promise<Settlement> {
     const { request } = context;
-    const ids = { parentId: request.parentId, groupId: request.group };
+    // Written out rather than spread from one object: V8 gave `{ ...ids, children }`
+    // a new hidden class on every call (a map per task in the old generation).
+    const parentId = request.parentId;
+    const groupId = request.group;
     switch (outcome.kind) {
       case 'success': {
         let children: unknown[] = [];
@@ -129,7 +132,8 @@ export class TaskFinisher {
         const stored = await this.store(
           request,
           resultMeta(request.id, 'SUCCESS', outcome.value, {
-            ...ids,
+            parentId,
+            groupId,
             children,
           }),
           context.queue,
@@ -158,7 +162,8 @@ export class TaskFinisher {
         const stored = await this.store(
           request,
           resultMeta(request.id, 'FAILURE', info, {
-            ...ids,
+            parentId,
+            groupId,
             traceback: traceOf(error),
           }),
           context.queue,

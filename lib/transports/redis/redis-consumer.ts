@@ -201,6 +201,12 @@ export class RedisConsumer {
     this.scheduleDue(Number(reply[2]), Number(reply[1]));
     const got = (reply.length - 3) / 3;
     if (got < count && this.signals === seen) this.maybeMore = false;
+    // A reply's array stays reachable for a while after its promise settled (from
+    // ioredis's side; what holds it was not found), long enough for every envelope in
+    // it to be promoted to the old generation, which then grew until a full GC. A bare
+    // ioredis loop of LRANGE 200 shows it: 95 MB promoted in 12,000 calls, 6 MB when
+    // each reply is emptied after use. Emptied, an envelope lives as its delivery does.
+    reply.length = 0;
   }
 
   /**
