@@ -6,7 +6,7 @@ import { BenchPlace, newPlace } from './names';
 import { BenchSystem, openProducer } from './producers';
 import { RedisBenchSizes } from './sizes';
 import { percentile } from '../stats';
-import type { WorkerReport } from './worker-child';
+import type { WorkerReport, WorkerSystem } from './worker-child';
 
 export type Figure = Omit<Measurement, 'section' | 'system'>;
 
@@ -112,13 +112,89 @@ export function enqueue(
   });
 }
 
-/** Pre-fills `processing` no-op tasks, then times a worker process draining them. */
-export function processing(
+/**
+ * Pre-fills `processing` no-op tasks, then times a worker process draining them. At
+ * the top concurrency BullMQ drains a second time hosted in a Nest application
+ * (@nestjs/bullmq's WorkerHost), as a Nest team runs it: Celeriac always runs in one,
+ * so the `in a Nest app` rows compare like with like.
+ */
+export async function processing(
   system: BenchSystem,
   concurrency: number,
   sizes: RedisBenchSizes,
   redisUrl: string,
 ): Promise<Figure[]> {
+  const top = concurrency === Math.max(...sizes.concurrencies);
+  const result = await drain(system, system, concurrency, sizes, redisUrl);
+  const figures: Figure[] = [
+    {
+      scenario: `process, concurrency ${concurrency}`,
+      value: perSecond(sizes.processing, result.ms!),
+      unit: 'tasks/s',
+      better: 'higher',
+    },
+  ];
+  if (!top) return figures;
+  figures.push(
+    {
+      scenario: `worker CPU per task (c=${concurrency})`,
+      value: result.cpuUsPerTask!,
+      unit: 'us',
+      better: 'lower',
+    },
+    ...(result.mainCpuUsPerTask === undefined
+      ? []
+      : [
+          {
+            scenario: `worker main thread CPU per task (c=${concurrency})`,
+            value: result.mainCpuUsPerTask,
+            unit: 'us',
+            better: 'lower' as const,
+          },
+        ]),
+    ...rssFigures(result, `c=${concurrency}`),
+  );
+  const inNest =
+    system === 'bullmq'
+      ? await drain(system, 'bullmq-nest', concurrency, sizes, redisUrl)
+      : result;
+  figures.push(
+    {
+      scenario: `process, concurrency ${concurrency}, in a Nest app`,
+      value: perSecond(sizes.processing, inNest.ms!),
+      unit: 'tasks/s',
+      better: 'higher',
+    },
+    ...rssFigures(inNest, `c=${concurrency}, in a Nest app`),
+  );
+  return figures;
+}
+
+function rssFigures(result: WorkerReport, label: string): Figure[] {
+  return [
+    {
+      scenario: `worker RSS peak (${label})`,
+      value: result.peakMb!,
+      unit: 'MB',
+      better: 'lower',
+    },
+    {
+      scenario: `worker RSS steady (${label})`,
+      value: result.steadyMb!,
+      unit: 'MB',
+      better: 'lower',
+    },
+  ];
+}
+
+/** Fills a fresh place with `system`'s producer and drains it with a `worker` process. */
+function drain(
+  system: BenchSystem,
+  worker: WorkerSystem,
+  concurrency: number,
+  sizes: RedisBenchSizes,
+  redisUrl: string,
+): Promise<WorkerReport> {
   return inPlace(`process-${concurrency}`, redisUrl, async (place) => {
     const producer = await openProducer(system, place);
     try {
@@ -128,55 +204,14 @@ export function processing(
       await producer.close();
     }
     const child = new BenchChild({
-      BENCH_SYSTEM: system,
+      BENCH_SYSTEM: worker,
       BENCH_MODE: 'processing',
       BENCH_CONCURRENCY: String(concurrency),
       BENCH_EXPECT: String(sizes.processing),
       BENCH_PLACE: JSON.stringify(place),
     });
     try {
-      const result = await child.next<WorkerReport>(300_000);
-      const figures: Figure[] = [
-        {
-          scenario: `process, concurrency ${concurrency}`,
-          value: perSecond(sizes.processing, result.ms!),
-          unit: 'tasks/s',
-          better: 'higher',
-        },
-      ];
-      if (concurrency === Math.max(...sizes.concurrencies)) {
-        figures.push(
-          {
-            scenario: `worker CPU per task (c=${concurrency})`,
-            value: result.cpuUsPerTask!,
-            unit: 'us',
-            better: 'lower',
-          },
-          ...(result.mainCpuUsPerTask === undefined
-            ? []
-            : [
-                {
-                  scenario: `worker main thread CPU per task (c=${concurrency})`,
-                  value: result.mainCpuUsPerTask,
-                  unit: 'us',
-                  better: 'lower' as const,
-                },
-              ]),
-          {
-            scenario: `worker RSS peak (c=${concurrency})`,
-            value: result.peakMb!,
-            unit: 'MB',
-            better: 'lower',
-          },
-          {
-            scenario: `worker RSS steady (c=${concurrency})`,
-            value: result.steadyMb!,
-            unit: 'MB',
-            better: 'lower',
-          },
-        );
-      }
-      return figures;
+      return await child.next<WorkerReport>(300_000);
     } finally {
       await child.exit();
     }

@@ -1,5 +1,5 @@
 /**
- * A bench worker in its own process: `BENCH_SYSTEM` (celeriac | bullmq) consumes the
+ * A bench worker in its own process: `BENCH_SYSTEM` (a WorkerSystem) consumes the
  * scenario's queue at `BENCH_CONCURRENCY` until `BENCH_EXPECT` tasks are done, then
  * prints its figures as one `BENCH {json}` line and exits.
  * - processing: the queue is pre-filled; time from the start of consumption to the
@@ -9,6 +9,9 @@
 import { readFileSync } from 'node:fs';
 import { BenchPlace } from './names';
 import { RssSampler, wallClockMs } from './stats';
+
+/** BullMQ runs bare, or hosted in a Nest app as @nestjs/bullmq hosts it. */
+export type WorkerSystem = 'celeriac' | 'bullmq' | 'bullmq-nest';
 
 export interface WorkerReport {
   ms?: number;
@@ -100,26 +103,19 @@ async function celeriac(): Promise<void> {
   await app.close();
 }
 
-async function bullmq(): Promise<void> {
-  const { Worker } = await import('bullmq');
-  const { bullConnection } = await import('./bullmq-side');
+async function bullmq(inNest: boolean): Promise<void> {
   const latencies: number[] = [];
   let completed = 0;
-  const worker = new Worker(
-    place.queue,
-    async (job) => {
-      if (job.name === 'stamp')
-        latencies.push(wallClockMs() - (job.data as { sentAt: number }).sentAt);
-    },
-    {
-      connection: bullConnection(place),
-      prefix: place.bullPrefix,
-      concurrency,
-      autorun: false,
-    },
-  );
+  const onJob = (job: { name: string; data: unknown }) => {
+    if (job.name === 'stamp')
+      latencies.push(wallClockMs() - (job.data as { sentAt: number }).sentAt);
+  };
+  const { worker, close } = inNest
+    ? await (
+        await import('./bullmq-nest-app')
+      ).openBullInNest(place, concurrency, onJob)
+    : await bareBull(onJob);
   worker.on('completed', () => completed++);
-  await worker.waitUntilReady();
   const rss = new RssSampler();
   if (mode === 'latency') report({ ready: true });
   const started = performance.now();
@@ -140,10 +136,26 @@ async function bullmq(): Promise<void> {
     await whenDone(() => latencies.length >= expected, 20);
     report({ latencies } satisfies WorkerReport);
   }
-  await worker.close();
+  await close();
 }
 
-(env.BENCH_SYSTEM === 'bullmq' ? bullmq() : celeriac()).then(
+async function bareBull(
+  onJob: (job: { name: string; data: unknown }) => void,
+): Promise<{ worker: import('bullmq').Worker; close: () => Promise<void> }> {
+  const { Worker } = await import('bullmq');
+  const { bullConnection } = await import('./bullmq-side');
+  const worker = new Worker(place.queue, async (job) => onJob(job), {
+    connection: bullConnection(place),
+    prefix: place.bullPrefix,
+    concurrency,
+    autorun: false,
+  });
+  await worker.waitUntilReady();
+  return { worker, close: () => worker.close() };
+}
+
+const system = env.BENCH_SYSTEM as WorkerSystem;
+(system === 'celeriac' ? celeriac() : bullmq(system === 'bullmq-nest')).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);

@@ -30,6 +30,10 @@ describe('bench: the redis section (smoke run)', () => {
       'worker main thread CPU per task (c=100)',
       'worker RSS peak (c=100)',
       'worker RSS steady (c=100)',
+      // BullMQ drains again hosted in a Nest app (@nestjs/bullmq), as Celeriac always is.
+      'process, concurrency 100, in a Nest app',
+      'worker RSS peak (c=100, in a Nest app)',
+      'worker RSS steady (c=100, in a Nest app)',
       'latency p50 at 100/s',
       'latency p99 at 100/s',
     ];
