@@ -204,8 +204,8 @@ export class RedisConsumer {
     // A reply's array stays reachable for a while after its promise settled (from
     // ioredis's side; what holds it was not found), long enough for every envelope in
     // it to be promoted to the old generation, which then grew until a full GC. A bare
-    // ioredis loop of LRANGE 200 shows it: 95 MB promoted in 12,000 calls, 6 MB when
-    // each reply is emptied after use. Emptied, an envelope lives as its delivery does.
+    // ioredis loop of LRANGE 200 shows it: 8.1 KB promoted a call, 0.7 KB when each
+    // reply is emptied after use. Emptied, an envelope lives as its delivery does.
     reply.length = 0;
   }
 
