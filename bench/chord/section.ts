@@ -17,12 +17,19 @@ const TS_REGISTER = join(
   'ts-register.js',
 );
 
+export interface ChordBenchSizes {
+  size: number;
+  /** At least 2: the first is untimed. */
+  rounds: number;
+  concurrency: number;
+}
+
 /** BENCH_CHORD_SIZE (1000 header tasks), BENCH_CHORD_ROUNDS (4, the first untimed), BENCH_CHORD_CONCURRENCY (8). */
-function sizes() {
+export function chordSizes(env = process.env): ChordBenchSizes {
   return {
-    size: Number(process.env.BENCH_CHORD_SIZE ?? 1000),
-    rounds: Math.max(2, Number(process.env.BENCH_CHORD_ROUNDS ?? 4)),
-    concurrency: Number(process.env.BENCH_CHORD_CONCURRENCY ?? 8),
+    size: Number(env.BENCH_CHORD_SIZE ?? 1000),
+    rounds: Math.max(2, Number(env.BENCH_CHORD_ROUNDS ?? 4)),
+    concurrency: Number(env.BENCH_CHORD_CONCURRENCY ?? 8),
   };
 }
 
@@ -34,12 +41,14 @@ function sizes() {
  * concurrency (Celery `-P threads`); the producer waits on the body's result. The
  * median of the rounds after the first (a warm-up).
  */
-export function chordSection(): BenchSection {
+export function chordSection(
+  sizes: ChordBenchSizes = chordSizes(),
+): BenchSection {
   return {
     name: 'chord',
     baseline: 'celery',
     run: async () => {
-      const { size, rounds, concurrency } = sizes();
+      const { size, rounds, concurrency } = sizes;
       const scenario = `chord of ${size} header tasks, c=${concurrency}`;
       const measurements: Measurement[] = [];
       const record = (system: string, times: number[]) => {

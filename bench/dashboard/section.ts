@@ -8,9 +8,19 @@ import { median, percentile } from '../stats';
 import { REDIS_URL } from '../redis/names';
 import { deleteKeys } from '../../test/support/redis-keys';
 
-const TASKS = Number(process.env.BENCH_DASHBOARD_TASKS ?? 100_000);
-/** Times each query runs (after one warm-up). */
-const RUNS = Number(process.env.BENCH_DASHBOARD_RUNS ?? 50);
+export interface DashboardBenchSizes {
+  /** Tasks in the history (BENCH_DASHBOARD_TASKS, 100,000). */
+  tasks: number;
+  /** Times each query runs after one warm-up (BENCH_DASHBOARD_RUNS, 50). */
+  runs: number;
+}
+
+export function dashboardSizes(env = process.env): DashboardBenchSizes {
+  return {
+    tasks: Number(env.BENCH_DASHBOARD_TASKS ?? 100_000),
+    runs: Number(env.BENCH_DASHBOARD_RUNS ?? 50),
+  };
+}
 /** Events per write, as the dashboard's 200 ms flush sees them at ~50 events/s and above. */
 const BATCH = 200;
 const NAMES = [
@@ -36,6 +46,7 @@ const OUTCOMES = [
  */
 export function dashboardSection(
   log: (line: string) => void = (line) => console.log(line),
+  { tasks: TASKS, runs: RUNS }: DashboardBenchSizes = dashboardSizes(),
 ): BenchSection {
   return {
     name: 'dashboard',
