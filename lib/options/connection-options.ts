@@ -216,6 +216,24 @@ export function checkBackendOptions(
   checkKeys('backendOptions', 'result backend', backend, options, BACKEND_KEYS);
 }
 
+const TLS_KEYS: Record<keyof TlsOptions, true> = {
+  ca: true,
+  cert: true,
+  key: true,
+  servername: true,
+  rejectUnauthorized: true,
+};
+const SENTINEL_KEYS: Record<keyof RedisSentinelOptions, true> = {
+  masterName: true,
+  password: true,
+  tls: true,
+};
+/** The options that are objects of known keys themselves, wherever they appear. */
+const NESTED: Record<string, Record<string, true>> = {
+  tls: TLS_KEYS,
+  sentinel: SENTINEL_KEYS,
+};
+
 function checkKeys(
   option: string,
   what: string,
@@ -229,14 +247,35 @@ function checkKeys(
   if (!known) return;
   const target =
     scheme === null ? `a ${what} instance` : `the ${scheme}:// ${what}`;
-  for (const key of Object.keys(options)) {
+  checkObject(option, options, known, target);
+}
+
+/** Checks `value`'s keys, then those of its `tls` and `sentinel` objects, by path. */
+function checkObject(
+  path: string,
+  value: object,
+  known: Record<string, true>,
+  target: string,
+): void {
+  for (const [key, inner] of Object.entries(value)) {
     if (!Object.hasOwn(known, key))
       throw new UnknownOptionError(
-        `${option}.${key}`,
+        `${path}.${key}`,
         target,
         Object.keys(known),
       );
+    const nested = NESTED[key];
+    if (nested && isPlainObject(inner))
+      checkObject(`${path}.${key}`, inner, nested, target);
   }
+}
+
+function isPlainObject(value: unknown): value is object {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.getPrototypeOf(value) === Object.prototype
+  );
 }
 
 function schemeOf(url: string): string {

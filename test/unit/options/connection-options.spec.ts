@@ -107,4 +107,52 @@ describe('brokerOptions and backendOptions, checked per URL scheme', () => {
       resolveOptions({ broker: 'redis://', brokerOptions: { nope: 1 } }),
     ).toThrow(UnknownOptionError);
   });
+
+  it('checks the keys inside tls and sentinel too, naming the path', () => {
+    expect(() =>
+      resolveOptions({
+        broker: 'sentinel://s1:26379',
+        brokerOptions: {
+          sentinel: {
+            masterName: 'mymaster',
+            password: 'p',
+            tls: { ca: 'ca.pem', servername: 's' },
+          },
+          tls: { ca: 'ca.pem', cert: 'c.pem', key: 'k.pem' },
+        },
+        backend: 'amqp://x',
+      }),
+    ).not.toThrow();
+    const inSentinel = refusal(() =>
+      resolveOptions({
+        broker: 'sentinel://s1:26379',
+        brokerOptions: { sentinel: { master_name: 'mymaster' } as never },
+      }),
+    );
+    expect(inSentinel.option).toBe('brokerOptions.sentinel.master_name');
+    expect(inSentinel.message).toBe(
+      'brokerOptions.sentinel.master_name is not an option of the sentinel:// broker; its options are masterName, password, tls',
+    );
+    const inSentinelTls = refusal(() =>
+      resolveOptions({
+        broker: 'redis://localhost',
+        backend: 'sentinel://s1:26379',
+        backendOptions: {
+          sentinel: { tls: { caFile: 'ca.pem' } as never },
+        },
+      }),
+    );
+    expect(inSentinelTls.option).toBe('backendOptions.sentinel.tls.caFile');
+    expect(inSentinelTls.message).toContain(
+      'its options are ca, cert, key, servername, rejectUnauthorized',
+    );
+    expect(
+      refusal(() =>
+        resolveOptions({
+          broker: 'amqps://localhost',
+          brokerOptions: { tls: { minVersion: 'TLSv1.3' } as never },
+        }),
+      ).option,
+    ).toBe('brokerOptions.tls.minVersion');
+  });
 });
