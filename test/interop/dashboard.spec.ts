@@ -120,6 +120,16 @@ describe.each([
     broker.sent.add(handle.id);
     return handle;
   };
+  /** Whether the dashboard's history holds the task (in `state`, when given). */
+  const recorded = async (id: string, state?: string) => {
+    const listed = await fetch(`${url}/queues/api/tasks/${id}`, {
+      headers: { 'x-dashboard-key': KEY },
+    });
+    const { record } = (await listed.json()) as {
+      record: { state: string } | null;
+    };
+    return record !== null && (state === undefined || record.state === state);
+  };
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -307,12 +317,6 @@ describe.each([
     // Task events reach the app once it asked the workers for them (enableEvents), and
     // the history a flush later: probes are sent until one of them is recorded.
     const probes: string[] = [];
-    const recorded = async (id: string) => {
-      const listed = await fetch(`${url}/queues/api/tasks/${id}`, {
-        headers: { 'x-dashboard-key': KEY },
-      });
-      return ((await listed.json()) as { record: unknown }).record !== null;
-    };
     await waitUntil(async () => {
       const probe = await send('dash.echo', ['probe']);
       await probe.get({ timeout: 10 });
@@ -423,6 +427,18 @@ describe.each([
   });
 
   it('history survives a restart of the app: a new instance on the same Redis lists what the first recorded and draws its chart again', async () => {
+    // A success and a failure of its own in the history, whatever ran before this test.
+    await waitUntil(async () => {
+      const ok = await send('dash.echo', ['before the restart']);
+      const bad = await send('dash.fail', ['before the restart']);
+      await ok.get({ timeout: 10 });
+      await expect(bad.get({ timeout: 10 })).rejects.toThrow('refused');
+      await sleep(500);
+      return (
+        (await recorded(ok.id, 'SUCCESS')) &&
+        (await recorded(bad.id, 'FAILURE'))
+      );
+    }, 20_000);
     const first = await fetch(`${url}/queues/api/tasks?limit=5`, {
       headers: { 'x-dashboard-key': KEY },
     });

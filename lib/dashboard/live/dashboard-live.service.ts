@@ -191,7 +191,9 @@ export class DashboardLiveService implements OnModuleInit, OnModuleDestroy {
    */
   private async redrawThroughput(): Promise<void> {
     if (!this.history) return;
-    const started = Math.floor(Date.now() / 1000);
+    // To the millisecond: an outcome earlier in the second this process started was
+    // not heard live, and a whole-second cut left it out of the chart.
+    const started = Date.now() / 1000;
     try {
       const times = await this.history.outcomes(
         started - this.throughput.seconds,
