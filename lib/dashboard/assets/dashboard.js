@@ -745,6 +745,8 @@
 
   // ---- Tasks list --------------------------------------------------------------------
 
+  // lib/events/task-record.ts's TASK_EVENT_STATES (this file ships without a build step,
+  // so it cannot import it; test/unit/dashboard/dashboard-assets.spec.ts keeps them equal).
   const TASK_STATES = [
     'PENDING',
     'RECEIVED',

@@ -3,6 +3,7 @@ import {
   DashboardAssets,
   escapeHtml,
 } from '../../../lib/dashboard/dashboard-assets';
+import { TASK_EVENT_STATES } from '../../../lib/events/task-record';
 
 describe('DashboardAssets', () => {
   const assets = new DashboardAssets();
@@ -39,5 +40,12 @@ describe('DashboardAssets', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
       '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
     );
+  });
+
+  it("lists the task states of the Tasks page's filter as the server knows them", () => {
+    const script = assets.asset('dashboard.js')!.body.toString();
+    const list = /const TASK_STATES = \[([^\]]*)\]/.exec(script)?.[1] ?? '';
+    const states = [...list.matchAll(/'([A-Z]+)'/g)].map((match) => match[1]);
+    expect(states).toEqual(TASK_EVENT_STATES);
   });
 });
