@@ -312,6 +312,35 @@ describe.each([
     await screenshot('overview-live');
   }, 45_000);
 
+  it("a Python worker's task is in the history with its node, arguments and result as its events told them", async () => {
+    const client = app.get(TaskClient);
+    // The Python worker sends task events once the dashboard asked it (enableEvents).
+    let id = '';
+    await waitUntil(async () => {
+      const handle = await client.send('py.add', [2, 3], {
+        queue: pythonQueue,
+      });
+      broker.sent.add(handle.id);
+      expect(await handle.get({ timeout: 15 })).toBe(5);
+      id = handle.id;
+      await sleep(500);
+      return recorded(id, 'SUCCESS');
+    }, 30_000);
+    const listed = await fetch(`${url}/queues/api/tasks/${id}`, {
+      headers: { 'x-dashboard-key': KEY },
+    });
+    const { record } = (await listed.json()) as {
+      record: { name: string; worker: string; args: string; result: string };
+    };
+    expect(record).toMatchObject({
+      name: 'py.add',
+      worker: pythonNode,
+      // The producer's argsrepr header, which Celery's worker passes on (a list here).
+      args: '[2, 3]',
+      result: '5',
+    });
+  });
+
   it('the tasks page lists recent tasks from the events, filtered on the server and paged; a task shows its traceback', async () => {
     const client = app.get(TaskClient);
     // Task events reach the app once it asked the workers for them (enableEvents), and
