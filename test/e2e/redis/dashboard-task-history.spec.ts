@@ -182,6 +182,32 @@ describe.each(stores)('TaskHistory ($name)', (store) => {
     ).toBe(3);
   });
 
+  it("forgets a trimmed child in its parent's children", async () => {
+    const history = store.open({ maxTasks: 2, maxAgeSeconds: 100 });
+    const [parent, first, second] = [1, 2, 3].map(() => randomUUID());
+    await history.apply([
+      event('task-received', first, NOW - 30, { parent_id: parent }),
+      event('task-received', parent, NOW - 20),
+      event('task-received', second, NOW - 10, { parent_id: parent }),
+    ]);
+    expect(await history.children(parent, 10)).toEqual([second]);
+    // The parent goes too, then its last child is heard again and trimmed once more.
+    await history.apply([
+      event('task-received', randomUUID(), NOW - 5),
+      event('task-received', randomUUID(), NOW - 4),
+    ]);
+    expect(await history.children(parent, 10)).toEqual([]);
+    await history.apply([
+      event('task-succeeded', second, NOW - 3, { parent_id: parent }),
+    ]);
+    expect(await history.children(parent, 10)).toEqual([second]);
+    await history.apply([
+      event('task-received', randomUUID(), NOW - 2),
+      event('task-received', randomUUID(), NOW - 1),
+    ]);
+    expect(await history.children(parent, 10)).toEqual([]);
+  });
+
   it('tells when the tasks first seen since a time succeeded, failed or retried', async () => {
     const history = store.open();
     const [old, done, failed, retried, running] = [1, 2, 3, 4, 5].map(() =>

@@ -88,11 +88,13 @@ local expired = redis.call('ZRANGEBYSCORE', all, '-inf', '(' .. cutoff, 'LIMIT',
 for _, id in ipairs(expired) do table.insert(victims, id) end
 for _, id in ipairs(victims) do
   local key = prefix .. 'task:' .. id
-  local old = redis.call('HMGET', key, 'name', 'state', 'worker')
+  local old = redis.call('HMGET', key, 'name', 'state', 'worker', 'parentId')
   redis.call('ZREM', all, id)
   move('name', id, present(old[1]), nil, 0)
   move('state', id, present(old[2]), nil, 0)
   move('worker', id, present(old[3]), nil, 0)
+  -- Its parent's set (Redis drops it once empty), and its own children's.
+  if present(old[4]) then redis.call('SREM', prefix .. 'children:' .. old[4], id) end
   redis.call('DEL', key, prefix .. 'children:' .. id)
 end
 return #victims
