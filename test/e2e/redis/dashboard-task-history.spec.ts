@@ -208,6 +208,30 @@ describe.each(stores)('TaskHistory ($name)', (store) => {
     expect(await history.children(parent, 10)).toEqual([]);
   });
 
+  it('suggests only the names and workers of the tasks it keeps', async () => {
+    const history = store.open({ maxTasks: 2, maxAgeSeconds: 100 });
+    const [old, moved, kept] = [1, 2, 3].map(() => randomUUID());
+    await history.apply([
+      event('task-received', old, NOW - 30, {
+        name: 'old.name',
+        hostname: 'old@w',
+      }),
+      event('task-received', moved, NOW - 20, {
+        name: 'n',
+        hostname: 'first@w',
+      }),
+      event('task-received', kept, NOW - 10, { name: 'n' }),
+    ]);
+    // Retried on another worker: the first one has no task left.
+    await history.apply([
+      event('task-started', moved, NOW - 5, { hostname: 'second@w' }),
+    ]);
+    expect(await history.facets(10)).toEqual({
+      names: ['n'],
+      workers: ['celery@a', 'second@w'],
+    });
+  });
+
   it('tells when the tasks first seen since a time succeeded, failed or retried', async () => {
     const history = store.open();
     const [old, done, failed, retried, running] = [1, 2, 3, 4, 5].map(() =>
