@@ -122,6 +122,14 @@ export class MemoryTaskHistory implements TaskHistory {
     set.add(child);
   }
 
+  /** The parent may be gone already: an empty set would then never be freed. */
+  private removeChild(parent: string, child: string): void {
+    const set = this.childrenOf.get(parent);
+    if (!set) return;
+    set.delete(child);
+    if (set.size === 0) this.childrenOf.delete(parent);
+  }
+
   /**
    * Drops the tasks seen first past `maxTasks`, and those older than `maxAgeSeconds`
    * (an event older than that does not add a task at all).
@@ -134,6 +142,7 @@ export class MemoryTaskHistory implements TaskHistory {
         break;
       this.records.delete(id);
       this.childrenOf.delete(id);
+      if (record.parentId) this.removeChild(record.parentId, id);
       dropped.add(record);
     }
     this.byTime.removeAll(dropped);

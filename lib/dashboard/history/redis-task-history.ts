@@ -124,10 +124,11 @@ export class RedisTaskHistory implements TaskHistory {
 
   async outcomes(since: number): Promise<OutcomeTimes> {
     const times: OutcomeTimes = { succeeded: [], failed: [], retried: [] };
-    const ids = await this.redis.zrangebyscore(
+    // Past the cap the newest are read: the chart's latest minutes matter most.
+    const ids = await this.redis.zrevrangebyscore(
       this.key('all'),
-      since,
       '+inf',
+      since,
       'LIMIT',
       0,
       MAX_OUTCOME_TASKS,

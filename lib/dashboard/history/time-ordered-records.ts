@@ -32,10 +32,16 @@ export class TimeOrderedRecords {
     this.insert(record);
   }
 
-  /** Drops the given records (one pass, for a batch of trimmed records). */
+  /**
+   * Drops the given records. Trimmed records are nearly always the oldest, the start
+   * of the array: those are spliced off in place, with no copy of the rest; a batch
+   * that is not (a task whose time moved back) takes one filtering pass.
+   */
   removeAll(records: ReadonlySet<TaskRecord>): void {
-    if (records.size > 0)
-      this.records = this.records.filter((record) => !records.has(record));
+    let prefix = 0;
+    while (prefix < records.size && records.has(this.records[prefix])) prefix++;
+    if (prefix === records.size) this.records.splice(0, prefix);
+    else this.records = this.records.filter((record) => !records.has(record));
   }
 
   /** From the newest to the oldest. */

@@ -182,6 +182,56 @@ describe.each(stores)('TaskHistory ($name)', (store) => {
     ).toBe(3);
   });
 
+  it("forgets a trimmed child in its parent's children", async () => {
+    const history = store.open({ maxTasks: 2, maxAgeSeconds: 100 });
+    const [parent, first, second] = [1, 2, 3].map(() => randomUUID());
+    await history.apply([
+      event('task-received', first, NOW - 30, { parent_id: parent }),
+      event('task-received', parent, NOW - 20),
+      event('task-received', second, NOW - 10, { parent_id: parent }),
+    ]);
+    expect(await history.children(parent, 10)).toEqual([second]);
+    // The parent goes too, then its last child is heard again and trimmed once more.
+    await history.apply([
+      event('task-received', randomUUID(), NOW - 5),
+      event('task-received', randomUUID(), NOW - 4),
+    ]);
+    expect(await history.children(parent, 10)).toEqual([]);
+    await history.apply([
+      event('task-succeeded', second, NOW - 3, { parent_id: parent }),
+    ]);
+    expect(await history.children(parent, 10)).toEqual([second]);
+    await history.apply([
+      event('task-received', randomUUID(), NOW - 2),
+      event('task-received', randomUUID(), NOW - 1),
+    ]);
+    expect(await history.children(parent, 10)).toEqual([]);
+  });
+
+  it('suggests only the names and workers of the tasks it keeps', async () => {
+    const history = store.open({ maxTasks: 2, maxAgeSeconds: 100 });
+    const [old, moved, kept] = [1, 2, 3].map(() => randomUUID());
+    await history.apply([
+      event('task-received', old, NOW - 30, {
+        name: 'old.name',
+        hostname: 'old@w',
+      }),
+      event('task-received', moved, NOW - 20, {
+        name: 'n',
+        hostname: 'first@w',
+      }),
+      event('task-received', kept, NOW - 10, { name: 'n' }),
+    ]);
+    // Retried on another worker: the first one has no task left.
+    await history.apply([
+      event('task-started', moved, NOW - 5, { hostname: 'second@w' }),
+    ]);
+    expect(await history.facets(10)).toEqual({
+      names: ['n'],
+      workers: ['celery@a', 'second@w'],
+    });
+  });
+
   it('tells when the tasks first seen since a time succeeded, failed or retried', async () => {
     const history = store.open();
     const [old, done, failed, retried, running] = [1, 2, 3, 4, 5].map(() =>
@@ -301,6 +351,13 @@ describe.each(stores)('TaskHistory ($name)', (store) => {
     }
     const facets = await history.facets(10);
     expect(facets).toEqual({ names, workers: [...workers].sort() });
+    // More tasks than the chart reads back (Redis caps it): the newest are kept.
+    const times = await history.outcomes(NOW - 80_000);
+    const newestOutcome = newestFirst.find((task) => task.state !== 'STARTED');
+    const latest = [times.succeeded, times.failed, times.retried]
+      .flat()
+      .reduce((max, at) => Math.max(max, at), 0);
+    expect(latest).toBe((newestOutcome?.time ?? 0) + 1);
   }, 120_000);
 });
 

@@ -16,9 +16,15 @@ local function present(value)
   return value
 end
 
-local function move(kind, id, before, after, time)
+-- Moves id between the indexes kind:before and kind:after. With a facet (the names or
+-- workers zset), a value whose index is left empty stops being suggested.
+local function move(kind, id, before, after, time, facet)
   if before and before ~= after then
-    redis.call('ZREM', prefix .. kind .. ':' .. before, id)
+    local index = prefix .. kind .. ':' .. before
+    redis.call('ZREM', index, id)
+    if facet and redis.call('ZCARD', index) == 0 then
+      redis.call('ZREM', prefix .. facet, before)
+    end
   end
   if after then redis.call('ZADD', prefix .. kind .. ':' .. after, time, id) end
 end
@@ -72,8 +78,8 @@ for i = 5, #ARGV do
   redis.call('EXPIRE', key, ttl)
   redis.call('ZADD', all, time, id)
   move('state', id, oldState, state, time)
-  move('name', id, oldName, name, time)
-  move('worker', id, oldWorker, worker, time)
+  move('name', id, oldName, name, time, 'names')
+  move('worker', id, oldWorker, worker, time, 'workers')
   if name then redis.call('ZADD', prefix .. 'names', time, name) end
   if worker then redis.call('ZADD', prefix .. 'workers', time, worker) end
 end
@@ -88,11 +94,13 @@ local expired = redis.call('ZRANGEBYSCORE', all, '-inf', '(' .. cutoff, 'LIMIT',
 for _, id in ipairs(expired) do table.insert(victims, id) end
 for _, id in ipairs(victims) do
   local key = prefix .. 'task:' .. id
-  local old = redis.call('HMGET', key, 'name', 'state', 'worker')
+  local old = redis.call('HMGET', key, 'name', 'state', 'worker', 'parentId')
   redis.call('ZREM', all, id)
-  move('name', id, present(old[1]), nil, 0)
+  move('name', id, present(old[1]), nil, 0, 'names')
   move('state', id, present(old[2]), nil, 0)
-  move('worker', id, present(old[3]), nil, 0)
+  move('worker', id, present(old[3]), nil, 0, 'workers')
+  -- Its parent's set (Redis drops it once empty), and its own children's.
+  if present(old[4]) then redis.call('SREM', prefix .. 'children:' .. old[4], id) end
   redis.call('DEL', key, prefix .. 'children:' .. id)
 end
 return #victims

@@ -62,4 +62,24 @@ describe('TimeOrderedRecords', () => {
     expect([...ordered.newestFirst()].map((r) => r.id)).toEqual(['t20', 't40']);
     expect(ordered.length).toBe(2);
   });
+
+  it('drops the oldest records, or any others, keeping the rest in order', () => {
+    const ordered = new TimeOrderedRecords();
+    const records = [10, 20, 30, 40, 50].map((time) =>
+      emptyTaskRecord(`t${time}`, time),
+    );
+    for (const record of records) ordered.insert(record);
+    ordered.removeAll(new Set([records[1], records[0]]));
+    expect([...ordered.newestFirst()].map((r) => r.id)).toEqual([
+      't50',
+      't40',
+      't30',
+    ]);
+    // The oldest and one further on: not a prefix.
+    ordered.removeAll(new Set([records[2], records[4]]));
+    expect([...ordered.newestFirst()].map((r) => r.id)).toEqual(['t40']);
+    ordered.removeAll(new Set());
+    ordered.removeAll(new Set([records[3]]));
+    expect(ordered.length).toBe(0);
+  });
 });
