@@ -5,8 +5,7 @@ import { TaskPatch, taskPatch } from '../../lib/events/task-patch';
 import { TaskQuery } from '../../lib/dashboard/history/task-query';
 import { BenchSection, Measurement } from '../report';
 import { median, percentile } from '../stats';
-import { REDIS_URL } from '../redis/names';
-import { deleteKeys } from '../../test/support/redis-keys';
+import { REDIS_URL, deleteKeys } from '../../test/support/redis-keys';
 
 export interface DashboardBenchSizes {
   /** Tasks in the history (BENCH_DASHBOARD_TASKS, 100,000). */

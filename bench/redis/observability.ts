@@ -1,6 +1,6 @@
 import { BenchSection, Measurement } from '../report';
 import { median } from '../stats';
-import { REDIS_URL } from './names';
+import { REDIS_URL } from '../../test/support/redis-keys';
 import { processing } from './scenarios';
 import { sizesFromEnv } from './sizes';
 
