@@ -1,11 +1,11 @@
+import { REDIS_URL } from '../../test/support/redis-keys';
+
 /** Where one chord run goes: its own queue and key prefix on the shared Redis. */
 export interface ChordPlace {
   redisUrl: string;
   queue: string;
   prefix: string;
 }
-
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export function newChordPlace(system: string): ChordPlace {
   const id = `${process.pid}-${Date.now().toString(36)}`;

@@ -43,6 +43,7 @@ export function chordSizes(env = process.env): ChordBenchSizes {
  */
 export function chordSection(
   sizes: ChordBenchSizes = chordSizes(),
+  log: (line: string) => void = (line) => console.log(line),
 ): BenchSection {
   return {
     name: 'chord',
@@ -54,7 +55,7 @@ export function chordSection(
       const record = (system: string, times: number[]) => {
         const timed = times.slice(1);
         const value = percentile(timed, 50);
-        console.log(
+        log(
           `  ${system.padEnd(8)} ${scenario}: ${value.toFixed(0)} ms median (${timed.map((t) => t.toFixed(0)).join(', ')})`,
         );
         measurements.push({

@@ -5,8 +5,7 @@ import { TaskPatch, taskPatch } from '../../lib/events/task-patch';
 import { TaskQuery } from '../../lib/dashboard/history/task-query';
 import { BenchSection, Measurement } from '../report';
 import { median, percentile } from '../stats';
-import { REDIS_URL } from '../redis/names';
-import { deleteKeys } from '../../test/support/redis-keys';
+import { REDIS_URL, deleteKeys } from '../../test/support/redis-keys';
 
 export interface DashboardBenchSizes {
   /** Tasks in the history (BENCH_DASHBOARD_TASKS, 100,000). */
@@ -42,11 +41,13 @@ const OUTCOMES = [
 /**
  * The dashboard's history with 100,000 tasks (received + an outcome each, the events
  * a worker sends): the ingest cost per event, then the median and p99 time of the
- * Tasks page's typical queries, on the memory store and the Redis one.
+ * Tasks page's typical queries, on the memory store and the Redis one. The Redis store
+ * keeps its keys under `prefix`, deleted after the run.
  */
 export function dashboardSection(
   log: (line: string) => void = (line) => console.log(line),
   { tasks: TASKS, runs: RUNS }: DashboardBenchSizes = dashboardSizes(),
+  prefix = `bench-dashboard-${process.pid}-${Date.now().toString(36)}:`,
 ): BenchSection {
   return {
     name: 'dashboard',
@@ -54,7 +55,6 @@ export function dashboardSection(
     run: async () => {
       const measurements: Measurement[] = [];
       const now = Date.now() / 1000;
-      const prefix = `bench-dashboard-${process.pid}-${Date.now().toString(36)}:`;
       const caps = { maxTasks: TASKS, maxAgeSeconds: 86_400 };
       const stores: [string, TaskHistory][] = [
         ['memory', new MemoryTaskHistory(caps)],

@@ -1,3 +1,5 @@
+import { REDIS_URL } from '../../test/support/redis-keys';
+
 /** Where a scenario runs: its own queue and key prefixes on the shared Redis. */
 export interface BenchPlace {
   redisUrl: string;
@@ -7,8 +9,6 @@ export interface BenchPlace {
   /** BullMQ's prefix. */
   bullPrefix: string;
 }
-
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export function newPlace(label: string, redisUrl = REDIS_URL): BenchPlace {
   const id = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;

@@ -1,6 +1,6 @@
 import { BenchSection, Measurement } from '../report';
 import { median } from '../stats';
-import { REDIS_URL } from './names';
+import { REDIS_URL } from '../../test/support/redis-keys';
 import { processing } from './scenarios';
 import { sizesFromEnv } from './sizes';
 
@@ -132,6 +132,19 @@ function variantSection(
           unit: 'us',
           better: 'lower',
         },
+        // Only where the worker could read its main thread's CPU (Linux).
+        ...(mainCpu.has(system)
+          ? [
+              {
+                section: name,
+                system,
+                scenario: `worker main thread CPU per task (c=${concurrency}), median of ${mainCpu.get(system)!.length}`,
+                value: median(mainCpu.get(system)!),
+                unit: 'us',
+                better: 'lower' as const,
+              },
+            ]
+          : []),
       ]);
     },
   };

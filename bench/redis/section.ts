@@ -1,7 +1,7 @@
 import { BenchSection, Measurement } from '../report';
 import { celeryEnqueue, celeryProcessing } from './celery-scenarios';
 import { celeryWanted } from './celery-side';
-import { REDIS_URL } from './names';
+import { REDIS_URL } from '../../test/support/redis-keys';
 import { SYSTEMS } from './producers';
 import { Figure, enqueue, latency, processing } from './scenarios';
 import { RedisBenchSizes, ScenarioGroup, sizesFromEnv } from './sizes';

@@ -6,11 +6,11 @@ import { chordSection } from '../../bench/chord/section';
  */
 describe('bench: the chord section (smoke run)', () => {
   it('times a chord on a Celeriac worker and on a Celery worker', async () => {
-    const measurements = await chordSection({
-      size: 10,
-      rounds: 2,
-      concurrency: 2,
-    }).run();
+    const lines: string[] = [];
+    const measurements = await chordSection(
+      { size: 10, rounds: 2, concurrency: 2 },
+      (line) => lines.push(line),
+    ).run();
     expect(
       measurements.map(({ scenario, system, unit }) => ({
         scenario,
@@ -33,5 +33,9 @@ describe('bench: the chord section (smoke run)', () => {
       expect(Number.isFinite(value)).toBe(true);
       expect(value).toBeGreaterThan(0);
     }
+    expect(lines).toEqual([
+      expect.stringMatching(/^ {2}celeriac +chord of 10 header tasks, c=2: /),
+      expect.stringMatching(/^ {2}celery +chord of 10 header tasks, c=2: /),
+    ]);
   }, 120_000);
 });

@@ -13,7 +13,8 @@ import { EVENT_BUS } from '../../lib/options/tokens';
 import { EventBus } from '../../lib/transports/event-bus';
 import { uniqueName, waitUntil } from '../support/wait';
 import { BROKERS, interopBroker } from './support/brokers';
-import { CollectingLogger, nestApp } from './support/nest-app';
+import { CollectingLogger } from '../support/collecting-logger';
+import { nestApp } from './support/nest-app';
 import { CeleryWorker, PythonEventReceiver, celeryCli } from './support/python';
 
 const anyNumber: unknown = expect.any(Number);

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DeadLetters } from '../../lib';
 import { waitUntil } from '../support/wait';
 import { BROKERS_AND_BACKENDS, interopBroker } from './support/brokers';
-import { CollectingLogger, nestApp } from './support/nest-app';
+import { CollectingLogger } from '../support/collecting-logger';
+import { nestApp } from './support/nest-app';
 import { InteropTasks } from './support/nest-tasks';
 import { PythonCall, PythonCallReport, sendFromPython } from './support/python';
 

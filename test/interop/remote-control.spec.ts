@@ -9,7 +9,8 @@ import { TaskWorkerService } from '../../lib/worker/task-worker.service';
 import { TaskWorker } from '../../lib/worker/task-worker';
 import { uniqueName, waitUntil } from '../support/wait';
 import { BROKERS, interopBroker } from './support/brokers';
-import { CollectingLogger, nestApp } from './support/nest-app';
+import { CollectingLogger } from '../support/collecting-logger';
+import { nestApp } from './support/nest-app';
 import { CeleryWorker, celeryCli, celeryRemote } from './support/python';
 
 @Injectable()

@@ -2,11 +2,11 @@ import Redis from 'ioredis';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Deletes every key under `prefix` (SCAN, never FLUSHDB: the server is shared). */
-export async function deletePrefix(
+/** The keys under `prefix`, a batch at a time (SCAN, never KEYS: the server is shared). */
+async function* scanPrefix(
   client: Redis,
   prefix: string,
-): Promise<void> {
+): AsyncGenerator<string[]> {
   let cursor = '0';
   do {
     const [next, keys] = await client.scan(
@@ -17,8 +17,17 @@ export async function deletePrefix(
       1000,
     );
     cursor = next;
-    if (keys.length > 0) await client.del(...keys);
+    if (keys.length > 0) yield keys;
   } while (cursor !== '0');
+}
+
+/** Deletes every key under `prefix` (SCAN, never FLUSHDB: the server is shared). */
+export async function deletePrefix(
+  client: Redis,
+  prefix: string,
+): Promise<void> {
+  for await (const keys of scanPrefix(client, prefix))
+    await client.del(...keys);
 }
 
 /** deletePrefix on a connection of its own (a test's own namespace). */
@@ -29,6 +38,21 @@ export async function deleteKeys(
   const redis = new Redis(url);
   try {
     await deletePrefix(redis, prefix);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Every key under `prefix`, on a connection of its own. */
+export async function keysUnder(
+  prefix: string,
+  url = REDIS_URL,
+): Promise<string[]> {
+  const redis = new Redis(url);
+  try {
+    const found: string[] = [];
+    for await (const keys of scanPrefix(redis, prefix)) found.push(...keys);
+    return found;
   } finally {
     redis.disconnect();
   }

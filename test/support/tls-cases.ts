@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Task, TaskClient, TlsOptions } from '../../lib';
-import { CollectingLogger } from '../interop/support/nest-app';
+import { CollectingLogger } from './collecting-logger';
 import { TestApps } from './test-apps';
 import { TestCertificates, makeTestCertificates } from './test-certificates';
 import { sleep } from './wait';
@@ -84,7 +84,7 @@ export function tlsRefusalCases(options: {
 }): void {
   const { tls, apps, queue, configurationError, otherHost } = options;
 
-  it('a server certificate from an unknown CA is refused at once, logged once at ERROR, not retried', async () => {
+  it('a server certificate from an unknown CA is refused with the configuration error, logged once at ERROR, not retried', async () => {
     const logger = new CollectingLogger();
     const app = await apps.open(
       {

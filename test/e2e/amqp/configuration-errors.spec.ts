@@ -3,7 +3,7 @@ import {
   AmqpConfigurationError,
   AmqpUnavailableError,
 } from '../../../lib/drivers/amqp/errors';
-import { CollectingLogger } from '../../interop/support/nest-app';
+import { CollectingLogger } from '../../support/collecting-logger';
 import { AMQP_URL } from '../../support/amqp-broker';
 import { REDIS_URL } from '../../support/redis-keys';
 import { TestApps } from '../../support/test-apps';

@@ -1,13 +1,19 @@
 import { dashboardSection } from '../../../bench/dashboard/section';
+import { deleteKeys, keysUnder } from '../../support/redis-keys';
+import { uniquePrefix } from './redis-test-support';
 
 /** The dashboard bench section end to end with a small history: figures, not timings. */
 describe('bench: the dashboard section (smoke run)', () => {
-  it('measures the ingest and every query on the memory and the Redis store', async () => {
+  const prefix = uniquePrefix('bench-dashboard');
+  afterAll(() => deleteKeys(prefix));
+
+  it('measures the ingest and every query on the memory and the Redis store, and leaves no key', async () => {
     const lines: string[] = [];
-    const measurements = await dashboardSection((line) => lines.push(line), {
-      tasks: 500,
-      runs: 2,
-    }).run();
+    const measurements = await dashboardSection(
+      (line) => lines.push(line),
+      { tasks: 500, runs: 2 },
+      prefix,
+    ).run();
     const scenarios = [...new Set(measurements.map((m) => m.scenario))];
     expect(scenarios).toEqual(
       expect.arrayContaining([
@@ -40,5 +46,6 @@ describe('bench: the dashboard section (smoke run)', () => {
         expect.stringMatching(/^ {2}redis: 500 tasks stored/),
       ]),
     );
+    expect(await keysUnder(prefix)).toEqual([]);
   }, 60_000);
 });

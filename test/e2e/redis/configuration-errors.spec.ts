@@ -5,7 +5,7 @@ import {
   RedisConfigurationError,
   RedisUnavailableError,
 } from '../../../lib/drivers/redis/errors';
-import { CollectingLogger } from '../../interop/support/nest-app';
+import { CollectingLogger } from '../../support/collecting-logger';
 import { TestApps, onRedisAt } from '../../support/test-apps';
 import { keepAliveResources } from '../../support/keep-alive';
 import { sleep, uniqueName, waitUntil } from '../../support/wait';

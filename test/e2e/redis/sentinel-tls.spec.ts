@@ -1,22 +1,13 @@
-import { Injectable } from '@nestjs/common';
-import { Task, TaskClient } from '../../../lib';
+import { TaskClient } from '../../../lib';
 import { RedisConfigurationError } from '../../../lib/drivers/redis/errors';
 import { RedisTickLock } from '../../../lib/locks/redis/redis-tick-lock';
 import { parseRate } from '../../../lib/rate-limit/rate';
 import { RedisRateLimiter } from '../../../lib/rate-limit/redis/redis-rate-limiter';
 import { SentinelFleet } from '../../support/sentinel-fleet';
-import { useTlsServer } from '../../support/tls-cases';
+import { TlsTasks, useTlsServer } from '../../support/tls-cases';
 import { TestApps } from '../../support/test-apps';
 import { sleep, uniqueName, waitUntil } from '../../support/wait';
 import { quietLogger } from './redis-test-support';
-
-@Injectable()
-class SentinelTlsTasks {
-  @Task('sentinel-tls.add')
-  add(a: number, b: number): number {
-    return a + b;
-  }
-}
 
 /**
  * TLS through Sentinel: a master, a replica and three sentinels of the test's own that
@@ -45,10 +36,10 @@ describe('Redis Sentinel over TLS', () => {
         },
         backendOptions: { ...connection, logger: quietLogger() },
       },
-      { providers: [SentinelTlsTasks], logger: false },
+      { providers: [TlsTasks], logger: false },
     );
     const client = app.get(TaskClient);
-    const before = await client.send<number>('sentinel-tls.add', [2, 3]);
+    const before = await client.send<number>('tls.add', [2, 3]);
     expect(await before.get({ timeout: 10 })).toBe(5);
 
     const oldMaster = await tls.server.currentMaster();
@@ -60,7 +51,7 @@ describe('Redis Sentinel over TLS', () => {
     );
     // Back empty, as the new master's replica: publish waits for one (replicaAcks).
     await tls.server.revive(oldMaster);
-    const after = await client.send<number>('sentinel-tls.add', [4, 5]);
+    const after = await client.send<number>('tls.add', [4, 5]);
     expect(await after.get({ timeout: 30 })).toBe(9);
   }, 90_000);
 
@@ -76,9 +67,7 @@ describe('Redis Sentinel over TLS', () => {
     });
     try {
       expect(await lock.state('sentinel-tls-schedule', 0)).toBeDefined();
-      expect(await limiter.reserve('sentinel-tls.add', parseRate('1/s')!)).toBe(
-        0,
-      );
+      expect(await limiter.reserve('tls.add', parseRate('1/s')!)).toBe(0);
     } finally {
       await Promise.all([lock.close(), limiter.close()]);
     }
@@ -99,7 +88,7 @@ describe('Redis Sentinel over TLS', () => {
       },
       { logger: false },
     );
-    const sent = app.get(TaskClient).send('sentinel-tls.add', [1, 1]);
+    const sent = app.get(TaskClient).send('tls.add', [1, 1]);
     await expect(sent).rejects.toBeInstanceOf(RedisConfigurationError);
     await expect(sent).rejects.toThrow(
       /TLS certificate is not trusted.*tls\.ca/,

@@ -1,7 +1,8 @@
+import type Redis from 'ioredis';
 import { RedisTickLock } from '../../../lib/locks/redis/redis-tick-lock';
 import { RedisRateLimiter } from '../../../lib/rate-limit/redis/redis-rate-limiter';
 import { keepAliveResources } from '../../support/keep-alive';
-import { sleep, waitUntil } from '../../support/wait';
+import { waitUntil } from '../../support/wait';
 
 /** Nothing listens there: every connection is refused, and ioredis keeps reconnecting. */
 const REFUSED = 'redis://127.0.0.1:1/0';
@@ -14,7 +15,11 @@ describe('closing a side Redis client whose server refused it', () => {
       'the beat tick lock',
       () => {
         const lock = new RedisTickLock(REFUSED);
-        return { use: () => lock.state('s', 0), close: () => lock.close() };
+        return {
+          redis: (lock as unknown as { redis: Redis }).redis,
+          use: () => lock.state('s', 0),
+          close: () => lock.close(),
+        };
       },
     ],
     [
@@ -22,6 +27,7 @@ describe('closing a side Redis client whose server refused it', () => {
       () => {
         const limiter = new RedisRateLimiter(REFUSED);
         return {
+          redis: (limiter as unknown as { client: Redis }).client,
           use: () => limiter.reserve('t', { text: '1/s', intervalMs: 1000 }),
           close: () => limiter.close(),
         };
@@ -34,10 +40,21 @@ describe('closing a side Redis client whose server refused it', () => {
       const client = open();
       const used = client.use();
       used.catch(() => undefined);
-      // Refused at least once: the client is between reconnections.
-      await sleep(300);
+      // Refused once: the socket closed, the client waits to reconnect. Closed there,
+      // before the rate limiter's maxRetriesPerRequest (3) could reject the command instead.
+      await waitUntil(
+        () => client.redis.status === 'reconnecting',
+        5000,
+        'the connection to be refused',
+      );
       await client.close();
-      await expect(used).rejects.toThrow(/closed|max retries/);
+      // Rejected by close() itself: a macrotask later it is settled, not pending for ever.
+      const pending = new Promise((resolve) =>
+        setImmediate(resolve, 'still pending after close()'),
+      );
+      await expect(Promise.race([used, pending])).rejects.toThrow(
+        /^Connection is closed\.$/,
+      );
       await waitUntil(
         () => keepAliveResources() <= before,
         500,

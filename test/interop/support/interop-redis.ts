@@ -1,8 +1,10 @@
 import Redis from 'ioredis';
+import { REDIS_URL } from '../../support/redis-keys';
 import { uniqueName } from '../../support/wait';
 
-/** The broker (db 0 unless REDIS_URL says otherwise); every key behind the test's prefix. */
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// The broker (db 0 unless REDIS_URL says otherwise); every key behind the test's prefix.
+export { REDIS_URL };
+
 /**
  * Results: Celery 5.2's Redis backend has no key prefix, so both sides use
  * `celery-task-meta-<id>` unprefixed, in db 1; tests delete the ids they made.
