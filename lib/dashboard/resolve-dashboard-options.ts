@@ -1,4 +1,5 @@
 import { Duration } from '../common/duration';
+import { REDIS_SCHEMES } from '../drivers/redis/redis-url';
 import {
   DashboardHistoryOptions,
   TaskQueueDashboardOptions,
@@ -65,10 +66,7 @@ function resolveHistory(
     );
   }
   const url = history?.url ?? null;
-  if (
-    url !== null &&
-    !/^(redis|rediss|sentinel|redis\+sentinel|memory):\/\//i.test(url)
-  ) {
+  if (url !== null && !HISTORY_SCHEMES.includes(schemeOf(url))) {
     throw new TypeError(
       `TaskQueueDashboardModule: history.url must be redis://, rediss://, sentinel:// or memory://`,
     );
@@ -79,4 +77,10 @@ function resolveHistory(
     url,
     keyPrefix: history?.keyPrefix ?? 'celeriac:dashboard:',
   };
+}
+
+const HISTORY_SCHEMES = [...REDIS_SCHEMES, 'memory'];
+
+function schemeOf(url: string): string {
+  return /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase() ?? '';
 }

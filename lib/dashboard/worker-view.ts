@@ -47,7 +47,6 @@ export function workerView(
 ): WorkerView {
   const stats = record(replies.stats);
   const pool = record(stats.pool);
-  const swIdent = typeof stats.sw_ident === 'string' ? stats.sw_ident : null;
   const concurrency = numberOr(pool['max-concurrency'], null);
   const active = Array.isArray(replies.active) ? replies.active.length : null;
   const total = record(stats.total);
@@ -57,12 +56,7 @@ export function workerView(
   );
   return {
     node,
-    language: swIdent === 'celeriac' ? 'Node.js' : 'Python',
-    software: swIdent
-      ? [swIdent, stats.sw_ver]
-          .filter((part) => typeof part === 'string')
-          .join(' ')
-      : 'py-celery',
+    ...workerSoftware(stats.sw_ident, stats.sw_ver),
     concurrency,
     active,
     processed,
@@ -79,6 +73,27 @@ export function workerView(
     lastSeen: seenAt.toISOString(),
     lastHeartbeat: null,
     online: true,
+  };
+}
+
+/**
+ * A worker's language and software from its `sw_ident` and `sw_ver` (stats reply or
+ * heartbeat). Celery reads `py-celery` without its version: its heartbeats carry one,
+ * its stats do not, and its row reads the same from either.
+ */
+export function workerSoftware(
+  swIdent: unknown,
+  swVer: unknown,
+): Pick<WorkerView, 'language' | 'software'> {
+  const ident = typeof swIdent === 'string' && swIdent !== '' ? swIdent : null;
+  return {
+    language: ident === 'celeriac' ? 'Node.js' : 'Python',
+    software:
+      ident === null || ident === 'py-celery'
+        ? 'py-celery'
+        : [ident, swVer]
+            .filter((part) => typeof part === 'string' && part !== '')
+            .join(' '),
   };
 }
 

@@ -1,15 +1,5 @@
-/** A task's state as its events tell it (Celery's state names). */
-export type TaskEventState =
-  | 'PENDING'
-  | 'RECEIVED'
-  | 'STARTED'
-  | 'SUCCESS'
-  | 'FAILURE'
-  | 'RETRY'
-  | 'REVOKED'
-  | 'REJECTED';
-
-export const TASK_EVENT_STATES: readonly TaskEventState[] = [
+/** A task's states as its events tell them (Celery's state names). */
+export const TASK_EVENT_STATES = [
   'PENDING',
   'RECEIVED',
   'STARTED',
@@ -18,7 +8,8 @@ export const TASK_EVENT_STATES: readonly TaskEventState[] = [
   'RETRY',
   'REVOKED',
   'REJECTED',
-];
+] as const;
+export type TaskEventState = (typeof TASK_EVENT_STATES)[number];
 
 /** The event timestamps a task keeps, one per task event type (seconds since the epoch). */
 export const EVENT_STAMPS = [

@@ -3,7 +3,12 @@ import { RedisTickLock } from '../locks/redis/redis-tick-lock';
 import { BeatConfigurationError } from '../scheduler/errors';
 import { TickLockConfig, TickLockFactory } from '../scheduler/scheduler.tokens';
 import { TickLock } from '../locks/tick-lock';
-import { TlsSources, redact, redisTlsFor, sentinelOf } from './connections';
+import { redact } from './connections';
+import {
+  RedisSettingSources,
+  redisSentinelFor,
+  redisTlsFor,
+} from '../options/redis-connection-settings';
 import { REDIS_SCHEMES } from '../drivers/redis/redis-url';
 
 /**
@@ -11,7 +16,9 @@ import { REDIS_SCHEMES } from '../drivers/redis/redis-url';
  * else the broker's own server (Redis) or store (memory). RabbitMQ has no place for it:
  * beat then needs `lockUrl`, and says so.
  */
-export function createTickLockFactory(options: TlsSources): TickLockFactory {
+export function createTickLockFactory(
+  options: RedisSettingSources,
+): TickLockFactory {
   return (config: TickLockConfig) =>
     createTickLock(
       config.lockUrl ?? defaultLockUrl(options.broker),
@@ -23,7 +30,7 @@ export function createTickLockFactory(options: TlsSources): TickLockFactory {
 function createTickLock(
   url: string,
   config: TickLockConfig,
-  options: TlsSources,
+  options: RedisSettingSources,
 ): TickLock {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
   switch (scheme) {
@@ -37,8 +44,7 @@ function createTickLock(
     case 'redis+sentinel':
       return new RedisTickLock(url, {
         keyPrefix: config.keyPrefix,
-        // On the broker's own Sentinel, its master name.
-        sentinel: url === options.broker ? sentinelOf(options) : undefined,
+        sentinel: redisSentinelFor(url, options),
         tls: redisTlsFor(url, options),
       });
     default:

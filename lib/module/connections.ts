@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type { RedisSentinelOptions } from '../common/redis-sentinel-options';
 import { AmqpUnavailableError } from '../drivers/amqp/errors';
 import { MemoryResultBackend } from '../results/memory/memory-result-backend';
 import { RedisResultBackend } from '../results/redis/redis-result-backend';
@@ -11,7 +10,6 @@ import { MemoryTransport } from '../transports/memory';
 import { RedisTransport } from '../transports/redis';
 import { Transport } from '../transports/transport';
 import { ResolvedOptions } from '../options/resolve-options';
-import { TlsOptions } from '../common/tls-options';
 import {
   AmqpBrokerOptions,
   PostgresBackendOptions,
@@ -138,36 +136,6 @@ function schemeOf(url: string, what: string): string {
       `${what} URL ${JSON.stringify(redact(url))} has no scheme (like redis://)`,
     );
   return match[1].toLowerCase();
-}
-
-/** The broker's Sentinel options (brokerOptions.sentinel), for the stores beside it. */
-export function sentinelOf(
-  options: Partial<Pick<ResolvedOptions, 'brokerOptions'>>,
-): RedisSentinelOptions | undefined {
-  const broker = options.brokerOptions;
-  return broker && 'sentinel' in broker ? broker.sentinel : undefined;
-}
-
-/** Where redisTlsFor looks. */
-export type TlsSources = Pick<ResolvedOptions, 'broker'> &
-  Partial<
-    Pick<ResolvedOptions, 'brokerOptions' | 'backend' | 'backendOptions'>
-  >;
-
-/**
- * The TLS settings for a Redis `url` used beside the broker and backend (the tick lock,
- * the rate limiter): those of the broker or backend on the same URL, else none (the
- * URL's own `ssl_*` parameters then apply).
- */
-export function redisTlsFor(
-  url: string,
-  options: TlsSources,
-): TlsOptions | undefined {
-  if (url === options.broker) return options.brokerOptions?.tls;
-  const backendOptions = options.backendOptions ?? {};
-  if (url === options.backend && 'tls' in backendOptions)
-    return backendOptions.tls;
-  return undefined;
 }
 
 /** The URL without its password, for error messages. */

@@ -12,7 +12,11 @@ import {
 import { ControlBus, isControlBus } from '../transports/control-bus';
 import { Transport } from '../transports/transport';
 import { EventBus, isEventBus } from '../transports/event-bus';
-import { redact, redisTlsFor, sentinelOf } from './connections';
+import { redact } from './connections';
+import {
+  redisSentinelFor,
+  redisTlsFor,
+} from '../options/redis-connection-settings';
 import { REDIS_SCHEMES } from '../drivers/redis/redis-url';
 import { ResolvedOptions } from '../options/resolve-options';
 import { RedisBrokerOptions } from '../options/connection-options';
@@ -57,7 +61,7 @@ export function createFleetRateLimiter(
     return new RedisRateLimiter(url, {
       keyPrefix: `${brokerPrefix ?? ''}${DEFAULT_KEY_PREFIX}`,
       tls: redisTlsFor(url, options),
-      sentinel: url === options.broker ? sentinelOf(options) : undefined,
+      sentinel: redisSentinelFor(url, options),
     });
   }
   throw new Error(

@@ -19,9 +19,6 @@
     taskFilter: { offset: 0 },
     /** Tasks per second, the last 15 minutes (one point a second). */
     series: [],
-    /** Each worker's last heartbeat, pushed by the stream. */
-    beats: {},
-    historySize: null,
   };
   const PAGE_SIZE = 50;
   // The SVG namespace is a name, not an address: nothing is fetched from it.
@@ -1114,7 +1111,6 @@
   }
 
   function onBeat(beat) {
-    state.beats[beat.node] = beat;
     if (state.page !== 'overview' && state.page !== 'workers') return;
     const tbody = main.querySelector('[data-workers] tbody');
     const row = main.querySelector(`tr[data-node="${CSS.escape(beat.node)}"]`);
@@ -1165,7 +1161,6 @@
     state.series.push(tick.throughput);
     if (state.series.length > 900)
       state.series.splice(0, state.series.length - 900);
-    state.historySize = tick.historySize;
     if (state.page === 'overview') {
       const chart = main.querySelector('[data-chart="throughput"]');
       if (chart) chart.replaceChildren(...throughputChart(state.series));

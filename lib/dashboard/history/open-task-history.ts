@@ -1,14 +1,13 @@
 import { REDIS_SCHEMES } from '../../drivers/redis/redis-url';
-import { ResolvedOptions } from '../../options/resolve-options';
+import {
+  RedisSettingSources,
+  redisSentinelFor,
+  redisTlsFor,
+} from '../../options/redis-connection-settings';
 import { ResolvedHistoryOptions } from '../resolve-dashboard-options';
 import { MemoryTaskHistory } from './memory-task-history';
 import { RedisTaskHistory } from './redis-task-history';
 import { TaskHistory } from './task-history';
-
-type Connections = Pick<
-  ResolvedOptions,
-  'broker' | 'brokerOptions' | 'backend' | 'backendOptions'
->;
 
 /**
  * The history store: `history.url` when given, else the broker's Redis, else the
@@ -17,7 +16,7 @@ type Connections = Pick<
  */
 export function openTaskHistory(
   history: ResolvedHistoryOptions,
-  app: Connections,
+  app: RedisSettingSources,
 ): TaskHistory {
   const caps = {
     maxTasks: history.maxTasks,
@@ -26,28 +25,15 @@ export function openTaskHistory(
   const url =
     history.url ?? [app.broker, app.backend].find(isRedis) ?? 'memory://';
   if (!isRedis(url)) return new MemoryTaskHistory(caps);
-  const settings =
-    url === app.broker
-      ? (app.brokerOptions as Record<string, unknown>)
-      : url === app.backend
-        ? (app.backendOptions as Record<string, unknown>)
-        : {};
   return new RedisTaskHistory(url, {
     ...caps,
     keyPrefix: history.keyPrefix,
-    tls: settings?.tls as RedisTaskHistoryTls,
-    sentinel: settings?.sentinel as RedisTaskHistorySentinel,
+    tls: redisTlsFor(url, app),
+    sentinel: redisSentinelFor(url, app),
   });
 }
 
-type RedisTaskHistoryTls = ConstructorParameters<
-  typeof RedisTaskHistory
->[1]['tls'];
-type RedisTaskHistorySentinel = ConstructorParameters<
-  typeof RedisTaskHistory
->[1]['sentinel'];
-
-function isRedis(url: string | null): url is string {
+function isRedis(url: string | null | undefined): url is string {
   if (!url) return false;
   return REDIS_SCHEMES.includes(url.split(':', 1)[0].toLowerCase());
 }

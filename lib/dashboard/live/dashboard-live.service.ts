@@ -60,7 +60,6 @@ export interface LiveTick {
   tasks: TaskRecord[];
   /** More tasks changed than were pushed. */
   more: boolean;
-  historySize: number | null;
 }
 
 /**
@@ -171,7 +170,6 @@ export class DashboardLiveService implements OnModuleInit, OnModuleDestroy {
     this.changed.clear();
     this.overflow = false;
     let tasks: TaskRecord[] = [];
-    let historySize: number | null = null;
     if (this.history) {
       await this.flush();
       const history = this.history;
@@ -179,9 +177,8 @@ export class DashboardLiveService implements OnModuleInit, OnModuleDestroy {
         ids.map((id) => history.get(id).catch(() => null)),
       );
       tasks = found.filter((task): task is TaskRecord => task !== null);
-      historySize = await history.size().catch(() => null);
     }
-    return { throughput: this.throughput.at(second), tasks, more, historySize };
+    return { throughput: this.throughput.at(second), tasks, more };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { CeleryWorkerEvent } from '../../events/celery-event';
+import { workerSoftware } from '../worker-view';
 
 /** A worker's last heartbeat as the page shows it (its Load column and liveness). */
 export interface WorkerBeat {
@@ -16,13 +17,9 @@ export interface WorkerBeat {
 }
 
 export function workerBeat(event: CeleryWorkerEvent): WorkerBeat {
-  const swIdent = typeof event.sw_ident === 'string' ? event.sw_ident : null;
   return {
     node: event.hostname,
-    language: swIdent === 'celeriac' ? 'Node.js' : 'Python',
-    software: [swIdent ?? 'py-celery', event.sw_ver]
-      .filter((part) => typeof part === 'string' && part !== '')
-      .join(' '),
+    ...workerSoftware(event.sw_ident, event.sw_ver),
     online: event.type !== 'worker-offline',
     active: typeof event.active === 'number' ? event.active : null,
     processed: typeof event.processed === 'number' ? event.processed : null,

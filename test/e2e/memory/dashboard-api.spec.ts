@@ -7,7 +7,7 @@ import {
   TaskQueueDashboardModule,
   TaskQueueModule,
 } from '../../../lib';
-import { uniqueName } from '../../support/wait';
+import { uniqueName, waitUntil } from '../../support/wait';
 
 @Injectable()
 class ApiTasks {
@@ -110,6 +110,73 @@ describe('the dashboard API on memory://', () => {
       }
     ).workers[0];
     expect(after.concurrency).toBe(node.concurrency);
+  });
+
+  it('answers a bad tasks query with a 400 that names the bad parameter', async () => {
+    const app = await start();
+    const bad: [string, RegExp][] = [
+      ['offset=-1', /offset must be a number from 0 to 1000000/],
+      ['offset=abc', /offset must be a number/],
+      ['offset=1.5', /offset and limit must be integers/],
+      ['limit=0', /limit must be a number from 1 to 200/],
+      ['limit=201', /limit must be a number from 1 to 200/],
+      ['limit=2.5', /offset and limit must be integers/],
+      ['from=yesterday', /from must be a number from 0/],
+      ['to=-1', /to must be a number from 0/],
+      [`name=${'x'.repeat(201)}`, /name must be a text of at most 200/],
+      [`worker=${'w'.repeat(201)}`, /worker must be a text of at most 200/],
+      ['state=DONE', /state must be one of PENDING, /],
+    ];
+    for (const [query, message] of bad) {
+      const response = await http(app).get(`/admin/queues/api/tasks?${query}`);
+      expect({ query, status: response.status }).toEqual({
+        query,
+        status: 400,
+      });
+      expect((response.body as { message: string }).message).toMatch(message);
+    }
+    expect(
+      (
+        await http(app).get(
+          `/admin/queues/api/tasks?offset=0&limit=200&from=0&to=1&name=${'x'.repeat(200)}`,
+        )
+      ).body,
+    ).toMatchObject({ total: 0, tasks: [] });
+  });
+
+  it('lists the task names and workers the history saw (task-facets)', async () => {
+    const app = await start();
+    const client = app.get(TaskClient);
+    let facets = { names: [] as string[], workers: [] as string[] };
+    // Task events flow once the worker took the dashboard's enable_events, and reach the
+    // history a flush later: tasks are sent until one of them is recorded.
+    await waitUntil(
+      async () => {
+        await (
+          await client.send('api.noop', [], { queue })
+        ).get({ timeout: 5 });
+        facets = (
+          await http(app).get('/admin/queues/api/task-facets').expect(200)
+        ).body as typeof facets;
+        return facets.names.includes('api.noop');
+      },
+      15_000,
+      'api.noop in the task facets',
+    );
+    expect(facets.workers.length).toBeGreaterThan(0);
+    expect(facets.workers.every((w) => typeof w === 'string')).toBe(true);
+  });
+
+  it('refuses with 409 to retry a task whose arguments the backend does not hold', async () => {
+    const app = await start();
+    const csrf = await csrfOf(app);
+    const response = await http(app)
+      .post('/admin/queues/api/tasks/unknown-id/retry')
+      .set('x-csrf-token', csrf);
+    expect(response.status).toBe(409);
+    expect((response.body as { message: string }).message).toMatch(
+      /task unknown-id: its arguments are not in the result backend; retry needs extended results/,
+    );
   });
 
   it('looks a task up by id, PENDING for an unknown one', async () => {

@@ -31,10 +31,8 @@ const stores: Store[] = [
     },
   },
 ];
-let trackPrefix: string | undefined;
 function track(history: TaskHistory, prefix?: string): TaskHistory {
-  trackPrefix = prefix;
-  opened.push({ history, prefix: trackPrefix });
+  opened.push({ history, prefix });
   return history;
 }
 
@@ -359,30 +357,4 @@ describe.each(stores)('TaskHistory ($name)', (store) => {
       .reduce((max, at) => Math.max(max, at), 0);
     expect(latest).toBe((newestOutcome?.time ?? 0) + 1);
   }, 120_000);
-});
-
-describe('taskPatch', () => {
-  it('keeps task events only, with a string uuid and a numeric timestamp', () => {
-    expect(
-      taskPatch({ type: 'worker-heartbeat', hostname: 'a', timestamp: 1 }),
-    ).toBeNull();
-    expect(
-      taskPatch({ type: 'task-started', uuid: 5, timestamp: 1 }),
-    ).toBeNull();
-    expect(
-      taskPatch({ type: 'task-started', uuid: 'x', timestamp: 'now' }),
-    ).toBeNull();
-    expect(
-      taskPatch({ type: 'task-custom', uuid: 'x', timestamp: 1 }),
-    ).toBeNull();
-    expect(
-      taskPatch({
-        type: 'task-sent',
-        uuid: 'x',
-        timestamp: 1,
-        hostname: 'gen1@w',
-        name: 7,
-      }),
-    ).toMatchObject({ worker: null, state: 'PENDING', text: {} });
-  });
 });

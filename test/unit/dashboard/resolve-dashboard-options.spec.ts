@@ -43,6 +43,13 @@ describe('resolveDashboardOptions', () => {
     expect(() =>
       resolveDashboardOptions({ path: 'q', history: { url: 'amqp://x' } }),
     ).toThrow(/history.url must be/);
+    for (const url of ['rediss://h', 'redis+sentinel://s:26379', 'MEMORY://'])
+      expect(
+        resolveDashboardOptions({ path: 'q', history: { url } }).history?.url,
+      ).toBe(url);
+    expect(() =>
+      resolveDashboardOptions({ path: 'q', history: { url: 'redis:h' } }),
+    ).toThrow(/history.url must be/);
   });
 
   it('refuses a missing path or one with characters a route cannot hold', () => {

@@ -1,4 +1,5 @@
-import { workerView } from '../../../lib/dashboard/worker-view';
+import { workerBeat } from '../../../lib/dashboard/live/worker-beat';
+import { workerSoftware, workerView } from '../../../lib/dashboard/worker-view';
 
 const seenAt = new Date('2026-12-06T03:00:00Z');
 
@@ -78,6 +79,55 @@ describe('workerView', () => {
       busy: null,
       pid: null,
       uptime: null,
+    });
+  });
+
+  it('names the software alike from a heartbeat and from the stats, so a row reads the same after a reload', () => {
+    const heartbeat = (hostname: string, sw_ident: string, sw_ver: string) =>
+      workerBeat({
+        type: 'worker-heartbeat',
+        hostname,
+        timestamp: 1_796_526_000,
+        utcoffset: 0,
+        pid: 1,
+        clock: 1,
+        freq: 2,
+        sw_ident,
+        sw_ver,
+        sw_sys: 'Linux',
+      });
+    const python = heartbeat('celery@host', 'py-celery', '5.4.0');
+    expect(python).toMatchObject({ language: 'Python', software: 'py-celery' });
+    expect(workerView('celery@host', { stats: {} }, seenAt)).toMatchObject({
+      language: python.language,
+      software: python.software,
+    });
+    const nest = heartbeat('celeriac@web-1', 'celeriac', '0.1.0');
+    expect(nest).toMatchObject({
+      language: 'Node.js',
+      software: 'celeriac 0.1.0',
+    });
+    expect(
+      workerView(
+        'celeriac@web-1',
+        { stats: { sw_ident: 'celeriac', sw_ver: '0.1.0' } },
+        seenAt,
+      ),
+    ).toMatchObject({ language: nest.language, software: nest.software });
+  });
+
+  it('names another software with its version, and leaves out an empty one', () => {
+    expect(workerSoftware('other-worker', '2.0')).toEqual({
+      language: 'Python',
+      software: 'other-worker 2.0',
+    });
+    expect(workerSoftware('celeriac', '')).toEqual({
+      language: 'Node.js',
+      software: 'celeriac',
+    });
+    expect(workerSoftware('', undefined)).toEqual({
+      language: 'Python',
+      software: 'py-celery',
     });
   });
 });

@@ -65,6 +65,42 @@ describe('FleetState', () => {
       state.apply(event('task-received', 1, { uuid }));
     expect(state.tasks().map((t) => t.uuid)).toEqual(['b', 'c']);
   });
+
+  it('ignores a task whose uuid is over 200 characters', () => {
+    const state = new FleetState();
+    state.apply(event('task-received', 1, { uuid: 'x'.repeat(201) }));
+    expect(state.tasks()).toEqual([]);
+    state.apply(event('task-received', 1, { uuid: 'x'.repeat(200) }));
+    expect(state.tasks()).toHaveLength(1);
+  });
+
+  it('keeps timestamps to the millisecond', () => {
+    const state = new FleetState();
+    state.apply(event('task-received', 10.0004, { uuid: 't' }));
+    state.apply(event('task-started', 10.123456, { uuid: 't' }));
+    expect(state.task('t')).toMatchObject({
+      timestamp: 10.123,
+      received: 10,
+      started: 10.123,
+    });
+  });
+
+  it('takes the worker of task-revoked from no one: whoever revoked it is not the worker', () => {
+    const state = new FleetState();
+    state.apply(event('task-received', 1, { uuid: 'ran' }));
+    state.apply(event('task-revoked', 2, { uuid: 'ran', hostname: 'ctl@h' }));
+    state.apply(
+      event('task-revoked', 2, { uuid: 'queued', hostname: 'ctl@h' }),
+    );
+    expect(state.task('ran')).toMatchObject({
+      state: 'REVOKED',
+      worker: 'w1@h',
+    });
+    expect(state.task('queued')).toMatchObject({
+      state: 'REVOKED',
+      worker: null,
+    });
+  });
 });
 
 describe('parseEvent', () => {
