@@ -73,17 +73,3 @@ export class ChannelPerConnection {
     this.channel = { channel, generation: live.generation };
   }
 }
-
-/** Runs `use` on a channel of its own, closed after; the channel's error event is `use`'s rejection. */
-export async function withChannel(
-  live: LiveConnection,
-  use: (channel: Channel) => Promise<void>,
-): Promise<void> {
-  const channel = await live.model.createChannel();
-  channel.on('error', () => undefined); // the refusal rejects `use`
-  try {
-    await use(channel);
-  } finally {
-    await closeChannel(channel);
-  }
-}
