@@ -9,7 +9,8 @@ import { closeChannel } from './safe-close';
  * control bus's pidbox queue. `what` names it in warnings.
  */
 export class ChannelPerConnection {
-  private channel: Channel | undefined;
+  private channel: { channel: Channel; generation: number } | undefined;
+  private opening: Promise<void> | undefined;
   private closed = false;
   private unlisten: (() => void) | undefined;
 
@@ -21,7 +22,7 @@ export class ChannelPerConnection {
   ) {}
 
   async start(deadline: number): Promise<void> {
-    this.unlisten = this.connection.onConnect((live) => {
+    this.unlisten ??= this.connection.onConnect((live) => {
       this.listen(live).catch((error: Error) =>
         this.logger.warn(
           `${this.what}: could not listen again after reconnecting: ${error.message}`,
@@ -34,36 +35,41 @@ export class ChannelPerConnection {
   async close(): Promise<void> {
     this.closed = true;
     this.unlisten?.();
-    const channel = this.channel;
+    await this.opening?.catch(() => undefined);
+    const current = this.channel;
     this.channel = undefined;
-    if (channel) await closeChannel(channel);
+    if (current) await closeChannel(current.channel);
   }
 
+  /**
+   * Sets up once per connection: on the first connection both the listener and
+   * start() get here, one after the other.
+   */
   private async listen(live: LiveConnection): Promise<void> {
-    if (this.closed) return;
+    while (this.opening) await this.opening.catch(() => undefined);
+    if (this.closed || this.connection.current !== live) return;
+    if (this.channel?.generation === live.generation) return;
+    this.opening = this.open(live).finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  private async open(live: LiveConnection): Promise<void> {
     const channel = await live.model.createChannel();
     channel.on('error', (error: Error) =>
       this.logger.warn(`${this.what} channel failed: ${error.message}`),
     );
-    await this.setUp(channel);
+    try {
+      await this.setUp(channel);
+    } catch (error) {
+      await closeChannel(channel);
+      throw error;
+    }
     if (this.closed) {
       await closeChannel(channel);
       return;
     }
-    this.channel = channel;
-  }
-}
-
-/** Runs `use` on a channel of its own, closed after; the channel's error event is `use`'s rejection. */
-export async function withChannel(
-  live: LiveConnection,
-  use: (channel: Channel) => Promise<void>,
-): Promise<void> {
-  const channel = await live.model.createChannel();
-  channel.on('error', () => undefined); // the refusal rejects `use`
-  try {
-    await use(channel);
-  } finally {
-    await closeChannel(channel);
+    this.channel = { channel, generation: live.generation };
   }
 }

@@ -7,10 +7,8 @@ import {
   EventSubscription,
 } from '../event-bus';
 import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
-import {
-  ChannelPerConnection,
-  withChannel,
-} from '../../drivers/amqp/channel-per-connection';
+import { ChannelPerConnection } from '../../drivers/amqp/channel-per-connection';
+import { withChannel } from '../../drivers/amqp/with-channel';
 import { AmqpLogger } from '../../drivers/amqp/connection-options';
 import { ConfirmPublisher } from '../../drivers/amqp/confirm-publisher';
 

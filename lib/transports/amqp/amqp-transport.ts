@@ -48,7 +48,7 @@ import {
   defaultDeadLetterQueue,
 } from './amqp-options';
 import { ConfirmPublisher } from '../../drivers/amqp/confirm-publisher';
-import { closeChannel } from '../../drivers/amqp/safe-close';
+import { withChannel } from '../../drivers/amqp/with-channel';
 import { AmqpDeadLetter, DeadLetterBox } from './dead-letter-box';
 import { delayEntryExchange, delayRoutingKey } from './delay-scheme';
 import {
@@ -370,32 +370,28 @@ export class AmqpTransport
    */
   async queueDepth(queue: string): Promise<QueueDepth> {
     const live = await this.connection.get(this.deadline());
-    const channel = await live.model.createChannel();
-    channel.on('error', () => undefined); // a 404 surfaces as the failed checkQueue
     try {
-      const { messageCount, consumerCount } = await channel.checkQueue(queue);
-      return { queue, ready: messageCount, consumers: consumerCount };
+      return await withChannel(live, async (channel) => {
+        const { messageCount, consumerCount } = await channel.checkQueue(queue);
+        return { queue, ready: messageCount, consumers: consumerCount };
+      });
     } catch (error) {
       if (isNotFound(error)) return { queue, ready: 0, consumers: 0 };
       throw error;
-    } finally {
-      await closeChannel(channel);
     }
   }
 
   /** QueuePurge: `queue.purge`; messages in the shared delay levels stay. */
   async purgeQueue(queue: string): Promise<number> {
     const live = await this.connection.get(this.deadline());
-    const channel = await live.model.createChannel();
-    channel.on('error', () => undefined); // a 404 surfaces as the failed purgeQueue
     try {
-      const { messageCount } = await channel.purgeQueue(queue);
-      return messageCount;
+      return await withChannel(live, async (channel) => {
+        const { messageCount } = await channel.purgeQueue(queue);
+        return messageCount;
+      });
     } catch (error) {
       if (isNotFound(error)) return 0;
       throw error;
-    } finally {
-      await closeChannel(channel);
     }
   }
 

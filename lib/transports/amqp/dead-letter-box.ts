@@ -4,7 +4,7 @@ import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
 import { AmqpDeclarer } from './amqp-declarer';
 import { ConfirmPublisher } from '../../drivers/amqp/confirm-publisher';
 import { decodeMessage, forwardOptions } from './message-codec';
-import { closeChannel } from '../../drivers/amqp/safe-close';
+import { withChannel } from '../../drivers/amqp/with-channel';
 
 export const DEAD_REASON_HEADER = 'x-celeriac-dead-reason';
 export const DEAD_QUEUE_HEADER = 'x-celeriac-dead-queue';
@@ -136,13 +136,7 @@ export class DeadLetterBox {
     const name = this.nameOf(queue);
     await this.declarer.deadLetterQueue(name, deadline);
     const live = await this.connection.get(deadline);
-    const channel = await live.model.createChannel();
-    channel.on('error', () => undefined); // surfaces as the failed get/ack
-    try {
-      return await use(channel, name);
-    } finally {
-      await closeChannel(channel);
-    }
+    return withChannel(live, (channel) => use(channel, name));
   }
 }
 

@@ -230,11 +230,7 @@ export class RedisTransport
       this.bound.has(queue)
     ) {
       return this.publishes.run(
-        this.pusher.push(
-          this.keys.list(queue, bucket),
-          this.keys.wake(queue),
-          envelope,
-        ),
+        this.push(queue, bucket, envelope, ''),
         `publish to "${queue}"`,
       );
     }
@@ -290,7 +286,7 @@ export class RedisTransport
     bucket: PriorityBucket,
     envelope: string,
     binding: string,
-  ): Promise<unknown> {
+  ): Promise<void> {
     const bound = binding
       ? this.client.sadd(this.keys.binding(queue), binding)
       : undefined;
@@ -299,7 +295,8 @@ export class RedisTransport
       this.keys.wake(queue),
       envelope,
     );
-    return bound ? Promise.all([bound, pushed]) : pushed;
+    // The join is on a queue's first publish only: the usual send gets the push's own promise.
+    return bound ? Promise.all([bound, pushed]).then(() => undefined) : pushed;
   }
 
   async consume(
