@@ -9,6 +9,7 @@ export const TASK_EVENT_STATES = [
   'REVOKED',
   'REJECTED',
 ] as const;
+/** A task's state as its events tell it (Celery's state names). */
 export type TaskEventState = (typeof TASK_EVENT_STATES)[number];
 
 /** The event timestamps a task keeps, one per task event type (seconds since the epoch). */
