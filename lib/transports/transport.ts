@@ -64,6 +64,8 @@ export interface Delivery {
   /**
    * The message, or undefined when the broker's envelope could not be decoded
    * (then `decodeError` says why, and the only sensible settlement is `deadLetter`).
+   * Read it before settling: a settled delivery may have let go of it (see
+   * docs/architecture.md, "Letting go of what is done").
    */
   readonly message: TaskMessage | undefined;
   readonly decodeError?: Error;

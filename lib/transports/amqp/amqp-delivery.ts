@@ -15,7 +15,8 @@ export interface DeliveryOwner {
 
 /** One message from RabbitMQ; settled once, whichever method comes first. */
 export class AmqpDelivery implements Delivery {
-  readonly message: TaskMessage | undefined;
+  /** Undefined once settled, as on Redis (see RedisDelivery.markSettled). */
+  message: TaskMessage | undefined;
   readonly decodeError: Error | undefined;
   readonly redelivered: boolean;
   /** The task id (v2 header `id`, else correlation_id): where its rpc:// reply goes. */
@@ -37,11 +38,11 @@ export class AmqpDelivery implements Delivery {
   }
 
   async ack(): Promise<void> {
-    if (this.claim()) this.owner.settle(this, false);
+    if (this.claim()) this.settleOnChannel(false);
   }
 
   async requeue(): Promise<void> {
-    if (this.claim()) this.owner.settle(this, true);
+    if (this.claim()) this.settleOnChannel(true);
   }
 
   async deadLetter(reason: string): Promise<void> {
@@ -61,7 +62,12 @@ export class AmqpDelivery implements Delivery {
       this.claimed = false;
       throw error;
     }
-    this.owner.settle(this, false);
+    this.settleOnChannel(false);
+  }
+
+  private settleOnChannel(requeue: boolean): void {
+    this.owner.settle(this, requeue);
+    this.message = undefined;
   }
 
   private claim(): boolean {

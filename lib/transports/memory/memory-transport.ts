@@ -333,9 +333,10 @@ class MemoryConsumer {
     const settle = (then: () => void) => async () => {
       if (!this.unsettled.delete(stored.tag)) return; // settled already, or given back
       then();
+      delivery.message = undefined; // as the brokers' deliveries do (Delivery.message)
       this.schedulePump();
     };
-    return {
+    const delivery: Delivery & { message: TaskMessage | undefined } = {
       queue: stored.queue,
       message,
       decodeError,
@@ -351,5 +352,6 @@ class MemoryConsumer {
           if (message) this.broker.delay(stored.queue, message, until);
         })(),
     };
+    return delivery;
   }
 }

@@ -25,11 +25,12 @@ export interface PrefetchPlaces {
 
 /** One message taken from Redis; `tag` is its field in kombu's `unacked` hash. */
 export class RedisDelivery implements Delivery {
-  readonly message: TaskMessage | undefined;
+  /** Undefined once settled: see `markSettled`. */
+  message: TaskMessage | undefined;
   readonly decodeError?: Error;
   readonly redelivered: boolean;
   readonly bucket: PriorityBucket;
-  settled = false;
+  private settledAlready = false;
   /** See Delivery.holdForEta: set when the queue's eta messages wait on its list. */
   readonly holdForEta?: () => void;
   private place: 'held' | 'freedEarly' | 'setAside' | 'freed' = 'held';
@@ -49,6 +50,21 @@ export class RedisDelivery implements Delivery {
     if (decoded.decodeError) this.decodeError = decoded.decodeError;
     this.redelivered = decoded.redelivered;
     this.bucket = decoded.bucket;
+  }
+
+  get settled(): boolean {
+    return this.settledAlready;
+  }
+
+  /**
+   * Settled: nothing reads the message any more (the worker decoded it before), so
+   * the delivery lets go of it. A delivery can stay referenced after its end from an
+   * object V8 has already moved to the old generation, which only a full GC finds
+   * dead; the message it held would then be promoted with everything it points to.
+   */
+  markSettled(): void {
+    this.settledAlready = true;
+    this.message = undefined;
   }
 
   /**

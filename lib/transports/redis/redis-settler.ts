@@ -47,7 +47,7 @@ export class RedisSettler implements DeliverySettler {
 
   async settle(delivery: RedisDelivery, settlement: Settlement): Promise<void> {
     if (delivery.settled) return;
-    delivery.settled = true;
+    delivery.markSettled();
     const wasHeld = this.held.delete(delivery.tag);
     delivery.freePlace();
     // After close() the delivery was given back (or left to its lease): nothing to do.
