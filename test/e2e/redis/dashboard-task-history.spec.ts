@@ -358,3 +358,34 @@ describe.each(stores)('TaskHistory ($name)', (store) => {
     expect(latest).toBe((newestOutcome?.time ?? 0) + 1);
   }, 120_000);
 });
+
+describe('TaskHistory: memory and Redis', () => {
+  it('give back the same record for the same events', async () => {
+    const [memory, redis] = stores.map((store) => store.open());
+    const [kept, terminated, notTerminated] = [1, 2, 3].map(() => randomUUID());
+    const events = [
+      event('task-sent', kept, NOW, { name: 'a', queue: 'q', eta: 'soon' }),
+      event('task-received', kept, NOW + 1, {
+        args: '(1,)',
+        kwargs: '{}',
+        retries: 2,
+        root_id: 'root',
+        parent_id: 'parent',
+        expires: 'later',
+      }),
+      event('task-failed', kept, NOW + 2, {
+        exception: 'E()',
+        traceback: 'T',
+        runtime: 0.5,
+      }),
+      event('task-started', terminated, NOW + 3),
+      event('task-revoked', terminated, NOW + 4, { terminated: true }),
+      event('task-received', notTerminated, NOW + 5),
+      event('task-revoked', notTerminated, NOW + 6, { terminated: false }),
+    ];
+    for (const history of [memory, redis]) await history.apply(events);
+    for (const id of [kept, terminated, notTerminated])
+      expect(await redis.get(id)).toEqual(await memory.get(id));
+    expect((await redis.get(notTerminated))?.terminated).toBe(false);
+  });
+});

@@ -70,7 +70,8 @@ for i = 5, #ARGV do
   for field, value in pairs(p.numbers) do
     table.insert(fields, field); table.insert(fields, value)
   end
-  if present(p.terminated) ~= nil then
+  -- Not present(): that takes false (a revoke that did not terminate) for absent.
+  if p.terminated ~= nil and p.terminated ~= cjson.null then
     table.insert(fields, 'terminated')
     table.insert(fields, p.terminated and '1' or '0')
   end
