@@ -89,6 +89,15 @@ export class MemoryTaskHistory implements TaskHistory {
     return Promise.resolve(record ? copy(record) : null);
   }
 
+  getMany(ids: readonly string[]): Promise<(TaskRecord | null)[]> {
+    return Promise.resolve(
+      ids.map((id) => {
+        const record = this.records.get(id);
+        return record ? copy(record) : null;
+      }),
+    );
+  }
+
   children(id: string, limit: number): Promise<string[]> {
     return Promise.resolve(
       [...(this.childrenOf.get(id) ?? [])].slice(0, limit),

@@ -148,6 +148,11 @@ export class RedisTaskHistory implements TaskHistory {
     return (await this.records([id]))[0];
   }
 
+  /** One pipeline for all of them. */
+  getMany(ids: readonly string[]): Promise<(TaskRecord | null)[]> {
+    return this.records(ids);
+  }
+
   children(id: string, limit: number): Promise<string[]> {
     return this.redis
       .sscan(this.key(`children:${id}`), 0, 'COUNT', limit)
@@ -174,7 +179,9 @@ export class RedisTaskHistory implements TaskHistory {
     return this.prefix + name;
   }
 
-  private async records(ids: string[]): Promise<(TaskRecord | null)[]> {
+  private async records(
+    ids: readonly string[],
+  ): Promise<(TaskRecord | null)[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hgetall(this.key(`task:${id}`));

@@ -107,6 +107,24 @@ describe.each(stores)('TaskHistory ($name)', (store) => {
     expect(await history.get('nope')).toBeNull();
   });
 
+  it('reads several records at once, in the order asked, null for one it does not keep', async () => {
+    const history = store.open();
+    const [first, second] = [1, 2].map(() => randomUUID());
+    await history.apply([
+      event('task-received', first, NOW + 1, { name: 'one' }),
+      event('task-succeeded', second, NOW + 2, { name: 'two' }),
+    ]);
+    const records = await history.getMany([second, 'nope', first, second]);
+    expect(records.map((record) => record && record.name)).toEqual([
+      'two',
+      null,
+      'one',
+      'two',
+    ]);
+    expect(records[0]).toEqual(await history.get(second));
+    expect(await history.getMany([])).toEqual([]);
+  });
+
   it('is idempotent: the same events twice (two app instances) give the same record', async () => {
     const history = store.open();
     const id = randomUUID();
