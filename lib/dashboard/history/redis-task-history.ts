@@ -18,7 +18,8 @@ import { TaskPage, TaskQuery } from './task-query';
 
 /*
  * Keys, under `keyPrefix` (default `celeriac:dashboard:`):
- *   task:<id>                 hash: the record's fields (absent: null); expires after maxAgeSeconds
+ *   task:<id>                 hash: the record's fields (absent: null); expires maxAgeSeconds
+ *                             after its last event or its first-seen time, the later
  *   all                       zset: task id -> first-seen time
  *   state:<S> name:<n> worker:<w>   zsets: the same, per state, task name and worker
  *   names, workers            zsets: task names and workers -> last seen

@@ -5,6 +5,7 @@ import { TaskHistory } from '../../../lib/dashboard/history/task-history';
 import { TaskPatch, taskPatch } from '../../../lib/events/task-patch';
 import { TaskEventState } from '../../../lib/events/task-record';
 import { REDIS_URL, deleteKeys } from '../../support/redis-keys';
+import { sleep } from '../../support/wait';
 
 type Store = { name: string; open(caps?: Caps): TaskHistory };
 type Caps = { maxTasks: number; maxAgeSeconds: number };
@@ -405,5 +406,26 @@ describe('TaskHistory: memory and Redis', () => {
     for (const id of [kept, terminated, notTerminated])
       expect(await redis.get(id)).toEqual(await memory.get(id));
     expect((await redis.get(notTerminated))?.terminated).toBe(false);
+  });
+});
+
+describe('RedisTaskHistory, on the real clock', () => {
+  it("keeps a task's hash as long as its index entries, its worker's clock ahead", async () => {
+    const prefix = `test:dash-history:${randomUUID()}:`;
+    const history = track(
+      new RedisTaskHistory(REDIS_URL, {
+        maxTasks: 1000,
+        maxAgeSeconds: 1,
+        keyPrefix: prefix,
+      }),
+      prefix,
+    );
+    const id = randomUUID();
+    await history.apply([
+      event('task-received', id, Date.now() / 1000 + 3, { name: 'n' }),
+    ]);
+    await sleep(1300);
+    const page = await history.query({ offset: 0, limit: 10 });
+    expect([page.total, page.tasks.map((task) => task.id)]).toEqual([1, [id]]);
   });
 });

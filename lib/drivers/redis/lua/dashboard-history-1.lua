@@ -76,7 +76,9 @@ for i = 5, #ARGV do
     table.insert(fields, p.terminated and '1' or '0')
   end
   redis.call('HSET', key, unpack(fields))
-  redis.call('EXPIRE', key, ttl)
+  -- Never before its index entries are past the age cap (a worker's clock ahead of
+  -- this app's), so that a hash gone is always one of a task past it.
+  redis.call('EXPIRE', key, math.max(ttl, math.ceil(time - cutoff)))
   redis.call('ZADD', all, time, id)
   move('state', id, oldState, state, time)
   move('name', id, oldName, name, time, 'names')
