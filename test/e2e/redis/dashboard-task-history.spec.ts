@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import { MemoryTaskHistory } from '../../../lib/dashboard/history/memory-task-history';
 import { RedisTaskHistory } from '../../../lib/dashboard/history/redis-task-history';
 import { TaskHistory } from '../../../lib/dashboard/history/task-history';
 import { TaskPatch, taskPatch } from '../../../lib/events/task-patch';
-import { TaskEventState } from '../../../lib/events/task-record';
-import { REDIS_URL, deleteKeys } from '../../support/redis-keys';
+import { readLua } from '../../../lib/drivers/redis/lua-source';
+import {
+  TASK_EVENT_STATES,
+  TaskEventState,
+} from '../../../lib/events/task-record';
+import { REDIS_URL, deleteKeys, keysUnder } from '../../support/redis-keys';
 import { sleep } from '../../support/wait';
 
 type Store = { name: string; open(caps?: Caps): TaskHistory };
@@ -409,7 +414,116 @@ describe('TaskHistory: memory and Redis', () => {
   });
 });
 
-describe('RedisTaskHistory, on the real clock', () => {
+describe('RedisTaskHistory, past maxAgeSeconds', () => {
+  it('knows every state there is, to trim their indexes by age', () => {
+    const lua = readLua('dashboard-history-1');
+    const list = /local STATES = \{([^}]*)\}/.exec(lua)?.[1] ?? '';
+    const states = [...list.matchAll(/'([A-Z]+)'/g)].map((match) => match[1]);
+    expect(states).toEqual([...TASK_EVENT_STATES]);
+  });
+
+  it('forgets the tasks whose hashes expired before any trim (the app down, or no event since)', async () => {
+    const prefix = `test:dash-history:${randomUUID()}:`;
+    const history = track(
+      new RedisTaskHistory(REDIS_URL, {
+        maxTasks: 1000,
+        maxAgeSeconds: 3,
+        keyPrefix: prefix,
+      }),
+      prefix,
+    );
+    const [parent, gone, kept] = [1, 2, 3].map(() => randomUUID());
+    await history.apply([
+      event('task-received', gone, Date.now() / 1000, {
+        name: 'old.name',
+        hostname: 'old@w',
+        parent_id: parent,
+      }),
+    ]);
+    await sleep(1500);
+    // A sibling keeps the parent's children set alive past the first one's hash.
+    await history.apply([
+      event('task-received', kept, Date.now() / 1000, {
+        name: 'n',
+        parent_id: parent,
+      }),
+    ]);
+    // The first one's hash has expired; the sibling has 1.4 s left before maxAgeSeconds.
+    await sleep(1600);
+    expect(await history.get(gone)).toBeNull();
+    expect(await history.size()).toBe(1);
+    const page = await history.query({ offset: 0, limit: 10 });
+    expect([page.total, page.tasks.map((task) => task.id)]).toEqual([
+      1,
+      [kept],
+    ]);
+    const totals = await Promise.all(
+      [
+        { name: 'old.name' },
+        { worker: 'old@w' },
+        { state: 'RECEIVED' as const },
+      ].map((filter) => history.query({ ...filter, offset: 0, limit: 10 })),
+    );
+    expect(totals.map((found) => found.total)).toEqual([0, 0, 1]);
+    expect(await history.children(parent, 10)).toEqual([kept]);
+    expect(await history.facets(10)).toEqual({
+      names: ['n'],
+      workers: ['celery@a'],
+    });
+    // Nothing of it is left in any index.
+    const redis = new Redis(REDIS_URL);
+    try {
+      expect(
+        await Promise.all([
+          redis.zrange(`${prefix}all`, 0, -1),
+          redis.zrange(`${prefix}state:RECEIVED`, 0, -1),
+          redis.smembers(`${prefix}children:${parent}`),
+        ]),
+      ).toEqual([[kept], [kept], [kept]]);
+    } finally {
+      redis.disconnect();
+    }
+    const keys = await keysUnder(prefix);
+    expect(keys.map((key) => key.slice(prefix.length)).sort()).toEqual(
+      [
+        `task:${kept}`,
+        'all',
+        'state:RECEIVED',
+        'name:n',
+        'worker:celery@a',
+        'names',
+        'workers',
+        `children:${parent}`,
+      ].sort(),
+    );
+  });
+
+  it('counts no task past maxAgeSeconds, more of them than a trim drops at once', async () => {
+    const prefix = `test:dash-history:${randomUUID()}:`;
+    let now = NOW;
+    const history = track(
+      new RedisTaskHistory(
+        REDIS_URL,
+        { maxTasks: 10_000, maxAgeSeconds: 100, keyPrefix: prefix },
+        () => now,
+      ),
+      prefix,
+    );
+    await history.apply(
+      Array.from({ length: 1500 }, (_, index) =>
+        event('task-received', `old-${index}`, NOW - 50, { name: 'n' }),
+      ),
+    );
+    now += 60;
+    const filters = [{}, { name: 'n' }, { state: 'RECEIVED' as const }];
+    for (const filter of filters)
+      expect(await history.query({ ...filter, offset: 0, limit: 10 })).toEqual({
+        total: 0,
+        tasks: [],
+      });
+    expect(await history.size()).toBe(0);
+  });
+
   it("keeps a task's hash as long as its index entries, its worker's clock ahead", async () => {
     const prefix = `test:dash-history:${randomUUID()}:`;
     const history = track(
