@@ -12,7 +12,10 @@ import {
 import { REDIS_URL, deleteKeys, keysUnder } from '../../support/redis-keys';
 import { sleep } from '../../support/wait';
 
-type Store = { name: string; open(caps?: Caps): TaskHistory };
+type Store = {
+  name: string;
+  open(caps?: Caps, clock?: () => number): TaskHistory;
+};
 type Caps = { maxTasks: number; maxAgeSeconds: number };
 const CAPS: Caps = { maxTasks: 1000, maxAgeSeconds: 3600 };
 
@@ -20,18 +23,15 @@ const opened: { history: TaskHistory; prefix?: string }[] = [];
 const stores: Store[] = [
   {
     name: 'memory',
-    open: (caps = CAPS) => track(new MemoryTaskHistory(caps, () => NOW)),
+    open: (caps = CAPS, clock = () => NOW) =>
+      track(new MemoryTaskHistory(caps, clock)),
   },
   {
     name: 'redis',
-    open: (caps = CAPS) => {
+    open: (caps = CAPS, clock = () => NOW) => {
       const prefix = `test:dash-history:${randomUUID()}:`;
       return track(
-        new RedisTaskHistory(
-          REDIS_URL,
-          { ...caps, keyPrefix: prefix },
-          () => NOW,
-        ),
+        new RedisTaskHistory(REDIS_URL, { ...caps, keyPrefix: prefix }, clock),
         prefix,
       );
     },
@@ -202,6 +202,35 @@ describe.each(stores)('TaskHistory ($name)', (store) => {
     expect(
       (await history.query({ name: 'n', offset: 0, limit: 10 })).total,
     ).toBe(3);
+  });
+
+  it('lists, counts and suggests no task past maxAgeSeconds, with no event since', async () => {
+    let now = NOW;
+    const history = store.open(
+      { maxTasks: 100, maxAgeSeconds: 100 },
+      () => now,
+    );
+    const [old, child, kept] = [1, 2, 3].map(() => randomUUID());
+    await history.apply([
+      event('task-received', old, NOW - 50, { name: 'old', hostname: 'old@w' }),
+      event('task-received', child, NOW - 40, { parent_id: old }),
+      event('task-received', kept, NOW - 10, { name: 'n' }),
+    ]);
+    now += 70;
+    const page = await history.query({ offset: 0, limit: 10 });
+    expect([page.total, page.tasks.map((task) => task.id)]).toEqual([
+      1,
+      [kept],
+    ]);
+    expect(
+      (await history.query({ name: 'old', offset: 0, limit: 10 })).total,
+    ).toBe(0);
+    expect(await history.size()).toBe(1);
+    expect(await history.children(old, 10)).toEqual([]);
+    expect(await history.facets(10)).toEqual({
+      names: ['n'],
+      workers: ['celery@a'],
+    });
   });
 
   it("forgets a trimmed child in its parent's children", async () => {
