@@ -40,6 +40,7 @@ export class MemoryTaskHistory implements TaskHistory {
   }
 
   query(query: TaskQuery): Promise<TaskPage> {
+    this.trim();
     const { offset, limit } = query;
     const filtered =
       query.from !== undefined ||
@@ -73,6 +74,7 @@ export class MemoryTaskHistory implements TaskHistory {
   }
 
   outcomes(since: number): Promise<OutcomeTimes> {
+    this.trim();
     const times: OutcomeTimes = { succeeded: [], failed: [], retried: [] };
     for (const record of this.byTime.newestFirst()) {
       if (record.time < since) break;
@@ -89,13 +91,24 @@ export class MemoryTaskHistory implements TaskHistory {
     return Promise.resolve(record ? copy(record) : null);
   }
 
+  getMany(ids: readonly string[]): Promise<(TaskRecord | null)[]> {
+    return Promise.resolve(
+      ids.map((id) => {
+        const record = this.records.get(id);
+        return record ? copy(record) : null;
+      }),
+    );
+  }
+
   children(id: string, limit: number): Promise<string[]> {
+    this.trim();
     return Promise.resolve(
       [...(this.childrenOf.get(id) ?? [])].slice(0, limit),
     );
   }
 
   facets(limit: number): Promise<{ names: string[]; workers: string[] }> {
+    this.trim();
     const names = new Set<string>();
     const workers = new Set<string>();
     for (const record of this.records.values()) {
@@ -109,6 +122,7 @@ export class MemoryTaskHistory implements TaskHistory {
   }
 
   size(): Promise<number> {
+    this.trim();
     return Promise.resolve(this.records.size);
   }
 
@@ -132,7 +146,8 @@ export class MemoryTaskHistory implements TaskHistory {
 
   /**
    * Drops the tasks seen first past `maxTasks`, and those older than `maxAgeSeconds`
-   * (an event older than that does not add a task at all).
+   * (an event older than that does not add a task at all). Reads run it too: with no
+   * event for a while, tasks still grow past the age cap.
    */
   private trim(): void {
     const cutoff = this.now() - this.caps.maxAgeSeconds;

@@ -18,7 +18,8 @@ import { TaskPage, TaskQuery } from './task-query';
 
 /*
  * Keys, under `keyPrefix` (default `celeriac:dashboard:`):
- *   task:<id>                 hash: the record's fields (absent: null); expires after maxAgeSeconds
+ *   task:<id>                 hash: the record's fields (absent: null); expires maxAgeSeconds
+ *                             after its last event or its first-seen time, the later
  *   all                       zset: task id -> first-seen time
  *   state:<S> name:<n> worker:<w>   zsets: the same, per state, task name and worker
  *   names, workers            zsets: task names and workers -> last seen
@@ -65,26 +66,18 @@ export class RedisTaskHistory implements TaskHistory {
 
   async apply(patches: readonly TaskPatch[]): Promise<void> {
     if (patches.length === 0) return;
-    await dashboardHistoryScript.run(
-      this.redis,
-      [this.key('all')],
-      [
-        this.prefix,
-        this.options.maxTasks,
-        this.now() - this.options.maxAgeSeconds,
-        Math.ceil(this.options.maxAgeSeconds),
-        ...patches.map((patch) => JSON.stringify(patch)),
-      ],
-    );
+    await this.runScript(patches);
   }
 
   async query(query: TaskQuery): Promise<TaskPage> {
+    await this.trim();
     const indexes = [
       query.state !== undefined && this.key(`state:${query.state}`),
       query.name !== undefined && this.key(`name:${query.name}`),
       query.worker !== undefined && this.key(`worker:${query.worker}`),
     ].filter((key): key is string => key !== false);
-    const min = query.from === undefined ? '-inf' : String(query.from);
+    // Tasks past the age cap the trim has not reached yet (1000 a call) are not counted.
+    const min = String(Math.max(query.from ?? -Infinity, this.cutoff()));
     const max = query.to === undefined ? '+inf' : String(query.to);
     const range = (key: string) =>
       [
@@ -128,7 +121,7 @@ export class RedisTaskHistory implements TaskHistory {
     const ids = await this.redis.zrevrangebyscore(
       this.key('all'),
       '+inf',
-      since,
+      Math.max(since, this.cutoff()),
       'LIMIT',
       0,
       MAX_OUTCOME_TASKS,
@@ -148,13 +141,31 @@ export class RedisTaskHistory implements TaskHistory {
     return (await this.records([id]))[0];
   }
 
-  children(id: string, limit: number): Promise<string[]> {
-    return this.redis
-      .sscan(this.key(`children:${id}`), 0, 'COUNT', limit)
-      .then(([, ids]) => ids.slice(0, limit));
+  /** One pipeline for all of them. */
+  getMany(ids: readonly string[]): Promise<(TaskRecord | null)[]> {
+    return this.records(ids);
+  }
+
+  /**
+   * A child whose hash expired before a trim reached it is no longer known as its
+   * parent's: it is dropped here.
+   */
+  async children(id: string, limit: number): Promise<string[]> {
+    await this.trim();
+    const key = this.key(`children:${id}`);
+    const [, candidates] = await this.redis.sscan(key, 0, 'COUNT', limit);
+    const ids = candidates.slice(0, limit);
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const child of ids) pipeline.exists(this.key(`task:${child}`));
+    const kept = results<number[]>(await pipeline.exec());
+    const gone = ids.filter((_, index) => kept[index] === 0);
+    if (gone.length > 0) await this.redis.srem(key, ...gone);
+    return ids.filter((_, index) => kept[index] === 1);
   }
 
   async facets(limit: number): Promise<{ names: string[]; workers: string[] }> {
+    await this.trim();
     const [names, workers] = await Promise.all([
       this.redis.zrevrange(this.key('names'), 0, limit - 1),
       this.redis.zrevrange(this.key('workers'), 0, limit - 1),
@@ -162,19 +173,49 @@ export class RedisTaskHistory implements TaskHistory {
     return { names: names.sort(), workers: workers.sort() };
   }
 
-  size(): Promise<number> {
-    return this.redis.zcard(this.key('all'));
+  async size(): Promise<number> {
+    await this.trim();
+    return this.redis.zcount(this.key('all'), this.cutoff(), '+inf');
   }
 
   close(): Promise<void> {
     return closeConnection(this.redis);
   }
 
+  /**
+   * Drops what is past the caps with no event to write: the hashes expire on their own,
+   * the indexes only when trimmed.
+   */
+  private async trim(): Promise<void> {
+    await this.runScript([]);
+  }
+
+  private async runScript(patches: readonly TaskPatch[]): Promise<void> {
+    await dashboardHistoryScript.run(
+      this.redis,
+      [this.key('all')],
+      [
+        this.prefix,
+        this.options.maxTasks,
+        this.cutoff(),
+        Math.ceil(this.options.maxAgeSeconds),
+        ...patches.map((patch) => JSON.stringify(patch)),
+      ],
+    );
+  }
+
+  /** Tasks first seen before it are past the age cap (seconds). */
+  private cutoff(): number {
+    return this.now() - this.options.maxAgeSeconds;
+  }
+
   private key(name: string): string {
     return this.prefix + name;
   }
 
-  private async records(ids: string[]): Promise<(TaskRecord | null)[]> {
+  private async records(
+    ids: readonly string[],
+  ): Promise<(TaskRecord | null)[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hgetall(this.key(`task:${id}`));

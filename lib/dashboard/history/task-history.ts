@@ -27,6 +27,8 @@ export interface TaskHistory {
   /** One page of the tasks matching the query, newest first. */
   query(query: TaskQuery): Promise<TaskPage>;
   get(id: string): Promise<TaskRecord | null>;
+  /** The records of these ids, in their order: null for an id it does not keep. */
+  getMany(ids: readonly string[]): Promise<(TaskRecord | null)[]>;
   /**
    * When the tasks first seen since `since` (seconds) succeeded, failed or retried:
    * what the throughput chart is drawn again from after a restart.

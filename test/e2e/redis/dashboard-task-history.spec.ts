@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import { MemoryTaskHistory } from '../../../lib/dashboard/history/memory-task-history';
 import { RedisTaskHistory } from '../../../lib/dashboard/history/redis-task-history';
 import { TaskHistory } from '../../../lib/dashboard/history/task-history';
 import { TaskPatch, taskPatch } from '../../../lib/events/task-patch';
-import { TaskEventState } from '../../../lib/events/task-record';
-import { REDIS_URL, deleteKeys } from '../../support/redis-keys';
+import { readLua } from '../../../lib/drivers/redis/lua-source';
+import {
+  TASK_EVENT_STATES,
+  TaskEventState,
+} from '../../../lib/events/task-record';
+import { REDIS_URL, deleteKeys, keysUnder } from '../../support/redis-keys';
+import { sleep } from '../../support/wait';
 
-type Store = { name: string; open(caps?: Caps): TaskHistory };
+type Store = {
+  name: string;
+  open(caps?: Caps, clock?: () => number): TaskHistory;
+};
 type Caps = { maxTasks: number; maxAgeSeconds: number };
 const CAPS: Caps = { maxTasks: 1000, maxAgeSeconds: 3600 };
 
@@ -14,18 +23,15 @@ const opened: { history: TaskHistory; prefix?: string }[] = [];
 const stores: Store[] = [
   {
     name: 'memory',
-    open: (caps = CAPS) => track(new MemoryTaskHistory(caps, () => NOW)),
+    open: (caps = CAPS, clock = () => NOW) =>
+      track(new MemoryTaskHistory(caps, clock)),
   },
   {
     name: 'redis',
-    open: (caps = CAPS) => {
+    open: (caps = CAPS, clock = () => NOW) => {
       const prefix = `test:dash-history:${randomUUID()}:`;
       return track(
-        new RedisTaskHistory(
-          REDIS_URL,
-          { ...caps, keyPrefix: prefix },
-          () => NOW,
-        ),
+        new RedisTaskHistory(REDIS_URL, { ...caps, keyPrefix: prefix }, clock),
         prefix,
       );
     },
@@ -107,6 +113,24 @@ describe.each(stores)('TaskHistory ($name)', (store) => {
     expect(await history.get('nope')).toBeNull();
   });
 
+  it('reads several records at once, in the order asked, null for one it does not keep', async () => {
+    const history = store.open();
+    const [first, second] = [1, 2].map(() => randomUUID());
+    await history.apply([
+      event('task-received', first, NOW + 1, { name: 'one' }),
+      event('task-succeeded', second, NOW + 2, { name: 'two' }),
+    ]);
+    const records = await history.getMany([second, 'nope', first, second]);
+    expect(records.map((record) => record && record.name)).toEqual([
+      'two',
+      null,
+      'one',
+      'two',
+    ]);
+    expect(records[0]).toEqual(await history.get(second));
+    expect(await history.getMany([])).toEqual([]);
+  });
+
   it('is idempotent: the same events twice (two app instances) give the same record', async () => {
     const history = store.open();
     const id = randomUUID();
@@ -178,6 +202,35 @@ describe.each(stores)('TaskHistory ($name)', (store) => {
     expect(
       (await history.query({ name: 'n', offset: 0, limit: 10 })).total,
     ).toBe(3);
+  });
+
+  it('lists, counts and suggests no task past maxAgeSeconds, with no event since', async () => {
+    let now = NOW;
+    const history = store.open(
+      { maxTasks: 100, maxAgeSeconds: 100 },
+      () => now,
+    );
+    const [old, child, kept] = [1, 2, 3].map(() => randomUUID());
+    await history.apply([
+      event('task-received', old, NOW - 50, { name: 'old', hostname: 'old@w' }),
+      event('task-received', child, NOW - 40, { parent_id: old }),
+      event('task-received', kept, NOW - 10, { name: 'n' }),
+    ]);
+    now += 70;
+    const page = await history.query({ offset: 0, limit: 10 });
+    expect([page.total, page.tasks.map((task) => task.id)]).toEqual([
+      1,
+      [kept],
+    ]);
+    expect(
+      (await history.query({ name: 'old', offset: 0, limit: 10 })).total,
+    ).toBe(0);
+    expect(await history.size()).toBe(1);
+    expect(await history.children(old, 10)).toEqual([]);
+    expect(await history.facets(10)).toEqual({
+      names: ['n'],
+      workers: ['celery@a'],
+    });
   });
 
   it("forgets a trimmed child in its parent's children", async () => {
@@ -357,4 +410,165 @@ describe.each(stores)('TaskHistory ($name)', (store) => {
       .reduce((max, at) => Math.max(max, at), 0);
     expect(latest).toBe((newestOutcome?.time ?? 0) + 1);
   }, 120_000);
+});
+
+describe('TaskHistory: memory and Redis', () => {
+  it('give back the same record for the same events', async () => {
+    const [memory, redis] = stores.map((store) => store.open());
+    const [kept, terminated, notTerminated] = [1, 2, 3].map(() => randomUUID());
+    const events = [
+      event('task-sent', kept, NOW, { name: 'a', queue: 'q', eta: 'soon' }),
+      event('task-received', kept, NOW + 1, {
+        args: '(1,)',
+        kwargs: '{}',
+        retries: 2,
+        root_id: 'root',
+        parent_id: 'parent',
+        expires: 'later',
+      }),
+      event('task-failed', kept, NOW + 2, {
+        exception: 'E()',
+        traceback: 'T',
+        runtime: 0.5,
+      }),
+      event('task-started', terminated, NOW + 3),
+      event('task-revoked', terminated, NOW + 4, { terminated: true }),
+      event('task-received', notTerminated, NOW + 5),
+      event('task-revoked', notTerminated, NOW + 6, { terminated: false }),
+    ];
+    for (const history of [memory, redis]) await history.apply(events);
+    for (const id of [kept, terminated, notTerminated])
+      expect(await redis.get(id)).toEqual(await memory.get(id));
+    expect((await redis.get(notTerminated))?.terminated).toBe(false);
+  });
+});
+
+describe('RedisTaskHistory, past maxAgeSeconds', () => {
+  it('knows every state there is, to trim their indexes by age', () => {
+    const lua = readLua('dashboard-history-1');
+    const list = /local STATES = \{([^}]*)\}/.exec(lua)?.[1] ?? '';
+    const states = [...list.matchAll(/'([A-Z]+)'/g)].map((match) => match[1]);
+    expect(states).toEqual([...TASK_EVENT_STATES]);
+  });
+
+  it('forgets the tasks whose hashes expired before any trim (the app down, or no event since)', async () => {
+    const prefix = `test:dash-history:${randomUUID()}:`;
+    const history = track(
+      new RedisTaskHistory(REDIS_URL, {
+        maxTasks: 1000,
+        maxAgeSeconds: 3,
+        keyPrefix: prefix,
+      }),
+      prefix,
+    );
+    const [parent, gone, kept] = [1, 2, 3].map(() => randomUUID());
+    await history.apply([
+      event('task-received', gone, Date.now() / 1000, {
+        name: 'old.name',
+        hostname: 'old@w',
+        parent_id: parent,
+      }),
+    ]);
+    await sleep(1500);
+    // A sibling keeps the parent's children set alive past the first one's hash.
+    await history.apply([
+      event('task-received', kept, Date.now() / 1000, {
+        name: 'n',
+        parent_id: parent,
+      }),
+    ]);
+    // The first one's hash has expired; the sibling has 1.4 s left before maxAgeSeconds.
+    await sleep(1600);
+    expect(await history.get(gone)).toBeNull();
+    expect(await history.size()).toBe(1);
+    const page = await history.query({ offset: 0, limit: 10 });
+    expect([page.total, page.tasks.map((task) => task.id)]).toEqual([
+      1,
+      [kept],
+    ]);
+    const totals = await Promise.all(
+      [
+        { name: 'old.name' },
+        { worker: 'old@w' },
+        { state: 'RECEIVED' as const },
+      ].map((filter) => history.query({ ...filter, offset: 0, limit: 10 })),
+    );
+    expect(totals.map((found) => found.total)).toEqual([0, 0, 1]);
+    expect(await history.children(parent, 10)).toEqual([kept]);
+    expect(await history.facets(10)).toEqual({
+      names: ['n'],
+      workers: ['celery@a'],
+    });
+    // Nothing of it is left in any index.
+    const redis = new Redis(REDIS_URL);
+    try {
+      expect(
+        await Promise.all([
+          redis.zrange(`${prefix}all`, 0, -1),
+          redis.zrange(`${prefix}state:RECEIVED`, 0, -1),
+          redis.smembers(`${prefix}children:${parent}`),
+        ]),
+      ).toEqual([[kept], [kept], [kept]]);
+    } finally {
+      redis.disconnect();
+    }
+    const keys = await keysUnder(prefix);
+    expect(keys.map((key) => key.slice(prefix.length)).sort()).toEqual(
+      [
+        `task:${kept}`,
+        'all',
+        'state:RECEIVED',
+        'name:n',
+        'worker:celery@a',
+        'names',
+        'workers',
+        `children:${parent}`,
+      ].sort(),
+    );
+  });
+
+  it('counts no task past maxAgeSeconds, more of them than a trim drops at once', async () => {
+    const prefix = `test:dash-history:${randomUUID()}:`;
+    let now = NOW;
+    const history = track(
+      new RedisTaskHistory(
+        REDIS_URL,
+        { maxTasks: 10_000, maxAgeSeconds: 100, keyPrefix: prefix },
+        () => now,
+      ),
+      prefix,
+    );
+    await history.apply(
+      Array.from({ length: 1500 }, (_, index) =>
+        event('task-received', `old-${index}`, NOW - 50, { name: 'n' }),
+      ),
+    );
+    now += 60;
+    const filters = [{}, { name: 'n' }, { state: 'RECEIVED' as const }];
+    for (const filter of filters)
+      expect(await history.query({ ...filter, offset: 0, limit: 10 })).toEqual({
+        total: 0,
+        tasks: [],
+      });
+    expect(await history.size()).toBe(0);
+  });
+
+  it("keeps a task's hash as long as its index entries, its worker's clock ahead", async () => {
+    const prefix = `test:dash-history:${randomUUID()}:`;
+    const history = track(
+      new RedisTaskHistory(REDIS_URL, {
+        maxTasks: 1000,
+        maxAgeSeconds: 1,
+        keyPrefix: prefix,
+      }),
+      prefix,
+    );
+    const id = randomUUID();
+    await history.apply([
+      event('task-received', id, Date.now() / 1000 + 3, { name: 'n' }),
+    ]);
+    await sleep(1300);
+    const page = await history.query({ offset: 0, limit: 10 });
+    expect([page.total, page.tasks.map((task) => task.id)]).toEqual([1, [id]]);
+  });
 });

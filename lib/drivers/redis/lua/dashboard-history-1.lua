@@ -3,6 +3,7 @@
 -- lib/events/task-patch.ts (applyTaskPatch) the same rule in memory).
 -- KEYS: all (the zset of every task by first-seen time; the other keys share its prefix).
 -- ARGV: prefix, maxTasks, cutoff (seconds: older tasks go), ttl (seconds), patch JSON...
+-- (no patch: it only trims).
 -- A patch: {id, at, state, stamp, worker, text = {field = value}, numbers = {field = value},
 -- terminated}. Applying one twice changes nothing more (several app instances do).
 local all = KEYS[1]
@@ -70,18 +71,42 @@ for i = 5, #ARGV do
   for field, value in pairs(p.numbers) do
     table.insert(fields, field); table.insert(fields, value)
   end
-  if present(p.terminated) ~= nil then
+  -- Not present(): that takes false (a revoke that did not terminate) for absent.
+  if p.terminated ~= nil and p.terminated ~= cjson.null then
     table.insert(fields, 'terminated')
     table.insert(fields, p.terminated and '1' or '0')
   end
   redis.call('HSET', key, unpack(fields))
-  redis.call('EXPIRE', key, ttl)
+  -- Never before its index entries are past the age cap (a worker's clock ahead of
+  -- this app's), so that a hash gone is always one of a task past it.
+  redis.call('EXPIRE', key, math.max(ttl, math.ceil(time - cutoff)))
   redis.call('ZADD', all, time, id)
   move('state', id, oldState, state, time)
   move('name', id, oldName, name, time, 'names')
   move('worker', id, oldWorker, worker, time, 'workers')
   if name then redis.call('ZADD', prefix .. 'names', time, name) end
   if worker then redis.call('ZADD', prefix .. 'workers', time, worker) end
+end
+
+-- Every state, name and worker index without its members first seen before the cutoff
+-- (each index's scores are the first-seen times), and a name or worker left with no task
+-- out of the suggestions. The states are TASK_EVENT_STATES (lib/events/task-record.ts).
+local STATES = {'PENDING', 'RECEIVED', 'STARTED', 'SUCCESS', 'FAILURE', 'RETRY',
+  'REVOKED', 'REJECTED'}
+local function trimIndexesByAge()
+  local before = '(' .. cutoff
+  for _, state in ipairs(STATES) do
+    redis.call('ZREMRANGEBYSCORE', prefix .. 'state:' .. state, '-inf', before)
+  end
+  for _, facet in ipairs({{'names', 'name'}, {'workers', 'worker'}}) do
+    for _, value in ipairs(redis.call('ZRANGE', prefix .. facet[1], 0, -1)) do
+      local index = prefix .. facet[2] .. ':' .. value
+      redis.call('ZREMRANGEBYSCORE', index, '-inf', before)
+      if redis.call('ZCARD', index) == 0 then
+        redis.call('ZREM', prefix .. facet[1], value)
+      end
+    end
+  end
 end
 
 -- Past the caps, the first seen go first (at most 1000 per call: the next call goes on).
@@ -91,10 +116,19 @@ if excess > 0 then
   victims = redis.call('ZRANGE', all, 0, math.min(excess, 1000) - 1)
 end
 local expired = redis.call('ZRANGEBYSCORE', all, '-inf', '(' .. cutoff, 'LIMIT', 0, 1000)
-for _, id in ipairs(expired) do table.insert(victims, id) end
+-- The oldest are often past both caps: each is dropped once.
+local seen = {}
+for _, id in ipairs(victims) do seen[id] = true end
+for _, id in ipairs(expired) do
+  if not seen[id] then table.insert(victims, id) end
+end
+local orphans = false
 for _, id in ipairs(victims) do
   local key = prefix .. 'task:' .. id
   local old = redis.call('HMGET', key, 'name', 'state', 'worker', 'parentId')
+  -- Its hash expired before a trim came (the app down, or no event for maxAgeSeconds):
+  -- it no longer tells which indexes hold it.
+  if present(old[2]) == nil then orphans = true end
   redis.call('ZREM', all, id)
   move('name', id, present(old[1]), nil, 0, 'names')
   move('state', id, present(old[2]), nil, 0)
@@ -103,4 +137,5 @@ for _, id in ipairs(victims) do
   if present(old[4]) then redis.call('SREM', prefix .. 'children:' .. old[4], id) end
   redis.call('DEL', key, prefix .. 'children:' .. id)
 end
+if orphans then trimIndexesByAge() end
 return #victims
