@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { TaskRevokedError } from '../client/errors';
+import { LinkedSet } from '../common/linked-set';
+import { InFlight } from '../common/in-flight';
 import { ResolvedWorkerOptions } from '../options/resolve-options';
 import { TaskRequest } from '../protocol';
 import { RegisteredTask } from '../registry/registered-task';
@@ -19,7 +21,6 @@ import { RateGate } from './rate-gate';
 import { RevokeListener } from './revoke-listener';
 import { RunControl } from './run-control';
 import { Settlement } from './task-finisher.service';
-import { waitAll } from './wait-all';
 import { ProcessPool } from './pool/process-pool';
 import { WorkerLostError } from './pool/errors';
 import { TaskRunner } from './task-runner';
@@ -39,14 +40,14 @@ export class TaskWorker {
   private readonly logger: Logger;
   private readonly waiting: Delivery[] = [];
   /** Every delivery being handled, from its start to its settlement. */
-  private readonly handling = new Set<Promise<void>>();
+  private readonly handling = new InFlight();
   /** Concurrency slots taken: a slot is freed once the task function has returned. */
   private busySlots = 0;
-  /** Running tasks by id, for revoke with terminate and `inspect active`. */
-  private readonly runningTasks = new Map<
-    string,
-    { control: RunControl; inHand: RequestInHand }
-  >();
+  /** Running tasks, for revoke with terminate and `inspect active`. */
+  private readonly runningTasks = new LinkedSet<{
+    control: RunControl;
+    inHand: RequestInHand;
+  }>();
   /** Deliveries waiting in memory: for a rate-limit slot, or for their eta. */
   private readonly held = new Map<
     Delivery,
@@ -226,8 +227,7 @@ export class TaskWorker {
       this.logger.log(
         `Waiting for ${this.handling.size} running task(s) to finish`,
       );
-      const finished = await waitAll(
-        this.handling,
+      const finished = await this.handling.whenNone(
         this.options.shutdownTimeoutMs,
       );
       if (!finished) {
@@ -276,16 +276,16 @@ export class TaskWorker {
         this.busySlots--;
         this.drain();
       };
-      const handled = this.handle(delivery, freeSlot)
+      this.handling.begin();
+      void this.handle(delivery, freeSlot)
         .catch((error: unknown) =>
           this.logger.error(`Unexpected worker error: ${String(error)}`),
         )
         .finally(() => {
-          this.handling.delete(handled);
+          this.handling.end();
           this.processed++;
           freeSlot();
         });
-      this.handling.add(handled);
     }
   }
 
@@ -361,7 +361,7 @@ export class TaskWorker {
     const { acksLate } = task.policy;
     if (!acksLate) await this.settle(() => delivery.ack());
     const control = new RunControl();
-    this.runningTasks.set(request.id, {
+    const running = this.runningTasks.add({
       control,
       inHand: {
         request,
@@ -386,8 +386,7 @@ export class TaskWorker {
         control,
       });
     } finally {
-      if (this.runningTasks.get(request.id)?.control === control)
-        this.runningTasks.delete(request.id);
+      this.runningTasks.remove(running);
       this.finishedByName.set(
         request.name,
         (this.finishedByName.get(request.name) ?? 0) + 1,
@@ -430,12 +429,18 @@ export class TaskWorker {
       : this.deps.executor;
   }
 
-  /** A revoke with terminate: the running task is abandoned and reads REVOKED. */
+  /**
+   * A revoke with terminate: the running task is abandoned and reads REVOKED (every
+   * run of that id, should a duplicate delivery run it twice).
+   */
   private terminate(taskId: string): boolean {
-    const running = this.runningTasks.get(taskId);
-    if (!running) return false;
+    const runs = this.runningTasks
+      .values()
+      .filter(({ inHand }) => inHand.request.id === taskId);
+    if (runs.length === 0) return false;
     this.logger.warn(`Terminating task ${taskId} (revoked with terminate)`);
-    running.control.abandon(new TaskRevokedError(taskId, 'terminated'));
+    for (const { control } of runs)
+      control.abandon(new TaskRevokedError(taskId, 'terminated'));
     return true;
   }
 

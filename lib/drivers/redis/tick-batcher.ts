@@ -1,3 +1,5 @@
+import { InFlight } from '../../common/in-flight';
+
 interface Pending<T> {
   item: T;
   resolve: () => void;
@@ -12,7 +14,7 @@ interface Pending<T> {
 export class TickBatcher<T> {
   private pending: Pending<T>[] = [];
   private scheduled = false;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
 
   constructor(
     private readonly send: (items: T[]) => Promise<unknown>,
@@ -32,7 +34,7 @@ export class TickBatcher<T> {
   /** Sends what is pending now and resolves when every call made so far is answered. */
   async drain(): Promise<void> {
     this.flush();
-    await Promise.allSettled([...this.inFlight]);
+    await this.inFlight.whenNone();
   }
 
   private flush(): void {
@@ -43,8 +45,8 @@ export class TickBatcher<T> {
         () => batch.forEach((entry) => entry.resolve()),
         (error) => batch.forEach((entry) => entry.reject(error)),
       );
-      this.inFlight.add(sent);
-      void sent.finally(() => this.inFlight.delete(sent));
+      this.inFlight.begin();
+      void sent.finally(() => this.inFlight.end());
     }
   }
 }

@@ -1,3 +1,4 @@
+import { LinkedEntry } from '../../common/linked-set';
 import { TaskMessage } from '../../protocol';
 import { Delivery } from '../transport';
 import { DecodedEnvelope } from './envelope';
@@ -31,6 +32,8 @@ export class RedisDelivery implements Delivery {
   readonly redelivered: boolean;
   readonly bucket: PriorityBucket;
   private settledAlready = false;
+  /** Its place among the deliveries the settler holds (RedisSettler.hold). */
+  heldAs: LinkedEntry<RedisDelivery> | undefined;
   /** See Delivery.holdForEta: set when the queue's eta messages wait on its list. */
   readonly holdForEta?: () => void;
   private place: 'held' | 'freedEarly' | 'setAside' | 'freed' = 'held';

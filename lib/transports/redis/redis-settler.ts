@@ -11,13 +11,14 @@ import {
 } from '../../drivers/redis/scripts';
 import { DeliverySettler, RedisDelivery, Settlement } from './redis-delivery';
 import { TickBatcher } from '../../drivers/redis/tick-batcher';
+import { LinkedSet } from '../../common/linked-set';
 
 /**
  * Knows every delivery this transport holds and settles them in Redis. Settling
  * frees the consumer's slot at once; the Redis write follows (acks batched).
  */
 export class RedisSettler implements DeliverySettler {
-  private readonly held = new Map<string, RedisDelivery>();
+  private readonly held = new LinkedSet<RedisDelivery>();
   private readonly acks: TickBatcher<string>;
   private closed = false;
 
@@ -31,24 +32,25 @@ export class RedisSettler implements DeliverySettler {
   }
 
   hold(delivery: RedisDelivery): void {
-    this.held.set(delivery.tag, delivery);
+    delivery.heldAs = this.held.add(delivery);
   }
 
   heldTags(): string[] {
-    return [...this.held.keys()];
+    return this.held.values().map((delivery) => delivery.tag);
   }
 
   /** A renewal found the delivery gone: someone else holds it now. */
   lost(tag: string): RedisDelivery | undefined {
-    const delivery = this.held.get(tag);
-    this.held.delete(tag);
+    const delivery = this.held.find((held) => held.tag === tag);
+    if (delivery?.heldAs) this.held.remove(delivery.heldAs);
     return delivery;
   }
 
   async settle(delivery: RedisDelivery, settlement: Settlement): Promise<void> {
     if (delivery.settled) return;
     delivery.markSettled();
-    const wasHeld = this.held.delete(delivery.tag);
+    const wasHeld =
+      delivery.heldAs !== undefined && this.held.remove(delivery.heldAs);
     delivery.freePlace();
     // After close() the delivery was given back (or left to its lease): nothing to do.
     if (this.closed || !wasHeld) return;

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { ReadonlyLinkedSet } from '../../common/linked-set';
 import { RegisteredTask } from '../../registry/registered-task';
 import { Delivery } from '../../transports/transport';
 import { decodeDelivery } from '../decode-delivery';
@@ -14,7 +15,7 @@ import { ControlTarget, EventSwitch, RequestInHand } from './control-command';
  */
 export interface ControlledWorker {
   /** Tasks running now, by id. */
-  readonly running: ReadonlyMap<string, { inHand: RequestInHand }>;
+  readonly running: ReadonlyLinkedSet<{ inHand: RequestInHand }>;
   /** Deliveries waiting for a slot. */
   readonly waiting: readonly Delivery[];
   /** Deliveries held in memory (eta, rate limit) with when they are let through. */
@@ -55,7 +56,7 @@ export class WorkerControlTarget implements ControlTarget {
   }
 
   active(): RequestInHand[] {
-    return [...this.worker.running.values()].map(({ inHand }) => inHand);
+    return this.worker.running.values().map(({ inHand }) => inHand);
   }
 
   reserved(): RequestInHand[] {

@@ -1,0 +1,42 @@
+/**
+ * Counts operations under way and lets one wait until none is left: what a Set of
+ * their promises did, without a Set that thousands a second go through (see
+ * DictionaryMap for what such a Set costs in the old generation).
+ */
+export class InFlight {
+  private count = 0;
+  private readonly waiters = new Set<() => void>();
+
+  get size(): number {
+    return this.count;
+  }
+
+  begin(): void {
+    this.count++;
+  }
+
+  end(): void {
+    if (this.count === 0) throw new Error('InFlight.end() without a begin()');
+    if (--this.count > 0) return;
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  /**
+   * Resolves true once none is under way (at once if none is), counting those begun
+   * meanwhile; false if `ms` passes first (without `ms`, no limit).
+   */
+  whenNone(ms?: number): Promise<boolean> {
+    if (this.count === 0) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (none: boolean) => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve(none);
+      };
+      const wake = () => settle(true);
+      this.waiters.add(wake);
+      if (ms !== undefined) timer = setTimeout(() => settle(false), ms);
+    });
+  }
+}
