@@ -272,7 +272,13 @@ describe.each(BROKERS)('interop on $label: the celeriac CLI', (setup) => {
       );
     expect(await answered('pause')).toEqual([nestNode, pyNode].sort());
     await consumersBecome(0, 'nobody consuming the paused queue');
-    expect(await answered('resume')).toEqual([nestNode, pyNode].sort());
+    // Resumed in the human form: a table of each node and its reply.
+    const resumed = await run('resume', shared, '-d', both, '-t', '5');
+    expect(resumed.code).toBe(0);
+    for (const node of [nestNode, pyNode])
+      expect(resumed.stdout).toMatch(
+        new RegExp(`${node}\\s.*add consumer ${shared}`),
+      );
     await consumersBecome(2, 'both consuming the resumed queue');
   });
 
