@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { TaskRevokedError } from '../client/errors';
 import { LinkedSet } from '../common/linked-set';
-import { InFlight } from '../common/in-flight';
+import { InFlightCount } from '../common/in-flight-count';
 import { ResolvedWorkerOptions } from '../options/resolve-options';
 import { TaskRequest } from '../protocol';
 import { RegisteredTask } from '../registry/registered-task';
@@ -40,7 +40,7 @@ export class TaskWorker {
   private readonly logger: Logger;
   private readonly waiting: Delivery[] = [];
   /** Every delivery being handled, from its start to its settlement. */
-  private readonly handling = new InFlight();
+  private readonly handling = new InFlightCount();
   /** Concurrency slots taken: a slot is freed once the task function has returned. */
   private busySlots = 0;
   /** Running tasks, for revoke with terminate and `inspect active`. */

@@ -1,4 +1,4 @@
-import { InFlight } from '../../common/in-flight';
+import { LinkedSet } from '../../common/linked-set';
 
 interface Pending<T> {
   item: T;
@@ -14,7 +14,8 @@ interface Pending<T> {
 export class TickBatcher<T> {
   private pending: Pending<T>[] = [];
   private scheduled = false;
-  private readonly inFlight = new InFlight();
+  /** The calls sent and not answered yet (a LinkedSet: see there why not a Set). */
+  private readonly inFlight = new LinkedSet<Promise<void>>();
 
   constructor(
     private readonly send: (items: T[]) => Promise<unknown>,
@@ -34,7 +35,7 @@ export class TickBatcher<T> {
   /** Sends what is pending now and resolves when every call made so far is answered. */
   async drain(): Promise<void> {
     this.flush();
-    await this.inFlight.whenNone();
+    await Promise.allSettled(this.inFlight.values());
   }
 
   private flush(): void {
@@ -45,8 +46,8 @@ export class TickBatcher<T> {
         () => batch.forEach((entry) => entry.resolve()),
         (error) => batch.forEach((entry) => entry.reject(error)),
       );
-      this.inFlight.begin();
-      void sent.finally(() => this.inFlight.end());
+      const entry = this.inFlight.add(sent);
+      void sent.finally(() => this.inFlight.remove(entry));
     }
   }
 }

@@ -14,7 +14,7 @@ import { ControlTarget, EventSwitch, RequestInHand } from './control-command';
  * worker's loop nothing.
  */
 export interface ControlledWorker {
-  /** Tasks running now, by id. */
+  /** Tasks running now, in the order they started. */
   readonly running: ReadonlyLinkedSet<{ inHand: RequestInHand }>;
   /** Deliveries waiting for a slot. */
   readonly waiting: readonly Delivery[];

@@ -1,9 +1,9 @@
 /**
- * Counts operations under way and lets one wait until none is left: what a Set of
- * their promises did, without a Set that thousands a second go through (see
- * DictionaryMap for what such a Set costs in the old generation).
+ * Counts operations under way and lets one wait until none is left, counting those
+ * begun meanwhile: what a Set of their promises did, without a Set that thousands a
+ * second go through (see LinkedSet for what such a Set costs in the old generation).
  */
-export class InFlight {
+export class InFlightCount {
   private count = 0;
   private readonly waiters = new Set<() => void>();
 
@@ -15,8 +15,9 @@ export class InFlight {
     this.count++;
   }
 
+  /** One is done. More ends than begins change nothing (it is called from `finally`). */
   end(): void {
-    if (this.count === 0) throw new Error('InFlight.end() without a begin()');
+    if (this.count === 0) return;
     if (--this.count > 0) return;
     for (const wake of [...this.waiters]) wake();
   }

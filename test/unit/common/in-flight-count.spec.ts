@@ -1,12 +1,12 @@
-import { InFlight } from '../../../lib/common/in-flight';
+import { InFlightCount } from '../../../lib/common/in-flight-count';
 
-describe('InFlight', () => {
+describe('InFlightCount', () => {
   it('resolves true at once when none is under way', async () => {
-    await expect(new InFlight().whenNone(10)).resolves.toBe(true);
+    await expect(new InFlightCount().whenNone(10)).resolves.toBe(true);
   });
 
   it('waits for the last one, counting those begun meanwhile', async () => {
-    const inFlight = new InFlight();
+    const inFlight = new InFlightCount();
     inFlight.begin();
     inFlight.begin();
     let none: boolean | undefined;
@@ -24,7 +24,7 @@ describe('InFlight', () => {
   });
 
   it('resolves false when the time runs out first, and forgets that waiter', async () => {
-    const inFlight = new InFlight();
+    const inFlight = new InFlightCount();
     inFlight.begin();
     await expect(inFlight.whenNone(20)).resolves.toBe(false);
     const later = inFlight.whenNone(1000);
@@ -32,7 +32,17 @@ describe('InFlight', () => {
     await expect(later).resolves.toBe(true);
   });
 
-  it('refuses an end without a begin', () => {
-    expect(() => new InFlight().end()).toThrow(/without a begin/);
+  it('takes an end without a begin as nothing (it runs in a finally)', async () => {
+    const inFlight = new InFlightCount();
+    inFlight.end();
+    expect(inFlight.size).toBe(0);
+    inFlight.begin();
+    let none = false;
+    void inFlight.whenNone().then(() => (none = true));
+    await Promise.resolve();
+    expect(none).toBe(false);
+    inFlight.end();
+    await Promise.resolve();
+    expect(none).toBe(true);
   });
 });
