@@ -349,7 +349,8 @@ class MemoryConsumer {
         )(),
       defer: (until: Date) =>
         settle(() => {
-          if (message) this.broker.delay(stored.queue, message, until);
+          if (delivery.message)
+            this.broker.delay(stored.queue, delivery.message, until);
         })(),
     };
     return delivery;

@@ -11,7 +11,7 @@ export class LeaseKeeper {
   constructor(
     private readonly heldTags: () => string[],
     private readonly renew: (tags: string[]) => Promise<string[]>,
-    private readonly onLost: (tag: string) => void,
+    private readonly onLost: (tags: string[]) => void,
     private readonly intervalMs: number,
     private readonly logger: RedisTransportLogger,
   ) {}
@@ -43,8 +43,8 @@ export class LeaseKeeper {
 
   private async renewAll(tags: string[]): Promise<void> {
     for (let i = 0; i < tags.length; i += 1000) {
-      for (const tag of await this.renew(tags.slice(i, i + 1000)))
-        this.onLost(tag);
+      const lost = await this.renew(tags.slice(i, i + 1000));
+      if (lost.length > 0) this.onLost(lost);
     }
   }
 }

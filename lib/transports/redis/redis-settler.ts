@@ -39,11 +39,15 @@ export class RedisSettler implements DeliverySettler {
     return this.held.values().map((delivery) => delivery.tag);
   }
 
-  /** A renewal found the delivery gone: someone else holds it now. */
-  lost(tag: string): RedisDelivery | undefined {
-    const delivery = this.held.find((held) => held.tag === tag);
-    if (delivery?.heldAs) this.held.remove(delivery.heldAs);
-    return delivery;
+  /**
+   * A renewal found these deliveries gone (someone else holds them now): no longer
+   * held. One pass over what is held, however many were lost.
+   */
+  lost(tags: readonly string[]): RedisDelivery[] {
+    const wanted = new Set(tags);
+    const lost = this.held.values().filter((held) => wanted.has(held.tag));
+    for (const delivery of lost) this.held.remove(delivery.heldAs!);
+    return lost;
   }
 
   async settle(delivery: RedisDelivery, settlement: Settlement): Promise<void> {

@@ -139,7 +139,7 @@ export class RedisTransport
     this.leaseKeeper = new LeaseKeeper(
       () => this.settler.heldTags(),
       (tags) => this.settler.renew(tags, this.options.leaseMs),
-      (tag) => this.onLeaseLost(tag),
+      (tags) => this.onLeasesLost(tags),
       this.options.renewIntervalMs,
       this.options.logger,
     );
@@ -561,11 +561,15 @@ export class RedisTransport
     return blocker;
   }
 
-  private onLeaseLost(tag: string): void {
-    const delivery = this.settler.lost(tag);
-    const id = delivery?.message?.headers?.id ?? 'unknown';
-    this.options.logger.warn(
-      `redis transport: the lease of a delivery (task ${id}) ran out before renewal; it was restored and may run twice`,
+  private onLeasesLost(tags: string[]): void {
+    const lost = new Map(
+      this.settler.lost(tags).map((delivery) => [delivery.tag, delivery]),
     );
+    for (const tag of tags) {
+      const id = lost.get(tag)?.message?.headers?.id ?? 'unknown';
+      this.options.logger.warn(
+        `redis transport: the lease of a delivery (task ${id}) ran out before renewal; it was restored and may run twice`,
+      );
+    }
   }
 }
