@@ -4,7 +4,10 @@ import {
   SideClientOptions,
   openSideClient,
 } from '../../drivers/redis/side-client';
-import { dashboardHistoryScript } from '../../drivers/redis/scripts';
+import {
+  dashboardChildrenScript,
+  dashboardHistoryScript,
+} from '../../drivers/redis/scripts';
 import { HistoryCaps, OutcomeTimes, TaskHistory } from './task-history';
 import { TaskPatch } from '../../events/task-patch';
 import {
@@ -156,12 +159,11 @@ export class RedisTaskHistory implements TaskHistory {
     const [, candidates] = await this.redis.sscan(key, 0, 'COUNT', limit);
     const ids = candidates.slice(0, limit);
     if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const child of ids) pipeline.exists(this.key(`task:${child}`));
-    const kept = results<number[]>(await pipeline.exec());
-    const gone = ids.filter((_, index) => kept[index] === 0);
-    if (gone.length > 0) await this.redis.srem(key, ...gone);
-    return ids.filter((_, index) => kept[index] === 1);
+    return (await dashboardChildrenScript.run(
+      this.redis,
+      [key],
+      [this.prefix, ...ids],
+    )) as string[];
   }
 
   async facets(limit: number): Promise<{ names: string[]; workers: string[] }> {

@@ -36,3 +36,4 @@ export const chordPartScript = new RedisScript('chord-part-3');
 
 // The dashboard's task history (lib/dashboard/history).
 export const dashboardHistoryScript = new RedisScript('dashboard-history-1');
+export const dashboardChildrenScript = new RedisScript('dashboard-children-1');

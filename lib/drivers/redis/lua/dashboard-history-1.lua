@@ -64,7 +64,8 @@ for i = 5, #ARGV do
       if field == 'name' then name = value end
       if field == 'parentId' then
         redis.call('SADD', prefix .. 'children:' .. value, id)
-        redis.call('EXPIRE', prefix .. 'children:' .. value, ttl)
+        -- As long as the child's hash (see its EXPIRE below).
+        redis.call('EXPIRE', prefix .. 'children:' .. value, math.max(ttl, math.ceil(time - cutoff)))
       end
     end
   end
@@ -125,10 +126,10 @@ end
 local orphans = false
 for _, id in ipairs(victims) do
   local key = prefix .. 'task:' .. id
-  local old = redis.call('HMGET', key, 'name', 'state', 'worker', 'parentId')
+  local old = redis.call('HMGET', key, 'name', 'state', 'worker', 'parentId', 'time')
   -- Its hash expired before a trim came (the app down, or no event for maxAgeSeconds):
-  -- it no longer tells which indexes hold it.
-  if present(old[2]) == nil then orphans = true end
+  -- it no longer tells which indexes hold it. (`time` is in every hash; `state` may not be.)
+  if present(old[5]) == nil then orphans = true end
   redis.call('ZREM', all, id)
   move('name', id, present(old[1]), nil, 0, 'names')
   move('state', id, present(old[2]), nil, 0)
