@@ -1,4 +1,5 @@
 import { Duration } from '../common/duration';
+import { urlScheme } from '../common/url-scheme';
 import { REDIS_SCHEMES } from '../drivers/redis/redis-url';
 import {
   DashboardHistoryOptions,
@@ -66,7 +67,7 @@ function resolveHistory(
     );
   }
   const url = history?.url ?? null;
-  if (url !== null && !HISTORY_SCHEMES.includes(schemeOf(url))) {
+  if (url !== null && !HISTORY_SCHEMES.includes(urlScheme(url) ?? '')) {
     throw new TypeError(
       `TaskQueueDashboardModule: history.url must be redis://, rediss://, sentinel:// or memory://`,
     );
@@ -80,7 +81,3 @@ function resolveHistory(
 }
 
 const HISTORY_SCHEMES = [...REDIS_SCHEMES, 'memory'];
-
-function schemeOf(url: string): string {
-  return /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase() ?? '';
-}

@@ -10,6 +10,7 @@ import {
   redisTlsFor,
 } from '../options/redis-connection-settings';
 import { REDIS_SCHEMES } from '../drivers/redis/redis-url';
+import { urlScheme } from '../common/url-scheme';
 
 /**
  * The one place where a URL scheme picks beat's tick lock store: `lockUrl` when given,
@@ -32,7 +33,7 @@ function createTickLock(
   config: TickLockConfig,
   options: RedisSettingSources,
 ): TickLock {
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  const scheme = urlScheme(url);
   switch (scheme) {
     case 'memory':
       return MemoryTickLock.named(

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { urlScheme } from '../common/url-scheme';
 import { AmqpUnavailableError } from '../drivers/amqp/errors';
 import { MemoryResultBackend } from '../results/memory/memory-result-backend';
 import { RedisResultBackend } from '../results/redis/redis-result-backend';
@@ -130,12 +131,12 @@ export function describeBroker(options: ResolvedOptions): string {
 }
 
 function schemeOf(url: string, what: string): string {
-  const match = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url);
-  if (!match)
+  const scheme = urlScheme(url);
+  if (scheme === undefined)
     throw new Error(
       `${what} URL ${JSON.stringify(redact(url))} has no scheme (like redis://)`,
     );
-  return match[1].toLowerCase();
+  return scheme;
 }
 
 /** The URL without its password, for error messages. */
