@@ -47,7 +47,7 @@ const layers = {
 };
 const mayImport = {
   common: [],
-  protocol: [],
+  protocol: ['common'],
   options: ['common', 'contracts'],
   context: ['common'],
   lifecycle: ['common', 'protocol'],

@@ -5,6 +5,7 @@ import { TaskHistory } from './history/task-history';
 import { TASK_EVENT_STATES, TaskRecord } from '../events/task-record';
 import { TaskPage, TaskQuery } from './history/task-query';
 import { RetryRefusedError } from './errors';
+import { isRecord } from '../common/object-kind';
 
 /** A task's page: what the history merged from its events and what the backend stored. */
 export interface TaskDetail {
@@ -84,7 +85,7 @@ export class DashboardTasksService {
     const name = typeof meta?.name === 'string' ? meta.name : null;
     const args = meta?.args;
     const kwargs = meta?.kwargs;
-    if (!name || !Array.isArray(args) || !isPlainObject(kwargs)) {
+    if (!name || !Array.isArray(args) || !isRecord(kwargs)) {
       throw new RetryRefusedError(
         `task ${id}: its arguments are not in the result backend; retry needs extended results ` +
           `(extendedResults in Celeriac, result_extended in Celery) on the workers`,
@@ -100,8 +101,4 @@ export class DashboardTasksService {
     });
     return sent.id;
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

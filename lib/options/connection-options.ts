@@ -8,6 +8,7 @@ import type {
 } from '../common/amqp-connection-options';
 import { RedisSentinelOptions } from '../common/redis-sentinel-options';
 import { TlsOptions } from '../common/tls-options';
+import { isPlainObject } from '../common/object-kind';
 import { UnknownOptionError } from './errors';
 
 export type { RedisBrokerLogger, RedisBrokerOptions };
@@ -268,14 +269,6 @@ function checkObject(
     if (nested && isPlainObject(inner))
       checkObject(`${path}.${key}`, inner, nested, target);
   }
-}
-
-function isPlainObject(value: unknown): value is object {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Object.getPrototypeOf(value) === Object.prototype
-  );
 }
 
 function schemeOf(url: string): string {

@@ -1,3 +1,4 @@
+import { isPlainObject } from '../common/object-kind';
 import { ArgumentNotDataError, ResultNotDataError } from './errors';
 
 /** One check: the objects being visited (to find cycles) and the error it throws. */
@@ -110,11 +111,11 @@ function visit(value: unknown, path: string, walk: Walk): unknown {
       ),
     );
   }
-  return visitRecord(value as Record<string, unknown>, path, walk);
+  return visitRecord(value as object, path, walk);
 }
 
 function visitRecord(
-  object: Record<string, unknown>,
+  object: object,
   path: string,
   walk: Walk,
 ): Record<string, unknown> {
@@ -180,13 +181,12 @@ function isJsonAsIs(value: unknown, depth: number): boolean {
     return true;
   }
   if (!isPlainObject(value)) return false;
-  const record = value as Record<string, unknown>;
-  for (const key in record) {
-    if (!Object.hasOwn(record, key)) return false;
-    const item = record[key];
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) return false;
+    const item = value[key];
     if (item === undefined || !isJsonAsIs(item, depth + 1)) return false;
   }
-  return Object.getOwnPropertySymbols(record).length === 0;
+  return Object.getOwnPropertySymbols(value).length === 0;
 }
 
 /** Runs `copy` with `object` marked as being visited, to detect cycles. */
@@ -203,21 +203,6 @@ function within<T>(object: object, path: string, walk: Walk, copy: () => T): T {
   } finally {
     walk.seen.delete(object);
   }
-}
-
-/**
- * A plain object: no prototype, or Object.prototype, also the Object.prototype of
- * another realm (vm contexts, some test runners).
- */
-function isPlainObject(object: object): boolean {
-  const prototype = Object.getPrototypeOf(object) as object | null;
-  if (prototype === null || prototype === Object.prototype) return true;
-  return (
-    Object.getPrototypeOf(prototype) === null &&
-    Object.prototype.toString.call(object) === '[object Object]' &&
-    (prototype as { constructor?: { name?: string } }).constructor?.name ===
-      'Object'
-  );
 }
 
 /**

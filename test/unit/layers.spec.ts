@@ -47,7 +47,7 @@ function lintWithImports(probes: Probe[]): string[][] {
 
 const CASES: [string, string, string, string][] = [
   [
-    'protocol imports nothing',
+    'protocol imports only common',
     'lib/protocol/json.ts',
     "export { TaskWorker } from '../worker/task-worker';",
     'import-x/no-restricted-paths',

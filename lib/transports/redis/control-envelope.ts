@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ControlMessage } from '../control-bus';
 import { decodeBody } from './envelope';
+import { isRecord } from '../../common/object-kind';
 
 /** Celery's remote control exchange (its kombu `Mailbox` is named `celery`). */
 export const PIDBOX_EXCHANGE = 'celery.pidbox';
@@ -195,8 +196,4 @@ function readControlMessage(body: string): ControlMessage {
     };
   }
   return message;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -9,6 +9,7 @@ import {
   readWireBody,
 } from '../../protocol';
 import { PriorityBucket, priorityBucket } from './keys';
+import { isRecord } from '../../common/object-kind';
 
 /**
  * kombu's Redis envelope (docs/wire-format.md): the message with a base64 body and
@@ -208,10 +209,6 @@ function failure(
     redelivered,
     bucket,
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function stringOr(value: unknown, fallback: string): string {

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { UnknownOptionError } from '../../../lib';
 import { resolveOptions } from '../../../lib/options/resolve-options';
 
@@ -151,6 +152,29 @@ describe('brokerOptions and backendOptions, checked per URL scheme', () => {
         resolveOptions({
           broker: 'amqps://localhost',
           brokerOptions: { tls: { minVersion: 'TLSv1.3' } as never },
+        }),
+      ).option,
+    ).toBe('brokerOptions.tls.minVersion');
+  });
+
+  it('checks a tls object of no prototype or from another realm too', () => {
+    const bare = Object.assign(Object.create(null) as object, {
+      minVersion: 'TLSv1.3',
+    });
+    expect(
+      refusal(() =>
+        resolveOptions({
+          broker: 'amqps://localhost',
+          brokerOptions: { tls: bare as never },
+        }),
+      ).option,
+    ).toBe('brokerOptions.tls.minVersion');
+    const foreign = runInNewContext('({ minVersion: "TLSv1.3" })') as object;
+    expect(
+      refusal(() =>
+        resolveOptions({
+          broker: 'rediss://localhost',
+          brokerOptions: { tls: foreign },
         }),
       ).option,
     ).toBe('brokerOptions.tls.minVersion');
