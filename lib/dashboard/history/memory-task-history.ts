@@ -107,11 +107,16 @@ export class MemoryTaskHistory implements TaskHistory {
     );
   }
 
+  /**
+   * The names and workers seen last, as the Redis store's: a name's last seen time is
+   * that of its newest task, so an older event arriving late does not move it back.
+   */
   facets(limit: number): Promise<{ names: string[]; workers: string[] }> {
     this.trim();
     const names = new Set<string>();
     const workers = new Set<string>();
-    for (const record of this.records.values()) {
+    for (const record of this.byTime.newestFirst()) {
+      if (names.size >= limit && workers.size >= limit) break;
       if (record.name && names.size < limit) names.add(record.name);
       if (record.worker && workers.size < limit) workers.add(record.worker);
     }

@@ -283,6 +283,35 @@ describe.each(stores)('TaskHistory ($name)', (store) => {
     });
   });
 
+  it('suggests the names and workers seen last, an older event arriving after a newer one', async () => {
+    const history = store.open();
+    // Events from several workers are not ordered: "a" on a@w is seen last (NOW + 10),
+    // though its older task's event (NOW + 1) comes after it.
+    await history.apply([
+      event('task-received', randomUUID(), NOW + 5, {
+        name: 'b',
+        hostname: 'b@w',
+      }),
+    ]);
+    await history.apply([
+      event('task-received', randomUUID(), NOW + 10, {
+        name: 'a',
+        hostname: 'a@w',
+      }),
+    ]);
+    await history.apply([
+      event('task-received', randomUUID(), NOW + 1, {
+        name: 'a',
+        hostname: 'a@w',
+      }),
+    ]);
+    expect(await history.facets(1)).toEqual({ names: ['a'], workers: ['a@w'] });
+    expect(await history.facets(10)).toEqual({
+      names: ['a', 'b'],
+      workers: ['a@w', 'b@w'],
+    });
+  });
+
   it('tells when the tasks first seen since a time succeeded, failed or retried', async () => {
     const history = store.open();
     const [old, done, failed, retried, running] = [1, 2, 3, 4, 5].map(() =>

@@ -30,6 +30,14 @@ local function move(kind, id, before, after, time, facet)
   if after then redis.call('ZADD', prefix .. kind .. ':' .. after, time, id) end
 end
 
+-- A name or worker's last seen time (in the names or workers zset) only moves forward:
+-- events from several workers come in any order. (ZADD GT needs Redis 6.2.)
+local function seen(facet, value, time)
+  local key = prefix .. facet
+  local last = tonumber(present(redis.call('ZSCORE', key, value)))
+  if last == nil or time > last then redis.call('ZADD', key, time, value) end
+end
+
 for i = 5, #ARGV do
   local p = cjson.decode(ARGV[i])
   local id = p.id
@@ -85,8 +93,8 @@ for i = 5, #ARGV do
   move('state', id, oldState, state, time)
   move('name', id, oldName, name, time, 'names')
   move('worker', id, oldWorker, worker, time, 'workers')
-  if name then redis.call('ZADD', prefix .. 'names', time, name) end
-  if worker then redis.call('ZADD', prefix .. 'workers', time, worker) end
+  if name then seen('names', name, time) end
+  if worker then seen('workers', worker, time) end
 end
 
 -- Every state, name and worker index without its members first seen before the cutoff
