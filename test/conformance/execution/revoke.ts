@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   AsyncResult,
@@ -119,6 +120,37 @@ export function describeRevoke(harness: ExecutionHarness): void {
       });
       expect(tasks.abortReasons).toEqual(['TaskRevokedError: terminated']);
       expect(await quick.get({ timeout: 10 })).toBe(7);
+    });
+
+    it('terminates every run of one id, the same message delivered twice', async () => {
+      const app = await fixture().app([RevokeTasks], {
+        worker: { concurrency: 2 },
+      });
+      const client = fixture().client(app);
+      const tasks = app.get(RevokeTasks);
+      const taskId = randomUUID();
+      // A redelivery runs a task id a second time while the first run goes on.
+      const endless = await client.send('revoke.endless', [], { taskId });
+      await client.send('revoke.endless', [], { taskId });
+      await waitUntil(
+        () => tasks.ran.length === 2,
+        10_000,
+        'both runs to start',
+      );
+      await client.revoke(taskId, { terminate: true });
+      await expect(endless.get({ timeout: 10 })).rejects.toMatchObject({
+        reason: 'terminated',
+      });
+      await waitUntil(
+        () => tasks.abortReasons.length === 2,
+        10_000,
+        'both runs to be aborted',
+      );
+      expect(tasks.ran).toEqual([taskId, taskId]);
+      expect(tasks.abortReasons).toEqual([
+        'TaskRevokedError: terminated',
+        'TaskRevokedError: terminated',
+      ]);
     });
 
     it('does not touch a running task without terminate', async () => {
