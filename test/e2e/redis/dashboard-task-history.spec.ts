@@ -5,10 +5,12 @@ import { RedisTaskHistory } from '../../../lib/dashboard/history/redis-task-hist
 import { TaskHistory } from '../../../lib/dashboard/history/task-history';
 import { TaskPatch, taskPatch } from '../../../lib/events/task-patch';
 import { readLua } from '../../../lib/drivers/redis/lua-source';
+import { dashboardChildrenScript } from '../../../lib/drivers/redis/scripts';
 import {
   TASK_EVENT_STATES,
   TaskEventState,
 } from '../../../lib/events/task-record';
+import { HoldingProxy } from '../../support/holding-proxy';
 import { REDIS_URL, deleteKeys, keysUnder } from '../../support/redis-keys';
 import { sleep } from '../../support/wait';
 
@@ -599,5 +601,71 @@ describe('RedisTaskHistory, past maxAgeSeconds', () => {
     await sleep(1300);
     const page = await history.query({ offset: 0, limit: 10 });
     expect([page.total, page.tasks.map((task) => task.id)]).toEqual([1, [id]]);
+  });
+});
+
+describe("RedisTaskHistory, a parent's children", () => {
+  function openAt(url: string, prefix: string): TaskHistory {
+    return track(
+      new RedisTaskHistory(url, { ...CAPS, keyPrefix: prefix }, () => NOW),
+      prefix,
+    );
+  }
+
+  it("keeps a child heard again while its parent's children are checked", async () => {
+    const prefix = `test:dash-history:${randomUUID()}:`;
+    const proxy = await HoldingProxy.start();
+    const redis = new Redis(REDIS_URL);
+    try {
+      const writer = openAt(REDIS_URL, prefix);
+      const reader = openAt(proxy.url, prefix);
+      const [parent, child] = [1, 2].map(() => randomUUID());
+      const heard = () =>
+        writer.apply([
+          event('task-received', child, NOW, { parent_id: parent }),
+        ]);
+      await heard();
+      // Its hash gone (expired), the child is still in its parent's set: a check drops it.
+      await redis.del(`${prefix}task:${child}`);
+      // A drop sent apart from the check is held until the child is heard again: were
+      // they two steps, the child written in between would leave the set.
+      const held = proxy.holdNext('SREM', heard);
+      expect(await reader.children(parent, 10)).toEqual([]);
+      // One step: the child heard again comes after it, not in between.
+      if (!held()) await heard();
+      expect(await redis.smembers(`${prefix}children:${parent}`)).toEqual([
+        child,
+      ]);
+      expect(await writer.children(parent, 10)).toEqual([child]);
+    } finally {
+      redis.disconnect();
+      await proxy.close();
+    }
+  });
+
+  it('checks and drops in one script: the children kept in the order asked, the others out of the set', async () => {
+    const prefix = `test:dash-history:${randomUUID()}:`;
+    const redis = new Redis(REDIS_URL);
+    try {
+      const set = `${prefix}children:parent`;
+      await redis.sadd(set, 'kept-1', 'gone', 'kept-2', 'not-asked');
+      await redis.hset(`${prefix}task:kept-1`, 'time', NOW);
+      await redis.hset(`${prefix}task:kept-2`, 'time', NOW);
+      const kept = await dashboardChildrenScript.run(
+        redis,
+        [set],
+        [prefix, 'kept-2', 'gone', 'kept-1'],
+      );
+      expect(kept).toEqual(['kept-2', 'kept-1']);
+      // A child not asked is left for a later check, even without its hash.
+      expect((await redis.smembers(set)).sort()).toEqual([
+        'kept-1',
+        'kept-2',
+        'not-asked',
+      ]);
+    } finally {
+      redis.disconnect();
+      await deleteKeys(prefix);
+    }
   });
 });
