@@ -70,6 +70,20 @@ function event(
   return patch;
 }
 
+/** A patch the type allows that gives no state (taskPatch always gives one). */
+function stateless(id: string, at: number): TaskPatch {
+  return {
+    id,
+    at,
+    state: null,
+    stamp: null,
+    worker: null,
+    text: { name: 'n' },
+    numbers: {},
+    terminated: null,
+  };
+}
+
 describe.each(stores)('TaskHistory ($name)', (store) => {
   it('merges the events of a task, whatever their order', async () => {
     const history = store.open();
@@ -472,6 +486,22 @@ describe('TaskHistory: memory and Redis', () => {
       expect(await redis.get(id)).toEqual(await memory.get(id));
     expect((await redis.get(notTerminated))?.terminated).toBe(false);
   });
+
+  it('keep a task no event gave a state yet as PENDING, and drop it past maxAgeSeconds', async () => {
+    let now = NOW;
+    const caps = { maxTasks: 1000, maxAgeSeconds: 100 };
+    const [memory, redis] = stores.map((store) => store.open(caps, () => now));
+    const id = randomUUID();
+    for (const history of [memory, redis])
+      await history.apply([stateless(id, NOW - 50)]);
+    expect(await redis.get(id)).toEqual(await memory.get(id));
+    expect((await memory.get(id))?.state).toBe('PENDING');
+    now += 60;
+    for (const history of [memory, redis]) {
+      expect(await history.size()).toBe(0);
+      expect(await history.get(id)).toBeNull();
+    }
+  });
 });
 
 describe('RedisTaskHistory, past maxAgeSeconds', () => {
@@ -582,6 +612,59 @@ describe('RedisTaskHistory, past maxAgeSeconds', () => {
         tasks: [],
       });
     expect(await history.size()).toBe(0);
+  });
+
+  describe('takes for an orphan only a task whose hash is gone', () => {
+    // An orphan sets off the sweep of every index by age: this entry past the age cap,
+    // in no other key, is left only when the trim ran no sweep.
+    const ghost = 'ghost';
+    async function trimPastAge(
+      setUp: (
+        history: TaskHistory,
+        redis: Redis,
+        prefix: string,
+      ) => Promise<void>,
+    ): Promise<string[]> {
+      const prefix = `test:dash-history:${randomUUID()}:`;
+      let now = NOW;
+      const history = track(
+        new RedisTaskHistory(
+          REDIS_URL,
+          { maxTasks: 1000, maxAgeSeconds: 100, keyPrefix: prefix },
+          () => now,
+        ),
+        prefix,
+      );
+      const redis = new Redis(REDIS_URL);
+      try {
+        await redis.zadd(`${prefix}state:RECEIVED`, NOW - 500, ghost);
+        await setUp(history, redis, prefix);
+        now += 60;
+        expect(await history.size()).toBe(0);
+        expect(await redis.zcard(`${prefix}name:n`)).toBe(0);
+        return await redis.zrange(`${prefix}state:RECEIVED`, 0, -1);
+      } finally {
+        redis.disconnect();
+      }
+    }
+
+    it('not a live one that has no state yet', async () => {
+      const left = await trimPastAge((history) =>
+        history.apply([stateless(randomUUID(), NOW - 50)]),
+      );
+      expect(left).toEqual([ghost]);
+    });
+
+    it('one whose hash expired', async () => {
+      const left = await trimPastAge(async (history, redis, prefix) => {
+        const id = randomUUID();
+        await history.apply([
+          event('task-received', id, NOW - 50, { name: 'n' }),
+        ]);
+        await redis.del(`${prefix}task:${id}`);
+      });
+      expect(left).toEqual([]);
+    });
   });
 
   it("keeps a task's hash as long as its index entries, its worker's clock ahead", async () => {
