@@ -6,3 +6,4 @@ export * from './refusal';
 export * from './describe-error';
 export * from './wait-ready';
 export * from './side-client';
+export * from './young-commands';

@@ -3,6 +3,7 @@ import { RedisSentinelOptions } from '../../common/redis-sentinel-options';
 import { TlsOptions } from '../../common/tls-options';
 import { guardConfiguration } from './refusal';
 import { describeRedis, parseRedisUrl } from './redis-url';
+import { keepCommandsYoung } from './young-commands';
 
 /** Where a side client connects, beside the URL. */
 export interface SideClientOptions {
@@ -25,6 +26,7 @@ export function openSideClient(
   options: SideClientOptions,
   defaults: RedisOptions = {},
 ): Redis {
+  keepCommandsYoung();
   const client = new Redis({
     ...parseRedisUrl(url, options.sentinel, options.tls),
     lazyConnect: true,

@@ -14,6 +14,7 @@ import {
 } from '../../drivers/redis/refusal';
 import { RedisUnavailableError } from '../../drivers/redis/errors';
 import { waitUntilReady } from '../../drivers/redis/wait-ready';
+import { keepCommandsYoung } from '../../drivers/redis/young-commands';
 import { ConnectionCheck } from '../../transports/connection-check';
 import {
   ChordPart,
@@ -94,6 +95,7 @@ export class RedisResultBackend
     );
     this.expiresIn = options.expiresIn ?? 86_400;
     const connectionName = options.connectionName ?? 'celeriac-results';
+    keepCommandsYoung();
     this.client = new Redis({
       // Stores wait through an outage and are resent on reconnect.
       maxRetriesPerRequest: null,

@@ -52,6 +52,7 @@ import {
 } from './redis-transport-options';
 import { describeRedis, parseRedisUrl } from '../../drivers/redis/redis-url';
 import { RedisUnavailableError } from '../../drivers/redis/errors';
+import { keepCommandsYoung } from '../../drivers/redis/young-commands';
 import { Sweeper } from './sweeper';
 import {
   closeConnection,
@@ -114,6 +115,7 @@ export class RedisTransport
         : connection.sentinels
           ? 1
           : 0;
+    keepCommandsYoung();
     this.client = new Redis({
       // Commands wait through an outage and are resent on reconnect; publish bounds the wait.
       maxRetriesPerRequest: null,

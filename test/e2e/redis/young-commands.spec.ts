@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { keepCommandsYoung } from '../../../lib/drivers/redis/young-commands';
+import { REDIS_URL } from '../../support/redis-keys';
+import { spawnTs, waitForLine } from '../../support/spawn-ts';
+
+const PROBE = join(__dirname, 'fixtures', 'command-promotion.ts');
+
+interface Promotion {
+  promotedPerCommand: number;
+  argumentBytes: number;
+}
+
+async function measure(youngCommands: boolean): Promise<Promotion> {
+  const child = spawnTs(PROBE, {
+    REDIS_URL,
+    YOUNG_COMMANDS: youngCommands ? '1' : '0',
+  });
+  const line = await waitForLine(child, /^PROMOTION /, 60_000);
+  return JSON.parse(line.slice('PROMOTION '.length)) as Promotion;
+}
+
+describe('keepCommandsYoung (ioredis commands)', () => {
+  it('applies to the ioredis installed', () => {
+    expect(keepCommandsYoung()).toBe(true);
+  });
+
+  describe('commands behave as before', () => {
+    let client: Redis;
+    const key = `test:young-commands:${process.pid}`;
+
+    beforeAll(() => {
+      keepCommandsYoung();
+      client = new Redis(REDIS_URL);
+    });
+
+    afterAll(async () => {
+      await client.del(key, `${key}:hash`);
+      client.disconnect();
+    });
+
+    it('resolve with their reply', async () => {
+      await client.set(key, 'v');
+      expect(await client.get(key)).toBe('v');
+    });
+
+    it('reject with the server error', async () => {
+      await expect(
+        client.eval("return redis.error_reply('refused here')", 0),
+      ).rejects.toThrow('refused here');
+    });
+
+    it('go through argument transformers (HSET of an object)', async () => {
+      await client.hset(`${key}:hash`, { a: '1', b: '2' });
+      expect(await client.hgetall(`${key}:hash`)).toEqual({ a: '1', b: '2' });
+    });
+
+    it('call a callback', async () => {
+      await client.set(key, 'w');
+      const reply = await new Promise((resolve, reject) => {
+        void client.get(key, (error, value) =>
+          error ? reject(error) : resolve(value),
+        );
+      });
+      expect(reply).toBe('w');
+    });
+
+    it('keep friendly error stacks', async () => {
+      const friendly = new Redis(REDIS_URL, { showFriendlyErrorStack: true });
+      try {
+        const error = (await friendly
+          .eval("return redis.error_reply('stacked')", 0)
+          .catch((caught: unknown) => caught)) as Error;
+        expect(error.message).toContain('stacked');
+        expect(error.stack).toContain('young-commands.spec');
+      } finally {
+        friendly.disconnect();
+      }
+    });
+  });
+
+  it("lets a command's arguments die young (ioredis alone promotes them)", async () => {
+    const before = await measure(false);
+    const after = await measure(true);
+    // Each command's argument reached the old generation, then none of them.
+    expect(before.promotedPerCommand).toBeGreaterThan(before.argumentBytes / 2);
+    expect(after.promotedPerCommand).toBeLessThan(after.argumentBytes / 20);
+  }, 120_000);
+});
