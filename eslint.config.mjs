@@ -185,6 +185,19 @@ export default tseslint.config(
     },
     rules: {
       'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          // V8 allocates such a closure in the old generation (its parser takes it for
+          // a long-lived method), where it keeps its context, and all that context
+          // holds, alive through every scavenge until a full GC (docs/architecture.md,
+          // "Letting go of what is done"). Give the function a local name first.
+          selector:
+            'AssignmentExpression[left.type="MemberExpression"] > :matches(ArrowFunctionExpression, FunctionExpression).right',
+          message:
+            'assign a function literal to a local constant first, then to the property: V8 pretenures function literals assigned to properties',
+        },
+      ],
     },
   },
   {

@@ -26,11 +26,12 @@ export class ReplyCollector {
     private readonly options: CallControlOptions,
   ) {
     this.done = new Promise((resolve) => {
-      this.finish = () => {
+      const finish = () => {
         clearTimeout(this.timer);
         this.finish = undefined;
         resolve(this.replies);
       };
+      this.finish = finish;
     });
   }
 

@@ -25,7 +25,7 @@ export function batchSocketWrites(model: ChannelModel): boolean {
     typeof out.uncork !== 'function'
   )
     return false;
-  mux._readIncoming = function (this: Mux) {
+  const readCorked = function (this: Mux) {
     out.cork();
     try {
       readIncoming.call(this);
@@ -33,5 +33,6 @@ export function batchSocketWrites(model: ChannelModel): boolean {
       out.uncork();
     }
   };
+  mux._readIncoming = readCorked;
   return true;
 }

@@ -56,7 +56,8 @@ export function quietConnector(client: Redis): void {
   const { connector } = client as unknown as {
     connector?: { disconnect(): void };
   };
-  if (connector) connector.disconnect = () => undefined;
+  const doNothing = () => undefined;
+  if (connector) connector.disconnect = doNothing;
 }
 
 /**

@@ -71,7 +71,7 @@ function refuseAuthWithoutPassword(client: Redis): void {
   type Auth = (...args: unknown[]) => Promise<unknown>;
   const target = client as unknown as { auth: Auth };
   const auth = target.auth.bind(client);
-  target.auth = (...args: unknown[]) => {
+  const authRefusingWithoutPassword = (...args: unknown[]) => {
     const callback = args[args.length - 1];
     if (typeof callback !== 'function') return auth(...args);
     return auth(...args.slice(0, -1), (error: Error | null, reply: unknown) => {
@@ -86,6 +86,7 @@ function refuseAuthWithoutPassword(client: Redis): void {
       );
     });
   };
+  target.auth = authRefusingWithoutPassword;
 }
 
 /** The refusal that closed `client`, if one did. */

@@ -48,7 +48,10 @@ export class RedisDelivery implements Delivery {
     private readonly places: PrefetchPlaces,
     etaOnQueue = false,
   ) {
-    if (etaOnQueue) this.holdForEta = () => this.setAside();
+    if (etaOnQueue) {
+      const setAside = () => this.setAside();
+      this.holdForEta = setAside;
+    }
     this.message = decoded.message;
     if (decoded.decodeError) this.decodeError = decoded.decodeError;
     this.redelivered = decoded.redelivered;
