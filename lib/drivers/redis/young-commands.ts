@@ -35,7 +35,7 @@ let outcome: boolean | undefined;
  * lives long), and that closure holds its command through its context. Every command,
  * with its arguments and its reply, then stayed reachable from the old generation until
  * the next full GC: a worker promoted about 350 KB a scavenge of result metas, tags and
- * envelopes, and its RSS grew with every drain (docs/redis.md, "Memory").
+ * envelopes, and its RSS grew with every drain (bench/README.md, 2026-12-07).
  *
  * The replacement does the same with the closure in a local constant first, which V8
  * allocates young. Applied once per process, and only over the code it was written
