@@ -1,25 +1,53 @@
 import type { Channel } from 'amqplib';
 import { AmqpConnection, LiveConnection } from './amqp-connection';
+import { backoffDelay } from './backoff';
 import { AmqpLogger } from './connection-options';
 import { closeChannel } from './safe-close';
 
+export interface ChannelPerConnectionOptions {
+  /**
+   * Subscribe again when the channel closes while its connection lives (queue
+   * deleted, consumer cancelled by the broker: see `consumeOrClose`). Default true.
+   */
+  resubscribe?: boolean;
+  /** The wait before subscribing again, doubled on each failure (up to 5 s). Default 100 ms. */
+  resubscribeDelayMs?: number;
+}
+
+const DEFAULT_RESUBSCRIBE_DELAY_MS = 100;
+const MAX_RESUBSCRIBE_DELAY_MS = 5_000;
+
+interface OpenChannel {
+  channel: Channel;
+  generation: number;
+}
+
 /**
  * A subscriber's channel, set up (queue, bindings, consumer) on the connection and
- * again on every new connection until closed: the event bus's receiver and the
- * control bus's pidbox queue. `what` names it in warnings.
+ * again on every new connection until closed, and again when the channel alone
+ * closes: the event bus's receiver, the control bus's pidbox queue, rpc://'s reply
+ * queue. `what` names it in warnings.
  */
 export class ChannelPerConnection {
-  private channel: { channel: Channel; generation: number } | undefined;
+  private channel: OpenChannel | undefined;
   private opening: Promise<void> | undefined;
   private closed = false;
   private unlisten: (() => void) | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly resubscribe: boolean;
+  private readonly resubscribeDelayMs: number;
 
   constructor(
     private readonly connection: AmqpConnection,
     private readonly logger: AmqpLogger,
     private readonly what: string,
     private readonly setUp: (channel: Channel) => Promise<void>,
-  ) {}
+    options: ChannelPerConnectionOptions = {},
+  ) {
+    this.resubscribe = options.resubscribe ?? true;
+    this.resubscribeDelayMs =
+      options.resubscribeDelayMs ?? DEFAULT_RESUBSCRIBE_DELAY_MS;
+  }
 
   async start(deadline: number): Promise<void> {
     this.unlisten ??= this.connection.onConnect((live) => {
@@ -35,6 +63,7 @@ export class ChannelPerConnection {
   async close(): Promise<void> {
     this.closed = true;
     this.unlisten?.();
+    clearTimeout(this.retryTimer);
     await this.opening?.catch(() => undefined);
     const current = this.channel;
     this.channel = undefined;
@@ -57,11 +86,19 @@ export class ChannelPerConnection {
 
   private async open(live: LiveConnection): Promise<void> {
     const channel = await live.model.createChannel();
+    const current = { channel, generation: live.generation };
+    let channelClosed = false;
     channel.on('error', (error: Error) =>
       this.logger.warn(`${this.what} channel failed: ${error.message}`),
     );
+    channel.on('close', () => {
+      channelClosed = true;
+      this.onChannelClose(current, live);
+    });
     try {
       await this.setUp(channel);
+      // The broker may close it in the frames that answered the last set-up step.
+      if (channelClosed) throw new Error('channel closed during set-up');
     } catch (error) {
       await closeChannel(channel);
       throw error;
@@ -70,6 +107,41 @@ export class ChannelPerConnection {
       await closeChannel(channel);
       return;
     }
-    this.channel = { channel, generation: live.generation };
+    this.channel = current;
+  }
+
+  private onChannelClose(current: OpenChannel, live: LiveConnection): void {
+    if (this.channel !== current) return; // closed by close(), or replaced
+    this.channel = undefined;
+    if (this.resubscribe && !this.closed) this.scheduleRetry(live, 0);
+  }
+
+  /**
+   * A dying connection closes its channels before itself: after the delay it is gone
+   * (its reconnection sets up again) and this stays silent.
+   */
+  private scheduleRetry(live: LiveConnection, attempt: number): void {
+    const delay =
+      attempt === 0
+        ? this.resubscribeDelayMs
+        : backoffDelay(
+            attempt,
+            this.resubscribeDelayMs,
+            MAX_RESUBSCRIBE_DELAY_MS,
+          );
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.closed || this.connection.current !== live) return;
+      if (attempt === 0)
+        this.logger.warn(
+          `${this.what}: channel closed while connected (queue deleted or consumer cancelled); subscribing again`,
+        );
+      this.listen(live).catch((error: Error) => {
+        const message = `${this.what}: could not subscribe again: ${error.message}; retrying`;
+        if (attempt === 0) this.logger.warn(message);
+        else this.logger.debug(message);
+        if (!this.closed) this.scheduleRetry(live, attempt + 1);
+      });
+    }, delay);
   }
 }
