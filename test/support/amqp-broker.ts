@@ -136,6 +136,33 @@ export async function connectionPids(
   });
 }
 
+/** The queues the connection with this `connection_name` holds exclusively. */
+export async function exclusiveQueuesOf(
+  connectionName: string,
+): Promise<string[]> {
+  const pid = await connectionPid(connectionName);
+  if (pid === undefined) return [];
+  const out = await rabbitmqctl(
+    'list_queues',
+    'name',
+    'owner_pid',
+    '-q',
+    '--no-table-headers',
+  );
+  return out.split('\n').flatMap((row) => {
+    const [name, owner] = row.split('\t');
+    return owner === pid ? [name] : [];
+  });
+}
+
+/**
+ * Deletes a queue as an administrator: an exclusive queue refuses deletion from any
+ * other connection (405 RESOURCE_LOCKED), so amqplib cannot do it from outside.
+ */
+export async function deleteQueueAsAdmin(name: string): Promise<void> {
+  await rabbitmqctl('delete_queue', name);
+}
+
 /*
  * The restart test stops RabbitMQ for everyone. Spec files that use the broker register as
  * users (a file per process); the restart waits until no other user is running and keeps

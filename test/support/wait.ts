@@ -20,3 +20,23 @@ export function sleep(ms: number): Promise<void> {
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/**
+ * Runs `attempt` every `everyMs` until `predicate` holds; rejects after `timeoutMs`.
+ * For what is lost when sent too early (a message before its queue is back).
+ */
+export async function repeatUntil(
+  attempt: () => Promise<void>,
+  predicate: () => boolean,
+  timeoutMs = 5000,
+  what = 'condition',
+  everyMs = 200,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await attempt();
+    await waitUntil(predicate, everyMs).catch(() => undefined);
+  }
+}

@@ -15,6 +15,7 @@ import {
 } from '../reply-collector';
 import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
 import { ChannelPerConnection } from '../../drivers/amqp/channel-per-connection';
+import { consumeOrClose } from '../../drivers/amqp/consume-or-close';
 import { withChannel } from '../../drivers/amqp/with-channel';
 import { AmqpLogger } from '../../drivers/amqp/connection-options';
 import { ConfirmPublisher } from '../../drivers/amqp/confirm-publisher';
@@ -192,10 +193,10 @@ function pidboxSubscriber(
     'control bus',
     async (channel) => {
       const queue = await declarePidboxQueue(channel, node);
-      await channel.consume(
+      await consumeOrClose(
+        channel,
         queue,
         (delivery) => {
-          if (!delivery) return;
           const message = readPidbox(delivery.content);
           if (!message) {
             logger.warn(`control bus: ignored a message that is not a command`);

@@ -8,6 +8,7 @@ import {
 } from '../event-bus';
 import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
 import { ChannelPerConnection } from '../../drivers/amqp/channel-per-connection';
+import { consumeOrClose } from '../../drivers/amqp/consume-or-close';
 import { withChannel } from '../../drivers/amqp/with-channel';
 import { AmqpLogger } from '../../drivers/amqp/connection-options';
 import { ConfirmPublisher } from '../../drivers/amqp/confirm-publisher';
@@ -110,11 +111,10 @@ function eventQueueSubscriber(
         arguments: RECEIVER_QUEUE_ARGUMENTS,
       });
       await channel.bindQueue(queue, EVENT_EXCHANGE, '#');
-      await channel.consume(
+      await consumeOrClose(
+        channel,
         queue,
-        (delivery) => {
-          if (delivery) handler(readEvent(delivery.content));
-        },
+        (delivery) => handler(readEvent(delivery.content)),
         { noAck: true },
       );
     },

@@ -4,9 +4,15 @@ import {
   ControlMessage,
   revokeMessage,
 } from '../../../lib/transports/control-bus';
-import { AMQP_URL, useSharedBroker } from '../../support/amqp-broker';
+import { pidboxQueueName } from '../../../lib/transports/amqp/pidbox';
+import {
+  AMQP_URL,
+  deleteQueueAsAdmin,
+  recordingLogger,
+  useSharedBroker,
+} from '../../support/amqp-broker';
 import { amqpFixtures } from '../../support/amqp-fixtures';
-import { sleep, waitUntil } from '../../support/wait';
+import { repeatUntil, sleep, uniqueName, waitUntil } from '../../support/wait';
 
 useSharedBroker();
 
@@ -64,4 +70,27 @@ describe('AMQP control bus (Celery pidbox)', () => {
     ).toMatchObject({ method: 'revoke', arguments: { terminate: true } });
     await subscription.close();
   }, 40_000);
+
+  it('hears broadcasts again after its pidbox queue is deleted while the connection lives', async () => {
+    const logger = recordingLogger();
+    const transport = await fx.open({ logger });
+    const node = `${uniqueName('pidbox-deleted')}@test`;
+    const heard: ControlMessage[] = [];
+    const subscription = await transport.subscribeControl(
+      (m) => heard.push(m),
+      { node },
+    );
+    // The broker cancels the consumer; the connection stays up, so no reconnection helps.
+    await deleteQueueAsAdmin(pidboxQueueName(node));
+    await repeatUntil(
+      () => transport.broadcastControl(revokeMessage(['after-delete'], false)),
+      () => heard.some((m) => m.arguments.task_id === 'after-delete'),
+      5_000,
+      'a broadcast through the re-declared pidbox queue',
+    );
+    expect(logger.lines.filter((line) => line.startsWith('warn '))).toEqual([
+      expect.stringContaining('control bus: channel closed'),
+    ]);
+    await subscription.close();
+  });
 });
