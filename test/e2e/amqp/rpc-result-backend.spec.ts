@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsumeMessage } from 'amqplib';
 import { ResultMeta, resultMeta } from '../../../lib/protocol';
+import { AmqpConnection } from '../../../lib/drivers/amqp/amqp-connection';
 import { RpcResultBackend } from '../../../lib/results/rpc/rpc-result-backend';
 import {
   AMQP_URL,
@@ -11,7 +12,7 @@ import {
   recordingLogger,
   useSharedBroker,
 } from '../../support/amqp-broker';
-import { waitUntil } from '../../support/wait';
+import { sleep, waitUntil } from '../../support/wait';
 
 useSharedBroker();
 
@@ -229,5 +230,58 @@ describe('rpc:// result backend', () => {
       'a reply through the re-declared queue',
     );
     expect((await ready)?.result).toBe('back');
+  });
+
+  it('declares and consumes its reply queue again after it is deleted while the connection lives', async () => {
+    const client = await open();
+    const server = await worker();
+    const { model, channel } = await rawChannel();
+    try {
+      await channel.deleteQueue(client.replyTo);
+    } finally {
+      await model.close();
+    }
+    const id = randomUUID();
+    const ready = client.waitForReady(id, 10_000);
+    await waitUntil(
+      async () => {
+        await server.store(resultMeta(id, 'SUCCESS', 'again'), {
+          replyTo: client.replyTo,
+        });
+        return (await client.get(id)) !== undefined;
+      },
+      5_000,
+      'a reply through the re-declared queue',
+    );
+    expect((await ready)?.result).toBe('again');
+  });
+
+  it('leaves no consumer behind when closed while its reply channel is opening', async () => {
+    const connection = new AmqpConnection(AMQP_URL, {
+      logger: recordingLogger(),
+    });
+    const backend = new RpcResultBackend(connection, {
+      logger: recordingLogger(),
+    });
+    queues.push(backend.replyTo);
+    const { model, channel } = await rawChannel();
+    channel.on('error', () => undefined); // checkQueue's 404 closes it
+    try {
+      await connection.get(Date.now() + 10_000);
+      const connecting = backend.connect();
+      // The channel is asked for now; its answer takes a round trip to the broker.
+      await new Promise((resolve) => setImmediate(resolve));
+      await backend.close();
+      await connecting.catch(() => undefined);
+      await sleep(200); // a set-up that went on regardless would be consuming by now
+      const consumers = await channel
+        .checkQueue(backend.replyTo)
+        .then((queue) => queue.consumerCount)
+        .catch(() => 0); // 404: the auto-delete queue went with its consumer, or never was
+      expect(consumers).toBe(0);
+    } finally {
+      await connection.close();
+      await model.close();
+    }
   });
 });
