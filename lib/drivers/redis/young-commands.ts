@@ -23,8 +23,28 @@ interface CommandClass {
   prototype: CommandInternals;
 }
 
-/** The line of ioredis's `initPromise` that this replaces. */
-const PRETENURED_CLOSURE = 'this.reject = (err) =>';
+/**
+ * ioredis's `initPromise` as 5.9 to 5.11 ship it, whitespace folded: the replacement
+ * below is this code, and is put in place only over this code (6.0 adds `isSettled`).
+ */
+const KNOWN_INIT_PROMISE = [
+  'initPromise() { const promise = new Promise((resolve, reject) => {',
+  'if (!this.transformed) { this.transformed = true;',
+  'const transformer = Command._transformer.argument[this.name];',
+  'if (transformer) { this.args = transformer(this.args); }',
+  'this.stringifyArguments(); }',
+  'this.resolve = this._convertValue(resolve);',
+  'this.reject = (err) => { this._clearTimers();',
+  'if (this.errorStack) {',
+  'reject((0, utils_1.optimizeErrorStack)(err, this.errorStack.stack, __dirname)); }',
+  'else { reject(err); } }; });',
+  'this.promise = (0, standard_as_callback_1.default)(promise, this.callback); }',
+].join(' ');
+
+/** True when `source` is the `initPromise` this replaces (whitespace aside). */
+export function isKnownInitPromise(source: string): boolean {
+  return source.replace(/\s+/g, ' ').trim() === KNOWN_INIT_PROMISE;
+}
 
 let outcome: boolean | undefined;
 
@@ -39,30 +59,26 @@ let outcome: boolean | undefined;
  *
  * The replacement does the same with the closure in a local constant first, which V8
  * allocates young. Applied once per process, and only over the code it was written
- * against: a command with a callback or with friendly error stacks keeps the original
- * path, and an ioredis whose `initPromise` reads otherwise is left alone. Returns
- * whether the replacement is in place.
+ * against (`isKnownInitPromise`): a command with a callback or with friendly error
+ * stacks keeps the original path, and an ioredis whose `initPromise` reads otherwise is
+ * left alone. Returns whether the replacement is in place.
  */
 export function keepCommandsYoung(): boolean {
   if (outcome !== undefined) return outcome;
   const command = Command as unknown as CommandClass;
   const prototype = command.prototype;
   const original = prototype.initPromise;
-  const transformers = command._transformer?.argument;
   outcome =
     typeof original === 'function' &&
-    String(original).includes(PRETENURED_CLOSURE) &&
-    transformers !== undefined &&
-    typeof prototype._convertValue === 'function' &&
-    typeof prototype._clearTimers === 'function' &&
-    typeof prototype.stringifyArguments === 'function';
+    isKnownInitPromise(String(original)) &&
+    command._transformer !== undefined;
   if (!outcome) return false;
   const initPromise = function (this: CommandInternals) {
     if (this.callback || this.errorStack) return original.call(this);
     this.promise = new Promise((resolve, reject) => {
       if (!this.transformed) {
         this.transformed = true;
-        const transform = transformers![this.name];
+        const transform = command._transformer!.argument[this.name];
         if (transform) this.args = transform(this.args);
         this.stringifyArguments();
       }

@@ -1,10 +1,19 @@
 import { join } from 'node:path';
-import Redis from 'ioredis';
-import { keepCommandsYoung } from '../../../lib/drivers/redis/young-commands';
+import Redis, { Command } from 'ioredis';
+import {
+  isKnownInitPromise,
+  keepCommandsYoung,
+} from '../../../lib/drivers/redis/young-commands';
+import { keepAliveResources } from '../../support/keep-alive';
 import { REDIS_URL } from '../../support/redis-keys';
 import { spawnTs, waitForLine } from '../../support/spawn-ts';
 
 const PROBE = join(__dirname, 'fixtures', 'command-promotion.ts');
+
+/** ioredis's own initPromise, read before any spec here replaces it. */
+const ORIGINAL_SOURCE = String(
+  (Command.prototype as unknown as { initPromise: () => void }).initPromise,
+);
 
 interface Promotion {
   promotedPerCommand: number;
@@ -23,6 +32,23 @@ async function measure(youngCommands: boolean): Promise<Promotion> {
 describe('keepCommandsYoung (ioredis commands)', () => {
   it('applies to the ioredis installed', () => {
     expect(keepCommandsYoung()).toBe(true);
+  });
+
+  it("recognises only the initPromise it replaces (not ioredis 6's)", () => {
+    const installed = String(
+      (Command.prototype as unknown as { initPromise: () => void }).initPromise,
+    );
+    // Before the replacement: what keepCommandsYoung left in place for other paths.
+    expect(isKnownInitPromise(ORIGINAL_SOURCE)).toBe(true);
+    expect(isKnownInitPromise(installed)).toBe(false);
+    const ioredis6 = ORIGINAL_SOURCE.replace(
+      'initPromise() {',
+      'initPromise() { this.isResolved = false; this.isSettled = false;',
+    ).replace(
+      'this._clearTimers();',
+      'this._clearTimers(); this.isSettled = true;',
+    );
+    expect(isKnownInitPromise(ioredis6)).toBe(false);
   });
 
   describe('commands behave as before', () => {
@@ -63,6 +89,41 @@ describe('keepCommandsYoung (ioredis commands)', () => {
         );
       });
       expect(reply).toBe('w');
+    });
+
+    it('time out, and leave no timer behind when rejected', async () => {
+      const timed = new Redis(REDIS_URL, { commandTimeout: 50 });
+      try {
+        await timed.ping();
+        await expect(timed.blpop(`${key}:empty`, 1)).rejects.toThrow(
+          'Command timed out',
+        );
+        const before = keepAliveResources();
+        const slow = new Redis(REDIS_URL, { commandTimeout: 60_000 });
+        await slow.ping();
+        await expect(
+          slow.eval("return redis.error_reply('no timer')", 0),
+        ).rejects.toThrow('no timer');
+        slow.disconnect();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(keepAliveResources()).toBeLessThanOrEqual(before);
+      } finally {
+        timed.disconnect();
+      }
+    });
+
+    it('reject when they cannot be sent or their connection closes', async () => {
+      const offline = new Redis(REDIS_URL, {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+      });
+      await expect(offline.get(key)).rejects.toThrow('enableOfflineQueue');
+      offline.disconnect();
+      const dropped = new Redis(REDIS_URL);
+      await dropped.ping();
+      const waiting = dropped.blpop(`${key}:empty`, 5);
+      dropped.disconnect();
+      await expect(waiting).rejects.toThrow('Connection is closed');
     });
 
     it('keep friendly error stacks', async () => {
