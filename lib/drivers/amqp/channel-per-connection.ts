@@ -16,6 +16,8 @@ export interface ChannelPerConnectionOptions {
 
 const DEFAULT_RESUBSCRIBE_DELAY_MS = 100;
 const MAX_RESUBSCRIBE_DELAY_MS = 5_000;
+/** How long close() waits for a set-up under way (which closes its channel itself when late). */
+const CLOSE_WAIT_MS = 2_000;
 
 interface OpenChannel {
   channel: Channel;
@@ -34,6 +36,8 @@ export class ChannelPerConnection {
   private closed = false;
   private unlisten: (() => void) | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Set-ups keep failing: their channel errors are logged at debug, not each a warning. */
+  private failing = false;
   private readonly resubscribe: boolean;
   private readonly resubscribeDelayMs: number;
 
@@ -51,11 +55,13 @@ export class ChannelPerConnection {
 
   async start(deadline: number): Promise<void> {
     this.unlisten ??= this.connection.onConnect((live) => {
-      this.listen(live).catch((error: Error) =>
+      this.listen(live).catch((error: Error) => {
         this.logger.warn(
-          `${this.what}: could not listen again after reconnecting: ${error.message}`,
-        ),
-      );
+          `${this.what}: could not listen again after reconnecting: ${error.message}; retrying`,
+        );
+        this.failing = true;
+        if (this.resubscribe) this.scheduleRetry(live, 1);
+      });
     });
     await this.listen(await this.connection.get(deadline));
   }
@@ -64,7 +70,7 @@ export class ChannelPerConnection {
     this.closed = true;
     this.unlisten?.();
     clearTimeout(this.retryTimer);
-    await this.opening?.catch(() => undefined);
+    if (this.opening) await settledWithin(this.opening, CLOSE_WAIT_MS);
     const current = this.channel;
     this.channel = undefined;
     if (current) await closeChannel(current.channel);
@@ -86,11 +92,17 @@ export class ChannelPerConnection {
 
   private async open(live: LiveConnection): Promise<void> {
     const channel = await live.model.createChannel();
+    if (this.closed) {
+      await closeChannel(channel);
+      return;
+    }
     const current = { channel, generation: live.generation };
     let channelClosed = false;
-    channel.on('error', (error: Error) =>
-      this.logger.warn(`${this.what} channel failed: ${error.message}`),
-    );
+    channel.on('error', (error: Error) => {
+      const message = `${this.what} channel failed: ${error.message}`;
+      if (this.failing) this.logger.debug(message);
+      else this.logger.warn(message);
+    });
     channel.on('close', () => {
       channelClosed = true;
       this.onChannelClose(current, live);
@@ -108,6 +120,7 @@ export class ChannelPerConnection {
       return;
     }
     this.channel = current;
+    this.failing = false;
   }
 
   private onChannelClose(current: OpenChannel, live: LiveConnection): void {
@@ -138,10 +151,22 @@ export class ChannelPerConnection {
         );
       this.listen(live).catch((error: Error) => {
         const message = `${this.what}: could not subscribe again: ${error.message}; retrying`;
-        if (attempt === 0) this.logger.warn(message);
-        else this.logger.debug(message);
+        if (this.failing) this.logger.debug(message);
+        else this.logger.warn(message);
+        this.failing = true;
         if (!this.closed) this.scheduleRetry(live, attempt + 1);
       });
     }, delay);
+    this.retryTimer.unref();
   }
+}
+
+/** Waits for `promise` to settle, at most `ms`. */
+async function settledWithin(promise: Promise<unknown>, ms: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([promise.catch(() => undefined), late]);
+  clearTimeout(timer);
 }

@@ -1,10 +1,13 @@
 import { AmqpConnection } from '../../../lib/drivers/amqp/amqp-connection';
 import { ChannelPerConnection } from '../../../lib/drivers/amqp/channel-per-connection';
 import { consumeOrClose } from '../../../lib/drivers/amqp/consume-or-close';
+import { randomUUID } from 'node:crypto';
 import {
   AMQP_URL,
+  connectionPid,
   deleteQueues,
   publishRaw,
+  rabbitmqctl,
   rawChannel,
   recordingLogger,
   useSharedBroker,
@@ -79,6 +82,7 @@ describe('ChannelPerConnection', () => {
         );
         setUps++;
       },
+      { resubscribeDelayMs: 600 },
     );
     await subscriber.start(Date.now() + 10_000);
     const raw = await rawChannel();
@@ -93,13 +97,59 @@ describe('ChannelPerConnection', () => {
         expect.stringContaining('test subscriber: channel closed'),
       ]);
 
-      // Deleted again, then closed before the delay runs out: no third set-up.
+      // Deleted again, and closed once the retry waits (600 ms): it never runs.
       await raw.channel.deleteQueue(queue);
+      await sleep(200);
       await subscriber.close();
-      await sleep(500);
+      await sleep(900);
       expect(setUps).toBe(2);
+      expect(
+        logger.lines.filter((line) => line.startsWith('warn ')),
+      ).toHaveLength(1);
     } finally {
       await raw.model.close();
     }
+  });
+
+  it('retries a set-up that failed on a new connection, quietly after the first warning', async () => {
+    const logger = recordingLogger();
+    const connectionName = `cpc-${randomUUID()}`;
+    connection = new AmqpConnection(AMQP_URL, { logger, connectionName });
+    let setUps = 0;
+    const subscriber = new ChannelPerConnection(
+      connection,
+      logger,
+      'test subscriber',
+      async (channel) => {
+        setUps++;
+        // The second set-up (the first on the new connection) fails.
+        if (setUps === 2) throw new Error('refused once');
+        await channel.assertQueue(queue, { durable: false });
+        await consumeOrClose(channel, queue, () => undefined, { noAck: true });
+      },
+    );
+    await subscriber.start(Date.now() + 10_000);
+    let pid: string | undefined;
+    await waitUntil(
+      async () => (pid = await connectionPid(connectionName)) !== undefined,
+      10_000,
+      'the connection',
+    );
+    await rabbitmqctl('close_connection', pid!, 'closed on purpose by a test');
+    await waitUntil(() => setUps >= 3, 10_000, 'a set-up after the failed one');
+    const raw = await rawChannel();
+    try {
+      await waitUntil(
+        async () => (await raw.channel.checkQueue(queue)).consumerCount === 1,
+        5_000,
+        'the consumer back',
+      );
+    } finally {
+      await raw.model.close();
+    }
+    expect(
+      logger.lines.filter((line) => line.includes('refused once')),
+    ).toEqual([expect.stringMatching(/^warn .*could not listen again/)]);
+    await subscriber.close();
   });
 });
