@@ -192,8 +192,9 @@ export default tseslint.config(
           // a long-lived method), where it keeps its context, and all that context
           // holds, alive through every scavenge until a full GC (docs/architecture.md,
           // "Letting go of what is done"). Give the function a local name first.
+          // (also through a TypeScript `as`, `satisfies` or `!`, which the build erases)
           selector:
-            'AssignmentExpression[left.type="MemberExpression"] > :matches(ArrowFunctionExpression, FunctionExpression).right',
+            'AssignmentExpression[left.type="MemberExpression"] > :matches(ArrowFunctionExpression, FunctionExpression, TSAsExpression[expression.type=/FunctionExpression$/], TSSatisfiesExpression[expression.type=/FunctionExpression$/], TSNonNullExpression[expression.type=/FunctionExpression$/]).right',
           message:
             'assign a function literal to a local constant first, then to the property: V8 pretenures function literals assigned to properties',
         },

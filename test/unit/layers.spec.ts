@@ -77,6 +77,12 @@ const CASES: [string, string, string, string][] = [
     'const probe: { f?: () => number } = {}; probe.f = () => 1;',
     'no-restricted-syntax',
   ],
+  [
+    'nor through a TypeScript assertion',
+    'lib/protocol/json.ts',
+    'type F = () => number; const probe: { f?: F } = {}; probe.f = (() => 1) as F;',
+    'no-restricted-syntax',
+  ],
 ];
 
 describe('the layers, and the rules of docs/architecture.md, are lint rules', () => {
