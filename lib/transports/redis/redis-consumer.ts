@@ -144,7 +144,8 @@ export class RedisConsumer {
     const { client, options, settler } = this.context;
     const seen = this.signals;
     const rotation = this.cursor;
-    const tags = Array.from({ length: count }, () => randomUUID());
+    // One fresh prefix a fetch; the script numbers the tags under it.
+    const tagPrefix = randomUUID();
     let reply: unknown[];
     try {
       reply = (await fetchScript.run(client, this.keysByRotation[rotation], [
@@ -152,7 +153,7 @@ export class RedisConsumer {
         options.leaseMs,
         MOVE_LIMIT,
         ...this.namesByRotation[rotation],
-        ...tags,
+        tagPrefix,
       ])) as unknown[];
     } catch (error) {
       this.retryLater(error);

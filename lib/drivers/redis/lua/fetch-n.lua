@@ -6,7 +6,8 @@
 -- KEYS (3 + 6 per queue): unacked, unacked_index, leases, then per queue:
 --       its four lists (highest priority first), delayed, wake.
 -- ARGV: count, lease ms, max due messages to move per queue,
---       the queue names as JSON strings (one per queue), then `count` fresh tags.
+--       the queue names as JSON strings (one per queue), then a fresh tag prefix:
+--       the messages taken get the tags <prefix>.1, <prefix>.2, ...
 -- Returns {last queue served (0-based) or -1, server ms, next due ms or -1,
 --          queue index, tag, envelope, queue index, tag, envelope, ...}.
 -- @include server-time
@@ -58,7 +59,7 @@ while taken < count and progress do
         progress = true
         taken = taken + 1
         out[1] = q
-        local tag = ARGV[3 + n + taken]
+        local tag = ARGV[4 + n] .. '.' .. taken
         local value
         if string.byte(env, 1) == 123 then
           value = '[' .. env .. ', "", ' .. ARGV[3 + q + 1] .. ']'
