@@ -9,6 +9,7 @@ import type {
 import { RedisSentinelOptions } from '../common/redis-sentinel-options';
 import { TlsOptions } from '../common/tls-options';
 import { isPlainObject } from '../common/object-kind';
+import { urlScheme } from '../common/url-scheme';
 import { UnknownOptionError } from './errors';
 
 export type { RedisBrokerLogger, RedisBrokerOptions };
@@ -243,7 +244,7 @@ function checkKeys(
   table: Record<string, Record<string, true>>,
 ): void {
   if (options === undefined) return;
-  const scheme = url === null ? null : schemeOf(url);
+  const scheme = url === null ? null : (urlScheme(url) ?? '');
   const known = scheme === null ? {} : table[scheme];
   if (!known) return;
   const target =
@@ -269,8 +270,4 @@ function checkObject(
     if (nested && isPlainObject(inner))
       checkObject(`${path}.${key}`, inner, nested, target);
   }
-}
-
-function schemeOf(url: string): string {
-  return url.split(':', 1)[0].toLowerCase();
 }
