@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { waitUntilReady } from './wait-ready';
+import { settledWithin } from '../../common/settled-within';
 
 /** QUIT when connected (bounded), else drop the connection: never waits for an outage. */
 export async function closeConnection(
@@ -8,12 +9,7 @@ export async function closeConnection(
 ): Promise<void> {
   await settleHandshake(client, waitMs);
   if (client.status === 'ready') {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      client.quit().catch(() => undefined),
-      new Promise((resolve) => (timer = setTimeout(resolve, waitMs))),
-    ]);
-    clearTimeout(timer);
+    await settledWithin(client.quit(), waitMs);
   }
   disconnectUnlessEnded(client);
 }

@@ -15,6 +15,7 @@ import {
 import { RedisUnavailableError } from '../../drivers/redis/errors';
 import { waitUntilReady } from '../../drivers/redis/wait-ready';
 import { keepCommandsYoung } from '../../drivers/redis/young-commands';
+import { settledWithin } from '../../common/settled-within';
 import { ConnectionCheck } from '../../transports/connection-check';
 import {
   ChordPart,
@@ -263,12 +264,7 @@ export class RedisResultBackend
 
   /** Waits (up to 5 s) for stores already made, then closes the connections. */
   async close(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.stores.drain(),
-      new Promise((resolve) => (timer = setTimeout(resolve, 5000))),
-    ]);
-    clearTimeout(timer);
+    await settledWithin(this.stores.drain(), 5000);
     this.waiters.close();
     await closeConnection(this.client);
   }
