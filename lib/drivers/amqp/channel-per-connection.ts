@@ -3,14 +3,14 @@ import { AmqpConnection, LiveConnection } from './amqp-connection';
 import { backoffDelay } from './backoff';
 import { AmqpLogger } from './connection-options';
 import { closeChannel } from './safe-close';
+import { settledWithin } from '../../common/settled-within';
 
 export interface ChannelPerConnectionOptions {
   /**
-   * Subscribe again when the channel closes while its connection lives (queue
-   * deleted, consumer cancelled by the broker: see `consumeOrClose`). Default true.
+   * The wait before subscribing again once the channel closed while its connection
+   * lives (queue deleted, consumer cancelled by the broker: see `consumeOrClose`),
+   * doubled on each failed set-up (up to 5 s). Default 100 ms.
    */
-  resubscribe?: boolean;
-  /** The wait before subscribing again, doubled on each failure (up to 5 s). Default 100 ms. */
   resubscribeDelayMs?: number;
 }
 
@@ -38,7 +38,6 @@ export class ChannelPerConnection {
   private retryTimer: NodeJS.Timeout | undefined;
   /** Set-ups keep failing: their channel errors are logged at debug, not each a warning. */
   private failing = false;
-  private readonly resubscribe: boolean;
   private readonly resubscribeDelayMs: number;
 
   constructor(
@@ -48,21 +47,14 @@ export class ChannelPerConnection {
     private readonly setUp: (channel: Channel) => Promise<void>,
     options: ChannelPerConnectionOptions = {},
   ) {
-    this.resubscribe = options.resubscribe ?? true;
     this.resubscribeDelayMs =
       options.resubscribeDelayMs ?? DEFAULT_RESUBSCRIBE_DELAY_MS;
   }
 
   async start(deadline: number): Promise<void> {
-    this.unlisten ??= this.connection.onConnect((live) => {
-      this.listen(live).catch((error: Error) => {
-        this.logger.warn(
-          `${this.what}: could not listen again after reconnecting: ${error.message}; retrying`,
-        );
-        this.failing = true;
-        if (this.resubscribe) this.scheduleRetry(live, 1);
-      });
-    });
+    this.unlisten ??= this.connection.onConnect((live) =>
+      this.listenOrRetry(live, 0, 'could not listen again after reconnecting'),
+    );
     await this.listen(await this.connection.get(deadline));
   }
 
@@ -126,7 +118,7 @@ export class ChannelPerConnection {
   private onChannelClose(current: OpenChannel, live: LiveConnection): void {
     if (this.channel !== current) return; // closed by close(), or replaced
     this.channel = undefined;
-    if (this.resubscribe && !this.closed) this.scheduleRetry(live, 0);
+    if (!this.closed) this.scheduleRetry(live, 0);
   }
 
   /**
@@ -149,24 +141,23 @@ export class ChannelPerConnection {
         this.logger.warn(
           `${this.what}: channel closed while connected (queue deleted or consumer cancelled); subscribing again`,
         );
-      this.listen(live).catch((error: Error) => {
-        const message = `${this.what}: could not subscribe again: ${error.message}; retrying`;
-        if (this.failing) this.logger.debug(message);
-        else this.logger.warn(message);
-        this.failing = true;
-        if (!this.closed) this.scheduleRetry(live, attempt + 1);
-      });
+      this.listenOrRetry(live, attempt, 'could not subscribe again');
     }, delay);
     this.retryTimer.unref();
   }
-}
 
-/** Waits for `promise` to settle, at most `ms`. */
-async function settledWithin(promise: Promise<unknown>, ms: number) {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  await Promise.race([promise.catch(() => undefined), late]);
-  clearTimeout(timer);
+  /** Sets up on `live`; a failure is retried with backoff, warned of once in a row. */
+  private listenOrRetry(
+    live: LiveConnection,
+    attempt: number,
+    failed: string,
+  ): void {
+    this.listen(live).catch((error: Error) => {
+      const message = `${this.what}: ${failed}: ${error.message}; retrying`;
+      if (this.failing) this.logger.debug(message);
+      else this.logger.warn(message);
+      this.failing = true;
+      if (!this.closed) this.scheduleRetry(live, attempt + 1);
+    });
+  }
 }
