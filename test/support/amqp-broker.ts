@@ -8,7 +8,7 @@ import { connect } from 'amqplib';
 import type { Channel, ChannelModel, Options } from 'amqplib';
 import { AmqpLogger } from '../../lib/drivers/amqp';
 import { delayObjectNames } from '../../lib/transports/amqp/delay-scheme';
-import { sleep } from './wait';
+import { sleep, waitUntil } from './wait';
 
 export const AMQP_URL =
   process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -117,6 +117,19 @@ export async function connectionPid(
   connectionName: string,
 ): Promise<string | undefined> {
   return (await connectionPids((name) => name === connectionName))[0];
+}
+
+/** Has RabbitMQ close the connection with this `connection_name`, once it is up. */
+export async function closeConnectionNamed(
+  connectionName: string,
+): Promise<void> {
+  let pid: string | undefined;
+  await waitUntil(
+    async () => (pid = await connectionPid(connectionName)) !== undefined,
+    10_000,
+    'the connection',
+  );
+  await rabbitmqctl('close_connection', pid!, 'closed on purpose by a test');
 }
 
 /** The pids of the connections whose `connection_name` passes `match`. */

@@ -4,10 +4,9 @@ import { consumeOrClose } from '../../../lib/drivers/amqp/consume-or-close';
 import { randomUUID } from 'node:crypto';
 import {
   AMQP_URL,
-  connectionPid,
+  closeConnectionNamed,
   deleteQueues,
   publishRaw,
-  rabbitmqctl,
   rawChannel,
   recordingLogger,
   useSharedBroker,
@@ -129,13 +128,7 @@ describe('ChannelPerConnection', () => {
       },
     );
     await subscriber.start(Date.now() + 10_000);
-    let pid: string | undefined;
-    await waitUntil(
-      async () => (pid = await connectionPid(connectionName)) !== undefined,
-      10_000,
-      'the connection',
-    );
-    await rabbitmqctl('close_connection', pid!, 'closed on purpose by a test');
+    await closeConnectionNamed(connectionName);
     await waitUntil(() => setUps >= 3, 10_000, 'a set-up after the failed one');
     const raw = await rawChannel();
     try {
@@ -150,6 +143,57 @@ describe('ChannelPerConnection', () => {
     expect(
       logger.lines.filter((line) => line.includes('refused once')),
     ).toEqual([expect.stringMatching(/^warn .*could not listen again/)]);
+    await subscriber.close();
+  });
+
+  it('closes within 2 s while a set-up hangs', async () => {
+    connection = new AmqpConnection(AMQP_URL, { logger: recordingLogger() });
+    let setUpStarted = false;
+    const subscriber = new ChannelPerConnection(
+      connection,
+      recordingLogger(),
+      'test subscriber',
+      () => {
+        setUpStarted = true;
+        return new Promise<void>(() => undefined); // the broker never answers
+      },
+    );
+    void subscriber.start(Date.now() + 10_000).catch(() => undefined);
+    await waitUntil(() => setUpStarted, 5_000, 'the set-up');
+    const started = Date.now();
+    await subscriber.close();
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('logs set-ups that keep failing at debug after one warning', async () => {
+    const logger = recordingLogger();
+    const connectionName = `cpc-${randomUUID()}`;
+    connection = new AmqpConnection(AMQP_URL, { logger, connectionName });
+    let setUps = 0;
+    const subscriber = new ChannelPerConnection(
+      connection,
+      logger,
+      'test subscriber',
+      async (channel) => {
+        setUps++;
+        // Every set-up on the new connection fails, until the fourth.
+        if (setUps > 1 && setUps < 5) throw new Error('refused again');
+        await channel.assertQueue(queue, { durable: false });
+        await consumeOrClose(channel, queue, () => undefined, { noAck: true });
+      },
+      { resubscribeDelayMs: 50 },
+    );
+    await subscriber.start(Date.now() + 10_000);
+    await closeConnectionNamed(connectionName);
+    await waitUntil(() => setUps >= 5, 10_000, 'a set-up that succeeds');
+    const refusals = logger.lines.filter((line) =>
+      line.includes('refused again'),
+    );
+    expect(refusals.map((line) => line.split(' ')[0])).toEqual([
+      'warn',
+      'debug',
+      'debug',
+    ]);
     await subscriber.close();
   });
 });

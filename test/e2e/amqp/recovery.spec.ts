@@ -1,7 +1,7 @@
 import { AmqpUnavailableError } from '../../../lib/drivers/amqp';
 import { Delivery } from '../../../lib/transports/transport';
 import {
-  connectionPid,
+  closeConnectionNamed,
   rabbitmqctl,
   recordingLogger,
   useSharedBroker,
@@ -11,16 +11,6 @@ import { amqpFixtures, task } from '../../support/amqp-fixtures';
 import { sleep, uniqueName, waitUntil } from '../../support/wait';
 
 useSharedBroker();
-
-async function closeConnectionNamed(connectionName: string): Promise<void> {
-  let pid: string | undefined;
-  await waitUntil(
-    async () => (pid = await connectionPid(connectionName)) !== undefined,
-    10_000,
-    'the connection',
-  );
-  await rabbitmqctl('close_connection', pid!, 'closed on purpose by a test');
-}
 
 describe('AMQP recovery', () => {
   const fx = amqpFixtures();

@@ -5,6 +5,7 @@ import { AmqpTransport } from '../../../lib/transports/amqp';
 import { Delivery } from '../../../lib/transports/transport';
 import {
   AMQP_URL,
+  closeConnectionNamed,
   connectionPid,
   deleteQueues,
   rabbitmqctl,
@@ -151,13 +152,7 @@ describe('rpc:// replies on the consumer channel', () => {
     const c = await client();
     const id = await c.send(w.queue);
     await waitUntil(() => w.deliveries.length === 1, 5000, 'the delivery');
-    let pid: string | undefined;
-    await waitUntil(
-      async () => (pid = await connectionPid(name)) !== undefined,
-      10_000,
-      'the connection',
-    );
-    await rabbitmqctl('close_connection', pid!, 'closed on purpose by a test');
+    await closeConnectionNamed(name);
     await waitUntil(
       () => w.transport.connection.replyLanes.laneOf(id) === undefined,
       10_000,

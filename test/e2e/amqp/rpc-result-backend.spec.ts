@@ -5,9 +5,9 @@ import { AmqpConnection } from '../../../lib/drivers/amqp/amqp-connection';
 import { RpcResultBackend } from '../../../lib/results/rpc/rpc-result-backend';
 import {
   AMQP_URL,
+  closeConnectionNamed,
   connectionPid,
   deleteQueues,
-  rabbitmqctl,
   rawChannel,
   recordingLogger,
   useSharedBroker,
@@ -204,13 +204,7 @@ describe('rpc:// result backend', () => {
     const connectionName = `rpc-${randomUUID()}`;
     const client = await open(connectionName);
     const server = await worker();
-    let pid: string | undefined;
-    await waitUntil(
-      async () => (pid = await connectionPid(connectionName)) !== undefined,
-      10_000,
-      'the connection',
-    );
-    await rabbitmqctl('close_connection', pid!, 'closed on purpose by a test');
+    await closeConnectionNamed(connectionName);
     const id = randomUUID();
     const ready = client.waitForReady(id, 10_000);
     // The auto-delete queue went with the connection; a reply now needs the new one.
