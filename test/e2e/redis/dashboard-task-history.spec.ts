@@ -30,15 +30,24 @@ const stores: Store[] = [
   },
   {
     name: 'redis',
-    open: (caps = CAPS, clock = () => NOW) => {
-      const prefix = `test:dash-history:${randomUUID()}:`;
-      return track(
-        new RedisTaskHistory(REDIS_URL, { ...caps, keyPrefix: prefix }, clock),
-        prefix,
-      );
-    },
+    open: (caps = CAPS, clock = () => NOW) =>
+      openRedisHistory(caps, { clock }).history,
   },
 ];
+
+/** A Redis history under a prefix of its own, closed and its keys deleted after the test. */
+function openRedisHistory(
+  caps: Caps,
+  where: { clock?: () => number; url?: string; prefix?: string } = {},
+): { history: TaskHistory; prefix: string } {
+  const prefix = where.prefix ?? `test:dash-history:${randomUUID()}:`;
+  const history = new RedisTaskHistory(
+    where.url ?? REDIS_URL,
+    { ...caps, keyPrefix: prefix },
+    where.clock,
+  );
+  return { history: track(history, prefix), prefix };
+}
 function track(history: TaskHistory, prefix?: string): TaskHistory {
   opened.push({ history, prefix });
   return history;
@@ -513,15 +522,10 @@ describe('RedisTaskHistory, past maxAgeSeconds', () => {
   });
 
   it('forgets the tasks whose hashes expired before any trim (the app down, or no event since)', async () => {
-    const prefix = `test:dash-history:${randomUUID()}:`;
-    const history = track(
-      new RedisTaskHistory(REDIS_URL, {
-        maxTasks: 1000,
-        maxAgeSeconds: 3,
-        keyPrefix: prefix,
-      }),
-      prefix,
-    );
+    const { history, prefix } = openRedisHistory({
+      maxTasks: 1000,
+      maxAgeSeconds: 3,
+    });
     const [parent, gone, kept] = [1, 2, 3].map(() => randomUUID());
     await history.apply([
       event('task-received', gone, Date.now() / 1000, {
@@ -589,15 +593,10 @@ describe('RedisTaskHistory, past maxAgeSeconds', () => {
   });
 
   it('counts no task past maxAgeSeconds, more of them than a trim drops at once', async () => {
-    const prefix = `test:dash-history:${randomUUID()}:`;
     let now = NOW;
-    const history = track(
-      new RedisTaskHistory(
-        REDIS_URL,
-        { maxTasks: 10_000, maxAgeSeconds: 100, keyPrefix: prefix },
-        () => now,
-      ),
-      prefix,
+    const { history } = openRedisHistory(
+      { maxTasks: 10_000, maxAgeSeconds: 100 },
+      { clock: () => now },
     );
     await history.apply(
       Array.from({ length: 1500 }, (_, index) =>
@@ -625,15 +624,10 @@ describe('RedisTaskHistory, past maxAgeSeconds', () => {
         prefix: string,
       ) => Promise<void>,
     ): Promise<string[]> {
-      const prefix = `test:dash-history:${randomUUID()}:`;
       let now = NOW;
-      const history = track(
-        new RedisTaskHistory(
-          REDIS_URL,
-          { maxTasks: 1000, maxAgeSeconds: 100, keyPrefix: prefix },
-          () => now,
-        ),
-        prefix,
+      const { history, prefix } = openRedisHistory(
+        { maxTasks: 1000, maxAgeSeconds: 100 },
+        { clock: () => now },
       );
       const redis = new Redis(REDIS_URL);
       try {
@@ -668,15 +662,7 @@ describe('RedisTaskHistory, past maxAgeSeconds', () => {
   });
 
   it("keeps a task's hash as long as its index entries, its worker's clock ahead", async () => {
-    const prefix = `test:dash-history:${randomUUID()}:`;
-    const history = track(
-      new RedisTaskHistory(REDIS_URL, {
-        maxTasks: 1000,
-        maxAgeSeconds: 1,
-        keyPrefix: prefix,
-      }),
-      prefix,
-    );
+    const { history } = openRedisHistory({ maxTasks: 1000, maxAgeSeconds: 1 });
     const id = randomUUID();
     await history.apply([
       event('task-received', id, Date.now() / 1000 + 3, { name: 'n' }),
@@ -689,10 +675,7 @@ describe('RedisTaskHistory, past maxAgeSeconds', () => {
 
 describe("RedisTaskHistory, a parent's children", () => {
   function openAt(url: string, prefix: string): TaskHistory {
-    return track(
-      new RedisTaskHistory(url, { ...CAPS, keyPrefix: prefix }, () => NOW),
-      prefix,
-    );
+    return openRedisHistory(CAPS, { url, prefix, clock: () => NOW }).history;
   }
 
   it("keeps a child heard again while its parent's children are checked", async () => {
