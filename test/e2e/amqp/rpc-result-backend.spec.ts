@@ -32,6 +32,27 @@ describe('rpc:// result backend', () => {
   };
   /** The worker's side: it only publishes to the reply_to it was given. */
   const worker = () => open();
+  /**
+   * Stores the result until the client heard it: a reply published before its queue was
+   * declared again is lost (rpc:// keeps nothing).
+   */
+  const replyUntilHeard = (
+    server: RpcResultBackend,
+    client: RpcResultBackend,
+    id: string,
+    result: string,
+    ms: number,
+  ) =>
+    waitUntil(
+      async () => {
+        await server.store(resultMeta(id, 'SUCCESS', result), {
+          replyTo: client.replyTo,
+        });
+        return (await client.get(id)) !== undefined;
+      },
+      ms,
+      'a reply through the re-declared queue',
+    );
 
   afterEach(async () => {
     await Promise.all(backends.splice(0).map((backend) => backend.close()));
@@ -213,16 +234,7 @@ describe('rpc:// result backend', () => {
       10_000,
       'the new connection',
     );
-    await waitUntil(
-      async () => {
-        await server.store(resultMeta(id, 'SUCCESS', 'back'), {
-          replyTo: client.replyTo,
-        });
-        return (await client.get(id)) !== undefined;
-      },
-      10_000,
-      'a reply through the re-declared queue',
-    );
+    await replyUntilHeard(server, client, id, 'back', 10_000);
     expect((await ready)?.result).toBe('back');
   });
 
@@ -237,16 +249,7 @@ describe('rpc:// result backend', () => {
     }
     const id = randomUUID();
     const ready = client.waitForReady(id, 10_000);
-    await waitUntil(
-      async () => {
-        await server.store(resultMeta(id, 'SUCCESS', 'again'), {
-          replyTo: client.replyTo,
-        });
-        return (await client.get(id)) !== undefined;
-      },
-      5_000,
-      'a reply through the re-declared queue',
-    );
+    await replyUntilHeard(server, client, id, 'again', 5_000);
     expect((await ready)?.result).toBe('again');
   });
 
