@@ -175,6 +175,10 @@ describe('redis transport: kombu layout', () => {
     const tags = await admin.hkeys(keys.unacked);
     expect(tags).toHaveLength(1);
     const [tag] = tags;
+    // docs/redis.md: a uuid drawn for the fetch, and the delivery's number in it.
+    expect(tag).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.1$/,
+    );
     const entry = JSON.parse(
       (await admin.hget(keys.unacked, tag))!,
     ) as unknown[];
