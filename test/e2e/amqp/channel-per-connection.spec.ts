@@ -1,5 +1,8 @@
 import { AmqpConnection } from '../../../lib/drivers/amqp/amqp-connection';
-import { ChannelPerConnection } from '../../../lib/drivers/amqp/channel-per-connection';
+import {
+  ChannelPerConnection,
+  ChannelPerConnectionOptions,
+} from '../../../lib/drivers/amqp/channel-per-connection';
 import { consumeOrClose } from '../../../lib/drivers/amqp/consume-or-close';
 import { randomUUID } from 'node:crypto';
 import {
@@ -110,7 +113,16 @@ describe('ChannelPerConnection', () => {
     }
   });
 
-  it('retries a set-up that failed on a new connection, quietly after the first warning', async () => {
+  /**
+   * A subscriber on a connection of its own, started, whose set-ups numbered `fails`
+   * throw `reason`; RabbitMQ then closes the connection, so the next set-up is the
+   * first on the new one.
+   */
+  async function reconnectWithFailingSetUps(
+    fails: (setUp: number) => boolean,
+    reason: string,
+    options?: ChannelPerConnectionOptions,
+  ) {
     const logger = recordingLogger();
     const connectionName = `cpc-${randomUUID()}`;
     connection = new AmqpConnection(AMQP_URL, { logger, connectionName });
@@ -121,15 +133,28 @@ describe('ChannelPerConnection', () => {
       'test subscriber',
       async (channel) => {
         setUps++;
-        // The second set-up (the first on the new connection) fails.
-        if (setUps === 2) throw new Error('refused once');
+        if (fails(setUps)) throw new Error(reason);
         await channel.assertQueue(queue, { durable: false });
         await consumeOrClose(channel, queue, () => undefined, { noAck: true });
       },
+      options,
     );
     await subscriber.start(Date.now() + 10_000);
     await closeConnectionNamed(connectionName);
-    await waitUntil(() => setUps >= 3, 10_000, 'a set-up after the failed one');
+    return { subscriber, logger, setUps: () => setUps };
+  }
+
+  it('retries a set-up that failed on a new connection, quietly after the first warning', async () => {
+    // The second set-up (the first on the new connection) fails.
+    const { subscriber, logger, setUps } = await reconnectWithFailingSetUps(
+      (setUp) => setUp === 2,
+      'refused once',
+    );
+    await waitUntil(
+      () => setUps() >= 3,
+      10_000,
+      'a set-up after the failed one',
+    );
     const raw = await rawChannel();
     try {
       await waitUntil(
@@ -166,26 +191,13 @@ describe('ChannelPerConnection', () => {
   });
 
   it('logs set-ups that keep failing at debug after one warning', async () => {
-    const logger = recordingLogger();
-    const connectionName = `cpc-${randomUUID()}`;
-    connection = new AmqpConnection(AMQP_URL, { logger, connectionName });
-    let setUps = 0;
-    const subscriber = new ChannelPerConnection(
-      connection,
-      logger,
-      'test subscriber',
-      async (channel) => {
-        setUps++;
-        // Every set-up on the new connection fails, until the fourth.
-        if (setUps > 1 && setUps < 5) throw new Error('refused again');
-        await channel.assertQueue(queue, { durable: false });
-        await consumeOrClose(channel, queue, () => undefined, { noAck: true });
-      },
+    // Every set-up on the new connection fails, until the fourth.
+    const { subscriber, logger, setUps } = await reconnectWithFailingSetUps(
+      (setUp) => setUp > 1 && setUp < 5,
+      'refused again',
       { resubscribeDelayMs: 50 },
     );
-    await subscriber.start(Date.now() + 10_000);
-    await closeConnectionNamed(connectionName);
-    await waitUntil(() => setUps >= 5, 10_000, 'a set-up that succeeds');
+    await waitUntil(() => setUps() >= 5, 10_000, 'a set-up that succeeds');
     const refusals = logger.lines.filter((line) =>
       line.includes('refused again'),
     );
