@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { TestingModule } from '@nestjs/testing';
@@ -60,8 +61,13 @@ describe.each(BROKERS)('interop on $label: Celery events', (setup) => {
   let app: TestingModule;
   let client: TaskClient;
 
-  const send = async (name: string, args: unknown[], to: string) => {
-    const result = await client.send(name, args, { queue: to });
+  const send = async (
+    name: string,
+    args: unknown[],
+    to: string,
+    taskId?: string,
+  ) => {
+    const result = await client.send(name, args, { queue: to, taskId });
     broker.sent.add(result.id);
     return result;
   };
@@ -207,11 +213,13 @@ describe.each(BROKERS)('interop on $label: Celery events', (setup) => {
       swIdent: 'py-celery',
       online: true,
     });
-    const result = await send('py.add', [4, 5], pythonQueue);
+    // Listening before it is sent: a prefork worker may be done before send resolves.
+    const taskId = randomUUID();
     const seen: CeleryEvent[] = [];
     const subscription = events.events$
-      .pipe(ofTask(result.id))
+      .pipe(ofTask(taskId))
       .subscribe((event) => seen.push(event));
+    const result = await send('py.add', [4, 5], pythonQueue, taskId);
     expect(await result.get({ timeout: 20 })).toBe(9);
     await waitUntil(() => fleet.task(result.id)?.state === 'SUCCESS', 15_000);
     expect(fleet.task(result.id)).toMatchObject({
