@@ -217,8 +217,9 @@ function stringOr(value: unknown, fallback: string): string {
 
 /**
  * An envelope's body as text: kombu's Redis transport base64-encodes it
- * (`body_encoding: 'base64'`); without an encoding it is the text itself. Undefined
- * for an encoding kombu does not write.
+ * (`body_encoding: 'base64'`); without an encoding, or with `utf-8` (kombu's
+ * `body_encoding` transport option; Celeriac's task events), it is the text itself.
+ * Undefined for an encoding kombu does not write.
  */
 export function decodeBody(
   body: string,
@@ -226,14 +227,20 @@ export function decodeBody(
 ): string | undefined {
   if (encoding === 'base64')
     return Buffer.from(body, 'base64').toString('utf8');
-  if (encoding === undefined || encoding === null) return body;
-  return undefined;
+  return isPlainText(encoding) ? body : undefined;
 }
 
 /** An envelope's body as bytes (compressed bodies are bytes), as decodeBody reads it. */
 function bodyBytes(body: string, encoding: unknown): Buffer | undefined {
   if (encoding === 'base64') return Buffer.from(body, 'base64');
-  if (encoding === undefined || encoding === null)
-    return Buffer.from(body, 'utf8');
-  return undefined;
+  return isPlainText(encoding) ? Buffer.from(body, 'utf8') : undefined;
+}
+
+/** kombu's `decode_body` takes the body as it is without an encoding or with `utf-8`. */
+function isPlainText(encoding: unknown): boolean {
+  return (
+    encoding === undefined ||
+    encoding === null ||
+    (typeof encoding === 'string' && encoding.toLowerCase() === 'utf-8')
+  );
 }

@@ -125,3 +125,29 @@ describe('encodeEnvelope', () => {
     expect(decoded.message).toEqual(message);
   });
 });
+
+describe('decodeEnvelope', () => {
+  /** The envelope kombu writes with `transport_options={'body_encoding': ...}`. */
+  function withBodyEncoding(encoding: string | null): string {
+    const envelope = JSON.parse(
+      encodeEnvelope('celery', messages()[2], 'tag'),
+    ) as { body: string; properties: Record<string, unknown> };
+    envelope.body = Buffer.from(envelope.body, 'base64').toString('utf8');
+    envelope.properties.body_encoding = encoding;
+    return JSON.stringify(envelope);
+  }
+
+  it.each(['utf-8', 'UTF-8', null])(
+    "reads the body as it is with body_encoding %p, as kombu's decode_body does",
+    (encoding) => {
+      const decoded = decodeEnvelope(withBodyEncoding(encoding));
+      expect(decoded.message).toEqual(messages()[2]);
+    },
+  );
+
+  it('refuses a body_encoding kombu does not write, saying which', () => {
+    const decoded = decodeEnvelope(withBodyEncoding('gz'));
+    expect(decoded.message).toBeUndefined();
+    expect(decoded.decodeError?.message).toBe('unsupported body_encoding "gz"');
+  });
+});
