@@ -1,4 +1,5 @@
-import { EventBus, EventMessage } from '../transports/event-bus';
+import { EventBus, EventList, EventMessage } from '../transports/event-bus';
+import { EventJsonWriter, JsonFragment } from '../protocol/event-json-writer';
 
 /** What the dispatcher logs through. */
 export interface EventLogger {
@@ -6,8 +7,8 @@ export interface EventLogger {
 }
 
 /**
- * Most task events in one `task.multi` message (about 50 KB of base64; 1000, one
- * PUBLISH per flush, measured no cheaper in the worker: bench/README.md).
+ * Most task events in one `task.multi` message (about 60 KB; 1000, one PUBLISH per
+ * flush, measured no cheaper in the worker: bench/README.md).
  */
 const MAX_BATCH = 200;
 /** How long task events wait to be sent with those that follow them (ms). */
@@ -17,18 +18,22 @@ const OFFSET_TTL_MS = 60_000;
 
 /**
  * Celery's EventDispatcher: builds each event (type, hostname, timestamp, utcoffset,
- * pid, clock, fields) and publishes it. Task events are buffered and sent together
- * as `task.multi` lists (Celery's worker buffers its `task` group the same way) at
- * most 10 ms after the first of them, in one round trip, so a busy worker publishes a
- * few messages per 10 ms, not one per event; other events go out at once. A publish that fails is
- * dropped (events are not stored anywhere) and logged once until one succeeds again.
+ * pid, clock, fields) and publishes it. Task events are sent together as `task.multi`
+ * lists (Celery's worker buffers its `task` group the same way) at most 10 ms after
+ * the first of them, in one round trip, so a busy worker publishes a few messages per
+ * 10 ms, not one per event; each is written into its list's bytes as it comes (the
+ * bus's `EventList`: the broker's framing around it), so nothing of it waits as an
+ * object. Other events go out at once. A publish that fails is dropped (events are
+ * not stored anywhere) and logged once until one succeeds again.
  */
 export class EventDispatcher {
   private clock = 0;
-  private buffer: Record<string, unknown>[] = [];
+  private lists: EventList[] = [];
   private flushScheduled = false;
   private failing = false;
   private offset = { hours: 0, until: 0 };
+  private stampHead = { fragment: new JsonFragment(''), until: 0 };
+  private timestamp = { ms: 0, text: '0' };
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
@@ -40,36 +45,52 @@ export class EventDispatcher {
   /** Sends one event (`fields` becomes it): task events in the next `task.multi`, the others now. */
   send(type: string, fields: Record<string, unknown> = {}): void {
     const event = this.build(type, fields);
-    if (type.startsWith('task-')) {
-      this.buffer.push(event);
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setTimeout(() => this.flush(), FLUSH_MS).unref();
-      }
-      return;
-    }
-    this.publish([{ routingKey: type.replace(/-/g, '.'), body: event }]);
+    if (type.startsWith('task-')) this.openList().writer.add(event);
+    else this.publish([{ routingKey: type.replace(/-/g, '.'), body: event }]);
+  }
+
+  /**
+   * Starts a task event in the next `task.multi` and writes what every event carries
+   * (hostname, utcoffset, pid, clock, timestamp, type); the caller writes its own
+   * fields and closes it. No object is made for the event: the busy path's way.
+   */
+  taskEvent(type: TaskEventType): EventJsonWriter {
+    const now = Date.now();
+    return this.openList().writer.openEvent(
+      this.stamp(now),
+      ++this.clock,
+      this.timestampText(now),
+      type.fragment,
+    );
   }
 
   /** Publishes the buffered task events now. */
   flush(): void {
     this.flushScheduled = false;
-    if (this.buffer.length === 0) return;
-    const events = this.buffer;
-    this.buffer = [];
-    const messages: EventMessage[] = [];
-    for (let i = 0; i < events.length; i += MAX_BATCH)
-      messages.push({
-        routingKey: 'task.multi',
-        body: events.slice(i, i + MAX_BATCH),
-      });
-    this.publish(messages);
+    if (this.lists.length === 0) return;
+    const lists = this.lists;
+    this.lists = [];
+    this.track(this.bus.publishEventLists(lists, this.hostname));
   }
 
   /** Flushes and waits for every publish in flight. */
   async drain(): Promise<void> {
     this.flush();
     await Promise.all([...this.pending]);
+  }
+
+  /** The list task events go to, a new one when the last is full; the flush is set. */
+  private openList(): EventList {
+    let list = this.lists[this.lists.length - 1];
+    if (list === undefined || list.writer.count >= MAX_BATCH) {
+      list = this.bus.openEventList();
+      this.lists.push(list);
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setTimeout(() => this.flush(), FLUSH_MS).unref();
+    }
+    return list;
   }
 
   /** Completes `fields` into the event (the callers pass a fresh object: no copy). */
@@ -87,6 +108,28 @@ export class EventDispatcher {
     return fields;
   }
 
+  /** `"hostname":...,"utcoffset":...,"pid":...,"clock":`, made again when the offset is read again. */
+  private stamp(now: number): JsonFragment {
+    if (now >= this.stampHead.until) {
+      const hours = this.utcOffset(now);
+      this.stampHead = {
+        fragment: new JsonFragment(
+          `"hostname":${JSON.stringify(this.hostname)},"utcoffset":${hours}` +
+            `,"pid":${process.pid},"clock":`,
+        ),
+        until: this.offset.until,
+      };
+    }
+    return this.stampHead.fragment;
+  }
+
+  /** Seconds since the epoch as JSON, written once per millisecond. */
+  private timestampText(now: number): string {
+    if (now !== this.timestamp.ms)
+      this.timestamp = { ms: now, text: String(now / 1000) };
+    return this.timestamp.text;
+  }
+
   private utcOffset(now: number): number {
     if (now >= this.offset.until)
       this.offset = { hours: utcOffsetHours(), until: now + OFFSET_TTL_MS };
@@ -94,7 +137,11 @@ export class EventDispatcher {
   }
 
   private publish(messages: EventMessage[]): void {
-    const sent = this.bus.publishEvents(messages, this.hostname).then(
+    this.track(this.bus.publishEvents(messages, this.hostname));
+  }
+
+  private track(publishing: Promise<void>): void {
+    const sent = publishing.then(
       () => {
         this.failing = false;
       },
@@ -109,6 +156,20 @@ export class EventDispatcher {
     this.pending.add(sent);
     void sent.finally(() => this.pending.delete(sent));
   }
+}
+
+/** A task event's type, its `"type"` field written in advance. */
+export interface TaskEventType {
+  readonly name: string;
+  readonly fragment: JsonFragment;
+}
+
+/** A task event's type; `then` is JSON text written right after it (the next key). */
+export function taskEventType(name: string, then = ''): TaskEventType {
+  return {
+    name,
+    fragment: new JsonFragment(`,"type":${JSON.stringify(name)}${then}`),
+  };
 }
 
 /** Python's `utcoffset()`: hours west of UTC, floored (time.timezone // 3600). */

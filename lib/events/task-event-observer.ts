@@ -6,7 +6,8 @@ import {
   pythonRepr,
   safeRepr,
 } from '../protocol';
-import { EventDispatcher } from './event-dispatcher';
+import { EventDispatcher, taskEventType } from './event-dispatcher';
+import { JsonFragment, jsonKey } from '../protocol/event-json-writer';
 
 /**
  * A worker's task events, as Celery's Request sends them: `task-received`,
@@ -16,34 +17,50 @@ import { EventDispatcher } from './event-dispatcher';
 export class TaskEventObserver implements TaskObserver {
   constructor(private readonly dispatcher: EventDispatcher) {}
 
+  // The three events every task sends are written piece by piece, no object each:
+  // each fragment closes the string before it, names the next field and opens its
+  // string (`","name":"`). The rarer events are written from objects.
+
   received(request: TaskRequest): void {
     const { headers } = request.message;
-    this.dispatcher.send('task-received', {
-      uuid: request.id,
-      name: request.name,
-      args: headers.argsrepr ?? safeRepr(request.args),
-      kwargs: headers.kwargsrepr ?? safeRepr(request.kwargs),
-      root_id: request.rootId,
-      parent_id: request.parentId,
-      retries: request.retries,
-      eta: headers.eta ?? null,
-      expires: headers.expires ?? null,
-    });
+    this.dispatcher
+      .taskEvent(RECEIVED)
+      .text(request.id)
+      .fragment(NAME)
+      .text(request.name)
+      .fragment(ARGS)
+      .text(reprText(headers.argsrepr, request.args))
+      .fragment(KWARGS)
+      .text(reprText(headers.kwargsrepr, request.kwargs))
+      .fragment(ROOT_ID)
+      .stringOrNull(request.rootId)
+      .fragment(PARENT_ID)
+      .stringOrNull(request.parentId)
+      .fragment(RETRIES)
+      .number(request.retries)
+      .fragment(ETA)
+      .stringOrNull(headers.eta)
+      .fragment(EXPIRES)
+      .stringOrNull(headers.expires)
+      .close();
   }
 
   started(request: TaskRequest): void {
-    this.dispatcher.send('task-started', { uuid: request.id });
+    this.dispatcher.taskEvent(STARTED).text(request.id).fragment(END).close();
   }
 
   finished(request: TaskRequest, end: RunEnd, runtimeMs: number): void {
     const uuid = request.id;
     switch (end.kind) {
       case 'success':
-        this.dispatcher.send('task-succeeded', {
-          uuid,
-          result: resultRepr(end.value),
-          runtime: runtimeMs / 1000,
-        });
+        this.dispatcher
+          .taskEvent(SUCCEEDED)
+          .text(uuid)
+          .fragment(RESULT)
+          .text(resultRepr(end.value))
+          .fragment(RUNTIME)
+          .seconds(runtimeMs)
+          .close();
         return;
       case 'failure':
         this.dispatcher.send('task-failed', {
@@ -83,6 +100,27 @@ export class TaskEventObserver implements TaskObserver {
     if (!request) return; // a message that did not decode has no id to tell
     this.dispatcher.send('task-rejected', { uuid: request.id, requeue: false });
   }
+}
+
+// The busy events start with their uuid: the type's fragment opens its string.
+const RECEIVED = taskEventType('task-received', ',"uuid":"');
+const STARTED = taskEventType('task-started', ',"uuid":"');
+const SUCCEEDED = taskEventType('task-succeeded', ',"uuid":"');
+const NAME = new JsonFragment('","name":"');
+const ARGS = new JsonFragment('","args":"');
+const KWARGS = new JsonFragment('","kwargs":"');
+const ROOT_ID = new JsonFragment('","root_id":');
+const PARENT_ID = jsonKey('parent_id');
+const RETRIES = jsonKey('retries');
+const ETA = jsonKey('eta');
+const EXPIRES = jsonKey('expires');
+const RESULT = new JsonFragment('","result":"');
+const RUNTIME = new JsonFragment('","runtime":');
+const END = new JsonFragment('"');
+
+/** The message's `argsrepr` (or `kwargsrepr`), or Celery's saferepr of the values when it has none. */
+function reprText(repr: unknown, values: unknown): string {
+  return typeof repr === 'string' ? repr : safeRepr(values);
 }
 
 /** Celery's `saferepr` of the return value, at most 1024 characters. */

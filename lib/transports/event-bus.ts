@@ -1,3 +1,5 @@
+import { EventJsonWriter } from '../protocol/event-json-writer';
+
 /**
  * One message on Celery's event exchange (`celeryev`): a single event (worker events,
  * `task-sent`) under its type with `-` turned into `.` (`worker.heartbeat`), or a list
@@ -6,6 +8,24 @@
 export interface EventMessage {
   routingKey: string;
   body: Record<string, unknown> | Record<string, unknown>[];
+}
+
+/** Task events written as they come, to be published as one `task.multi` message. */
+export interface EventList {
+  /** Where its events are written, placed as this broker's message needs them. */
+  readonly writer: EventJsonWriter;
+}
+
+/** A list written as plain JSON, the body the memory and AMQP buses send. */
+export function openJsonEventList(): EventList {
+  return { writer: new EventJsonWriter('bare') };
+}
+
+/** The JSON bytes of a list from `openJsonEventList`; nothing more may be added to it. */
+export function jsonEventListBytes(list: EventList): Buffer {
+  const { writer } = list;
+  const { buffer, end } = writer.finish();
+  return buffer.subarray(writer.headRoom, end);
 }
 
 export interface EventSubscription {
@@ -23,7 +43,8 @@ export type EventDelivery =
  *
  * - memory: every transport on the same MemoryBroker hears it.
  * - Redis: kombu's fanout, `PUBLISH <keyPrefix>/<db>.celeryev/<routing key>` of kombu's
- *   envelope (body = JSON, base64; headers `{hostname}`); heard with
+ *   envelope (headers `{hostname}`; body = JSON, in base64, or as text with no
+ *   `body_encoding` for `task.multi` lists, which kombu reads as it is); heard with
  *   `PSUBSCRIBE <keyPrefix>/<db>.celeryev/*` on a connection of its own.
  * - AMQP: the `celeryev` topic exchange (durable), transient messages; each subscriber
  *   binds an exclusive, auto-delete `celeryev.<uuid>` queue with `#`
@@ -36,6 +57,13 @@ export interface EventBus {
    */
   publishEvents(
     messages: readonly EventMessage[],
+    hostname: string,
+  ): Promise<void>;
+  /** A new `task.multi` list, written in this broker's format as events are added. */
+  openEventList(): EventList;
+  /** Publishes lists this bus opened, in order, each as one `task.multi` message. */
+  publishEventLists(
+    lists: readonly EventList[],
     hostname: string,
   ): Promise<void>;
   /** Calls `handler` with every message published after this resolves. */

@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import {
   EVENT_EXCHANGE,
   EventDelivery,
+  EventList,
   EventMessage,
   EventSubscription,
+  jsonEventListBytes,
 } from '../event-bus';
 import { AmqpConnection } from '../../drivers/amqp/amqp-connection';
 import { ChannelPerConnection } from '../../drivers/amqp/channel-per-connection';
@@ -33,8 +35,40 @@ export class AmqpEventBus {
     private readonly logger: AmqpLogger,
   ) {}
 
-  async publish(
+  /** Publishes each message's body as JSON. */
+  publish(
     messages: readonly EventMessage[],
+    hostname: string,
+    deadline: number,
+  ): Promise<void> {
+    return this.publishJson(
+      messages.map((message) => ({
+        routingKey: message.routingKey,
+        content: Buffer.from(JSON.stringify(message.body)),
+      })),
+      hostname,
+      deadline,
+    );
+  }
+
+  /** Publishes each list as one `task.multi` message. */
+  publishLists(
+    lists: readonly EventList[],
+    hostname: string,
+    deadline: number,
+  ): Promise<void> {
+    return this.publishJson(
+      lists.map((list) => ({
+        routingKey: 'task.multi',
+        content: jsonEventListBytes(list),
+      })),
+      hostname,
+      deadline,
+    );
+  }
+
+  private async publishJson(
+    messages: readonly { routingKey: string; content: Buffer }[],
     hostname: string,
     deadline: number,
   ): Promise<void> {
@@ -56,7 +90,7 @@ export class AmqpEventBus {
           {
             exchange: EVENT_EXCHANGE,
             routingKey: message.routingKey,
-            content: Buffer.from(JSON.stringify(message.body)),
+            content: message.content,
             options,
           },
           deadline,

@@ -32,8 +32,10 @@ import { AmqpEventBus } from './amqp-event-bus';
 import {
   EventBus,
   EventDelivery,
+  EventList,
   EventMessage,
   EventSubscription,
+  openJsonEventList,
 } from '../event-bus';
 import { AmqpConsumer } from './amqp-consumer';
 import { AmqpDeclarer } from './amqp-declarer';
@@ -274,6 +276,18 @@ export class AmqpTransport
   ): Promise<void> {
     if (this.closed) return;
     await this.events.publish(messages, hostname, this.deadline());
+  }
+
+  openEventList(): EventList {
+    return openJsonEventList();
+  }
+
+  async publishEventLists(
+    lists: readonly EventList[],
+    hostname: string,
+  ): Promise<void> {
+    if (this.closed) return;
+    await this.events.publishLists(lists, hostname, this.deadline());
   }
 
   /** Listens on a `celeryev.<uuid>` queue of its own (declared again on reconnect). */

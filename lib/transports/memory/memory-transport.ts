@@ -12,8 +12,11 @@ import {
 import {
   EventBus,
   EventDelivery,
+  EventList,
   EventMessage,
   EventSubscription,
+  jsonEventListBytes,
+  openJsonEventList,
 } from '../event-bus';
 import { NodeNameInUseError } from '../errors';
 import {
@@ -131,6 +134,16 @@ export class MemoryTransport
     if (this.closed) return;
     for (const message of messages)
       this.broker.events.emit('message', JSON.stringify(message.body));
+  }
+
+  openEventList(): EventList {
+    return openJsonEventList();
+  }
+
+  async publishEventLists(lists: readonly EventList[]): Promise<void> {
+    if (this.closed) return;
+    for (const list of lists)
+      this.broker.events.emit('message', jsonEventListBytes(list).toString());
   }
 
   async subscribeEvents(

@@ -1,7 +1,8 @@
-import type Redis from 'ioredis';
+import type { Command, Redis } from 'ioredis';
 import {
   EVENT_EXCHANGE,
   EventDelivery,
+  EventList,
   EventMessage,
   EventSubscription,
 } from '../event-bus';
@@ -13,6 +14,7 @@ import {
 } from './control-envelope';
 import { RedisTransportLogger } from './redis-transport-options';
 import { OpenSubscriptions } from './open-subscriptions';
+import { RedisEventList } from './event-list';
 
 export interface RedisEventChannelOptions {
   client: Redis;
@@ -61,6 +63,37 @@ export class RedisEventChannel {
       );
     }
     return this.send(commands);
+  }
+
+  openList(): RedisEventList {
+    return new RedisEventList(`${this.options.channel}/task.multi`);
+  }
+
+  /** Writes each list's frame before the first await, then sends them. Never throws. */
+  publishLists(lists: readonly EventList[], hostname: string): Promise<void> {
+    let commands: Command[];
+    try {
+      commands = lists.map((list) =>
+        (list as RedisEventList).command(hostname),
+      );
+    } catch (error) {
+      return Promise.reject(
+        new Error(`events not published: ${(error as Error).message}`),
+      );
+    }
+    return this.sendFramed(commands);
+  }
+
+  private async sendFramed(commands: Command[]): Promise<void> {
+    const { client, ready, waitMs, where } = this.options;
+    const what = 'publish events';
+    await ready.wait(waitMs, what);
+    await withDeadline(
+      Promise.all(commands.map((command) => client.sendCommand(command))),
+      waitMs,
+      what,
+      where,
+    );
   }
 
   private async send(commands: [string, Buffer][]): Promise<void> {

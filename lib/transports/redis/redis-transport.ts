@@ -27,6 +27,7 @@ import {
   EVENT_EXCHANGE,
   EventBus,
   EventDelivery,
+  EventList,
   EventMessage,
   EventSubscription,
 } from '../event-bus';
@@ -470,6 +471,18 @@ export class RedisTransport
   ): Promise<void> {
     if (this.closed) return Promise.resolve();
     return this.events.publish(messages, hostname);
+  }
+
+  openEventList(): EventList {
+    return this.events.openList();
+  }
+
+  publishEventLists(
+    lists: readonly EventList[],
+    hostname: string,
+  ): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.events.publishLists(lists, hostname);
   }
 
   /** Hears Celery's events (Python's and Celeriac's) on a connection of its own. */

@@ -55,4 +55,29 @@ describe('AMQP event bus (celeryev)', () => {
     ]);
     await subscription.close();
   });
+
+  it('publishes each task.multi list as one JSON message under task.multi', async () => {
+    const transport = await fx.open({ connectionName: uniqueName('lists') });
+    const heard: EventDelivery[] = [];
+    const subscription = await transport.subscribeEvents((d) => heard.push(d));
+    const batches = [
+      [
+        { type: 'task-started', uuid: 'a', text: 'quote " \\ é 🎉' },
+        { type: 'task-received', uuid: 'a', eta: null },
+      ],
+      [{ type: 'task-succeeded', uuid: 'b', runtime: 0.5 }],
+    ];
+    const lists = batches.map((events) => {
+      const list = transport.openEventList();
+      for (const event of events) list.writer.add(event);
+      return list;
+    });
+    try {
+      await transport.publishEventLists(lists, 'nœud@h');
+      await waitUntil(() => heard.length === 2, 10_000, 'both lists');
+    } finally {
+      await subscription.close();
+    }
+    expect(heard).toEqual(batches.map((body) => ({ ok: true, body })));
+  });
 });

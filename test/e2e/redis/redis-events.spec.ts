@@ -2,6 +2,7 @@ import {
   EventDelivery,
   EventSubscription,
 } from '../../../lib/transports/event-bus';
+import Redis from 'ioredis';
 import { RedisTransport } from '../../../lib/transports/redis';
 import { waitUntil } from '../../support/wait';
 import { REDIS_URL, quietLogger, uniquePrefix } from './redis-test-support';
@@ -51,5 +52,49 @@ describe('RedisTransport event bus', () => {
     );
     await waitUntil(() => heard.length === 1);
     expect(heard).toEqual([{ ok: true, body: good }]);
+  });
+
+  it("publishes each task.multi list as one message: kombu's envelope, the list as text (no base64)", async () => {
+    const heard: EventDelivery[] = [];
+    subscription = await transport.subscribeEvents((delivery) =>
+      heard.push(delivery),
+    );
+    const raw = new Redis(REDIS_URL);
+    const envelopes: string[] = [];
+    raw.on('pmessage', (_pattern, _channel, text: string) =>
+      envelopes.push(text),
+    );
+    await raw.psubscribe(`${prefix}/0.celeryev/*`);
+    const batches = [
+      [
+        { type: 'task-started', uuid: 'a', text: 'quote " \\ é 🎉 \u2028' },
+        { type: 'task-received', uuid: 'a', args: "('é',)", eta: null },
+      ],
+      [{ type: 'task-succeeded', uuid: 'b', result: "'x'", runtime: 0.5 }],
+    ];
+    const lists = batches.map((events) => {
+      const list = transport.openEventList();
+      for (const event of events) list.writer.add(event);
+      return list;
+    });
+    try {
+      await transport.publishEventLists(lists, 'nœud@h');
+      await waitUntil(() => heard.length === 2 && envelopes.length === 2);
+    } finally {
+      await raw.quit();
+    }
+    expect(heard).toEqual(batches.map((body) => ({ ok: true, body })));
+    const envelope = JSON.parse(envelopes[0]) as Record<string, unknown>;
+    expect(envelope).toMatchObject({
+      'content-type': 'application/json',
+      'content-encoding': 'utf-8',
+      headers: { hostname: 'nœud@h' },
+      properties: {
+        body_encoding: null,
+        delivery_mode: 1,
+        delivery_info: { exchange: 'celeryev', routing_key: 'task.multi' },
+      },
+    });
+    expect(JSON.parse(envelope.body as string)).toEqual(batches[0]);
   });
 });

@@ -1,19 +1,12 @@
-import { EventDispatcher } from '../../../lib/events/event-dispatcher';
-import { EventBus, EventMessage } from '../../../lib/transports/event-bus';
+import {
+  EventDispatcher,
+  taskEventType,
+} from '../../../lib/events/event-dispatcher';
+import { JsonFragment } from '../../../lib/protocol/event-json-writer';
+import { recordingEventBus } from '../../support/recording-event-bus';
 
 const anyNumber: unknown = expect.any(Number);
-
-function recordingBus(fail = false) {
-  const published: { messages: EventMessage[]; hostname: string }[] = [];
-  const bus: EventBus = {
-    publishEvents: (messages, hostname) => {
-      published.push({ messages: [...messages], hostname });
-      return fail ? Promise.reject(new Error('down')) : Promise.resolve();
-    },
-    subscribeEvents: () => Promise.reject(new Error('not here')),
-  };
-  return { bus, published };
-}
+const recordingBus = recordingEventBus;
 
 const flushed = () => new Promise((resolve) => setTimeout(resolve, 30));
 
@@ -46,6 +39,28 @@ describe('EventDispatcher', () => {
     });
     expect(events.map((event) => event.clock)).toEqual([1, 2, 3]);
     expect(warnings).toEqual([]);
+  });
+
+  it('writes every field of a task event written piece by piece after one sent as an object', async () => {
+    const { bus, published } = recordingBus();
+    const dispatcher = new EventDispatcher(bus, 'n@h', { warn: () => {} });
+    dispatcher.send('task-revoked', { uuid: 'a' });
+    dispatcher
+      .taskEvent(taskEventType('task-started', ',"uuid":"'))
+      .text('b')
+      .fragment(new JsonFragment('"'))
+      .close();
+    await dispatcher.drain();
+    const events = published[0].messages[0].body as Record<string, unknown>[];
+    expect(events[1]).toEqual({
+      type: 'task-started',
+      uuid: 'b',
+      hostname: 'n@h',
+      pid: process.pid,
+      clock: 2,
+      utcoffset: events[0].utcoffset,
+      timestamp: anyNumber,
+    });
   });
 
   it('sends worker events at once, under their type with dots', () => {

@@ -5,21 +5,18 @@ import {
   parseTaskMessage,
   safeRepr,
 } from '../../../lib/protocol';
-import { EventBus, EventMessage } from '../../../lib/transports/event-bus';
+import { recordingEventBus } from '../../support/recording-event-bus';
 
 function recorded() {
-  const messages: EventMessage[] = [];
-  const bus: EventBus = {
-    publishEvents: (published) => {
-      messages.push(...published);
-      return Promise.resolve();
-    },
-    subscribeEvents: () => Promise.reject(new Error('not here')),
-  };
+  const { bus, published } = recordingEventBus();
   const dispatcher = new EventDispatcher(bus, 'celeriac@h"ost', {
     warn: () => {},
   });
-  return { messages, dispatcher, observer: new TaskEventObserver(dispatcher) };
+  return {
+    messages: () => published.flatMap((p) => p.messages),
+    dispatcher,
+    observer: new TaskEventObserver(dispatcher),
+  };
 }
 
 describe('TaskEventObserver', () => {
@@ -44,9 +41,9 @@ describe('TaskEventObserver', () => {
     observer.finished(request, { kind: 'success', value: awkward }, 1500);
     observer.finished(request, { kind: 'success', value: undefined }, 2);
     await dispatcher.drain();
-    expect(messages.map((m) => m.routingKey)).toEqual(['task.multi']);
+    expect(messages().map((m) => m.routingKey)).toEqual(['task.multi']);
     // What the broker carries: the body as JSON, read back.
-    const events = JSON.parse(JSON.stringify(messages[0].body)) as Record<
+    const events = JSON.parse(JSON.stringify(messages()[0].body)) as Record<
       string,
       unknown
     >[];
@@ -91,7 +88,7 @@ describe('TaskEventObserver', () => {
     const { messages, dispatcher } = recorded();
     dispatcher.send('worker-offline');
     await dispatcher.drain();
-    expect(messages[0].body).toMatchObject({
+    expect(messages()[0].body).toMatchObject({
       type: 'worker-offline',
       hostname: 'celeriac@h"ost',
       clock: 1,
