@@ -23,7 +23,7 @@ export class TaskEventObserver implements TaskObserver {
 
   received(request: TaskRequest): void {
     const { headers } = request.message;
-    this.dispatcher
+    const writer = this.dispatcher
       .taskEvent(RECEIVED)
       .text(request.id)
       .fragment(NAME)
@@ -33,7 +33,18 @@ export class TaskEventObserver implements TaskObserver {
       .fragment(KWARGS)
       .text(reprText(headers.kwargsrepr, request.kwargs))
       .fragment(ROOT_ID)
-      .stringOrNull(request.rootId)
+      .stringOrNull(request.rootId);
+    if (
+      request.parentId === null &&
+      request.retries === 0 &&
+      headers.eta == null &&
+      headers.expires == null
+    ) {
+      // Most tasks: a first run, sent by no task, neither delayed nor expiring.
+      writer.fragment(FIRST_RUN_REST).close();
+      return;
+    }
+    writer
       .fragment(PARENT_ID)
       .stringOrNull(request.parentId)
       .fragment(RETRIES)
@@ -111,6 +122,9 @@ const ARGS = new JsonFragment('","args":"');
 const KWARGS = new JsonFragment('","kwargs":"');
 const ROOT_ID = new JsonFragment('","root_id":');
 const PARENT_ID = jsonKey('parent_id');
+const FIRST_RUN_REST = new JsonFragment(
+  ',"parent_id":null,"retries":0,"eta":null,"expires":null',
+);
 const RETRIES = jsonKey('retries');
 const ETA = jsonKey('eta');
 const EXPIRES = jsonKey('expires');

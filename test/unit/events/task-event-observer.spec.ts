@@ -84,6 +84,39 @@ describe('TaskEventObserver', () => {
     ).toBeLessThan(60);
   });
 
+  it('task-received tells a retried child task\'s parent, retries, eta and expires', async () => {
+    const { messages, dispatcher, observer } = recorded();
+    const eta = new Date('2026-12-07T10:00:00.000Z');
+    const expires = new Date('2026-12-07T11:00:00.000Z');
+    const request = parseTaskMessage(
+      buildTaskMessage({
+        name: 'tests.child',
+        id: 'id-2',
+        args: [],
+        kwargs: {},
+        origin: 'tests',
+        parentId: 'parent-1',
+        rootId: 'root-1',
+        retries: 2,
+        eta,
+        expires,
+      }),
+    );
+    observer.received(request);
+    await dispatcher.drain();
+    const [event] = messages()[0].body as Record<string, unknown>[];
+    expect(event).toMatchObject({
+      type: 'task-received',
+      uuid: 'id-2',
+      root_id: 'root-1',
+      parent_id: 'parent-1',
+      retries: 2,
+      eta: request.message.headers.eta,
+      expires: request.message.headers.expires,
+    });
+    expect(event.eta).toEqual(expect.stringContaining('2026-12-07T10:00:00'));
+  });
+
   it('a worker event without fields is still a complete event', async () => {
     const { messages, dispatcher } = recorded();
     dispatcher.send('worker-offline');
