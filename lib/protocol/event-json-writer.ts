@@ -50,7 +50,7 @@ export function jsonKey(name: string): JsonFragment {
  * An event is written piece by piece (`open`; fragments, text and values; `close`),
  * or whole from an object of JSON values (`add`). `headRoom` bytes are left free
  * before the list and `finish(tailRoom)` leaves room after it, for the transport's
- * framing.
+ * framing. It writes into `bytes` (a larger buffer when they are full).
  */
 export class EventJsonWriter {
   private bytes: Buffer;
@@ -62,11 +62,12 @@ export class EventJsonWriter {
   constructor(
     readonly placement: JsonPlacement,
     readonly headRoom = 0,
-    capacity = 64 * 1024,
+    bytes: Buffer = Buffer.allocUnsafeSlow(64 * 1024),
   ) {
     this.form = PLACEMENTS.indexOf(placement);
-    this.bytes = Buffer.allocUnsafeSlow(Math.max(capacity, headRoom + 64));
+    this.bytes = bytes;
     this.at = headRoom;
+    this.room(1);
     this.bytes[this.at++] = OPEN_BRACKET;
   }
 

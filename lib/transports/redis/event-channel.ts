@@ -15,6 +15,7 @@ import {
 import { RedisTransportLogger } from './redis-transport-options';
 import { OpenSubscriptions } from './open-subscriptions';
 import { RedisEventList } from './event-list';
+import { BufferPool } from '../../common/buffer-pool';
 
 export interface RedisEventChannelOptions {
   client: Redis;
@@ -34,6 +35,8 @@ export interface RedisEventChannelOptions {
  */
 export class RedisEventChannel {
   private readonly subscribers = new OpenSubscriptions<EventSubscriber>();
+  /** The lists' buffers, back once Redis has answered their PUBLISH. */
+  private readonly listBuffers = new BufferPool(64 * 1024, 8);
 
   constructor(private readonly options: RedisEventChannelOptions) {}
 
@@ -66,7 +69,10 @@ export class RedisEventChannel {
   }
 
   openList(): RedisEventList {
-    return new RedisEventList(`${this.options.channel}/task.multi`);
+    return new RedisEventList(
+      `${this.options.channel}/task.multi`,
+      this.listBuffers.take(),
+    );
   }
 
   /** Writes each list's frame before the first await, then sends them. Never throws. */

@@ -21,12 +21,18 @@ const HEAD_ROOM =
 export class RedisEventList implements EventList {
   readonly writer: EventJsonWriter;
   private readonly channelBytes: number;
+  /** The buffer the frame was written in, once `command` has written it. */
+  framedIn: Buffer | undefined;
 
-  constructor(readonly channel: string) {
+  constructor(
+    readonly channel: string,
+    bytes: Buffer,
+  ) {
     this.channelBytes = Buffer.byteLength(channel, 'utf8');
     this.writer = new EventJsonWriter(
       'in-string',
       HEAD_ROOM + this.channelBytes,
+      bytes,
     );
   }
 
@@ -40,6 +46,7 @@ export class RedisEventList implements EventList {
     const tailBytes = Buffer.byteLength(tail, 'utf8');
     const listStart = this.writer.headRoom;
     const { buffer, end } = this.writer.finish(tailBytes);
+    this.framedIn = buffer;
     const written = buffer.write(tail, end, 'utf8');
     const envelopeBytes = end - listStart + BODY_START.length + written - 2;
     const head =

@@ -15,7 +15,7 @@ describe('bench: the events and observability sections (smoke run)', () => {
     rounds: process.env.BENCH_OBS_ROUNDS,
   };
   beforeAll(() => {
-    process.env.BENCH_REDIS_SCALE = '0.02'; // 400 tasks a drain
+    process.env.BENCH_REDIS_SCALE = '0.02'; // 2,000 tasks a drain in these sections
     process.env.BENCH_OBS_ROUNDS = '1';
   });
   afterAll(() => {

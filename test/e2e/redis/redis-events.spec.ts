@@ -72,18 +72,27 @@ describe('RedisTransport event bus', () => {
       ],
       [{ type: 'task-succeeded', uuid: 'b', result: "'x'", runtime: 0.5 }],
     ];
-    const lists = batches.map((events) => {
-      const list = transport.openEventList();
-      for (const event of events) list.writer.add(event);
-      return list;
-    });
+    const publish = (events: Record<string, unknown>[][]) =>
+      transport.publishEventLists(
+        events.map((list) => {
+          const opened = transport.openEventList();
+          for (const event of list) opened.writer.add(event);
+          return opened;
+        }),
+        'nœud@h',
+      );
+    // The second flush writes in the first one's buffers again: shorter, nothing stale.
+    const shorter = [[{ type: 'task-started', uuid: 'c' }]];
     try {
-      await transport.publishEventLists(lists, 'nœud@h');
-      await waitUntil(() => heard.length === 2 && envelopes.length === 2);
+      await publish(batches);
+      await publish(shorter);
+      await waitUntil(() => heard.length === 3 && envelopes.length === 3);
     } finally {
       await raw.quit();
     }
-    expect(heard).toEqual(batches.map((body) => ({ ok: true, body })));
+    expect(heard).toEqual(
+      [...batches, ...shorter].map((body) => ({ ok: true, body })),
+    );
     const envelope = JSON.parse(envelopes[0]) as Record<string, unknown>;
     expect(envelope).toMatchObject({
       'content-type': 'application/json',

@@ -121,7 +121,11 @@ describe.each<JsonPlacement>(['bare', 'in-string'])(
     });
 
     it('grows past its first capacity, keeping the room asked for before and after the list', () => {
-      const writer = new EventJsonWriter(placement, 100, 64);
+      const writer = new EventJsonWriter(
+        placement,
+        100,
+        Buffer.allocUnsafe(64),
+      );
       const long = 'x'.repeat(5000) + '"é';
       const events = Array.from({ length: 50 }, (_, i) => ({ i, long }));
       for (const event of events) writer.add(event);
