@@ -75,19 +75,30 @@ export class RedisEventChannel {
     );
   }
 
-  /** Writes each list's frame before the first await, then sends them. Never throws. */
+  /**
+   * Writes each list's frame before the first await, then sends them; their buffers
+   * are written in again once Redis has answered every one (not after a failure: a
+   * command that timed out may still wait in ioredis's queue, or be sent again after
+   * a reconnection). Never throws.
+   */
   publishLists(lists: readonly EventList[], hostname: string): Promise<void> {
+    let framed: RedisEventList[];
     let commands: Command[];
     try {
-      commands = lists.map((list) =>
-        (list as RedisEventList).command(hostname),
-      );
+      framed = lists.map((list) => {
+        if (!(list instanceof RedisEventList))
+          throw new Error('a list this transport did not open');
+        return list;
+      });
+      commands = framed.map((list) => list.command(hostname));
     } catch (error) {
       return Promise.reject(
         new Error(`events not published: ${(error as Error).message}`),
       );
     }
-    return this.sendFramed(commands);
+    return this.sendFramed(commands).then(() => {
+      for (const list of framed) this.listBuffers.give(list.framedIn!);
+    });
   }
 
   private async sendFramed(commands: Command[]): Promise<void> {

@@ -4,6 +4,7 @@ import {
 } from '../../../lib/transports/event-bus';
 import Redis from 'ioredis';
 import { RedisTransport } from '../../../lib/transports/redis';
+import { RedisEventList } from '../../../lib/transports/redis/event-list';
 import { waitUntil } from '../../support/wait';
 import { REDIS_URL, quietLogger, uniquePrefix } from './redis-test-support';
 
@@ -72,20 +73,21 @@ describe('RedisTransport event bus', () => {
       ],
       [{ type: 'task-succeeded', uuid: 'b', result: "'x'", runtime: 0.5 }],
     ];
-    const publish = (events: Record<string, unknown>[][]) =>
-      transport.publishEventLists(
-        events.map((list) => {
-          const opened = transport.openEventList();
-          for (const event of list) opened.writer.add(event);
-          return opened;
-        }),
-        'nœud@h',
-      );
-    // The second flush writes in the first one's buffers again: shorter, nothing stale.
+    const publish = async (events: Record<string, unknown>[][]) => {
+      const lists = events.map((list) => {
+        const opened = transport.openEventList() as RedisEventList;
+        for (const event of list) opened.writer.add(event);
+        return opened;
+      });
+      await transport.publishEventLists(lists, 'nœud@h');
+      return lists.map((list) => list.framedIn);
+    };
+    // The second flush writes in a buffer of the first again: shorter, nothing stale.
     const shorter = [[{ type: 'task-started', uuid: 'c' }]];
     try {
-      await publish(batches);
-      await publish(shorter);
+      const first = await publish(batches);
+      const [reused] = await publish(shorter);
+      expect(first).toContain(reused);
       await waitUntil(() => heard.length === 3 && envelopes.length === 3);
     } finally {
       await raw.quit();
