@@ -31,6 +31,7 @@ export class EventDispatcher {
   private lists: EventList[] = [];
   private flushScheduled = false;
   private failing = false;
+  private unwritable = false;
   private offset = { hours: 0, until: 0 };
   private stampHead = { fragment: new JsonFragment(''), until: 0 };
   private timestamp = { ms: 0, text: '0' };
@@ -42,11 +43,26 @@ export class EventDispatcher {
     private readonly logger: EventLogger,
   ) {}
 
-  /** Sends one event (`fields` becomes it): task events in the next `task.multi`, the others now. */
+  /**
+   * Sends one event (`fields` becomes it): task events in the next `task.multi`, the
+   * others now. Never throws: a task event JSON cannot write (a BigInt) is dropped and
+   * logged once, as a publish that fails is.
+   */
   send(type: string, fields: Record<string, unknown> = {}): void {
     const event = this.build(type, fields);
-    if (type.startsWith('task-')) this.openList().writer.add(event);
-    else this.publish([{ routingKey: type.replace(/-/g, '.'), body: event }]);
+    if (!type.startsWith('task-')) {
+      this.publish([{ routingKey: type.replace(/-/g, '.'), body: event }]);
+      return;
+    }
+    try {
+      this.openList().writer.add(event);
+    } catch (error) {
+      if (this.unwritable) return;
+      this.unwritable = true;
+      this.logger.warn(
+        `Could not write a ${type} event (dropped; logged once): ${String(error)}`,
+      );
+    }
   }
 
   /**
@@ -67,10 +83,10 @@ export class EventDispatcher {
   /** Publishes the buffered task events now. */
   flush(): void {
     this.flushScheduled = false;
-    if (this.lists.length === 0) return;
-    const lists = this.lists;
+    const lists = this.lists.filter((list) => list.writer.count > 0);
     this.lists = [];
-    this.track(this.bus.publishEventLists(lists, this.hostname));
+    if (lists.length > 0)
+      this.track(this.bus.publishEventLists(lists, this.hostname));
   }
 
   /** Flushes and waits for every publish in flight. */

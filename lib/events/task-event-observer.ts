@@ -19,19 +19,24 @@ export class TaskEventObserver implements TaskObserver {
 
   // The three events every task sends are written piece by piece, no object each:
   // each fragment closes the string before it, names the next field and opens its
-  // string (`","name":"`). The rarer events are written from objects.
+  // string (`","name":"`). What could throw (a repr) is worked out before the event
+  // is begun, so that a list never holds half an event. The rarer events are
+  // written from objects.
 
   received(request: TaskRequest): void {
     const { headers } = request.message;
+    // Everything that could throw before the event is begun: none of it half-written.
+    const args = reprText(headers.argsrepr, request.args);
+    const kwargs = reprText(headers.kwargsrepr, request.kwargs);
     const writer = this.dispatcher
       .taskEvent(RECEIVED)
       .text(request.id)
       .fragment(NAME)
       .text(request.name)
       .fragment(ARGS)
-      .text(reprText(headers.argsrepr, request.args))
+      .text(args)
       .fragment(KWARGS)
-      .text(reprText(headers.kwargsrepr, request.kwargs))
+      .text(kwargs)
       .fragment(ROOT_ID)
       .stringOrNull(request.rootId);
     if (
@@ -63,16 +68,18 @@ export class TaskEventObserver implements TaskObserver {
   finished(request: TaskRequest, end: RunEnd, runtimeMs: number): void {
     const uuid = request.id;
     switch (end.kind) {
-      case 'success':
+      case 'success': {
+        const result = resultRepr(end.value);
         this.dispatcher
           .taskEvent(SUCCEEDED)
           .text(uuid)
           .fragment(RESULT)
-          .text(resultRepr(end.value))
+          .text(result)
           .fragment(RUNTIME)
           .seconds(runtimeMs)
           .close();
         return;
+      }
       case 'failure':
         this.dispatcher.send('task-failed', {
           uuid,

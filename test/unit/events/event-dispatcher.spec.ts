@@ -63,6 +63,27 @@ describe('EventDispatcher', () => {
     });
   });
 
+  it('drops a task event JSON cannot write, logged once, and sends the others', async () => {
+    const { bus, published } = recordingBus();
+    const warnings: string[] = [];
+    const dispatcher = new EventDispatcher(bus, 'n@h', {
+      warn: (line) => warnings.push(line),
+    });
+    expect(() => {
+      dispatcher.send('task-failed', { uuid: 'a', big: 1n });
+      dispatcher.send('task-failed', { uuid: 'b', big: 2n });
+    }).not.toThrow();
+    await dispatcher.drain();
+    expect(published).toEqual([]); // no empty task.multi
+    dispatcher.send('task-started', { uuid: 'c' });
+    await dispatcher.drain();
+    const events = published[0].messages[0].body as Record<string, unknown>[];
+    expect(events.map((event) => event.uuid)).toEqual(['c']);
+    expect(warnings).toEqual([
+      expect.stringMatching(/task-failed event .*BigInt/) as unknown,
+    ]);
+  });
+
   it('sends worker events at once, under their type with dots', () => {
     const { bus, published } = recordingBus();
     const dispatcher = new EventDispatcher(bus, 'n@h', { warn: () => {} });

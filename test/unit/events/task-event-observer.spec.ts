@@ -84,7 +84,7 @@ describe('TaskEventObserver', () => {
     ).toBeLessThan(60);
   });
 
-  it('task-received tells a retried child task\'s parent, retries, eta and expires', async () => {
+  it("task-received tells a retried child task's parent, retries, eta and expires", async () => {
     const { messages, dispatcher, observer } = recorded();
     const eta = new Date('2026-12-07T10:00:00.000Z');
     const expires = new Date('2026-12-07T11:00:00.000Z');
