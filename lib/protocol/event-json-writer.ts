@@ -45,7 +45,8 @@ export function jsonKey(name: string): JsonFragment {
  * busy worker's task events leave no object behind them (a `task.multi` list waits up
  * to 10 ms, across the garbage collector's scavenges), and are written once: no
  * JSON.stringify, base64 or copy between them and the socket. The bytes are the text
- * `JSON.stringify(events)` gives, escaped once more `in-string`.
+ * `JSON.stringify(events)` gives, escaped once more `in-string` (but for `seconds`,
+ * which writes a duration to the microsecond and always with a fraction: `1.0`).
  *
  * An event is written piece by piece (`open`; fragments, text and values; `close`),
  * or whole from an object of JSON values (`add`). `headRoom` bytes are left free

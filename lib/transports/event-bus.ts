@@ -1,9 +1,11 @@
 import { EventJsonWriter } from '../protocol/event-json-writer';
 
 /**
- * One message on Celery's event exchange (`celeryev`): a single event (worker events,
- * `task-sent`) under its type with `-` turned into `.` (`worker.heartbeat`), or a list
- * of task events under `task.multi`, as Celery's EventDispatcher batches them.
+ * One message on Celery's event exchange (`celeryev`): a single event (worker events)
+ * under its type with `-` turned into `.` (`worker.heartbeat`), or a list of task
+ * events under `task.multi`, as Celery's EventDispatcher batches them. (Celeriac's
+ * dispatcher writes its lists through `openEventList`; a list body here is for
+ * anyone publishing one already made.)
  */
 export interface EventMessage {
   routingKey: string;
@@ -43,8 +45,8 @@ export type EventDelivery =
  *
  * - memory: every transport on the same MemoryBroker hears it.
  * - Redis: kombu's fanout, `PUBLISH <keyPrefix>/<db>.celeryev/<routing key>` of kombu's
- *   envelope (headers `{hostname}`; body = JSON, in base64, or as text with no
- *   `body_encoding` for `task.multi` lists, which kombu reads as it is); heard with
+ *   envelope (headers `{hostname}`; body = JSON, in base64, or as text with
+ *   `body_encoding` null for `task.multi` lists, which kombu reads as it is); heard with
  *   `PSUBSCRIBE <keyPrefix>/<db>.celeryev/*` on a connection of its own.
  * - AMQP: the `celeryev` topic exchange (durable), transient messages; each subscriber
  *   binds an exclusive, auto-delete `celeryev.<uuid>` queue with `#`

@@ -15,7 +15,7 @@ const HEAD_ROOM =
 /**
  * A `task.multi` list written straight into the Redis command that publishes it: the
  * RESP frame of `PUBLISH <channel> <kombu envelope>`, whose body is the list's JSON as
- * a string (no `body_encoding`, which kombu reads as it is). The events are written
+ * a string (`body_encoding` null, which kombu reads as it is). The events are written
  * once, and the frame is sent as it is: no base64, no copy into ioredis's own buffer.
  */
 export class RedisEventList implements EventList {
