@@ -75,8 +75,9 @@ export function encodeJsonTextEnvelope(
 
 /**
  * The UTF-8 bytes of `encodeJsonTextEnvelope`, written straight into one buffer: a
- * large envelope (a busy worker's `task.multi`) then costs the JavaScript heap only
- * its base64 text, not the copies that concatenating and sending a string make.
+ * large envelope then costs the JavaScript heap only its base64 text, not the copies
+ * that concatenating and sending a string make. (A worker's `task.multi` lists are
+ * written into their PUBLISH frames instead: event-list.ts.)
  */
 export function encodeJsonTextEnvelopeBytes(
   bodyJson: string,
@@ -95,20 +96,25 @@ export function encodeJsonTextEnvelopeBytes(
   return bytes;
 }
 
-const BODY_START = '{"body":"';
+/** kombu's envelope up to its body's text. */
+export const BODY_START = '{"body":"';
 
-/** What follows the base64 body in kombu's envelope. */
-function envelopeTail(
+/**
+ * What follows the body's text in kombu's envelope: base64 by default; `null` for a
+ * body written as the JSON text itself (kombu reads it as it is).
+ */
+export function envelopeTail(
   headers: Record<string, unknown>,
   exchange: string,
   routingKey: string,
+  bodyEncoding: 'base64' | null = 'base64',
 ): string {
   const json = JSON.stringify;
   return (
     `","content-encoding":"utf-8","content-type":"application/json"` +
     `,"headers":${json(headers)},"properties":{"delivery_mode":${exchange === PIDBOX_EXCHANGE ? 2 : 1}` +
     `,"delivery_info":{"exchange":${json(exchange)},"routing_key":${json(routingKey)}}` +
-    `,"priority":0,"body_encoding":"base64","delivery_tag":"${randomUUID()}"}}`
+    `,"priority":0,"body_encoding":${json(bodyEncoding)},"delivery_tag":"${randomUUID()}"}}`
   );
 }
 

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Command } from 'ioredis';
 import { EventJsonWriter } from '../../protocol/event-json-writer';
 import { EVENT_EXCHANGE, EventList } from '../event-bus';
+import { BODY_START, envelopeTail } from './control-envelope';
 
-/** kombu's envelope up to its body. */
-const BODY_START = '{"body":"';
 /**
  * The most bytes before the list but the channel's: `*3\r\n$7\r\nPUBLISH\r\n$<n>\r\n`,
  * `<channel>\r\n$<n>\r\n` and `{"body":"`, each length up to 10 digits.
@@ -38,11 +36,7 @@ export class RedisEventList implements EventList {
 
   /** The PUBLISH command, its frame written. */
   command(hostname: string): Command {
-    const tail =
-      `","content-encoding":"utf-8","content-type":"application/json"` +
-      `,"headers":${JSON.stringify({ hostname })},"properties":{"delivery_mode":1` +
-      `,"delivery_info":{"exchange":"${EVENT_EXCHANGE}","routing_key":"task.multi"}` +
-      `,"priority":0,"body_encoding":null,"delivery_tag":"${randomUUID()}"}}\r\n`;
+    const tail = `${envelopeTail({ hostname }, EVENT_EXCHANGE, 'task.multi', null)}\r\n`;
     const tailBytes = Buffer.byteLength(tail, 'utf8');
     const listStart = this.writer.headRoom;
     const { buffer, end } = this.writer.finish(tailBytes);
