@@ -1,4 +1,5 @@
-import type { Command, Redis } from 'ioredis';
+import { Command } from 'ioredis';
+import type { Redis } from 'ioredis';
 import {
   EVENT_EXCHANGE,
   EventDelivery,
@@ -31,7 +32,8 @@ export interface RedisEventChannelOptions {
 /**
  * Celery's events on Redis as kombu carries a fanout exchange with routing keys:
  * `PUBLISH <channel>/<routing key>`, heard with `PSUBSCRIBE <channel>/*` (kombu turns
- * the receiver's `#` binding into `*`). A flush of several messages is one pipeline.
+ * the receiver's `#` binding into `*`). A flush's messages are written one after the
+ * other, without waiting for the replies in between.
  */
 export class RedisEventChannel {
   private readonly subscribers = new OpenSubscriptions<EventSubscriber>();
@@ -49,17 +51,20 @@ export class RedisEventChannel {
     if (messages.length === 0) return Promise.resolve();
     const { channel } = this.options;
     const headers = { hostname };
-    let commands: [string, Buffer][];
+    let commands: Command[];
     try {
-      commands = messages.map((message): [string, Buffer] => [
-        `${channel}/${message.routingKey}`,
-        encodeJsonTextEnvelopeBytes(
-          JSON.stringify(message.body),
-          headers,
-          EVENT_EXCHANGE,
-          message.routingKey,
-        ),
-      ]);
+      commands = messages.map(
+        (message) =>
+          new Command('publish', [
+            `${channel}/${message.routingKey}`,
+            encodeJsonTextEnvelopeBytes(
+              JSON.stringify(message.body),
+              headers,
+              EVENT_EXCHANGE,
+              message.routingKey,
+            ),
+          ]),
+      );
     } catch (error) {
       return Promise.reject(
         new Error(`events not published: ${(error as Error).message}`),
@@ -96,12 +101,13 @@ export class RedisEventChannel {
         new Error(`events not published: ${(error as Error).message}`),
       );
     }
-    return this.sendFramed(commands).then(() => {
+    return this.send(commands).then(() => {
       for (const list of framed) this.listBuffers.give(list.framedIn!);
     });
   }
 
-  private async sendFramed(commands: Command[]): Promise<void> {
+  /** Writes the commands in order, without waiting between them; one deadline for all. */
+  private async send(commands: Command[]): Promise<void> {
     const { client, ready, waitMs, where } = this.options;
     const what = 'publish events';
     await ready.wait(waitMs, what);
@@ -111,20 +117,6 @@ export class RedisEventChannel {
       what,
       where,
     );
-  }
-
-  private async send(commands: [string, Buffer][]): Promise<void> {
-    const { client, ready, waitMs, where } = this.options;
-    const what = 'publish events';
-    await ready.wait(waitMs, what);
-    if (commands.length === 1) {
-      const [[to, envelope]] = commands;
-      await withDeadline(client.publish(to, envelope), waitMs, what, where);
-      return;
-    }
-    const pipeline = client.pipeline();
-    for (const [to, envelope] of commands) pipeline.publish(to, envelope);
-    await withDeadline(pipeline.exec(), waitMs, what, where);
   }
 
   async subscribe(
