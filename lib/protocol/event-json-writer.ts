@@ -48,7 +48,7 @@ export function jsonKey(name: string): JsonFragment {
  * `JSON.stringify(events)` gives, escaped once more `in-string` (but for `seconds`,
  * which writes a duration to the microsecond and always with a fraction: `1.0`).
  *
- * An event is written piece by piece (`open`; fragments, text and values; `close`),
+ * An event is written piece by piece (`openEvent`; fragments, text and values; `close`),
  * or whole from an object of JSON values (`add`). `headRoom` bytes are left free
  * before the list and `finish(tailRoom)` leaves room after it, for the transport's
  * framing. It writes into `bytes` (a larger buffer when they are full).
@@ -83,7 +83,7 @@ export class EventJsonWriter {
   }
 
   /** Starts the next event: its `{`. */
-  open(): this {
+  private open(): this {
     this.room(2);
     if (this.events > 0) this.bytes[this.at++] = COMMA;
     this.events++;
@@ -187,7 +187,7 @@ export class EventJsonWriter {
   }
 
   /** Any JSON value (what `JSON.stringify` writes for it). */
-  value(value: unknown): this {
+  private value(value: unknown): this {
     switch (typeof value) {
       case 'string':
         return this.string(value);
