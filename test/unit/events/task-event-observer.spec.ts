@@ -117,6 +117,26 @@ describe('TaskEventObserver', () => {
     expect(event.eta).toEqual(expect.stringContaining('2026-12-07T10:00:00'));
   });
 
+  it('a result whose repr throws costs its own event only: the list stays whole', async () => {
+    const { messages, dispatcher, observer } = recorded();
+    const request = parseTaskMessage(
+      buildTaskMessage({ name: 't', id: 'id-3', args: [], kwargs: {} }),
+    );
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke(); // every repr of it throws, even Object.prototype.toString
+    observer.received(request);
+    expect(() =>
+      observer.finished(request, { kind: 'success', value: proxy }, 1),
+    ).toThrow(TypeError);
+    observer.started(request);
+    await dispatcher.drain();
+    const events = messages()[0].body as Record<string, unknown>[];
+    expect(events.map((event) => event.type)).toEqual([
+      'task-received',
+      'task-started',
+    ]);
+  });
+
   it('a worker event without fields is still a complete event', async () => {
     const { messages, dispatcher } = recorded();
     dispatcher.send('worker-offline');
