@@ -120,7 +120,13 @@ describe('TaskEventObserver', () => {
   it('a result whose repr throws costs its own event only: the list stays whole', async () => {
     const { messages, dispatcher, observer } = recorded();
     const request = parseTaskMessage(
-      buildTaskMessage({ name: 't', id: 'id-3', args: [], kwargs: {} }),
+      buildTaskMessage({
+        name: 't',
+        id: 'id-3',
+        args: [],
+        kwargs: {},
+        origin: 'tests',
+      }),
     );
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke(); // every repr of it throws, even Object.prototype.toString
