@@ -105,13 +105,20 @@ function variantSection(
       const [base, ...others] = Object.keys(variantOptions);
       for (const other of others) {
         const rateRatio = median(rates.get(other)!) / median(rates.get(base)!);
+        // Each round's variants ran back to back: their ratio leaves out the drift
+        // between rounds (the host's other load), which the medians above keep.
+        const roundRatios = rates
+          .get(other)!
+          .map((rate, round) => rate / rates.get(base)![round]);
         const cpuRatio = median(cpu.get(other)!) / median(cpu.get(base)!);
         const mainRatio =
           mainCpu.has(other) && mainCpu.has(base)
             ? median(mainCpu.get(other)!) / median(mainCpu.get(base)!)
             : undefined;
         log(
-          `  ${other} / ${base}: throughput x${rateRatio.toFixed(3)}, CPU per task x${cpuRatio.toFixed(3)}` +
+          `  ${other} / ${base}: throughput x${rateRatio.toFixed(3)}` +
+            ` (round by round: ${roundRatios.map((r) => `x${r.toFixed(3)}`).join(', ')}; median x${median(roundRatios).toFixed(3)})` +
+            `, CPU per task x${cpuRatio.toFixed(3)}` +
             (mainRatio === undefined
               ? ''
               : `, main thread CPU per task x${mainRatio.toFixed(3)}`),

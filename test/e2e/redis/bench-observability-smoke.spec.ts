@@ -44,7 +44,9 @@ describe('bench: the events and observability sections (smoke run)', () => {
     expectEveryVariant(measurements, ['celeriac', 'celeriac+events']);
     expect(lines).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/celeriac\+events \/ celeriac: throughput x\d/),
+        expect.stringMatching(
+          /celeriac\+events \/ celeriac: throughput x\d\.\d+ \(round by round: x\d\.\d+; median x\d\.\d+\)/,
+        ),
       ]),
     );
     expect(await keysUnder(`celeriac-bench-${process.pid}-`)).toEqual([]);
