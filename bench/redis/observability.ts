@@ -40,6 +40,40 @@ export function eventsSection(
   );
 }
 
+/** The figures of each drain these sections keep: throughput first, then CPU per task. */
+const FIGURES: readonly {
+  /** The drain's figure, as `processing` names it at concurrency `c`. */
+  row: (c: number) => string;
+  short: string;
+  unit: string;
+  better: 'higher' | 'lower';
+}[] = [
+  {
+    row: (c) => `process, concurrency ${c}`,
+    short: 'throughput',
+    unit: 'tasks/s',
+    better: 'higher',
+  },
+  {
+    row: (c) => `worker CPU per task (c=${c})`,
+    short: 'worker',
+    unit: 'us',
+    better: 'lower',
+  },
+  {
+    row: (c) => `worker main thread CPU per task (c=${c})`,
+    short: 'main thread',
+    unit: 'us',
+    better: 'lower',
+  },
+  {
+    row: (c) => `Redis CPU per task (c=${c})`,
+    short: 'Redis',
+    unit: 'us',
+    better: 'lower',
+  },
+];
+
 function variantSection(
   name: string,
   variantOptions: Record<string, string>,
@@ -56,9 +90,8 @@ function variantSection(
     name,
     baseline: Object.keys(variantOptions)[0],
     run: async () => {
-      const rates = new Map<string, number[]>();
-      const cpu = new Map<string, number[]>();
-      const mainCpu = new Map<string, number[]>();
+      // Per system, per figure (FIGURES' order), one value a round.
+      const values = new Map<string, number[][]>();
       const variants = Object.entries(variantOptions);
       for (let round = 1; round <= rounds; round++) {
         // Each round starts with another variant: drift over the run (a busy machine,
@@ -76,25 +109,20 @@ function variantSection(
               { ...sizes, concurrencies: [concurrency] },
               REDIS_URL,
             );
-            const rate = figures[0].value;
-            const cpuPerTask = figures.find((f) =>
-              f.scenario.startsWith('worker CPU per task'),
-            )!.value;
-            const mainCpuPerTask = figures.find((f) =>
-              f.scenario.startsWith('worker main thread CPU per task'),
-            )?.value;
-            rates.set(system, [...(rates.get(system) ?? []), rate]);
-            cpu.set(system, [...(cpu.get(system) ?? []), cpuPerTask]);
-            if (mainCpuPerTask !== undefined)
-              mainCpu.set(system, [
-                ...(mainCpu.get(system) ?? []),
-                mainCpuPerTask,
-              ]);
+            const found = FIGURES.map(
+              ({ row }) =>
+                figures.find((f) => f.scenario === row(concurrency))?.value ??
+                NaN,
+            );
+            const lists = values.get(system) ?? FIGURES.map((): number[] => []);
+            found.forEach((value, i) => lists[i].push(value));
+            values.set(system, lists);
+            const [rate, ...perTask] = found;
             log(
-              `  round ${round} ${system.padEnd(26)} ${rate.toFixed(0)} tasks/s, ${cpuPerTask.toFixed(1)} us CPU per task` +
-                (mainCpuPerTask === undefined
-                  ? ''
-                  : ` (main thread ${mainCpuPerTask.toFixed(1)})`),
+              `  round ${round} ${system.padEnd(26)} ${rate.toFixed(0)} tasks/s, us CPU per task: ` +
+                perTask
+                  .map((us, i) => `${FIGURES[i + 1].short} ${us.toFixed(1)}`)
+                  .join(', '),
             );
           } finally {
             if (previous === undefined) delete process.env.BENCH_OBSERVE;
@@ -104,59 +132,47 @@ function variantSection(
       }
       const [base, ...others] = Object.keys(variantOptions);
       for (const other of others) {
-        const rateRatio = median(rates.get(other)!) / median(rates.get(base)!);
+        const ratios = FIGURES.map(
+          (_, i) =>
+            median(values.get(other)![i]) / median(values.get(base)![i]),
+        );
         // Each round's variants ran back to back: their ratio leaves out the drift
         // between rounds (the host's other load), which the medians above keep.
-        const roundRatios = rates
-          .get(other)!
-          .map((rate, round) => rate / rates.get(base)![round]);
-        const cpuRatio = median(cpu.get(other)!) / median(cpu.get(base)!);
-        const mainRatio =
-          mainCpu.has(other) && mainCpu.has(base)
-            ? median(mainCpu.get(other)!) / median(mainCpu.get(base)!)
-            : undefined;
+        const baseRates = values.get(base)![0];
+        const roundRatios = values
+          .get(other)![0]
+          .map((rate, round) => rate / baseRates[round]);
         log(
-          `  ${other} / ${base}: throughput x${rateRatio.toFixed(3)}` +
+          `  ${other} / ${base}: throughput x${ratios[0].toFixed(3)}` +
             ` (round by round: ${roundRatios.map((r) => `x${r.toFixed(3)}`).join(', ')}; median x${median(roundRatios).toFixed(3)})` +
-            `, CPU per task x${cpuRatio.toFixed(3)}` +
-            (mainRatio === undefined
-              ? ''
-              : `, main thread CPU per task x${mainRatio.toFixed(3)}`),
+            ratios
+              .slice(1)
+              .map(
+                (r, i) =>
+                  `, ${FIGURES[i + 1].short} CPU per task x${r.toFixed(3)}`,
+              )
+              .join(''),
         );
       }
       // CPU per task is the steadier figure on a shared machine: other processes
       // take wall time from the worker, much less its own CPU time per task.
-      return [...rates].flatMap(([system, values]): Measurement[] => [
-        {
-          section: name,
-          system,
-          scenario: `process, concurrency ${concurrency}, median of ${values.length}`,
-          value: median(values),
-          unit: 'tasks/s',
-          better: 'higher',
-        },
-        {
-          section: name,
-          system,
-          scenario: `worker CPU per task (c=${concurrency}), median of ${values.length}`,
-          value: median(cpu.get(system)!),
-          unit: 'us',
-          better: 'lower',
-        },
-        // Only where the worker could read its main thread's CPU (Linux).
-        ...(mainCpu.has(system)
-          ? [
-              {
-                section: name,
-                system,
-                scenario: `worker main thread CPU per task (c=${concurrency}), median of ${mainCpu.get(system)!.length}`,
-                value: median(mainCpu.get(system)!),
-                unit: 'us',
-                better: 'lower' as const,
-              },
-            ]
-          : []),
-      ]);
+      return [...values].flatMap(([system, lists]): Measurement[] =>
+        FIGURES.flatMap(({ row, unit, better }, i) =>
+          // The main thread's CPU only where the worker could read it (Linux).
+          lists[i].every(Number.isFinite)
+            ? [
+                {
+                  section: name,
+                  system,
+                  scenario: `${row(concurrency)}, median of ${lists[i].length}`,
+                  value: median(lists[i]),
+                  unit,
+                  better,
+                },
+              ]
+            : [],
+        ),
+      );
     },
   };
 }

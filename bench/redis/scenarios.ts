@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { Measurement } from '../report';
 import { BenchChild } from './child';
 import { cleanUp } from './cleanup';
@@ -6,6 +7,7 @@ import { BenchPlace, newPlace } from './names';
 import { BenchSystem, openProducer } from './producers';
 import { RedisBenchSizes } from './sizes';
 import { percentile } from '../stats';
+import { redisCpuUs } from './stats';
 import type { WorkerReport, WorkerSystem } from './worker-child';
 
 export type Figure = Omit<Measurement, 'section' | 'system'>;
@@ -142,6 +144,12 @@ export async function processing(
       unit: 'us',
       better: 'lower',
     },
+    {
+      scenario: `Redis CPU per task (c=${concurrency})`,
+      value: result.redisCpuUsPerTask,
+      unit: 'us',
+      better: 'lower',
+    },
     ...(result.mainCpuUsPerTask === undefined
       ? []
       : [
@@ -187,14 +195,18 @@ function rssFigures(result: WorkerReport, label: string): Figure[] {
   ];
 }
 
-/** Fills a fresh place with `system`'s producer and drains it with a `worker` process. */
+/**
+ * Fills a fresh place with `system`'s producer and drains it with a `worker` process.
+ * Redis' CPU per task is read around the worker's whole life (its start and stop add
+ * a few commands to the drain's hundreds of thousands).
+ */
 function drain(
   system: BenchSystem,
   worker: WorkerSystem,
   concurrency: number,
   sizes: RedisBenchSizes,
   redisUrl: string,
-): Promise<WorkerReport> {
+): Promise<WorkerReport & { redisCpuUsPerTask: number }> {
   return inPlace(`process-${concurrency}`, redisUrl, async (place) => {
     const producer = await openProducer(system, place);
     try {
@@ -203,6 +215,8 @@ function drain(
     } finally {
       await producer.close();
     }
+    const redis = new Redis(redisUrl);
+    const redisCpuBefore = await redisCpuUs(redis);
     const child = new BenchChild({
       BENCH_SYSTEM: worker,
       BENCH_MODE: 'processing',
@@ -211,9 +225,13 @@ function drain(
       BENCH_PLACE: JSON.stringify(place),
     });
     try {
-      return await child.next<WorkerReport>(300_000);
+      const report = await child.next<WorkerReport>(300_000);
+      const redisCpuUsPerTask =
+        ((await redisCpuUs(redis)) - redisCpuBefore) / sizes.processing;
+      return { ...report, redisCpuUsPerTask };
     } finally {
       await child.exit();
+      redis.disconnect();
     }
   });
 }

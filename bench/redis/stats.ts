@@ -1,3 +1,4 @@
+import type Redis from 'ioredis';
 import { percentile } from '../stats';
 
 /**
@@ -31,4 +32,20 @@ export class RssSampler {
 /** The machine's wall clock in fractional ms (Date.now() only has whole ms). */
 export function wallClockMs(): number {
   return performance.timeOrigin + performance.now();
+}
+
+/**
+ * The Redis server's CPU time so far in microseconds (user + system of its main
+ * thread, from `INFO cpu`; the whole process's where the server does not split it).
+ */
+export async function redisCpuUs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) =>
+    Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1]);
+  const main =
+    field('used_cpu_user_main_thread') + field('used_cpu_sys_main_thread');
+  const seconds = Number.isFinite(main)
+    ? main
+    : field('used_cpu_user') + field('used_cpu_sys');
+  return seconds * 1e6;
 }

@@ -31,6 +31,13 @@ describe('bench: the events and observability sections (smoke run)', () => {
       m.scenario.startsWith('process, concurrency 100'),
     );
     expect(rates.map((m) => m.system).sort()).toEqual([...systems].sort());
+    for (const figure of ['worker CPU per task', 'Redis CPU per task'])
+      expect(
+        measurements
+          .filter((m) => m.scenario.startsWith(`${figure} (c=100)`))
+          .map((m) => m.system)
+          .sort(),
+      ).toEqual([...systems].sort());
     for (const m of measurements)
       expect({
         ...m,

@@ -28,6 +28,7 @@ describe('bench: the redis section (smoke run)', () => {
       'process, concurrency 100',
       'worker CPU per task (c=100)',
       'worker main thread CPU per task (c=100)',
+      'Redis CPU per task (c=100)',
       'worker RSS peak (c=100)',
       'worker RSS steady (c=100)',
       // BullMQ drains again hosted in a Nest app (@nestjs/bullmq), as Celeriac always is.
