@@ -1,4 +1,3 @@
-import Redis from 'ioredis';
 import { Measurement } from '../report';
 import { BenchChild } from './child';
 import { cleanUp } from './cleanup';
@@ -7,7 +6,6 @@ import { BenchPlace, newPlace } from './names';
 import { BenchSystem, openProducer } from './producers';
 import { RedisBenchSizes } from './sizes';
 import { percentile } from '../stats';
-import { redisCpuUs } from './stats';
 import type { WorkerReport, WorkerSystem } from './worker-child';
 
 export type Figure = Omit<Measurement, 'section' | 'system'>;
@@ -115,7 +113,8 @@ export function enqueue(
 }
 
 /**
- * Pre-fills `processing` no-op tasks, then times a worker process draining them. At
+ * Pre-fills `processing` no-op tasks, then times a worker process draining them (after
+ * `warmup` more, untimed: the worker's start-up and the JIT's first compilations). At
  * the top concurrency BullMQ drains a second time hosted in a Nest application
  * (@nestjs/bullmq's WorkerHost), as a Nest team runs it: Celeriac always runs in one,
  * so the `in a Nest app` rows compare like with like.
@@ -125,13 +124,21 @@ export async function processing(
   concurrency: number,
   sizes: RedisBenchSizes,
   redisUrl: string,
+  warmup = 0,
 ): Promise<Figure[]> {
   const top = concurrency === Math.max(...sizes.concurrencies);
-  const result = await drain(system, system, concurrency, sizes, redisUrl);
+  const result = await drain(
+    system,
+    system,
+    concurrency,
+    sizes,
+    redisUrl,
+    warmup,
+  );
   const figures: Figure[] = [
     {
       scenario: `process, concurrency ${concurrency}`,
-      value: perSecond(sizes.processing, result.ms!),
+      value: perSecond(result.tasks!, result.ms!),
       unit: 'tasks/s',
       better: 'higher',
     },
@@ -141,12 +148,6 @@ export async function processing(
     {
       scenario: `worker CPU per task (c=${concurrency})`,
       value: result.cpuUsPerTask!,
-      unit: 'us',
-      better: 'lower',
-    },
-    {
-      scenario: `Redis CPU per task (c=${concurrency})`,
-      value: result.redisCpuUsPerTask,
       unit: 'us',
       better: 'lower',
     },
@@ -160,16 +161,22 @@ export async function processing(
             better: 'lower' as const,
           },
         ]),
+    {
+      scenario: `Redis CPU per task (c=${concurrency})`,
+      value: result.redisCpuUsPerTask!,
+      unit: 'us',
+      better: 'lower',
+    },
     ...rssFigures(result, `c=${concurrency}`),
   );
   const inNest =
     system === 'bullmq'
-      ? await drain(system, 'bullmq-nest', concurrency, sizes, redisUrl)
+      ? await drain(system, 'bullmq-nest', concurrency, sizes, redisUrl, warmup)
       : result;
   figures.push(
     {
       scenario: `process, concurrency ${concurrency}, in a Nest app`,
-      value: perSecond(sizes.processing, inNest.ms!),
+      value: perSecond(inNest.tasks!, inNest.ms!),
       unit: 'tasks/s',
       better: 'higher',
     },
@@ -196,9 +203,9 @@ function rssFigures(result: WorkerReport, label: string): Figure[] {
 }
 
 /**
- * Fills a fresh place with `system`'s producer and drains it with a `worker` process.
- * Redis' CPU per task is read around the worker's whole life (its start and stop add
- * a few commands to the drain's hundreds of thousands).
+ * Fills a fresh place with `system`'s producer (`warmup` tasks more than
+ * `sizes.processing`) and drains it with a `worker` process, timed once the first
+ * `warmup` have run.
  */
 function drain(
   system: BenchSystem,
@@ -206,32 +213,29 @@ function drain(
   concurrency: number,
   sizes: RedisBenchSizes,
   redisUrl: string,
-): Promise<WorkerReport & { redisCpuUsPerTask: number }> {
+  warmup: number,
+): Promise<WorkerReport> {
   return inPlace(`process-${concurrency}`, redisUrl, async (place) => {
     const producer = await openProducer(system, place);
+    const total = warmup + sizes.processing;
     try {
-      for (let i = 0; i < sizes.processing; i += sizes.batch)
-        await producer.many(i, Math.min(sizes.batch, sizes.processing - i));
+      for (let i = 0; i < total; i += sizes.batch)
+        await producer.many(i, Math.min(sizes.batch, total - i));
     } finally {
       await producer.close();
     }
-    const redis = new Redis(redisUrl);
-    const redisCpuBefore = await redisCpuUs(redis);
     const child = new BenchChild({
       BENCH_SYSTEM: worker,
       BENCH_MODE: 'processing',
       BENCH_CONCURRENCY: String(concurrency),
-      BENCH_EXPECT: String(sizes.processing),
+      BENCH_EXPECT: String(total),
+      BENCH_WARMUP: String(warmup),
       BENCH_PLACE: JSON.stringify(place),
     });
     try {
-      const report = await child.next<WorkerReport>(300_000);
-      const redisCpuUsPerTask =
-        ((await redisCpuUs(redis)) - redisCpuBefore) / sizes.processing;
-      return { ...report, redisCpuUsPerTask };
+      return await child.next<WorkerReport>(300_000);
     } finally {
       await child.exit();
-      redis.disconnect();
     }
   });
 }
