@@ -52,7 +52,7 @@ describe('bench: the events and observability sections (smoke run)', () => {
     expect(lines).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /celeriac\+events \/ celeriac: throughput x\d\.\d+ \(round by round: x\d\.\d+; median x\d\.\d+\)/,
+          /celeriac\+events \/ celeriac: throughput x\d\.\d+ \(round by round: x\d\.\d+; median x\d\.\d+; fastest rounds x\d\.\d+\)/,
         ),
       ]),
     );
