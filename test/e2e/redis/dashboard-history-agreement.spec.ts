@@ -114,6 +114,8 @@ interface Case {
     total: number;
   }[];
   facets: { names: string[]; workers: string[] };
+  /** How many names and workers the facets are asked for (200, as the Tasks page). */
+  facetLimit?: number;
   records?: Record<string, Partial<TaskRecord> | null>;
 }
 
@@ -201,6 +203,36 @@ const cases: Case[] = [
     queries: [{ query: { state: 'PENDING' }, ids: ['bare'], total: 1 }],
     facets: { names: ['n'], workers: [] },
     records: { bare: { state: 'PENDING', time: NOW + 1, stateAt: NOW + 5 } },
+  },
+  {
+    title:
+      "offers first the names and workers of the newest tasks, a task-sent heard last moving its task's time back",
+    caps: WIDE,
+    steps: [
+      [event('task-received', 'x', NOW + 10, { name: 'a', hostname: 'wa' })],
+      [event('task-received', 'y', NOW + 5, { name: 'b', hostname: 'wb' })],
+      [event('task-sent', 'x', NOW + 1)],
+    ],
+    size: 2,
+    queries: [{ query: {}, ids: ['y', 'x'], total: 2 }],
+    facetLimit: 1,
+    facets: { names: ['b'], workers: ['wb'] },
+    records: { x: { time: NOW + 1, state: 'RECEIVED' } },
+  },
+  {
+    title:
+      'ranks a worker by the tasks it still has, one retried on another worker',
+    caps: WIDE,
+    steps: [
+      [event('task-received', 'x', NOW + 10, { name: 'n', hostname: 'wa' })],
+      [event('task-received', 'y', NOW + 5, { name: 'n', hostname: 'wb' })],
+      [event('task-received', 'z', NOW + 1, { name: 'n', hostname: 'wa' })],
+      [event('task-started', 'x', NOW + 11, { hostname: 'wc' })],
+    ],
+    size: 3,
+    queries: [{ query: { worker: 'wa' }, ids: ['z'], total: 1 }],
+    facetLimit: 2,
+    facets: { names: ['n'], workers: ['wb', 'wc'] },
   },
   {
     title: 'past maxAgeSeconds, a task heard after a newer one goes too',
@@ -305,7 +337,7 @@ async function play(history: TaskHistory, clock: Clock, steps: Step[]) {
  * each read trims a little), each query's page, the size, each record.
  */
 async function observe(history: TaskHistory, scenario: Case) {
-  const facets = await history.facets(200);
+  const facets = await history.facets(scenario.facetLimit ?? 200);
   const queries = [];
   for (const { query } of scenario.queries) {
     const page = await history.query({ ...query, offset: 0, limit: 50 });
