@@ -5,9 +5,9 @@ import { TaskPage, TaskQuery } from './task-query';
 import { TimeOrderedRecords } from './time-ordered-records';
 
 /**
- * The history in this process: a map by id in the order tasks were first seen (the
- * order the caps drop them in), and the same records sorted by time, which a query
- * walks from the newest: a page costs one pass over the matches, never a sort.
+ * The history in this process: a map by id, and the same records sorted by first-seen
+ * time, which a query walks from the newest (a page costs one pass over the matches,
+ * never a sort) and the caps trim from the oldest, as the Redis store's do.
  */
 export class MemoryTaskHistory implements TaskHistory {
   readonly kind = 'memory';
@@ -150,16 +150,19 @@ export class MemoryTaskHistory implements TaskHistory {
   }
 
   /**
-   * Drops the tasks seen first past `maxTasks`, and those older than `maxAgeSeconds`
-   * (an event older than that does not add a task at all). Reads run it too: with no
-   * event for a while, tasks still grow past the age cap.
+   * Drops the tasks first seen earliest past `maxTasks`, and those first seen more than
+   * `maxAgeSeconds` ago (an event older than that does not add a task at all). Reads
+   * run it too: with no event for a while, tasks still grow past the age cap. It goes
+   * by first-seen time, not by arrival: events come out of order (a task heard after
+   * a newer one, a task-sent heard last moving its task's time back).
    */
   private trim(): void {
     const cutoff = this.now() - this.caps.maxAgeSeconds;
     const dropped = new Set<TaskRecord>();
-    for (const [id, record] of this.records) {
+    for (const record of this.byTime.oldestFirst()) {
       if (this.records.size <= this.caps.maxTasks && record.time >= cutoff)
         break;
+      const id = record.id;
       this.records.delete(id);
       this.childrenOf.delete(id);
       if (record.parentId) this.removeChild(record.parentId, id);

@@ -44,6 +44,11 @@ export class TimeOrderedRecords {
     else this.records = this.records.filter((record) => !records.has(record));
   }
 
+  /** From the oldest to the newest (do not remove records while walking it). */
+  *oldestFirst(): Generator<TaskRecord> {
+    for (const record of this.records) yield record;
+  }
+
   /** From the newest to the oldest. */
   *newestFirst(): Generator<TaskRecord> {
     for (let i = this.records.length - 1; i >= 0; i--) yield this.records[i];
