@@ -48,18 +48,23 @@ for i = 5, #ARGV do
   local stateAt, time = tonumber(present(old[3])), tonumber(present(old[5]))
   local at = p.at
   local fields = {}
+  -- A task no event has given a state yet is PENDING from its first event on, as a new
+  -- record in memory (emptyTaskRecord): in state:PENDING, and any state wins over it.
+  -- (A hash written before this rule has no state: PENDING since its first-seen time.)
+  if state == nil then
+    state = 'PENDING'
+    stateAt = stateAt or time or at
+  end
   if time == nil or at < time then time = at end
   local newState = present(p.state)
-  if newState and (state == nil or state == 'PENDING' or
+  if newState and (state == 'PENDING' or
       (newState ~= 'PENDING' and at >= stateAt)) then
     state = newState
     stateAt = at
   end
   table.insert(fields, 'time'); table.insert(fields, time)
-  if state then
-    table.insert(fields, 'state'); table.insert(fields, state)
-    table.insert(fields, 'stateAt'); table.insert(fields, stateAt)
-  end
+  table.insert(fields, 'state'); table.insert(fields, state)
+  table.insert(fields, 'stateAt'); table.insert(fields, stateAt)
   if present(p.stamp) then table.insert(fields, p.stamp); table.insert(fields, at) end
   if present(p.worker) then
     worker = p.worker
