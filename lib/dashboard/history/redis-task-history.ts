@@ -186,14 +186,18 @@ export class RedisTaskHistory implements TaskHistory {
 
   /**
    * Drops what is past the caps with no event to write: the hashes expire on their own,
-   * the indexes only when trimmed.
+   * the indexes only when trimmed. A read trims to the end before it answers, so that
+   * no count or suggestion is of a task past a cap: one call when nothing is behind
+   * (the usual case), one per 1000 tasks when a backlog is (the app down longer than
+   * `maxAgeSeconds`, `maxTasks` lowered), Redis serving others between the calls.
    */
   private async trim(): Promise<void> {
-    await this.runScript([]);
+    while ((await this.runScript([])) !== 0);
   }
 
-  private async runScript(patches: readonly TaskPatch[]): Promise<void> {
-    await dashboardHistoryScript.run(
+  /** Writes and trims; 1 while tasks past a cap are left (see the script), else 0. */
+  private async runScript(patches: readonly TaskPatch[]): Promise<number> {
+    return (await dashboardHistoryScript.run(
       this.redis,
       [this.key('all')],
       [
@@ -203,7 +207,7 @@ export class RedisTaskHistory implements TaskHistory {
         Math.ceil(this.options.maxAgeSeconds),
         ...patches.map((patch) => JSON.stringify(patch)),
       ],
-    );
+    )) as number;
   }
 
   /** Tasks first seen before it are past the age cap (seconds). */

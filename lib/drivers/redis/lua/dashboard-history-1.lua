@@ -3,7 +3,7 @@
 -- lib/events/task-patch.ts (applyTaskPatch) the same rule in memory).
 -- KEYS: all (the zset of every task by first-seen time; the other keys share its prefix).
 -- ARGV: prefix, maxTasks, cutoff (seconds: older tasks go), ttl (seconds), patch JSON...
--- (no patch: it only trims).
+-- (no patch: it only trims). Returns 1 while tasks past a cap are left, else 0.
 -- A patch: {id, at, state, stamp, worker, text = {field = value}, numbers = {field = value},
 -- terminated}. Applying one twice changes nothing more (several app instances do).
 local all = KEYS[1]
@@ -123,13 +123,16 @@ local function trimIndexesByAge()
   end
 end
 
--- Past the caps, the first seen go first (at most 1000 per call: the next call goes on).
+-- Past the caps, the first seen go first: at most 1000 per call, and one more per patch
+-- written (a patch adds at most one task), so that writes never outrun the trim; what is
+-- left, the next call takes.
+local budget = 1000 + (#ARGV - 4)
 local victims = {}
 local excess = redis.call('ZCARD', all) - maxTasks
 if excess > 0 then
-  victims = redis.call('ZRANGE', all, 0, math.min(excess, 1000) - 1)
+  victims = redis.call('ZRANGE', all, 0, math.min(excess, budget) - 1)
 end
-local expired = redis.call('ZRANGEBYSCORE', all, '-inf', '(' .. cutoff, 'LIMIT', 0, 1000)
+local expired = redis.call('ZRANGEBYSCORE', all, '-inf', '(' .. cutoff, 'LIMIT', 0, budget)
 -- The oldest are often past both caps: each is dropped once.
 local seen = {}
 for _, id in ipairs(victims) do seen[id] = true end
@@ -152,4 +155,9 @@ for _, id in ipairs(victims) do
   redis.call('DEL', key, prefix .. 'children:' .. id)
 end
 if orphans then trimIndexesByAge() end
-return #victims
+-- 1 while tasks past a cap are left (a read trims again before it answers), else 0.
+if redis.call('ZCARD', all) > maxTasks or
+    redis.call('ZCOUNT', all, '-inf', '(' .. cutoff) > 0 then
+  return 1
+end
+return 0
