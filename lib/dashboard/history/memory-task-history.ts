@@ -108,8 +108,9 @@ export class MemoryTaskHistory implements TaskHistory {
   }
 
   /**
-   * The names and workers seen last, as the Redis store's: a name's last seen time is
-   * that of its newest task, so an older event arriving late does not move it back.
+   * The names and workers seen last, as the Redis store's: a name ranks by the
+   * first-seen time of its newest task kept, so an older task's event arriving late
+   * does not move it back, and a name or worker with no task kept is not offered.
    */
   facets(limit: number): Promise<{ names: string[]; workers: string[] }> {
     this.trim();

@@ -17,25 +17,26 @@ local function present(value)
   return value
 end
 
--- Moves id between the indexes kind:before and kind:after. With a facet (the names or
--- workers zset), a value whose index is left empty stops being suggested.
-local function move(kind, id, before, after, time, facet)
-  if before and before ~= after then
-    local index = prefix .. kind .. ':' .. before
-    redis.call('ZREM', index, id)
-    if facet and redis.call('ZCARD', index) == 0 then
-      redis.call('ZREM', prefix .. facet, before)
-    end
+-- A name or worker's place in the suggestions (the names or workers zset): the first-seen
+-- time of its newest task kept, the top of its index, as memory's facets rank it; a value
+-- whose index is empty stops being suggested.
+local function rank(facet, kind, value)
+  local top = redis.call('ZREVRANGE', prefix .. kind .. ':' .. value, 0, 0, 'WITHSCORES')
+  if top[2] then
+    redis.call('ZADD', prefix .. facet, top[2], value)
+  else
+    redis.call('ZREM', prefix .. facet, value)
   end
-  if after then redis.call('ZADD', prefix .. kind .. ':' .. after, time, id) end
 end
 
--- A name or worker's last seen time (in the names or workers zset) only moves forward:
--- events from several workers come in any order. (ZADD GT needs Redis 6.2.)
-local function seen(facet, value, time)
-  local key = prefix .. facet
-  local last = tonumber(present(redis.call('ZSCORE', key, value)))
-  if last == nil or time > last then redis.call('ZADD', key, time, value) end
+-- Moves id between the indexes kind:before and kind:after. With a facet, the value it
+-- leaves is ranked again (out of the suggestions once its index is empty).
+local function move(kind, id, before, after, time, facet)
+  if before and before ~= after then
+    redis.call('ZREM', prefix .. kind .. ':' .. before, id)
+    if facet then rank(facet, kind, before) end
+  end
+  if after then redis.call('ZADD', prefix .. kind .. ':' .. after, time, id) end
 end
 
 for i = 5, #ARGV do
@@ -46,6 +47,7 @@ for i = 5, #ARGV do
   local oldName, oldState, oldWorker = present(old[1]), present(old[2]), present(old[4])
   local name, state, worker = oldName, oldState, oldWorker
   local stateAt, time = tonumber(present(old[3])), tonumber(present(old[5]))
+  local oldTime = time
   local at = p.at
   local fields = {}
   -- A task no event has given a state yet is PENDING from its first event on, as a new
@@ -98,8 +100,12 @@ for i = 5, #ARGV do
   move('state', id, oldState, state, time)
   move('name', id, oldName, name, time, 'names')
   move('worker', id, oldWorker, worker, time, 'workers')
-  if name then seen('names', name, time) end
-  if worker then seen('workers', worker, time) end
+  -- Its name and worker ranked again only when their index changed: a new task, its
+  -- time moved back, or a new name or worker (most events, an outcome, change none).
+  if name and (time ~= oldTime or name ~= oldName) then rank('names', 'name', name) end
+  if worker and (time ~= oldTime or worker ~= oldWorker) then
+    rank('workers', 'worker', worker)
+  end
 end
 
 -- Every state, name and worker index without its members first seen before the cutoff
