@@ -25,7 +25,8 @@ import { TaskPage, TaskQuery } from './task-query';
  *                             after its last event or its first-seen time, the later
  *   all                       zset: task id -> first-seen time
  *   state:<S> name:<n> worker:<w>   zsets: the same, per state, task name and worker
- *   names, workers            zsets: task names and workers -> last seen
+ *   names, workers            zsets: task names and workers -> their newest task's
+ *                             first-seen time (the top of name:<n>, worker:<w>)
  *   children:<id>             set: the ids of the tasks whose parent is <id>
  */
 
