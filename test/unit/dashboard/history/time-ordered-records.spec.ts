@@ -34,6 +34,9 @@ describe('TimeOrderedRecords', () => {
     expect([...ordered.newestFirst()].map((r) => r.id)).toEqual(
       newestFirst(all),
     );
+    expect([...ordered.oldestFirst()].map((r) => r.id)).toEqual(
+      newestFirst(all).reverse(),
+    );
     expect(ordered.newestPage(10, 5).map((r) => r.id)).toEqual(
       newestFirst(all).slice(10, 15),
     );
