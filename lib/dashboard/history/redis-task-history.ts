@@ -193,18 +193,24 @@ export class RedisTaskHistory implements TaskHistory {
    * `maxAgeSeconds`, `maxTasks` lowered), Redis serving others between the calls.
    */
   private async trim(): Promise<void> {
-    while ((await this.runScript([])) !== 0);
+    // One cutoff for the whole loop: tasks ageing past a moving one while a backlog is
+    // trimmed would keep it going.
+    const cutoff = this.cutoff();
+    while ((await this.runScript([], cutoff)) !== 0);
   }
 
   /** Writes and trims; 1 while tasks past a cap are left (see the script), else 0. */
-  private async runScript(patches: readonly TaskPatch[]): Promise<number> {
+  private async runScript(
+    patches: readonly TaskPatch[],
+    cutoff = this.cutoff(),
+  ): Promise<number> {
     return (await dashboardHistoryScript.run(
       this.redis,
       [this.key('all')],
       [
         this.prefix,
         this.options.maxTasks,
-        this.cutoff(),
+        cutoff,
         Math.ceil(this.options.maxAgeSeconds),
         ...patches.map((patch) => JSON.stringify(patch)),
       ],

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import { MemoryTaskHistory } from '../../../lib/dashboard/history/memory-task-history';
 import { RedisTaskHistory } from '../../../lib/dashboard/history/redis-task-history';
 import { TaskHistory } from '../../../lib/dashboard/history/task-history';
@@ -393,5 +394,29 @@ describe('TaskHistory: memory and Redis agree', () => {
     }
     const [memory, redis] = seen;
     expect(redis).toEqual(memory);
+  });
+});
+
+describe('RedisTaskHistory: a write trims as many tasks as its batch adds', () => {
+  it('leaves nothing past maxTasks after one batch of 2,510 tasks, before any read', async () => {
+    const prefix = `test:dash-agree:${randomUUID()}:`;
+    const clock = { now: NOW };
+    const history = new RedisTaskHistory(
+      REDIS_URL,
+      { maxTasks: 10, maxAgeSeconds: 3600, keyPrefix: prefix },
+      () => clock.now,
+    );
+    opened.push({ history, prefix });
+    const redis = new Redis(REDIS_URL);
+    try {
+      await history.apply([
+        ...many(2500, 'old', NOW - 50, 'gone', 'old@w'),
+        ...many(10, 'new', NOW - 10, 'kept', 'w1'),
+      ]);
+      // Read straight from Redis: any read of the history would trim the rest itself.
+      expect(await redis.zcard(`${prefix}all`)).toBe(10);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
