@@ -222,6 +222,20 @@ const cases: Case[] = [
   },
   {
     title:
+      'offers, of names and workers whose newest tasks were first seen at the same time, the greater first (as Redis orders equal scores)',
+    caps: WIDE,
+    steps: [
+      [event('task-received', 'p', NOW + 5, { name: 'b', hostname: 'wb' })],
+      [event('task-received', 'q', NOW + 5, { name: 'a', hostname: 'wa' })],
+      [event('task-received', 'r', NOW + 1, { name: 'c', hostname: 'wc' })],
+    ],
+    size: 3,
+    queries: [{ query: {}, total: 3 }],
+    facetLimit: 1,
+    facets: { names: ['b'], workers: ['wb'] },
+  },
+  {
+    title:
       'ranks a worker by the tasks it still has, one retried on another worker',
     caps: WIDE,
     steps: [
