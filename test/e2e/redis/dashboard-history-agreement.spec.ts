@@ -434,3 +434,46 @@ describe('RedisTaskHistory: a write trims as many tasks as its batch adds', () =
     }
   });
 });
+
+describe('RedisTaskHistory: a task trimmed after its hash is gone', () => {
+  it('leaves no index or suggestion of it (a hash evicted under maxmemory, then past maxTasks)', async () => {
+    const prefix = `test:dash-agree:${randomUUID()}:`;
+    const clock = { now: NOW };
+    const history = new RedisTaskHistory(
+      REDIS_URL,
+      { maxTasks: 2, maxAgeSeconds: 3600, keyPrefix: prefix },
+      () => clock.now,
+    );
+    opened.push({ history, prefix });
+    const redis = new Redis(REDIS_URL);
+    try {
+      await history.apply([
+        event('task-received', 'o', NOW + 1, {
+          name: 'orphan',
+          hostname: 'wo',
+        }),
+      ]);
+      await redis.del(`${prefix}task:o`);
+      await history.apply([
+        event('task-received', 'n1', NOW + 2, { name: 'kept', hostname: 'w1' }),
+        event('task-received', 'n2', NOW + 3, { name: 'kept', hostname: 'w1' }),
+      ]);
+      expect(await history.facets(200)).toEqual({
+        names: ['kept'],
+        workers: ['w1'],
+      });
+      const totals = [];
+      for (const query of [
+        { state: 'RECEIVED' },
+        { name: 'orphan' },
+        { worker: 'wo' },
+      ] as const)
+        totals.push(
+          (await history.query({ ...query, offset: 0, limit: 50 })).total,
+        );
+      expect(totals).toEqual([2, 0, 0]);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});

@@ -108,23 +108,31 @@ for i = 5, #ARGV do
   end
 end
 
--- Every state, name and worker index without its members first seen before the cutoff
--- (each index's scores are the first-seen times), and a name or worker left with no task
--- out of the suggestions. The states are TASK_EVENT_STATES (lib/events/task-record.ts).
+-- Every state, name and worker index without the tasks `ids` (trimmed with their hashes
+-- gone, which no longer say which indexes hold them) nor any member first seen before the
+-- cutoff (each index's scores are the first-seen times); each name and worker ranked
+-- again, out of the suggestions once it has no task. The states are TASK_EVENT_STATES
+-- (lib/events/task-record.ts).
 local STATES = {'PENDING', 'RECEIVED', 'STARTED', 'SUCCESS', 'FAILURE', 'RETRY',
   'REVOKED', 'REJECTED'}
-local function trimIndexesByAge()
+local function removeFrom(index, ids)
+  for i = 1, #ids, 1000 do
+    redis.call('ZREM', index, unpack(ids, i, math.min(i + 999, #ids)))
+  end
+end
+local function cleanIndexes(ids)
   local before = '(' .. cutoff
   for _, state in ipairs(STATES) do
-    redis.call('ZREMRANGEBYSCORE', prefix .. 'state:' .. state, '-inf', before)
+    local index = prefix .. 'state:' .. state
+    redis.call('ZREMRANGEBYSCORE', index, '-inf', before)
+    removeFrom(index, ids)
   end
   for _, facet in ipairs({{'names', 'name'}, {'workers', 'worker'}}) do
     for _, value in ipairs(redis.call('ZRANGE', prefix .. facet[1], 0, -1)) do
       local index = prefix .. facet[2] .. ':' .. value
       redis.call('ZREMRANGEBYSCORE', index, '-inf', before)
-      if redis.call('ZCARD', index) == 0 then
-        redis.call('ZREM', prefix .. facet[1], value)
-      end
+      removeFrom(index, ids)
+      rank(facet[1], facet[2], value)
     end
   end
 end
@@ -145,13 +153,14 @@ for _, id in ipairs(victims) do seen[id] = true end
 for _, id in ipairs(expired) do
   if not seen[id] then table.insert(victims, id) end
 end
-local orphans = false
+local orphans = {}
 for _, id in ipairs(victims) do
   local key = prefix .. 'task:' .. id
   local old = redis.call('HMGET', key, 'name', 'state', 'worker', 'parentId', 'time')
-  -- Its hash expired before a trim came (the app down, or no event for maxAgeSeconds):
-  -- it no longer tells which indexes hold it. (`time` is in every hash; `state` may not be.)
-  if present(old[5]) == nil then orphans = true end
+  -- Its hash is gone before a trim came (expired: the app down, or no event for
+  -- maxAgeSeconds; or evicted under maxmemory): it no longer tells which indexes hold it.
+  -- (`time` is in every hash.)
+  if present(old[5]) == nil then table.insert(orphans, id) end
   redis.call('ZREM', all, id)
   move('name', id, present(old[1]), nil, 0, 'names')
   move('state', id, present(old[2]), nil, 0)
@@ -160,7 +169,7 @@ for _, id in ipairs(victims) do
   if present(old[4]) then redis.call('SREM', prefix .. 'children:' .. old[4], id) end
   redis.call('DEL', key, prefix .. 'children:' .. id)
 end
-if orphans then trimIndexesByAge() end
+if #orphans > 0 then cleanIndexes(orphans) end
 -- 1 while tasks past a cap are left (a read trims again before it answers), else 0.
 if redis.call('ZCARD', all) > maxTasks or
     redis.call('ZCOUNT', all, '-inf', '(' .. cutoff) > 0 then
