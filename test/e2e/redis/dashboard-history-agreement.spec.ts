@@ -4,8 +4,12 @@ import { MemoryTaskHistory } from '../../../lib/dashboard/history/memory-task-hi
 import { RedisTaskHistory } from '../../../lib/dashboard/history/redis-task-history';
 import { TaskHistory } from '../../../lib/dashboard/history/task-history';
 import { TaskQuery } from '../../../lib/dashboard/history/task-query';
-import { TaskPatch, taskPatch } from '../../../lib/events/task-patch';
+import { TaskPatch } from '../../../lib/events/task-patch';
 import { TaskRecord } from '../../../lib/events/task-record';
+import {
+  eventPatch as event,
+  statelessPatch as stateless,
+} from '../../support/task-patches';
 import { REDIS_URL, deleteKeys } from '../../support/redis-keys';
 
 /*
@@ -37,54 +41,19 @@ const stores: Store[] = [
       return history;
     },
   },
-  {
-    name: 'redis',
-    open(caps, clock) {
-      const prefix = `test:dash-agree:${randomUUID()}:`;
-      const history = new RedisTaskHistory(
-        REDIS_URL,
-        { ...caps, keyPrefix: prefix },
-        () => clock.now,
-      );
-      opened.push({ history, prefix });
-      return history;
-    },
-  },
+  { name: 'redis', open: (caps, clock) => openRedis(caps, clock).history },
 ];
 
-function event(
-  type: string,
-  uuid: string,
-  timestamp: number,
-  fields: Record<string, unknown> = {},
-): TaskPatch {
-  const patch = taskPatch({
-    type,
-    uuid,
-    timestamp,
-    hostname: 'celery@a',
-    ...fields,
-  });
-  if (!patch) throw new Error(`not a task event: ${type}`);
-  return patch;
-}
-
-/** A patch with no state: the type allows it (taskPatch itself always gives one). */
-function stateless(
-  id: string,
-  at: number,
-  fields: Partial<Pick<TaskPatch, 'worker' | 'text'>> = {},
-): TaskPatch {
-  return {
-    id,
-    at,
-    state: null,
-    stamp: null,
-    worker: fields.worker ?? null,
-    text: fields.text ?? {},
-    numbers: {},
-    terminated: null,
-  };
+/** A Redis store under a prefix of its own, closed and its keys deleted after the test. */
+function openRedis(caps: Caps, clock: Clock) {
+  const prefix = `test:dash-agree:${randomUUID()}:`;
+  const history = new RedisTaskHistory(
+    REDIS_URL,
+    { ...caps, keyPrefix: prefix },
+    () => clock.now,
+  );
+  opened.push({ history, prefix });
+  return { history, prefix };
 }
 
 /** `count` tasks received at `at`, with this name and worker. */
@@ -411,69 +380,49 @@ describe('TaskHistory: memory and Redis agree', () => {
   });
 });
 
-describe('RedisTaskHistory: a write trims as many tasks as its batch adds', () => {
-  it('leaves nothing past maxTasks after one batch of 2,510 tasks, before any read', async () => {
-    const prefix = `test:dash-agree:${randomUUID()}:`;
-    const clock = { now: NOW };
-    const history = new RedisTaskHistory(
-      REDIS_URL,
-      { maxTasks: 10, maxAgeSeconds: 3600, keyPrefix: prefix },
-      () => clock.now,
-    );
-    opened.push({ history, prefix });
-    const redis = new Redis(REDIS_URL);
-    try {
-      await history.apply([
-        ...many(2500, 'old', NOW - 50, 'gone', 'old@w'),
-        ...many(10, 'new', NOW - 10, 'kept', 'w1'),
-      ]);
-      // Read straight from Redis: any read of the history would trim the rest itself.
-      expect(await redis.zcard(`${prefix}all`)).toBe(10);
-    } finally {
-      redis.disconnect();
-    }
-  });
-});
+describe('RedisTaskHistory: what only Redis can get wrong', () => {
+  // Reads straight from Redis: any read of the history would trim first.
+  const redis = new Redis(REDIS_URL);
+  afterAll(() => redis.disconnect());
 
-describe('RedisTaskHistory: a task trimmed after its hash is gone', () => {
-  it('leaves no index or suggestion of it (a hash evicted under maxmemory, then past maxTasks)', async () => {
-    const prefix = `test:dash-agree:${randomUUID()}:`;
-    const clock = { now: NOW };
-    const history = new RedisTaskHistory(
-      REDIS_URL,
-      { maxTasks: 2, maxAgeSeconds: 3600, keyPrefix: prefix },
-      () => clock.now,
+  it('a write trims as many tasks as its batch adds: nothing past maxTasks after one batch of 2,510, before any read', async () => {
+    const { history, prefix } = openRedis(
+      { maxTasks: 10, maxAgeSeconds: 3600 },
+      { now: NOW },
     );
-    opened.push({ history, prefix });
-    const redis = new Redis(REDIS_URL);
-    try {
-      await history.apply([
-        event('task-received', 'o', NOW + 1, {
-          name: 'orphan',
-          hostname: 'wo',
-        }),
-      ]);
-      await redis.del(`${prefix}task:o`);
-      await history.apply([
-        event('task-received', 'n1', NOW + 2, { name: 'kept', hostname: 'w1' }),
-        event('task-received', 'n2', NOW + 3, { name: 'kept', hostname: 'w1' }),
-      ]);
-      expect(await history.facets(200)).toEqual({
-        names: ['kept'],
-        workers: ['w1'],
-      });
-      const totals = [];
-      for (const query of [
-        { state: 'RECEIVED' },
-        { name: 'orphan' },
-        { worker: 'wo' },
-      ] as const)
-        totals.push(
-          (await history.query({ ...query, offset: 0, limit: 50 })).total,
-        );
-      expect(totals).toEqual([2, 0, 0]);
-    } finally {
-      redis.disconnect();
-    }
+    await history.apply([
+      ...many(2500, 'old', NOW - 50, 'gone', 'old@w'),
+      ...many(10, 'new', NOW - 10, 'kept', 'w1'),
+    ]);
+    expect(await redis.zcard(`${prefix}all`)).toBe(10);
+  });
+
+  it('a task trimmed after its hash is gone (evicted under maxmemory, then past maxTasks) leaves no index or suggestion of it', async () => {
+    const { history, prefix } = openRedis(
+      { maxTasks: 2, maxAgeSeconds: 3600 },
+      { now: NOW },
+    );
+    await history.apply([
+      event('task-received', 'o', NOW + 1, { name: 'orphan', hostname: 'wo' }),
+    ]);
+    await redis.del(`${prefix}task:o`);
+    await history.apply([
+      event('task-received', 'n1', NOW + 2, { name: 'kept', hostname: 'w1' }),
+      event('task-received', 'n2', NOW + 3, { name: 'kept', hostname: 'w1' }),
+    ]);
+    expect(await history.facets(200)).toEqual({
+      names: ['kept'],
+      workers: ['w1'],
+    });
+    const totals = [];
+    for (const query of [
+      { state: 'RECEIVED' },
+      { name: 'orphan' },
+      { worker: 'wo' },
+    ] as const)
+      totals.push(
+        (await history.query({ ...query, offset: 0, limit: 50 })).total,
+      );
+    expect(totals).toEqual([2, 0, 0]);
   });
 });

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { MemoryTaskHistory } from '../../../lib/dashboard/history/memory-task-history';
 import { RedisTaskHistory } from '../../../lib/dashboard/history/redis-task-history';
 import { TaskHistory } from '../../../lib/dashboard/history/task-history';
-import { TaskPatch, taskPatch } from '../../../lib/events/task-patch';
+import { TaskPatch } from '../../../lib/events/task-patch';
 import { readLua } from '../../../lib/drivers/redis/lua-source';
 import { dashboardChildrenScript } from '../../../lib/drivers/redis/scripts';
 import {
@@ -11,6 +11,10 @@ import {
   TaskEventState,
 } from '../../../lib/events/task-record';
 import { HoldingProxy } from '../../support/holding-proxy';
+import {
+  eventPatch as event,
+  statelessPatch,
+} from '../../support/task-patches';
 import { REDIS_URL, deleteKeys, keysUnder } from '../../support/redis-keys';
 import { sleep } from '../../support/wait';
 
@@ -62,35 +66,9 @@ afterEach(async () => {
 
 const NOW = 1_800_000_000;
 
-function event(
-  type: string,
-  uuid: string,
-  timestamp: number,
-  fields: Record<string, unknown> = {},
-): TaskPatch {
-  const patch = taskPatch({
-    type,
-    uuid,
-    timestamp,
-    hostname: 'celery@a',
-    ...fields,
-  });
-  if (!patch) throw new Error(`not a task event: ${type}`);
-  return patch;
-}
-
-/** A patch the type allows that gives no state (taskPatch always gives one). */
+/** A patch the type allows that gives no state, for a task named `n`. */
 function stateless(id: string, at: number): TaskPatch {
-  return {
-    id,
-    at,
-    state: null,
-    stamp: null,
-    worker: null,
-    text: { name: 'n' },
-    numbers: {},
-    terminated: null,
-  };
+  return statelessPatch(id, at, { text: { name: 'n' } });
 }
 
 describe.each(stores)('TaskHistory ($name)', (store) => {
