@@ -207,7 +207,7 @@ function rssFigures(result: WorkerReport, label: string): Figure[] {
  * `sizes.processing`) and drains it with a `worker` process, timed once the first
  * `warmup` have run.
  */
-function drain(
+export function drain(
   system: BenchSystem,
   worker: WorkerSystem,
   concurrency: number,

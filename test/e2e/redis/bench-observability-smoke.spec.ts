@@ -3,7 +3,9 @@ import {
   observabilitySection,
 } from '../../../bench/redis/observability';
 import { Measurement } from '../../../bench/report';
-import { keysUnder } from '../../support/redis-keys';
+import { drain } from '../../../bench/redis/scenarios';
+import { sizesFromEnv } from '../../../bench/redis/sizes';
+import { REDIS_URL, keysUnder } from '../../support/redis-keys';
 
 /**
  * The events and observability bench sections end to end on a few hundred tasks, one
@@ -66,6 +68,26 @@ describe('bench: the events and observability sections (smoke run)', () => {
       'celeriac+metrics',
       'celeriac+tracing (no SDK)',
     ]);
+    expect(await keysUnder(`celeriac-bench-${process.pid}-`)).toEqual([]);
+  }, 120_000);
+});
+
+describe('bench: a drain timed after its warm-up', () => {
+  it('counts and times only the tasks after the first `warmup`, and reads Redis CPU over them', async () => {
+    const sizes = { ...sizesFromEnv(), processing: 2_000 };
+    const report = await drain(
+      'celeriac',
+      'celeriac',
+      100,
+      sizes,
+      REDIS_URL,
+      400,
+    );
+    // The clock starts at the 400th task or a little after it, never before.
+    expect(report.tasks).toBeGreaterThan(0);
+    expect(report.tasks).toBeLessThanOrEqual(2_000);
+    expect(report.ms).toBeGreaterThan(0);
+    expect(report.redisCpuUsPerTask).toBeGreaterThan(0);
     expect(await keysUnder(`celeriac-bench-${process.pid}-`)).toEqual([]);
   }, 120_000);
 });
