@@ -28,18 +28,31 @@ export class TaskLifecycle {
   beforeSend(message: TaskMessage, queue: string, parent?: TaskRequest): void {
     for (const o of this.observers)
       if (o.beforeSend)
-        this.safely(o, () => o.beforeSend!(message, queue, parent));
+        try {
+          o.beforeSend(message, queue, parent);
+        } catch (error) {
+          this.failedOnce(o, error);
+        }
   }
 
   sent(message: TaskMessage, queue: string): void {
     for (const o of this.observers)
-      if (o.sent) this.safely(o, () => o.sent!(message, queue));
+      if (o.sent)
+        try {
+          o.sent(message, queue);
+        } catch (error) {
+          this.failedOnce(o, error);
+        }
   }
 
   sendFailed(message: TaskMessage, queue: string, error: unknown): void {
     for (const o of this.observers)
       if (o.sendFailed)
-        this.safely(o, () => o.sendFailed!(message, queue, error));
+        try {
+          o.sendFailed(message, queue, error);
+        } catch (error) {
+          this.failedOnce(o, error);
+        }
   }
 
   deadLettered(
@@ -49,17 +62,31 @@ export class TaskLifecycle {
   ): void {
     for (const o of this.observers)
       if (o.deadLettered)
-        this.safely(o, () => o.deadLettered!(request, queue, reason));
+        try {
+          o.deadLettered(request, queue, reason);
+        } catch (error) {
+          this.failedOnce(o, error);
+        }
   }
 
   beatTick(schedule: string, outcome: BeatTickOutcome): void {
     for (const o of this.observers)
-      if (o.beatTick) this.safely(o, () => o.beatTick!(schedule, outcome));
+      if (o.beatTick)
+        try {
+          o.beatTick(schedule, outcome);
+        } catch (error) {
+          this.failedOnce(o, error);
+        }
   }
 
   received(request: TaskRequest, queue: string): void {
     for (const o of this.observers)
-      if (o.received) this.safely(o, () => o.received!(request, queue));
+      if (o.received)
+        try {
+          o.received(request, queue);
+        } catch (error) {
+          this.failedOnce(o, error);
+        }
   }
 
   rejected(
@@ -68,23 +95,42 @@ export class TaskLifecycle {
     reason: string,
   ): void {
     for (const o of this.observers)
-      if (o.rejected) this.safely(o, () => o.rejected!(request, queue, reason));
+      if (o.rejected)
+        try {
+          o.rejected(request, queue, reason);
+        } catch (error) {
+          this.failedOnce(o, error);
+        }
   }
 
   revoked(request: TaskRequest, reason: 'expired' | 'revoked'): void {
     for (const o of this.observers)
-      if (o.revoked) this.safely(o, () => o.revoked!(request, reason));
+      if (o.revoked)
+        try {
+          o.revoked(request, reason);
+        } catch (error) {
+          this.failedOnce(o, error);
+        }
   }
 
   started(request: TaskRequest, queue: string | null): void {
     for (const o of this.observers)
-      if (o.started) this.safely(o, () => o.started!(request, queue));
+      if (o.started)
+        try {
+          o.started(request, queue);
+        } catch (error) {
+          this.failedOnce(o, error);
+        }
   }
 
   finished(request: TaskRequest, end: RunEnd, runtimeMs: number): void {
     for (const o of this.observers)
       if (o.finished)
-        this.safely(o, () => o.finished!(request, end, runtimeMs));
+        try {
+          o.finished(request, end, runtimeMs);
+        } catch (error) {
+          this.failedOnce(o, error);
+        }
   }
 
   /** Runs `run` inside every observer's `aroundRun`, the first added outermost. */
@@ -98,16 +144,16 @@ export class TaskLifecycle {
     return wrapped();
   }
 
-  /** An observer's error never reaches the task: logged once per observer. */
-  private safely(observer: TaskObserver, call: () => void): void {
-    try {
-      call();
-    } catch (error) {
-      if (this.failed.has(observer)) return;
-      this.failed.add(observer);
-      this.logger.error(
-        `A task observer failed (logged once, then ignored): ${String(error)}`,
-      );
-    }
+  /**
+   * An observer's error never reaches the task: logged once per observer. (Each hook
+   * calls its observers in a try of its own, not through a closure: a closure would be
+   * made per observer and per call, three times a task.)
+   */
+  private failedOnce(observer: TaskObserver, error: unknown): void {
+    if (this.failed.has(observer)) return;
+    this.failed.add(observer);
+    this.logger.error(
+      `A task observer failed (logged once, then ignored): ${String(error)}`,
+    );
   }
 }
