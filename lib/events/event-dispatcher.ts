@@ -33,8 +33,8 @@ export class EventDispatcher {
   private failing = false;
   private unwritable = false;
   private offset = { hours: 0, until: 0 };
-  private stampHead = { fragment: new JsonFragment(''), until: 0 };
-  private timestamp = { ms: 0, text: '0' };
+  private sender = { fields: '', until: 0 };
+  private head = { ms: -1, fragment: new JsonFragment('') };
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
@@ -67,15 +67,13 @@ export class EventDispatcher {
 
   /**
    * Starts a task event in the next `task.multi` and writes what every event carries
-   * (hostname, utcoffset, pid, clock, timestamp, type); the caller writes its own
+   * (hostname, utcoffset, pid, timestamp, clock, type); the caller writes its own
    * fields and closes it. No object is made for the event: the busy path's way.
    */
   taskEvent(type: TaskEventType): EventJsonWriter {
-    const now = Date.now();
     return this.openList().writer.openEvent(
-      this.stamp(now),
+      this.headAt(Date.now()),
       ++this.clock,
-      this.timestampText(now),
       type.fragment,
     );
   }
@@ -124,26 +122,33 @@ export class EventDispatcher {
     return fields;
   }
 
-  /** `"hostname":...,"utcoffset":...,"pid":...,"clock":`, made again when the offset is read again. */
-  private stamp(now: number): JsonFragment {
-    if (now >= this.stampHead.until) {
-      const hours = this.utcOffset(now);
-      this.stampHead = {
+  /**
+   * `{"hostname":...,"utcoffset":...,"pid":...,"timestamp":...,"clock":`, the same
+   * for every event of one millisecond (a busy worker's few dozen): made once for them.
+   */
+  private headAt(now: number): JsonFragment {
+    if (now !== this.head.ms)
+      this.head = {
+        ms: now,
         fragment: new JsonFragment(
-          `"hostname":${JSON.stringify(this.hostname)},"utcoffset":${hours}` +
-            `,"pid":${process.pid},"clock":`,
+          `{${this.senderFields(now)},"timestamp":${now / 1000},"clock":`,
         ),
+      };
+    return this.head.fragment;
+  }
+
+  /** `"hostname":...,"utcoffset":...,"pid":...`, made again when the offset is read again. */
+  private senderFields(now: number): string {
+    if (now >= this.sender.until) {
+      const hours = this.utcOffset(now);
+      this.sender = {
+        fields:
+          `"hostname":${JSON.stringify(this.hostname)},"utcoffset":${hours}` +
+          `,"pid":${process.pid}`,
         until: this.offset.until,
       };
     }
-    return this.stampHead.fragment;
-  }
-
-  /** Seconds since the epoch as JSON, written once per millisecond. */
-  private timestampText(now: number): string {
-    if (now !== this.timestamp.ms)
-      this.timestamp = { ms: now, text: String(now / 1000) };
-    return this.timestamp.text;
+    return this.sender.fields;
   }
 
   private utcOffset(now: number): number {

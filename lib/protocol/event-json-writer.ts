@@ -33,8 +33,6 @@ export class JsonFragment {
   }
 }
 
-const TIMESTAMP_KEY = new JsonFragment(',"timestamp":');
-
 /** `,"<name>":`, a field's key after the first field. */
 export function jsonKey(name: string): JsonFragment {
   return new JsonFragment(`,${JSON.stringify(name)}:`);
@@ -84,31 +82,27 @@ export class EventJsonWriter {
 
   /** Starts the next event: its `{`. */
   private open(): this {
-    this.room(2);
-    if (this.events > 0) this.bytes[this.at++] = COMMA;
-    this.events++;
+    this.separate();
     this.bytes[this.at++] = OPEN_BRACE;
     return this;
   }
 
+  /** The comma before every event but the first. */
+  private separate(): void {
+    this.room(2);
+    if (this.events > 0) this.bytes[this.at++] = COMMA;
+    this.events++;
+  }
+
   /**
-   * Starts the next event with what every event of a sender carries: `head` ends with
-   * `"clock":`, then the clock, `,"timestamp":` and the timestamp (JSON number text),
-   * then `type` (the `,"type":...` field, and what follows it). One call for the six
-   * pieces: this runs three times a task.
+   * Starts the next event with what every event of a sender carries: `head` opens it
+   * (`{`, the fields that change at most once a millisecond, ending with `"clock":`),
+   * then the clock, then `type` (the `,"type":...` field, and what follows it). Three
+   * pieces in one call: this runs three times a task.
    */
-  openEvent(
-    head: JsonFragment,
-    clock: number,
-    timestamp: string,
-    type: JsonFragment,
-  ): this {
-    return this.open()
-      .fragment(head)
-      .number(clock)
-      .fragment(TIMESTAMP_KEY)
-      .ascii(timestamp)
-      .fragment(type);
+  openEvent(head: JsonFragment, clock: number, type: JsonFragment): this {
+    this.separate();
+    return this.fragment(head).number(clock).fragment(type);
   }
 
   /** Ends the event: its `}`. */

@@ -63,6 +63,33 @@ describe('EventDispatcher', () => {
     });
   });
 
+  it('stamps each event written piece by piece with the time it was begun, not the first of its list', async () => {
+    const { bus, published } = recordingBus();
+    const dispatcher = new EventDispatcher(bus, 'n@h', { warn: () => {} });
+    const started = taskEventType('task-started', ',"uuid":"');
+    const spans: { before: number; after: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = Date.now();
+      dispatcher
+        .taskEvent(started)
+        .text(`id-${i}`)
+        .fragment(new JsonFragment('"'))
+        .close();
+      spans.push({ before, after: Date.now() });
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+    await dispatcher.drain();
+    const events = published[0].messages[0].body as Record<string, unknown>[];
+    expect(events.map((event) => event.clock)).toEqual([1, 2, 3]);
+    events.forEach((event, i) => {
+      const ms = (event.timestamp as number) * 1000;
+      expect(ms).toBeGreaterThanOrEqual(spans[i].before);
+      expect(ms).toBeLessThanOrEqual(spans[i].after);
+      expect(event.hostname).toBe('n@h');
+      expect(event.pid).toBe(process.pid);
+    });
+  });
+
   it('drops a task event JSON cannot write, logged once, and sends the others', async () => {
     const { bus, published } = recordingBus();
     const warnings: string[] = [];

@@ -78,11 +78,13 @@ describe.each<JsonPlacement>(['bare', 'in-string'])(
 
     it('writes an event piece by piece: fragments, text between them, values', () => {
       const writer = new EventJsonWriter(placement);
-      const head = new JsonFragment('"hostname":"n@h","clock":');
+      const head = new JsonFragment(
+        '{"hostname":"n@h","timestamp":1765080000.5,"clock":',
+      );
       const type = new JsonFragment(',"type":"task-received","uuid":"');
       for (const text of awkwardStrings) {
         writer
-          .openEvent(head, 41, '1765080000.5', type)
+          .openEvent(head, 41, type)
           .text(text)
           .fragment(new JsonFragment('","n":'))
           .number(-3)
@@ -96,8 +98,8 @@ describe.each<JsonPlacement>(['bare', 'in-string'])(
       }
       const events = awkwardStrings.map((text) => ({
         hostname: 'n@h',
-        clock: 41,
         timestamp: 1765080000.5,
+        clock: 41,
         type: 'task-received',
         uuid: text,
         n: -3,
