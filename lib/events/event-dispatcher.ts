@@ -123,15 +123,16 @@ export class EventDispatcher {
   }
 
   /**
-   * `{"hostname":...,"utcoffset":...,"pid":...,"timestamp":...,"clock":`, the same
-   * for every event of one millisecond (a busy worker's few dozen): made once for them.
+   * `"hostname":...,"utcoffset":...,"pid":...,"timestamp":...,"clock":`, the same
+   * for every event of one millisecond: made once for them (a busy worker's few dozen;
+   * a quiet one makes it for each event, which costs it about as much as before).
    */
   private headAt(now: number): JsonFragment {
     if (now !== this.head.ms)
       this.head = {
         ms: now,
         fragment: new JsonFragment(
-          `{${this.senderFields(now)},"timestamp":${now / 1000},"clock":`,
+          `${this.senderFields(now)},"timestamp":${now / 1000},"clock":`,
         ),
       };
     return this.head.fragment;

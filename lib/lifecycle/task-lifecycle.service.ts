@@ -30,8 +30,8 @@ export class TaskLifecycle {
       if (o.beforeSend)
         try {
           o.beforeSend(message, queue, parent);
-        } catch (error) {
-          this.failedOnce(o, error);
+        } catch (thrown) {
+          this.failedOnce(o, thrown);
         }
   }
 
@@ -40,8 +40,8 @@ export class TaskLifecycle {
       if (o.sent)
         try {
           o.sent(message, queue);
-        } catch (error) {
-          this.failedOnce(o, error);
+        } catch (thrown) {
+          this.failedOnce(o, thrown);
         }
   }
 
@@ -50,8 +50,8 @@ export class TaskLifecycle {
       if (o.sendFailed)
         try {
           o.sendFailed(message, queue, error);
-        } catch (error) {
-          this.failedOnce(o, error);
+        } catch (thrown) {
+          this.failedOnce(o, thrown);
         }
   }
 
@@ -64,8 +64,8 @@ export class TaskLifecycle {
       if (o.deadLettered)
         try {
           o.deadLettered(request, queue, reason);
-        } catch (error) {
-          this.failedOnce(o, error);
+        } catch (thrown) {
+          this.failedOnce(o, thrown);
         }
   }
 
@@ -74,8 +74,8 @@ export class TaskLifecycle {
       if (o.beatTick)
         try {
           o.beatTick(schedule, outcome);
-        } catch (error) {
-          this.failedOnce(o, error);
+        } catch (thrown) {
+          this.failedOnce(o, thrown);
         }
   }
 
@@ -84,8 +84,8 @@ export class TaskLifecycle {
       if (o.received)
         try {
           o.received(request, queue);
-        } catch (error) {
-          this.failedOnce(o, error);
+        } catch (thrown) {
+          this.failedOnce(o, thrown);
         }
   }
 
@@ -98,8 +98,8 @@ export class TaskLifecycle {
       if (o.rejected)
         try {
           o.rejected(request, queue, reason);
-        } catch (error) {
-          this.failedOnce(o, error);
+        } catch (thrown) {
+          this.failedOnce(o, thrown);
         }
   }
 
@@ -108,8 +108,8 @@ export class TaskLifecycle {
       if (o.revoked)
         try {
           o.revoked(request, reason);
-        } catch (error) {
-          this.failedOnce(o, error);
+        } catch (thrown) {
+          this.failedOnce(o, thrown);
         }
   }
 
@@ -118,8 +118,8 @@ export class TaskLifecycle {
       if (o.started)
         try {
           o.started(request, queue);
-        } catch (error) {
-          this.failedOnce(o, error);
+        } catch (thrown) {
+          this.failedOnce(o, thrown);
         }
   }
 
@@ -128,8 +128,8 @@ export class TaskLifecycle {
       if (o.finished)
         try {
           o.finished(request, end, runtimeMs);
-        } catch (error) {
-          this.failedOnce(o, error);
+        } catch (thrown) {
+          this.failedOnce(o, thrown);
         }
   }
 
@@ -149,11 +149,11 @@ export class TaskLifecycle {
    * calls its observers in a try of its own, not through a closure: a closure would be
    * made per observer and per call, three times a task.)
    */
-  private failedOnce(observer: TaskObserver, error: unknown): void {
+  private failedOnce(observer: TaskObserver, thrown: unknown): void {
     if (this.failed.has(observer)) return;
     this.failed.add(observer);
     this.logger.error(
-      `A task observer failed (logged once, then ignored): ${String(error)}`,
+      `A task observer failed (logged once, then ignored): ${String(thrown)}`,
     );
   }
 }

@@ -82,27 +82,21 @@ export class EventJsonWriter {
 
   /** Starts the next event: its `{`. */
   private open(): this {
-    this.separate();
+    this.room(2);
+    if (this.events > 0) this.bytes[this.at++] = COMMA;
+    this.events++;
     this.bytes[this.at++] = OPEN_BRACE;
     return this;
   }
 
-  /** The comma before every event but the first. */
-  private separate(): void {
-    this.room(2);
-    if (this.events > 0) this.bytes[this.at++] = COMMA;
-    this.events++;
-  }
-
   /**
-   * Starts the next event with what every event of a sender carries: `head` opens it
-   * (`{`, the fields that change at most once a millisecond, ending with `"clock":`),
-   * then the clock, then `type` (the `,"type":...` field, and what follows it). Three
-   * pieces in one call: this runs three times a task.
+   * Starts the next event with what every event of a sender carries: `head` (the
+   * fields that change at most once a millisecond, ending with `"clock":`), the clock,
+   * then `type` (the `,"type":...` field, and what follows it). Four pieces in one
+   * call: this runs three times a task.
    */
   openEvent(head: JsonFragment, clock: number, type: JsonFragment): this {
-    this.separate();
-    return this.fragment(head).number(clock).fragment(type);
+    return this.open().fragment(head).number(clock).fragment(type);
   }
 
   /** Ends the event: its `}`. */

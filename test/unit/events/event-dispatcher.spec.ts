@@ -3,6 +3,7 @@ import {
   taskEventType,
 } from '../../../lib/events/event-dispatcher';
 import { JsonFragment } from '../../../lib/protocol/event-json-writer';
+import { EventMessage } from '../../../lib/transports/event-bus';
 import { recordingEventBus } from '../../support/recording-event-bus';
 
 const anyNumber: unknown = expect.any(Number);
@@ -63,30 +64,91 @@ describe('EventDispatcher', () => {
     });
   });
 
-  it('stamps each event written piece by piece with the time it was begun, not the first of its list', async () => {
-    const { bus, published } = recordingBus();
-    const dispatcher = new EventDispatcher(bus, 'n@h', { warn: () => {} });
+  describe('with a clock of its own', () => {
+    const T0 = Date.UTC(2026, 11, 7, 12, 0, 0, 5);
     const started = taskEventType('task-started', ',"uuid":"');
-    const spans: { before: number; after: number }[] = [];
-    for (let i = 0; i < 3; i++) {
-      const before = Date.now();
-      dispatcher
-        .taskEvent(started)
-        .text(`id-${i}`)
-        .fragment(new JsonFragment('"'))
-        .close();
-      spans.push({ before, after: Date.now() });
-      await new Promise((resolve) => setTimeout(resolve, 3));
-    }
-    await dispatcher.drain();
-    const events = published[0].messages[0].body as Record<string, unknown>[];
-    expect(events.map((event) => event.clock)).toEqual([1, 2, 3]);
-    events.forEach((event, i) => {
-      const ms = (event.timestamp as number) * 1000;
-      expect(ms).toBeGreaterThanOrEqual(spans[i].before);
-      expect(ms).toBeLessThanOrEqual(spans[i].after);
-      expect(event.hostname).toBe('n@h');
-      expect(event.pid).toBe(process.pid);
+    const end = new JsonFragment('"');
+    let offsetMinutes = -120;
+    beforeEach(() => {
+      jest.useFakeTimers({ now: T0 });
+      offsetMinutes = -120;
+      jest
+        .spyOn(Date.prototype, 'getTimezoneOffset')
+        .mockImplementation(() => offsetMinutes);
+    });
+    afterEach(() => {
+      jest.useRealTimers();
+      jest.restoreAllMocks();
+    });
+
+    /** Every event of every message published, in order. */
+    const allEvents = (published: { messages: EventMessage[] }[]) =>
+      published.flatMap(({ messages }) =>
+        messages.flatMap(
+          (message) => message.body as Record<string, unknown>[],
+        ),
+      );
+
+    it('stamps each event written piece by piece with the millisecond it was begun', async () => {
+      const { bus, published } = recordingBus();
+      const dispatcher = new EventDispatcher(bus, 'n@h', { warn: () => {} });
+      for (const step of [0, 0, 1, 7]) {
+        jest.setSystemTime(Date.now() + step);
+        dispatcher
+          .taskEvent(started)
+          .text(`at-${Date.now() - T0}`)
+          .fragment(end)
+          .close();
+      }
+      await dispatcher.drain();
+      expect(
+        allEvents(published).map(
+          ({ uuid, timestamp, clock, hostname, pid }) => ({
+            uuid,
+            timestamp,
+            clock,
+            hostname,
+            pid,
+          }),
+        ),
+      ).toEqual(
+        [0, 0, 1, 8].map((ms, i) => ({
+          uuid: `at-${ms}`,
+          timestamp: (T0 + ms) / 1000,
+          clock: i + 1,
+          hostname: 'n@h',
+          pid: process.pid,
+        })),
+      );
+    });
+
+    it('reads the UTC offset again after a minute, for the events written piece by piece and the others', async () => {
+      const { bus, published } = recordingBus();
+      const dispatcher = new EventDispatcher(bus, 'n@h', { warn: () => {} });
+      const pieceByPiece = () =>
+        dispatcher.taskEvent(started).text('p').fragment(end).close();
+      pieceByPiece(); // offset read: 2 hours east, -2
+      offsetMinutes = 60;
+      jest.setSystemTime(T0 + 30_000);
+      pieceByPiece(); // within the minute: still -2
+      dispatcher.send('task-revoked', { uuid: 'o' });
+      jest.setSystemTime(T0 + 60_001);
+      dispatcher.send('task-revoked', { uuid: 'o' }); // read again: 1
+      pieceByPiece();
+      offsetMinutes = 0;
+      jest.setSystemTime(T0 + 90_000);
+      pieceByPiece(); // the minute from the last read is not over: still 1
+      await dispatcher.drain();
+      expect(
+        allEvents(published).map(({ uuid, utcoffset }) => [uuid, utcoffset]),
+      ).toEqual([
+        ['p', -2],
+        ['p', -2],
+        ['o', -2],
+        ['o', 1],
+        ['p', 1],
+        ['p', 1],
+      ]);
     });
   });
 

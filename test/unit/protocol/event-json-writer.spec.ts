@@ -79,7 +79,7 @@ describe.each<JsonPlacement>(['bare', 'in-string'])(
     it('writes an event piece by piece: fragments, text between them, values', () => {
       const writer = new EventJsonWriter(placement);
       const head = new JsonFragment(
-        '{"hostname":"n@h","timestamp":1765080000.5,"clock":',
+        '"hostname":"n@h","timestamp":1765080000.5,"clock":',
       );
       const type = new JsonFragment(',"type":"task-received","uuid":"');
       for (const text of awkwardStrings) {
