@@ -8,6 +8,7 @@ import { amqpSection } from './amqp';
 import { chordSection } from './chord/section';
 import { dashboardSection } from './dashboard/section';
 import { BenchSection, Measurement, formatTable, writeResults } from './report';
+import { eventWritingSection } from './events/section';
 import { eventsSection, observabilitySection } from './redis/observability';
 import { poolSection } from './pool/section';
 import { redisSection } from './redis/section';
@@ -17,6 +18,7 @@ const SECTIONS: Record<string, () => Promise<BenchSection>> = {
   redis: async () => redisSection(),
   observability: async () => observabilitySection(),
   events: async () => eventsSection(),
+  'event-writing': async () => eventWritingSection(),
   pool: async () => poolSection(),
   dashboard: async () => dashboardSection(),
   chord: async () => chordSection(),
