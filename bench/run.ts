@@ -8,7 +8,7 @@ import { amqpSection } from './amqp';
 import { chordSection } from './chord/section';
 import { dashboardSection } from './dashboard/section';
 import { BenchSection, Measurement, formatTable, writeResults } from './report';
-import { eventWritingSection } from './events/section';
+import { eventWritingSection } from './event-writing/section';
 import { eventsSection, observabilitySection } from './redis/observability';
 import { poolSection } from './pool/section';
 import { redisSection } from './redis/section';

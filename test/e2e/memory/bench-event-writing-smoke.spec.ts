@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { eventWritingSection } from '../../../bench/events/section';
+import { eventWritingSection } from '../../../bench/event-writing/section';
 
 describe('bench: event-writing section (smoke, tiny sizes)', () => {
   it("measures a task's three events, alone and taking turns with another checkout", async () => {
