@@ -146,8 +146,8 @@ export class TaskLifecycle {
 
   /**
    * An observer's error never reaches the task: logged once per observer. (Each hook
-   * calls its observers in a try of its own, not through a closure: a closure would be
-   * made per observer and per call, three times a task.)
+   * calls its observers in a try of its own, not through a closure or one shared helper:
+   * see "Observers on the hot path" in docs/architecture.md.)
    */
   private failedOnce(observer: TaskObserver, thrown: unknown): void {
     if (this.failed.has(observer)) return;
